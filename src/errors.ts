@@ -1,0 +1,186 @@
+/**
+ * The error classes of tskrb5.
+ *
+ * One base, {@link KerberosError}, with a stable `code`, a `cause` chain, and an `instanceof`
+ * that goes by a brand rather than by prototype identity, so that an error thrown by one copy of
+ * the package is recognised by another copy (two versions in one `node_modules`, a bundled and
+ * an unbundled copy). Subclasses are split by fault: the bytes were malformed, a MAC did not
+ * verify, the peer cannot do what we need, the KDC said no, the peer broke the protocol, …
+ *
+ * A caller's own mistake (a 17-byte AES key, a string where bytes belong) is a plain
+ * `TypeError` / `RangeError`, never one of these.
+ *
+ * @example
+ * ```ts
+ * import { decrypt } from 'tskrb5/crypto'
+ * import { IntegrityError } from 'tskrb5/errors'
+ * try { decrypt(key, 2, bytes) } catch (e) { if (e instanceof IntegrityError) console.log(e.code) }
+ * ```
+ * @module
+ */
+
+const BRAND = Symbol.for('tskrb5.error.kinds');
+
+type Branded = { readonly [BRAND]?: readonly string[] };
+
+/** Options every error accepts: the underlying cause and an override of the default code. */
+export interface KerberosErrorOptions {
+  cause?: unknown;
+  code?: string;
+}
+
+/** The base of every error tskrb5 throws for a fault that is not the caller's own mistake. */
+export class KerberosError extends Error {
+  /** The name used for the brand; each subclass sets its own. */
+  static readonly kind: string = 'KerberosError';
+  /** The default `code` of errors of this class. */
+  static readonly defaultCode: string = 'ERR_KERBEROS';
+
+  /** A stable, machine-readable code such as `'ERR_DECODE'` or `'ERR_INTEGRITY'`. */
+  readonly code: string;
+  declare readonly [BRAND]: readonly string[];
+
+  constructor(message: string, options: KerberosErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const ctor = new.target as unknown as typeof KerberosError;
+    this.name = ctor.kind;
+    this.code = options.code ?? ctor.defaultCode;
+    // The brand: every class name from this one up to KerberosError.
+    const kinds: string[] = [];
+    for (let c: unknown = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+      const k = (c as { kind?: unknown }).kind;
+      if (typeof k === 'string' && Object.prototype.hasOwnProperty.call(c, 'kind')) kinds.push(k);
+    }
+    Object.defineProperty(this, BRAND, { value: Object.freeze(kinds), enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const kinds = (value as Branded)[BRAND];
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
+}
+
+/** Malformed bytes: the field path (`AP-REQ.ticket.enc-part.cipher`) and byte offset say where. */
+export class DecodeError extends KerberosError {
+  static override readonly kind = 'DecodeError';
+  static override readonly defaultCode = 'ERR_DECODE';
+  /** The path of fields from the outermost structure to the failing one; may be empty. */
+  readonly path: string;
+  /** The byte offset in the input where the fault was found, or -1 when not known. */
+  readonly offset: number;
+
+  constructor(message: string, options: KerberosErrorOptions & { path?: string; offset?: number } = {}) {
+    const path = options.path ?? '';
+    const offset = options.offset ?? -1;
+    const where = [path && `at ${path}`, offset >= 0 && `offset ${offset}`].filter(Boolean).join(', ');
+    super(where ? `${message} (${where})` : message, options);
+    this.path = path;
+    this.offset = offset;
+  }
+}
+
+/**
+ * A checksum or MAC did not verify: wrong key, wrong key usage, tampered or truncated data.
+ * The message is deliberately the same in every case, so that it tells an attacker nothing.
+ */
+export class IntegrityError extends KerberosError {
+  static override readonly kind = 'IntegrityError';
+  static override readonly defaultCode = 'ERR_INTEGRITY';
+  static readonly MESSAGE = 'integrity check failed';
+
+  constructor(options: KerberosErrorOptions = {}) {
+    super(IntegrityError.MESSAGE, options);
+  }
+}
+
+/** The peer, or the input, needs something tskrb5 does not do (or does only on opt-in). */
+export class UnsupportedError extends KerberosError {
+  static override readonly kind = 'UnsupportedError';
+  static override readonly defaultCode = 'ERR_UNSUPPORTED';
+}
+
+/** The KDC answered with a KRB-ERROR. Its own code, name, e-text, e-data and time are kept. */
+export class KdcError extends KerberosError {
+  static override readonly kind = 'KdcError';
+  static override readonly defaultCode = 'ERR_KDC';
+  readonly errorCode: number;
+  readonly errorName: string;
+  readonly eText: string | undefined;
+  readonly eData: Uint8Array | undefined;
+  readonly serverTime: Date | undefined;
+
+  constructor(
+    message: string,
+    details: { errorCode: number; errorName: string; eText?: string; eData?: Uint8Array; serverTime?: Date },
+    options: KerberosErrorOptions = {},
+  ) {
+    super(message, options);
+    this.errorCode = details.errorCode;
+    this.errorName = details.errorName;
+    this.eText = details.eText;
+    this.eData = details.eData;
+    this.serverTime = details.serverTime;
+  }
+}
+
+/** The peer broke the protocol: nonce, realm or name mismatch, replay, clock skew. */
+export class ProtocolError extends KerberosError {
+  static override readonly kind = 'ProtocolError';
+  static override readonly defaultCode = 'ERR_PROTOCOL';
+}
+
+/** A GSS-API failure, with its major and minor status. */
+export class GssError extends KerberosError {
+  static override readonly kind = 'GssError';
+  static override readonly defaultCode = 'ERR_GSS';
+  readonly major: number;
+  readonly minor: number;
+
+  constructor(message: string, status: { major: number; minor?: number }, options: KerberosErrorOptions = {}) {
+    super(message, options);
+    this.major = status.major;
+    this.minor = status.minor ?? 0;
+  }
+}
+
+/** A configuration file is wrong: file, line and column say where. */
+export class ConfigError extends KerberosError {
+  static override readonly kind = 'ConfigError';
+  static override readonly defaultCode = 'ERR_CONFIG';
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(
+    message: string,
+    where: { file?: string; line?: number; column?: number } = {},
+    options: KerberosErrorOptions = {},
+  ) {
+    const at = where.file !== undefined || where.line !== undefined
+      ? ` (${where.file ?? '<input>'}${where.line !== undefined ? `:${where.line}` : ''}${where.column !== undefined ? `:${where.column}` : ''})`
+      : '';
+    super(message + at, options);
+    this.file = where.file;
+    this.line = where.line;
+    this.column = where.column;
+  }
+}
+
+/** One KDC (or proxy) tried, and why it failed. */
+export interface TransportAttempt {
+  readonly target: string;
+  readonly error: unknown;
+}
+
+/** No KDC could be reached; every attempt and its cause is kept. */
+export class TransportError extends KerberosError {
+  static override readonly kind = 'TransportError';
+  static override readonly defaultCode = 'ERR_TRANSPORT';
+  readonly attempts: readonly TransportAttempt[];
+
+  constructor(message: string, attempts: readonly TransportAttempt[] = [], options: KerberosErrorOptions = {}) {
+    super(message, options);
+    this.attempts = attempts;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './enctype.js';
+export * from './checksum-type.js';
+export * from './key-usage.js';
