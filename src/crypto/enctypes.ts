@@ -1,0 +1,57 @@
+/**
+ * The enctype and checksum-type tables: which profile serves which number, and the policy on
+ * weak ones.
+ * @module
+ */
+
+import { UnsupportedError } from '../errors.js';
+import { rc4Hmac } from './legacy/rfc4757.js';
+import type { EncTypeProfile } from './profile.js';
+import { aes128CtsHmacSha196, aes256CtsHmacSha196 } from './rfc3962.js';
+import { aes128CtsHmacSha256128, aes256CtsHmacSha384192 } from './rfc8009.js';
+
+/** Options every public crypto function accepts. */
+export interface CryptoOptions {
+  /** Allow RC4-HMAC (23) and its HMAC-MD5 checksum (-138). Off by default. */
+  allowWeakCrypto?: boolean;
+}
+
+const PROFILES: ReadonlyMap<number, EncTypeProfile> = new Map(
+  [aes128CtsHmacSha196, aes256CtsHmacSha196, aes128CtsHmacSha256128, aes256CtsHmacSha384192, rc4Hmac].map((p) => [p.etype, p]),
+);
+
+/** Keyed checksum types and the enctype whose keys they take. */
+const CHECKSUM_ETYPE: ReadonlyMap<number, number> = new Map([
+  [15, 17],
+  [16, 18],
+  [19, 19],
+  [20, 20],
+  [-138, 23],
+]);
+
+/** The enctypes this library implements, strongest first. */
+export const SUPPORTED_ENCTYPES: readonly number[] = [20, 19, 18, 17, 23];
+
+/** The profile of `etype`, refusing unknown ones and weak ones without opt-in. */
+export function profileOf(etype: number, options?: CryptoOptions): EncTypeProfile {
+  const p = PROFILES.get(etype);
+  if (!p) throw new UnsupportedError(`encryption type ${etype} is not supported`, { code: 'ERR_UNSUPPORTED_ETYPE' });
+  if (p.weak && !options?.allowWeakCrypto) {
+    throw new UnsupportedError(`${p.name} (${etype}) is a weak encryption type; pass { allowWeakCrypto: true } to use it`, {
+      code: 'ERR_WEAK_CRYPTO',
+    });
+  }
+  return p;
+}
+
+/** The profile that computes checksum type `cksumtype`. */
+export function checksumProfileOf(cksumtype: number, options?: CryptoOptions): EncTypeProfile {
+  const etype = CHECKSUM_ETYPE.get(cksumtype);
+  if (etype === undefined) throw new UnsupportedError(`checksum type ${cksumtype} is not supported`, { code: 'ERR_UNSUPPORTED_CKSUMTYPE' });
+  return profileOf(etype, options);
+}
+
+/** Whether `etype` is implemented (weak ones included). */
+export function isSupportedEnctype(etype: number): boolean {
+  return PROFILES.has(etype);
+}

@@ -1,0 +1,11 @@
+/**
+ * tskrb5 — Kerberos v5 and SPNEGO in pure TypeScript.
+ *
+ * The root entry will carry the wired-up Node API (Client, negotiateFetch, negotiate()); for
+ * now it re-exports the layers that exist: crypto, the IANA registries and the errors.
+ * @module
+ */
+
+export * from './crypto/index.js';
+export * from './iana/index.js';
+export * from './errors.js';

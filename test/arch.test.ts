@@ -1,0 +1,121 @@
+/**
+ * The layering rules of DESIGN.md, checked by scanning every import specifier under src/.
+ * A layer imports only from the layers DESIGN.md allows; `node:` builtins and `Buffer` only at
+ * the edges; third-party packages only where planned.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = new URL('../src/', import.meta.url).pathname;
+
+const L0 = ['util', 'iana', 'errors'];
+/** Which layers each layer may import (itself always allowed). */
+const ALLOWED: Record<string, string[]> = {
+  util: L0,
+  iana: L0,
+  errors: L0,
+  asn1: [...L0],
+  crypto: [...L0],
+  messages: ['asn1', ...L0],
+  formats: ['messages', 'asn1', ...L0],
+  client: ['messages', 'crypto', 'formats', 'asn1', ...L0],
+  gssapi: ['messages', 'crypto', 'asn1', ...L0],
+  spnego: ['gssapi', 'asn1', ...L0],
+  http: ['spnego', 'gssapi', 'client', 'messages', 'crypto', 'asn1', 'node', ...L0],
+  node: ['client', 'formats', 'messages', 'crypto', 'asn1', ...L0],
+  kdc: ['messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
+  cli: ['*'],
+  index: ['*'],
+};
+/** Layers where `node:` builtins may appear. */
+const NODE_OK = new Set(['node', 'http', 'kdc', 'cli', 'index']);
+/** Third-party packages each layer may use. */
+const PACKAGES: Record<string, RegExp> = {
+  crypto: /^@noble\/(hashes|ciphers)\//,
+  http: /^pkijs$|^asn1js$/,
+};
+
+export interface Violation {
+  file: string;
+  message: string;
+}
+
+function layerOf(rel: string): string {
+  const first = rel.split('/')[0]!;
+  return first.replace(/\.(ts|js)$/, '');
+}
+
+const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*\(\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s+['"]([^'"]+)['"]/gm;
+
+/** Checks one file's text; `rel` is its path under src/. Exported logic, tested below too. */
+export function checkFile(rel: string, text: string): Violation[] {
+  const out: Violation[] = [];
+  const layer = layerOf(rel);
+  const allowed = ALLOWED[layer];
+  if (!allowed) return [{ file: rel, message: `file is in no known layer (${layer})` }];
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  for (const m of code.matchAll(SPECIFIER)) {
+    const spec = (m[1] ?? m[2] ?? m[3])!;
+    if (spec.startsWith('node:') || ['fs', 'net', 'dgram', 'dns', 'os', 'path', 'crypto', 'http', 'https', 'tls', 'child_process'].includes(spec)) {
+      if (!NODE_OK.has(layer)) out.push({ file: rel, message: `imports ${spec} in the pure layer ${layer}` });
+      continue;
+    }
+    if (spec.startsWith('.')) {
+      const target = relative(SRC, join(SRC, rel, '..', spec));
+      if (target.startsWith('..')) {
+        out.push({ file: rel, message: `imports ${spec}, outside src/` });
+        continue;
+      }
+      const tl = layerOf(target);
+      if (tl !== layer && !allowed.includes('*') && !allowed.includes(tl)) out.push({ file: rel, message: `layer ${layer} imports ${tl} (${spec})` });
+      if (layer === 'cli' && tl !== 'cli' && !/(^|\/)index\.(js|ts)$/.test(target)) {
+        out.push({ file: rel, message: `cli must use the public API (an index module), not ${spec}` });
+      }
+      continue;
+    }
+    const pkg = PACKAGES[layer];
+    if (!(pkg?.test(spec)) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}` });
+  }
+  if (!NODE_OK.has(layer)) {
+    if (/\bBuffer\b/.test(code)) out.push({ file: rel, message: `uses Buffer in the pure layer ${layer}` });
+    if (/\brequire\s*\(/.test(code)) out.push({ file: rel, message: 'uses require()' });
+    // The one sanctioned run-time lookup of a Node builtin: the crypto backend's feature test.
+    if (/getBuiltinModule/.test(code) && rel !== 'crypto/backend-node.ts') {
+      out.push({ file: rel, message: 'reaches a Node builtin through getBuiltinModule outside crypto/backend-node.ts' });
+    }
+  }
+  return out;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : /\.ts$/.test(n) ? [p] : [];
+  });
+}
+
+describe('architecture', () => {
+  it('src/ follows the layering and purity rules of DESIGN.md', () => {
+    const files = walk(SRC);
+    expect(files.length).toBeGreaterThan(20);
+    const violations = files.flatMap((f) => checkFile(relative(SRC, f), readFileSync(f, 'utf8')));
+    expect(violations).toEqual([]);
+  });
+
+  it('the checker catches each kind of violation', () => {
+    expect(checkFile('crypto/x.ts', "import { x } from '../messages/index.js';")).toHaveLength(1);
+    expect(checkFile('asn1/x.ts', "import { readFileSync } from 'node:fs';")).toHaveLength(1);
+    expect(checkFile('messages/x.ts', "export * from 'fs';")).toHaveLength(1);
+    expect(checkFile('gssapi/x.ts', 'const b = Buffer.from([1]);')).toHaveLength(1);
+    expect(checkFile('asn1/x.ts', "import * as a from 'asn1js';")).toHaveLength(1);
+    expect(checkFile('kdc/x.ts', "import { c } from '../client/index.js';")).toHaveLength(1);
+    expect(checkFile('cli/x.ts', "import { c } from '../crypto/rfc3962.js';")).toHaveLength(1);
+    expect(checkFile('messages/x.ts', "const m = await import('node:crypto');")).toHaveLength(1);
+    expect(checkFile('util/x.ts', 'const c = process.getBuiltinModule("node:crypto");')).toHaveLength(1);
+    // and lets the allowed ones pass
+    expect(checkFile('crypto/x.ts', "import { hmac } from '@noble/hashes/hmac.js';\nimport { u } from '../util/bytes.js';")).toEqual([]);
+    expect(checkFile('node/x.ts', "import { readFileSync } from 'node:fs';\nimport { a } from '../client/index.js';")).toEqual([]);
+    expect(checkFile('crypto/x.ts', "// import { x } from '../messages/index.js';")).toEqual([]);
+  });
+});

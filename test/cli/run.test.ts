@@ -1,0 +1,28 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { help, main } from '../../src/cli/run.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; bin: Record<string, string> };
+
+describe('tskrb5 command', () => {
+  it('prints help and version, and refuses unknown commands with status 2', () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(main(['--version'], (s) => out.push(s), (s) => err.push(s))).toBe(0);
+    expect(out).toEqual([pkg.version]);
+    expect(main([], (s) => out.push(s))).toBe(0);
+    expect(out[1]).toBe(help());
+    expect(help()).toMatch(/klist/);
+    expect(main(['frobnicate'], (s) => out.push(s), (s) => err.push(s))).toBe(2);
+    expect(err[0]).toMatch(/unknown command 'frobnicate'/);
+  });
+
+  it('the built bin runs as a program', () => {
+    // `npm test` builds first; the bin path comes from package.json.
+    const bin = new URL(`../../${pkg.bin.tskrb5}`, import.meta.url).pathname;
+    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim()).toBe(pkg.version);
+    const r = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+  });
+});
