@@ -14,14 +14,14 @@ import { rc4 } from './rc4.js';
 const SIGNATURE_KEY = utf8('signaturekey\0');
 
 /**
- * RFC 4757 §3: the Kerberos usage numbers as Microsoft's implementation uses them; the AS-REP
- * and TGS-REP enc-parts share 8 and the GSS wrap tokens used 13.
+ * RFC 4757 §3: the Kerberos usage numbers as Microsoft's implementation uses them: the AS-REP
+ * enc-part takes 8, and usage 23 takes 13. The RFC's table also sends the TGS-REP under a
+ * subkey (9) to 8, but Windows, MIT and Heimdal all use 9 there; like MIT we send 9 and, when
+ * decrypting usage 9, accept 8 as well (what an RFC-following KDC would send).
  */
 export function translateUsage(usage: number): number {
   switch (usage) {
     case 3:
-      return 8;
-    case 9:
       return 8;
     case 23:
       return 13;
@@ -90,17 +90,9 @@ export const rc4Hmac: EncTypeProfile = {
 
   decrypt(key, usage, ciphertext) {
     if (ciphertext.length < 16 + 8) throw new IntegrityError();
-    const k1 = hmacMd5(key, u32le(translateUsage(usage)));
-    const cksum = ciphertext.subarray(0, 16);
-    const k3 = hmacMd5(k1, cksum);
-    const data = rc4(k3, ciphertext.subarray(16));
-    const ok = constantTimeEqual(hmacMd5(k1, data), cksum);
-    wipe(k1, k3);
-    if (!ok) {
-      wipe(data);
-      throw new IntegrityError();
-    }
-    return data.slice(8);
+    const plaintext = decryptAs(key, translateUsage(usage), ciphertext) ?? (usage === 9 ? decryptAs(key, 8, ciphertext) : undefined);
+    if (!plaintext) throw new IntegrityError();
+    return plaintext;
   },
 
   // RFC 4757 §4: Ksign = HMAC-MD5(K, "signaturekey\0"); tmp = MD5(usage LE | data);
@@ -117,6 +109,23 @@ export const rc4Hmac: EncTypeProfile = {
     return backend().hmacKey('sha1', key).mac(input);
   },
 };
+
+/** RFC 4757 §4 decryption under Microsoft usage `msUsage`; undefined when the MAC fails. */
+function decryptAs(key: Uint8Array, msUsage: number, ciphertext: Uint8Array): Uint8Array | undefined {
+  const k1 = hmacMd5(key, u32le(msUsage));
+  const cksum = ciphertext.subarray(0, 16);
+  const k3 = hmacMd5(k1, cksum);
+  const data = rc4(k3, ciphertext.subarray(16));
+  const ok = constantTimeEqual(hmacMd5(k1, data), cksum);
+  wipe(k1, k3);
+  if (!ok) {
+    wipe(data);
+    return undefined;
+  }
+  const plaintext = data.slice(8);
+  wipe(data);
+  return plaintext;
+}
 
 function md5Of(a: Uint8Array, b: Uint8Array): Uint8Array {
   const buf = new Uint8Array(a.length + b.length);
