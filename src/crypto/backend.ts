@@ -26,6 +26,10 @@ export interface AesKey {
   encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array;
   /** CBC-decrypts `data` (a multiple of 16 bytes) from `iv`; returns a new array. */
   decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array;
+  /** CBC-CTS (RFC 3962 §5) encryption of `data` (≥ 16 bytes) into `dst` at `off`. */
+  encryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void;
+  /** CBC-CTS decryption of `data` (≥ 16 bytes) into a new, plain Uint8Array. */
+  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array;
 }
 
 /** An HMAC key prepared once; `mac` hashes the concatenation of its arguments. */

@@ -2,6 +2,9 @@
  * AES in CBC mode with ciphertext stealing, RFC 3962 §5 (the form RFC 8009 reuses): when the
  * input is longer than one block, the last two ciphertext blocks are swapped and the final one
  * truncated to the length of the last plaintext block. Input must be at least one block.
+ *
+ * These build CTS from any whole-block CBC (the native backend's path for large inputs); the
+ * JavaScript AES does CTS directly (aes-js.ts).
  * @module
  */
 
@@ -10,7 +13,7 @@ import type { AesKey } from './backend.js';
 const ZERO = new Uint8Array(16);
 
 /** Encrypts `data` (≥ 16 bytes) into `dst` at `dstOff`; writes exactly `data.length` bytes. */
-export function ctsEncryptInto(aes: AesKey, iv: Uint8Array, data: Uint8Array, dst: Uint8Array, dstOff: number): void {
+export function ctsEncryptViaCbc(aes: AesKey, iv: Uint8Array, data: Uint8Array, dst: Uint8Array, dstOff: number): void {
   const n = data.length;
   if (n === 16) {
     dst.set(aes.encryptCbc(data, iv), dstOff);
@@ -30,15 +33,15 @@ export function ctsEncryptInto(aes: AesKey, iv: Uint8Array, data: Uint8Array, ds
   dst.set(c.subarray(m - 32, m - 32 + r), dstOff + m - 16);
 }
 
-/** Encrypts `data` (≥ 16 bytes), returning a new array of the same length. */
+/** Encrypts `data` (≥ 16 bytes) with the key's own CTS, returning a new array. */
 export function ctsEncrypt(aes: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(data.length);
-  ctsEncryptInto(aes, iv, data, out, 0);
+  aes.encryptCtsInto(data, iv, out, 0);
   return out;
 }
 
 /** Decrypts `data` (≥ 16 bytes, checked by the caller), returning a new array. */
-export function ctsDecrypt(aes: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
+export function ctsDecryptViaCbc(aes: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const n = data.length;
   if (n === 16) {
     const one = new Uint8Array(16);
@@ -61,4 +64,9 @@ export function ctsDecrypt(aes: AesKey, iv: Uint8Array, data: Uint8Array): Uint8
   out.set(p);
   for (let i = 0; i < r; i++) out[m - 16 + i] = x[i]! ^ cPrev[i]!;
   return out;
+}
+
+/** Decrypts `data` (≥ 16 bytes) with the key's own CTS, returning a new array. */
+export function ctsDecrypt(aes: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  return aes.decryptCts(data, iv);
 }

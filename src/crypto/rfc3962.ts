@@ -7,7 +7,6 @@
 import { IntegrityError } from '../errors.js';
 import { constantTimeEqual, u32be, utf8, wipe } from '../util/bytes.js';
 import { backend, randomInto } from './backend.js';
-import { ctsDecrypt, ctsEncryptInto } from './cts.js';
 import { dr, KC, KE, KI, usageConstant } from './dk.js';
 import { baseAes, usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
@@ -62,14 +61,13 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
       const n = 16 + plaintext.length;
-      const m = (n + 15) & ~15;
-      const p = new Uint8Array(m); // zero padding for CTS, already in place
+      const p = new Uint8Array(n);
       if (confounder) p.set(confounder);
       else randomInto(p, 0, 16);
       p.set(plaintext, 16);
-      const body = p.subarray(0, n);
+      const body = p;
       const out = new Uint8Array(n + H);
-      ctsEncryptInto(ke, ZERO_IV, body, out, 0);
+      ke.encryptCtsInto(body, ZERO_IV, out, 0);
       out.set(ki.mac(body).subarray(0, H), n);
       return out;
     },
@@ -78,7 +76,7 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
       if (ciphertext.length < 16 + H) throw new IntegrityError();
       const { ke, ki } = encKeys(key, usage);
       const n = ciphertext.length - H;
-      const p = ctsDecrypt(ke, ZERO_IV, ciphertext.subarray(0, n));
+      const p = ke.decryptCts(ciphertext.subarray(0, n), ZERO_IV);
       const mac = ki.mac(p).subarray(0, H);
       if (!constantTimeEqual(mac, ciphertext.subarray(n))) throw new IntegrityError();
       return p.slice(16);

@@ -7,7 +7,6 @@
 import { IntegrityError } from '../errors.js';
 import { constantTimeEqual, u32be, utf8, wipe } from '../util/bytes.js';
 import { backend, randomInto, type HashName } from './backend.js';
-import { ctsDecrypt, ctsEncryptInto } from './cts.js';
 import { KC, KE, KI, usageConstant } from './dk.js';
 import { usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
@@ -86,13 +85,12 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
       const n = 16 + plaintext.length;
-      const m = (n + 15) & ~15;
-      const p = new Uint8Array(m);
+      const p = new Uint8Array(n);
       if (confounder) p.set(confounder);
       else randomInto(p, 0, 16);
       p.set(plaintext, 16);
       const out = new Uint8Array(n + h);
-      ctsEncryptInto(ke, ZERO_IV, p.subarray(0, n), out, 0);
+      ke.encryptCtsInto(p, ZERO_IV, out, 0);
       out.set(ki.mac(ZERO_IV, out.subarray(0, n)).subarray(0, h), n);
       return out;
     },
@@ -105,7 +103,7 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
       // Encrypt-then-MAC: check the tag before decrypting anything.
       const mac = ki.mac(ZERO_IV, c).subarray(0, h);
       if (!constantTimeEqual(mac, ciphertext.subarray(n))) throw new IntegrityError();
-      return ctsDecrypt(ke, ZERO_IV, c).slice(16);
+      return ke.decryptCts(c, ZERO_IV).slice(16);
     },
 
     // RFC 8009 §5: checksum = HMAC(Kc, message) truncated.
