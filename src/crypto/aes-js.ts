@@ -110,10 +110,9 @@ export class JsAes implements AesKey {
     }
   }
 
-  /** CBC-CTS decryption of `data` (≥ 16 bytes), into a new array. */
-  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array {
+  /** CBC-CTS decryption of `data` (≥ 16 bytes) into `dst` at `off`. */
+  decryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void {
     const n = data.length;
-    const out = new Uint8Array(n);
     const xk = this.#dec;
     const k = (n + 15) >>> 4;
     const r = n - 16 * (k - 1);
@@ -123,10 +122,10 @@ export class JsAes implements AesKey {
       const o = 16 * j;
       const c0 = le32(data, o), c1 = le32(data, o + 4), c2 = le32(data, o + 8), c3 = le32(data, o + 12);
       const d = unsafe.decrypt(xk, c0, c1, c2, c3);
-      putBlock(out, o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
+      putBlock(dst, off + o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
       p0 = c0; p1 = c1; p2 = c2; p3 = c3;
     }
-    if (k === 1) return out;
+    if (k === 1) return;
     // Wire order: … C_{k-2}, C_k (full), head of C_{k-1} (r bytes). D(C_k) = (P_k ‖ 0…) ⊕ C_{k-1}
     // gives the missing tail of C_{k-1}; then P_{k-1} = D(C_{k-1}) ⊕ C_{k-2}.
     const o = 16 * (k - 2);
@@ -135,9 +134,8 @@ export class JsAes implements AesKey {
     putBlock(tail, 0, x.s0, x.s1, x.s2, x.s3);
     for (let i = 0; i < r; i++) tail[i] = data[o + 16 + i]!; // tail now holds C_{k-1}
     const c0 = le32(tail, 0), c1 = le32(tail, 4), c2 = le32(tail, 8), c3 = le32(tail, 12);
-    putBlock(out, o + 16, x.s0 ^ c0, x.s1 ^ c1, x.s2 ^ c2, x.s3 ^ c3, r);
+    putBlock(dst, off + o + 16, x.s0 ^ c0, x.s1 ^ c1, x.s2 ^ c2, x.s3 ^ c3, r);
     const d = unsafe.decrypt(xk, c0, c1, c2, c3);
-    putBlock(out, o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
-    return out;
+    putBlock(dst, off + o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
   }
 }

@@ -14,7 +14,7 @@
 
 import { JsAes } from './aes-js.js';
 import type { AesKey, Backend, HashName, MacKey } from './backend.js';
-import { ctsDecryptViaCbc, ctsEncryptViaCbc } from './cts.js';
+import { prepareHmac, type PreparedHmac } from './fast-hmac.js';
 
 /**
  * Below this many bytes a message is cheaper in JavaScript than one native call (measured with
@@ -60,6 +60,11 @@ function plain(buf: Uint8Array, length = buf.length): Uint8Array {
 
 const ZERO_IV = new Uint8Array(16);
 
+/** The whole blocks before CTS's last two (the last of which may be partial). */
+function bulkBytes(n: number): number {
+  return n <= 32 ? 0 : 16 * (((n + 15) >>> 4) - 2);
+}
+
 function xor16(dst: Uint8Array, off: number, a: Uint8Array, b: Uint8Array): void {
   for (let i = 0; i < 16; i++) dst[off + i]! ^= a[i]! ^ b[i]!;
 }
@@ -81,13 +86,21 @@ class NodeAes implements AesKey {
     this.#js = new JsAes(key);
   }
 
+  // Large inputs: OpenSSL does the whole blocks up to the last two as plain CBC, then the
+  // JavaScript CTS does those two (with the last ciphertext block so far as its IV): no padded
+  // copy, no reordering pass, one native call.
   encryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void {
-    if (data.length < NATIVE_AES_MIN_BYTES) this.#js.encryptCtsInto(data, iv, dst, off);
-    else ctsEncryptViaCbc(this, iv, data, dst, off);
+    const bulk = bulkBytes(data.length);
+    if (bulk < NATIVE_AES_MIN_BYTES) return this.#js.encryptCtsInto(data, iv, dst, off);
+    dst.set(this.encryptCbc(data.subarray(0, bulk), iv), off);
+    this.#js.encryptCtsInto(data.subarray(bulk), dst.subarray(off + bulk - 16, off + bulk), dst, off + bulk);
   }
 
-  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array {
-    return data.length < NATIVE_AES_MIN_BYTES ? this.#js.decryptCts(data, iv) : ctsDecryptViaCbc(this, iv, data);
+  decryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void {
+    const bulk = bulkBytes(data.length);
+    if (bulk < NATIVE_AES_MIN_BYTES) return this.#js.decryptCtsInto(data, iv, dst, off);
+    dst.set(this.decryptCbc(data.subarray(0, bulk), iv), off);
+    this.#js.decryptCtsInto(data.subarray(bulk), data.subarray(bulk - 16, bulk), dst, off + bulk);
   }
 
   encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
@@ -118,18 +131,30 @@ class NodeAes implements AesKey {
 
 const NODE_HASH: Record<HashName, string> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha384: 'sha384' };
 
+/**
+ * Below these many bytes an HMAC is cheaper in JavaScript with prepared states (fast-hmac.ts)
+ * than through one native call, measured with bench/hmac-micro.mjs: SHA-1 crosses over near
+ * 1.5 KiB, SHA-256 near 500 bytes; SHA-384 in 32-bit JavaScript only ties OpenSSL on one block.
+ */
+export const NATIVE_HMAC_MIN_BYTES: Readonly<Record<HashName, number>> = { md5: 0, sha1: 1536, sha256: 448, sha384: 0 };
+
 class NodeMac implements MacKey {
   readonly #nc: NodeCrypto;
   readonly #alg: string;
   readonly #key: Uint8Array;
+  readonly #js: PreparedHmac | undefined;
+  readonly #jsBelow: number;
 
   constructor(nc: NodeCrypto, hash: HashName, key: Uint8Array) {
     this.#nc = nc;
     this.#alg = NODE_HASH[hash];
     this.#key = key.slice();
+    this.#jsBelow = NATIVE_HMAC_MIN_BYTES[hash];
+    this.#js = this.#jsBelow > 0 && hash !== 'md5' ? prepareHmac(hash, key) : undefined;
   }
 
   mac(data: Uint8Array, more?: Uint8Array): Uint8Array {
+    if (this.#js && data.length + (more ? more.length : 0) < this.#jsBelow) return this.#js.mac(data, more);
     const h = this.#nc.createHmac(this.#alg, this.#key).update(data);
     if (more) h.update(more);
     return plain(h.digest());

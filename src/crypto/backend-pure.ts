@@ -1,6 +1,7 @@
 /**
- * The pure backend: AES over @noble/ciphers' block function (aes-js.ts) and @noble/hashes HMAC
- * (keyed state prepared once, cloned per message).
+ * The pure backend: AES over @noble/ciphers' block function (aes-js.ts), HMAC-SHA1/256/384 with
+ * the key's inner and outer states computed once (fast-hmac.ts), and @noble/hashes for digests,
+ * PBKDF2 and the HMAC-MD5 of RC4.
  * @module
  */
 
@@ -9,11 +10,15 @@ import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { JsAes } from './aes-js.js';
+import { prepareHmac } from './fast-hmac.js';
+import { pbkdf2WithMac } from './pbkdf2.js';
 import type { Backend, HashName, MacKey } from './backend.js';
 
 const HASHES = { md5, sha1, sha256, sha384 } as const;
+const HASH_BYTES = { sha1: 20, sha256: 32, sha384: 48 } as const;
 
-class PureMac implements MacKey {
+/** HMAC-MD5 (RC4 only) through noble; the SHA family through our prepared HMAC. */
+class NobleMac implements MacKey {
   readonly #keyed: ReturnType<typeof hmac.create>;
 
   constructor(hash: HashName, key: Uint8Array) {
@@ -30,8 +35,10 @@ class PureMac implements MacKey {
 export const pureBackend: Backend = {
   name: 'pure',
   aesKey: (key) => new JsAes(key),
-  hmacKey: (hash, key) => new PureMac(hash, key),
+  hmacKey: (hash, key) => (hash === 'md5' ? new NobleMac(hash, key) : prepareHmac(hash, key)),
   digest: (hash, data) => HASHES[hash](data),
   pbkdf2: (hash, password, salt, iterations, length) =>
-    pbkdf2(HASHES[hash], password, salt, { c: iterations, dkLen: length }),
+    hash === 'md5'
+      ? pbkdf2(HASHES[hash], password, salt, { c: iterations, dkLen: length })
+      : pbkdf2WithMac(prepareHmac(hash, password), HASH_BYTES[hash], salt, iterations, length),
 };

@@ -28,8 +28,8 @@ export interface AesKey {
   decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array;
   /** CBC-CTS (RFC 3962 §5) encryption of `data` (≥ 16 bytes) into `dst` at `off`. */
   encryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void;
-  /** CBC-CTS decryption of `data` (≥ 16 bytes) into a new, plain Uint8Array. */
-  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array;
+  /** CBC-CTS decryption of `data` (≥ 16 bytes) into `dst` at `off`. */
+  decryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void;
 }
 
 /** An HMAC key prepared once; `mac` hashes the concatenation of its arguments. */
@@ -94,8 +94,10 @@ export function randomInto(dst: Uint8Array, off: number, n: number): void {
     pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
     poolPos = 0;
   }
-  dst.set(pool.subarray(poolPos, poolPos + n), off);
-  pool.fill(0, poolPos, poolPos + n); // drawn bytes never stay behind
+  for (let i = 0; i < n; i++) {
+    dst[off + i] = pool[poolPos + i]!;
+    pool[poolPos + i] = 0; // drawn bytes never stay behind
+  }
   poolPos += n;
 }
 

@@ -68,5 +68,7 @@ export function ctsDecryptViaCbc(aes: AesKey, iv: Uint8Array, data: Uint8Array):
 
 /** Decrypts `data` (≥ 16 bytes) with the key's own CTS, returning a new array. */
 export function ctsDecrypt(aes: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  return aes.decryptCts(data, iv);
+  const out = new Uint8Array(data.length);
+  aes.decryptCtsInto(data, iv, out, 0);
+  return out;
 }

@@ -5,12 +5,13 @@
  */
 
 import { IntegrityError } from '../errors.js';
-import { constantTimeEqual, u32be, utf8, wipe } from '../util/bytes.js';
+import { u32be, utf8, wipe } from '../util/bytes.js';
 import { backend, randomInto } from './backend.js';
 import { dr, KC, KE, KI, usageConstant } from './dk.js';
 import { baseAes, usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
 import { iterationCount } from './s2k-params.js';
+import { equalAt, scratch } from './scratch.js';
 
 const ZERO_IV = new Uint8Array(16);
 const H = 12; // HMAC-SHA1-96
@@ -61,14 +62,15 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
       const n = 16 + plaintext.length;
-      const p = new Uint8Array(n);
+      const p = scratch(n);
       if (confounder) p.set(confounder);
       else randomInto(p, 0, 16);
       p.set(plaintext, 16);
-      const body = p;
       const out = new Uint8Array(n + H);
-      ke.encryptCtsInto(body, ZERO_IV, out, 0);
-      out.set(ki.mac(body).subarray(0, H), n);
+      ke.encryptCtsInto(p, ZERO_IV, out, 0);
+      const mac = ki.mac(p);
+      for (let i = 0; i < H; i++) out[n + i] = mac[i]!;
+      p.fill(0);
       return out;
     },
 
@@ -76,10 +78,13 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
       if (ciphertext.length < 16 + H) throw new IntegrityError();
       const { ke, ki } = encKeys(key, usage);
       const n = ciphertext.length - H;
-      const p = ke.decryptCts(ciphertext.subarray(0, n), ZERO_IV);
-      const mac = ki.mac(p).subarray(0, H);
-      if (!constantTimeEqual(mac, ciphertext.subarray(n))) throw new IntegrityError();
-      return p.slice(16);
+      const p = scratch(n);
+      ke.decryptCtsInto(ciphertext.subarray(0, n), ZERO_IV, p, 0);
+      const ok = equalAt(ki.mac(p), 0, ciphertext, n, H);
+      const plaintext = ok ? p.slice(16) : undefined;
+      p.fill(0);
+      if (!plaintext) throw new IntegrityError();
+      return plaintext;
     },
 
     // RFC 3961 §5.4: HMAC(Kc, data) truncated.

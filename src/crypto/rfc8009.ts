@@ -5,12 +5,13 @@
  */
 
 import { IntegrityError } from '../errors.js';
-import { constantTimeEqual, u32be, utf8, wipe } from '../util/bytes.js';
+import { u32be, utf8, wipe } from '../util/bytes.js';
 import { backend, randomInto, type HashName } from './backend.js';
 import { KC, KE, KI, usageConstant } from './dk.js';
 import { usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
 import { iterationCount } from './s2k-params.js';
+import { equalAt, scratch } from './scratch.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = utf8('kerberos');
@@ -85,13 +86,15 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
       const n = 16 + plaintext.length;
-      const p = new Uint8Array(n);
+      const p = scratch(n);
       if (confounder) p.set(confounder);
       else randomInto(p, 0, 16);
       p.set(plaintext, 16);
       const out = new Uint8Array(n + h);
       ke.encryptCtsInto(p, ZERO_IV, out, 0);
-      out.set(ki.mac(ZERO_IV, out.subarray(0, n)).subarray(0, h), n);
+      p.fill(0);
+      const mac = ki.mac(ZERO_IV, out.subarray(0, n));
+      for (let i = 0; i < h; i++) out[n + i] = mac[i]!;
       return out;
     },
 
@@ -101,9 +104,12 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
       const n = ciphertext.length - h;
       const c = ciphertext.subarray(0, n);
       // Encrypt-then-MAC: check the tag before decrypting anything.
-      const mac = ki.mac(ZERO_IV, c).subarray(0, h);
-      if (!constantTimeEqual(mac, ciphertext.subarray(n))) throw new IntegrityError();
-      return ke.decryptCts(c, ZERO_IV).slice(16);
+      if (!equalAt(ki.mac(ZERO_IV, c), 0, ciphertext, n, h)) throw new IntegrityError();
+      const p = scratch(n);
+      ke.decryptCtsInto(c, ZERO_IV, p, 0);
+      const plaintext = p.slice(16);
+      p.fill(0);
+      return plaintext;
     },
 
     // RFC 8009 §5: checksum = HMAC(Kc, message) truncated.
