@@ -2,7 +2,7 @@
 //
 //   npm run build && node bench/asn1-fuzz.mjs [--seconds 10] [--seed 1]
 //
-// Fuzz: MIT's reference encodings (test/asn1/fixtures) and an AP-REQ-shaped message, mutated
+// Fuzz: MIT's reference encodings (fixtures/mit) and an AP-REQ-shaped message, mutated
 // (byte set/flip, truncate, insert, delete, duplicate); every decoder must return or throw
 // DecodeError. Bench: a ~1.5 KB AP-REQ, decoded and encoded by our codec and parsed by asn1js
 // (the reference), side by side in the same run; quote the ratio, not the times.
@@ -50,7 +50,7 @@ const apReqValue = {
 };
 const apReq = APReq.encode(apReqValue);
 
-const fixtures = JSON.parse(readFileSync(new URL('../test/asn1/fixtures/mit-reference-encode.json', import.meta.url), 'utf8'));
+const fixtures = JSON.parse(readFileSync(new URL('../fixtures/mit/asn1-reference-encode.json', import.meta.url), 'utf8'));
 const seeds = [apReq, ...fixtures.vectors.map((v) => Uint8Array.from(Buffer.from(v.hex, 'hex')))];
 const decoders = [APReq, Ticket, Authenticator, raw, seqOf(raw), { name: 'parseDer', decode: (b) => parseDer(b) }];
 
