@@ -1,10 +1,10 @@
 // Micro-benchmark of one HMAC per message under a fixed key, as Kerberos computes them:
-// src/crypto/fast-hmac.ts (prepared key) against node:crypto createHmac and @noble/hashes
+// src/crypto/fast-hmac/ (prepared key) against node:crypto createHmac and @noble/hashes
 // (hmac.create once, then _cloneInto + update + digestInto per message), for SHA-1, SHA-256 and
 // SHA-384, at 16, 80, 96, 1040 and 16400 bytes. Then, per hash, the message size above which
 // node:crypto is faster than the prepared HMAC (the crossover), from a sweep of sizes.
 //
-//   npx tsc -p tsconfig.build.json     (emits dist/, including dist/crypto/fast-hmac.js)
+//   npx tsc -p tsconfig.build.json     (emits dist/, including dist/crypto/fast-hmac/index.js)
 //   node bench/hmac-micro.mjs [--quick] [--no-crossover] [--stat=median|min] [--repeat=N]
 //                             [--sizes=16,80,...] [--hashes=sha1,...]
 //
@@ -28,7 +28,7 @@ import { sha256, sha384 } from '@noble/hashes/sha2.js';
 export const name = 'hmac-micro';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const distFile = join(here, '..', 'dist', 'crypto', 'fast-hmac.js');
+const distFile = join(here, '..', 'dist', 'crypto', 'fast-hmac', 'index.js');
 
 const NOBLE = { sha1, sha256, sha384 };
 const HASHES = ['sha1', 'sha256', 'sha384'];

@@ -14,7 +14,7 @@
 
 import { JsAes } from './aes-js.js';
 import type { AesKey, Backend, HashName, MacKey } from './backend.js';
-import { prepareHmac, type PreparedHmac } from './fast-hmac.js';
+import { prepareHmac, type PreparedHmac } from './fast-hmac/index.js';
 
 /**
  * Below this many bytes a message is cheaper in JavaScript than one native call (measured with

@@ -10,7 +10,7 @@ import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { JsAes } from './aes-js.js';
-import { prepareHmac } from './fast-hmac.js';
+import { prepareHmac } from './fast-hmac/index.js';
 import { pbkdf2WithMac } from './pbkdf2.js';
 import type { Backend, HashName, MacKey } from './backend.js';
 

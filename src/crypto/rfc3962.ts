@@ -6,12 +6,12 @@
 
 import { IntegrityError } from '../errors.js';
 import { u32be, utf8, wipe } from '../util/bytes.js';
-import { backend, randomInto } from './backend.js';
+import { backend } from './backend.js';
 import { dr, KC, KE, KI, usageConstant } from './dk.js';
 import { baseAes, usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
 import { iterationCount } from './s2k-params.js';
-import { equalAt, scratch } from './scratch.js';
+import { confounded, equalAt, scratch } from './scratch.js';
 
 const ZERO_IV = new Uint8Array(16);
 const H = 12; // HMAC-SHA1-96
@@ -61,11 +61,8 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
     // RFC 3961 §5.3: C = E(Ke, confounder | plaintext), H = HMAC(Ki, confounder | plaintext).
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
-      const n = 16 + plaintext.length;
-      const p = scratch(n);
-      if (confounder) p.set(confounder);
-      else randomInto(p, 0, 16);
-      p.set(plaintext, 16);
+      const p = confounded(plaintext, confounder);
+      const n = p.length;
       const out = new Uint8Array(n + H);
       ke.encryptCtsInto(p, ZERO_IV, out, 0);
       const mac = ki.mac(p);

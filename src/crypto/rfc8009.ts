@@ -6,12 +6,12 @@
 
 import { IntegrityError } from '../errors.js';
 import { u32be, utf8, wipe } from '../util/bytes.js';
-import { backend, randomInto, type HashName } from './backend.js';
+import { backend, type HashName } from './backend.js';
 import { KC, KE, KI, usageConstant } from './dk.js';
 import { usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
 import { iterationCount } from './s2k-params.js';
-import { equalAt, scratch } from './scratch.js';
+import { confounded, equalAt, scratch } from './scratch.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = utf8('kerberos');
@@ -85,11 +85,8 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
     // RFC 8009 §5: C = E(Ke, N | plaintext, IV); H = HMAC(Ki, IV | C) truncated; IV is zero.
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
-      const n = 16 + plaintext.length;
-      const p = scratch(n);
-      if (confounder) p.set(confounder);
-      else randomInto(p, 0, 16);
-      p.set(plaintext, 16);
+      const p = confounded(plaintext, confounder);
+      const n = p.length;
       const out = new Uint8Array(n + h);
       ke.encryptCtsInto(p, ZERO_IV, out, 0);
       p.fill(0);

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { randomInto } from './backend.js';
+
 const MAX_REUSED = 64 * 1024;
 let buf = new Uint8Array(1024);
 
@@ -28,4 +30,17 @@ export function equalAt(a: Uint8Array, ao: number, b: Uint8Array, bo: number, le
   let diff = 0;
   for (let i = 0; i < len; i++) diff |= a[ao + i]! ^ b[bo + i]!;
   return diff === 0;
+}
+
+/**
+ * `confounder | plaintext` in the shared buffer (RFC 3961 §5.3: a random block-sized
+ * confounder ahead of the message; a given one only for known-answer tests). The caller
+ * wipes it with `fill(0)` when done.
+ */
+export function confounded(plaintext: Uint8Array, confounder?: Uint8Array): Uint8Array {
+  const p = scratch(16 + plaintext.length);
+  if (confounder) p.set(confounder);
+  else randomInto(p, 0, 16);
+  p.set(plaintext, 16);
+  return p;
 }

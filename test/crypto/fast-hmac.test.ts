@@ -13,7 +13,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { prepareHmac, type FastHmacHash } from '../../src/crypto/fast-hmac.js';
+import { prepareHmac, type FastHmacHash } from '../../src/crypto/fast-hmac/index.js';
 
 const HASHES = ['sha1', 'sha256', 'sha384'] as const satisfies readonly FastHmacHash[];
 
