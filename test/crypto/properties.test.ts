@@ -14,6 +14,7 @@ import {
   type Key,
 } from '../../src/crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../../src/errors.js';
+import { scratch } from '../../src/crypto/scratch.js';
 
 const weak = { allowWeakCrypto: true };
 const ETYPES = [17, 18, 19, 20, 23] as const;
@@ -124,6 +125,35 @@ describe.each(['node', 'pure'] as const)('%s backend', (backendName) => {
       expect(() => decrypt(bad, 1, new Uint8Array(40), weak)).toThrow(RangeError);
       expect(() => checksum(bad, 1, new Uint8Array(1), undefined, weak)).toThrow(RangeError);
     });
+  });
+});
+
+describe('state kept between calls', () => {
+  it('no plaintext stays behind in the shared buffer', () => {
+    for (const b of ['node', 'pure'] as const) {
+      setCryptoBackend(b);
+      for (const etype of [17, 18, 19, 20]) {
+        const k = randomKey(etype);
+        const secret = new Uint8Array(300).fill(0xa5);
+        const c = encrypt(k, 3, secret);
+        expect(scratch(316).every((x) => x === 0)).toBe(true);
+        decrypt(k, 3, c);
+        expect(scratch(316).every((x) => x === 0)).toBe(true);
+      }
+    }
+    setCryptoBackend('auto');
+  });
+
+  it('the derived-key cache keeps enctypes and backends apart for the same key bytes', () => {
+    const bytes = randomKey(17).value;
+    const c17 = encrypt({ etype: 17, value: bytes }, 5, new Uint8Array(20));
+    expect(() => decrypt({ etype: 19, value: bytes }, 5, c17)).toThrow(IntegrityError);
+    const c19 = encrypt({ etype: 19, value: bytes }, 5, new Uint8Array(20));
+    expect(decrypt({ etype: 19, value: bytes }, 5, c19)).toEqual(new Uint8Array(20));
+    setCryptoBackend('pure');
+    expect(decrypt({ etype: 17, value: bytes }, 5, c17)).toEqual(new Uint8Array(20));
+    setCryptoBackend('auto');
+    expect(decrypt({ etype: 17, value: bytes }, 5, c17)).toEqual(new Uint8Array(20));
   });
 });
 
