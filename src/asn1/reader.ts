@@ -72,7 +72,7 @@ export class DerReader {
     if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > MAX_MAX_DEPTH) {
       throw new RangeError(`maxDepth must be an integer in 1..${MAX_MAX_DEPTH}`);
     }
-    // A subclass (Node's Buffer) would make `slice` return views instead of copies: read through a
+    // A subclass (Node's buffer class) would make `slice` return views instead of copies: read through a
     // plain Uint8Array over the same memory (no copy).
     this.buf = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;

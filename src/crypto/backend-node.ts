@@ -18,7 +18,7 @@ import { prepareHmac, type PreparedHmac } from './fast-hmac/index.js';
 
 /**
  * Below this many bytes a message is cheaper in JavaScript than one native call (measured with
- * bench/crypto.mjs on the reference machine: the native call and its Buffer cost ~0.6 µs,
+ * bench/crypto.mjs on the reference machine: the native call and its result buffer cost ~0.6 µs,
  * the JavaScript AES ~0.13 µs a block).
  */
 export const NATIVE_AES_MIN_BYTES = 128;
@@ -51,7 +51,7 @@ function loadNodeCrypto(): NodeCrypto | undefined {
   }
 }
 
-/** A plain Uint8Array copy of (a prefix of) a Node Buffer, so Buffers never leak out. */
+/** A plain Uint8Array copy of (a prefix of) a Node buffer, so host buffers never leak out. */
 function plain(buf: Uint8Array, length = buf.length): Uint8Array {
   const out = new Uint8Array(length);
   out.set(buf.length === length ? buf : buf.subarray(0, length));

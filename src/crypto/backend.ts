@@ -14,7 +14,7 @@ export type HashName = 'md5' | 'sha1' | 'sha256' | 'sha384';
 /**
  * An AES key with its schedule prepared once, for CBC over whole blocks with a given IV.
  *
- * Results of `AesKey` (not `MacKey`) may be a host subclass of Uint8Array (a Node Buffer, whose
+ * Results of `AesKey` (not `MacKey`) may be a host subclass of Uint8Array (a Node buffer, whose
  * `slice` is a view): callers inside this layer copy them out with `set`, never `slice`, and
  * never return them to a user as they are.
  */
