@@ -17,7 +17,7 @@
 
 import { IntegrityError, UnsupportedError } from '../errors.js';
 import { constantTimeEqual, u32be, utf8 } from '../util/bytes.js';
-import { randomBytes } from './backend.js';
+import { backend, randomBytes, type HashName } from './backend.js';
 import { checksumProfileOf, profileOf, type CryptoOptions } from './enctypes.js';
 
 export { setCryptoBackend, cryptoBackend, randomBytes, type BackendChoice } from './backend.js';
@@ -172,3 +172,19 @@ export function prf(key: Key, input: Uint8Array, options?: CryptoOptions): Uint8
 export function assertIntegrity(ok: boolean): asserts ok {
   if (!ok) throw new IntegrityError();
 }
+
+/**
+ * An unkeyed digest, for protocol fields that call for one: the MD5 of GSS channel bindings
+ * (RFC 4121 §4.1.1.2), certificate hashes for tls-server-end-point (RFC 5929).
+ * @example
+ * ```ts
+ * const bindingsHash = digest('md5', channelBindingsBytes)
+ * ```
+ */
+export function digest(hash: HashName, data: Uint8Array): Uint8Array {
+  if (hash !== 'md5' && hash !== 'sha1' && hash !== 'sha256' && hash !== 'sha384') throw new TypeError(`unknown hash ${String(hash)}`);
+  checkData(data, 'data');
+  return backend().digest(hash, data);
+}
+
+export type { HashName } from './backend.js';

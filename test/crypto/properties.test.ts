@@ -203,3 +203,20 @@ describe('policy and argument checks', () => {
     expect(b).toEqual(s);
   });
 });
+
+describe('digest', () => {
+  it('matches node:crypto for md5, sha1, sha256, sha384 on both backends', async () => {
+    const { createHash } = await import('node:crypto');
+    const { digest } = await import('../../src/crypto/index.js');
+    for (const b of ['node', 'pure'] as const) {
+      setCryptoBackend(b);
+      fc.assert(
+        fc.property(fc.constantFrom('md5', 'sha1', 'sha256', 'sha384') as fc.Arbitrary<'md5'>, data, (h, d) => {
+          expect(Array.from(digest(h, d))).toEqual(Array.from(createHash(h).update(d).digest()));
+        }),
+        { numRuns: 50 },
+      );
+    }
+    setCryptoBackend('auto');
+  });
+});
