@@ -1,0 +1,111 @@
+// The fuzz targets: every decoder tskrb5 has, in one table. Each later layer adds its own row.
+//
+// A target is { name, allowed: [error classes], seeds(): Uint8Array[], run(bytes) }. `run` may
+// return or throw one of `allowed` (all KerberosError subclasses); anything else is a crash.
+// Seeds come from fixtures/: real bytes from MIT and the RFCs, mutated by the runner.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../', import.meta.url).pathname;
+const dist = new URL('../dist/', import.meta.url).href;
+const load = async (p) => import(new URL(p, dist).href);
+const tryLoad = async (p) => (existsSync(new URL(p, new URL(dist)).pathname) ? load(p) : undefined);
+
+const fromHex = (h) => Uint8Array.from(Buffer.from(h, 'hex'));
+
+/** Every hex string (under a key ending in "hex"/"Hex") and base64 token in the JSON files below `dir`. */
+export function fixtureBytes(dir, { minLength = 2 } = {}) {
+  const out = [];
+  const walk = (v, key) => {
+    if (typeof v === 'string') {
+      if (/hex$/i.test(key ?? '') && /^[0-9a-f]*$/i.test(v) && v.length % 2 === 0 && v.length >= 2 * minLength) out.push(fromHex(v));
+      else if (/(token|b64|base64)$/i.test(key ?? '') && /^[A-Za-z0-9+/=]+$/.test(v)) out.push(Uint8Array.from(Buffer.from(v, 'base64')));
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  const visit = (d) => {
+    if (!existsSync(d)) return;
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (n.endsWith('.json')) walk(JSON.parse(readFileSync(p, 'utf8')));
+    }
+  };
+  visit(join(root, dir));
+  return out;
+}
+
+export async function loadTargets() {
+  const errors = await load('errors.js');
+  const { DecodeError, UnsupportedError, IntegrityError } = errors;
+  const asn1 = await load('asn1/index.js');
+  const crypto = await load('crypto/index.js');
+  const der = fixtureBytes('fixtures/mit');
+  const targets = [
+    { name: 'asn1.parseDer', allowed: [DecodeError], seeds: () => der, run: (b) => asn1.parseDer(b) },
+    { name: 'asn1.raw', allowed: [DecodeError], seeds: () => der, run: (b) => asn1.raw.decode(b) },
+  ];
+
+  // Every cipher: any bytes as a ciphertext under a fixed key give IntegrityError or a plaintext.
+  const weak = { allowWeakCrypto: true };
+  for (const etype of [17, 18, 19, 20, 23]) {
+    const key = crypto.randomKey(etype, weak);
+    const real = [0, 1, 16, 100].map((n) => crypto.encrypt(key, 3, new Uint8Array(n), weak));
+    targets.push({ name: `crypto.decrypt.${etype}`, allowed: [IntegrityError], seeds: () => real, run: (b) => crypto.decrypt(key, 3, b, weak) });
+  }
+
+  // s2kparams as a KDC sends them in ETYPE-INFO2: a key, or UnsupportedError (counts that would
+  // take long but are legal are skipped, so the fuzz measures parsing, not PBKDF2).
+  targets.push({
+    name: 'crypto.stringToKey.params',
+    allowed: [UnsupportedError],
+    seeds: () => [new Uint8Array([0, 0, 0x10, 0]), new Uint8Array([0, 0, 0, 1]), new Uint8Array(0)],
+    run: (b) => {
+      if (b.length === 4 && ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0 > 4096 && ((b[0] << 24) | (b[1] << 16)) >>> 0 < 0x1000000) return;
+      return crypto.stringToKey(18, 'password', 'EXAMPLE.COMuser', b);
+    },
+  });
+  // A checksum field from the wire: a boolean, never an exception.
+  const ckey = crypto.randomKey(18);
+  const cdata = new Uint8Array(40);
+  targets.push({ name: 'crypto.verifyChecksum', allowed: [], seeds: () => [crypto.checksum(ckey, 6, cdata)], run: (b) => crypto.verifyChecksum(ckey, 6, cdata, b) });
+
+  // Kerberos messages (RFC 4120), when built.
+  const messages = await tryLoad('messages/index.js');
+  if (messages) {
+    const seeds = () => der;
+    if (messages.decodeKerberosMessage) {
+      targets.push({ name: 'messages.decodeKerberosMessage', allowed: [DecodeError, UnsupportedError], seeds, run: (b) => messages.decodeKerberosMessage(b) });
+    }
+    for (const [name, codec] of Object.entries(messages)) {
+      if (codec && typeof codec === 'object' && typeof codec.decode === 'function' && typeof codec.encode === 'function') {
+        targets.push({ name: `messages.${name}`, allowed: [DecodeError], seeds, run: (b) => codec.decode(b) });
+      }
+    }
+  }
+
+  // GSS-API and SPNEGO tokens, and the Negotiate header, when built.
+  const tokens = fixtureBytes('test/gssapi/fixtures').concat(fixtureBytes('fixtures/mit'));
+  const gssapi = await tryLoad('gssapi/index.js');
+  if (gssapi) {
+    for (const fn of ['unwrapInitialToken', 'decodeKrb5Token', 'decodeGssChecksum', 'decodeMicToken', 'decodeWrapToken']) {
+      if (typeof gssapi[fn] === 'function') targets.push({ name: `gssapi.${fn}`, allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => gssapi[fn](b) });
+    }
+  }
+  const spnego = await tryLoad('spnego/index.js');
+  if (spnego?.decodeSpnegoToken) {
+    targets.push({ name: 'spnego.decodeSpnegoToken', allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => spnego.decodeSpnegoToken(b) });
+  }
+  const http = await tryLoad('http/index.js');
+  if (http?.parseChallenges) {
+    const headers = ['Negotiate', 'Negotiate YIIBCgYGKwYBBQUCoIH/MIH8', 'Basic realm="x", Negotiate abc=, Bearer error="invalid_token"'].map((s) => new TextEncoder().encode(s));
+    targets.push({
+      name: 'http.parseChallenges',
+      allowed: [DecodeError, UnsupportedError],
+      seeds: () => headers,
+      run: (b) => http.parseChallenges(new TextDecoder().decode(b)),
+    });
+  }
+  return targets;
+}
