@@ -71,6 +71,11 @@ export async function loadTargets() {
   const cdata = new Uint8Array(40);
   targets.push({ name: 'crypto.verifyChecksum', allowed: [], seeds: () => [crypto.checksum(ckey, 6, cdata)], run: (b) => crypto.verifyChecksum(ckey, 6, cdata, b) });
 
+  // Keytabs (MIT's and ours).
+  const formats = await load('formats/index.js');
+  const keytabs = ['several.keytab', 'rc4.keytab'].map((n) => new Uint8Array(readFileSync(join(root, 'fixtures/mit/keytab', n))));
+  targets.push({ name: 'formats.decodeKeytab', allowed: [DecodeError], seeds: () => keytabs, run: (b) => formats.decodeKeytab(b) });
+
   // Kerberos messages (RFC 4120), when built.
   const messages = await tryLoad('messages/index.js');
   if (messages) {
