@@ -45,7 +45,7 @@ function mutate(input) {
   return Uint8Array.from(b);
 }
 
-const targets = (await loadTargets()).filter((t) => !only || t.name.includes(only));
+const targets = (await loadTargets()).filter((t) => !only || t.name.toLowerCase().includes(only.toLowerCase()));
 const budgetMs = (seconds * 1000) / Math.max(1, targets.length);
 let crashes = 0;
 const rows = [];
