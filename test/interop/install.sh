@@ -1,0 +1,99 @@
+#!/bin/sh
+# Install the real Kerberos peers used by the interop harness (Debian 12, run as root).
+# Idempotent and non-interactive. MIT krb5 KDC/admin/client, Apache + mod_auth_gssapi,
+# python3-gssapi, curl, tshark, openssl from apt; Heimdal's client tools unpacked into a
+# private prefix (HEIMDAL_PREFIX, default /opt/tskrb5-heimdal) because Heimdal conflicts
+# with MIT in apt. Usage: sh test/interop/install.sh
+set -eu
+
+HEIMDAL_PREFIX=${HEIMDAL_PREFIX:-/opt/tskrb5-heimdal}
+PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 \
+libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos curl tshark openssl"
+
+die() { echo "install.sh: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"
+command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script needs Debian 12"
+
+export DEBIAN_FRONTEND=noninteractive
+UPDATED=
+apt_update() {
+  if [ -z "$UPDATED" ]; then
+    apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null || die "apt-get update failed"
+    UPDATED=1
+  fi
+}
+
+missing=
+for p in $PKGS; do
+  s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$s" = "install ok installed" ] || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+  echo "install.sh: installing:$missing"
+  apt_update
+  debconf-set-selections <<'SEL'
+krb5-config krb5-config/default_realm string TSKRB5.TEST
+krb5-config krb5-config/kerberos_servers string 127.0.0.1
+krb5-config krb5-config/admin_server string 127.0.0.1
+krb5-config krb5-config/add_servers_realm string TSKRB5.TEST
+krb5-config krb5-config/add_servers boolean false
+krb5-config krb5-config/read_conf boolean true
+krb5-admin-server krb5-admin-server/kadmind boolean false
+krb5-kdc krb5-kdc/debconf boolean false
+wireshark-common wireshark-common/install-setuid boolean false
+SEL
+  created_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT INT TERM
+  fi
+  rc=0
+  # shellcheck disable=SC2086
+  apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef \
+    -o Dpkg::Options::=--force-confold $missing >/tmp/tskrb5-apt.log 2>&1 || rc=$?
+  if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT INT TERM; fi
+  if [ "$rc" != 0 ]; then
+    tail -n 30 /tmp/tskrb5-apt.log >&2
+    die "apt-get install failed (log: /tmp/tskrb5-apt.log)"
+  fi
+  # Packages may have started daemons despite policy-rc.d on systems without it honoured;
+  # we never rely on the system services.
+fi
+
+# Heimdal client tools, unpacked (not installed) into a private prefix.
+if [ ! -x "$HEIMDAL_PREFIX/usr/bin/heimtools" ] && [ ! -x "$HEIMDAL_PREFIX/usr/bin/kinit" ]; then
+  echo "install.sh: unpacking Heimdal clients into $HEIMDAL_PREFIX"
+  apt_update
+  # heimdal-clients and its heimdal library dependencies (names vary: libhcrypto5t64-heimdal …)
+  deps=$(apt-cache depends heimdal-clients 2>/dev/null \
+    | sed -n 's/^ *Depends: \(lib[^ ]*heimdal\)$/\1/p' | sort -u)
+  [ -n "$deps" ] || die "apt-cache depends heimdal-clients gave nothing (is apt-get update done?)"
+  # their own heimdal dependencies, one level further
+  more=$(for d in $deps; do apt-cache depends "$d" 2>/dev/null \
+    | sed -n 's/^ *Depends: \(lib[^ ]*heimdal\)$/\1/p'; done | sort -u)
+  tmp=$(mktemp -d)
+  (
+    cd "$tmp"
+    # shellcheck disable=SC2086
+    apt-get download -qq heimdal-clients $deps $more >/dev/null 2>&1
+  ) || { rm -rf "$tmp"; die "apt-get download of Heimdal packages failed"; }
+  mkdir -p "$HEIMDAL_PREFIX"
+  : > "$HEIMDAL_PREFIX/VERSIONS"
+  for f in "$tmp"/*.deb; do
+    dpkg -x "$f" "$HEIMDAL_PREFIX" || { rm -rf "$tmp"; die "dpkg -x $f failed"; }
+    dpkg-deb -W "$f" >> "$HEIMDAL_PREFIX/VERSIONS"
+  done
+  rm -rf "$tmp"
+  [ -x "$HEIMDAL_PREFIX/usr/bin/heimtools" ] || [ -x "$HEIMDAL_PREFIX/usr/bin/kinit" ] \
+    || die "Heimdal unpacked but no kinit/heimtools in $HEIMDAL_PREFIX/usr/bin"
+fi
+
+for b in krb5kdc kdb5_util kadmin.local kinit klist kvno curl apache2 openssl; do
+  command -v "$b" >/dev/null 2>&1 || [ -x "/usr/sbin/$b" ] || die "missing after install: $b"
+done
+/usr/bin/python3 -c 'import gssapi' 2>/dev/null || die "/usr/bin/python3 cannot import gssapi"
+[ -e /usr/lib/apache2/modules/mod_auth_gssapi.so ] || die "mod_auth_gssapi.so missing"
+echo "install.sh: ok"
