@@ -94,7 +94,7 @@ export async function loadTargets() {
   const tokens = fixtureBytes('test/gssapi/fixtures').concat(fixtureBytes('fixtures/mit'));
   const gssapi = await tryLoad('gssapi/index.js');
   if (gssapi) {
-    for (const fn of ['unwrapInitialToken', 'decodeKrb5Token', 'decodeGssChecksum', 'decodeMicToken', 'decodeWrapToken']) {
+    for (const fn of ['unwrapInitialToken', 'decodeKrb5Token', 'decodeKrb5Message', 'decodeGssChecksum', 'decodePerMessageToken']) {
       if (typeof gssapi[fn] === 'function') targets.push({ name: `gssapi.${fn}`, allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => gssapi[fn](b) });
     }
   }

@@ -16,7 +16,7 @@ class RawCodec extends BaseCodec<Uint8Array> {
     const formError = universalFormError(tag);
     if (formError !== undefined) r.fail(formError, start);
     r.pos += r.len;
-    return r.buf.slice(start, r.pos);
+    return r.bytesAt(start, r.pos);
   }
   write(w: DerWriter, value: Uint8Array): void {
     if (!(value instanceof Uint8Array)) throw w.typeError('ANY: expected a Uint8Array');
@@ -63,7 +63,7 @@ class WithBytesCodec<T> extends BaseCodec<WithBytes<T>> {
   read(r: DerReader): WithBytes<T> {
     const start = r.pos;
     const value = this.inner.read(r);
-    return { value, bytes: r.buf.slice(start, r.pos) };
+    return { value, bytes: r.bytesAt(start, r.pos) };
   }
   write(w: DerWriter, v: WithBytes<T>): void {
     if (typeof v !== 'object' || v === null) throw w.typeError(`${this.name}: expected { value, bytes }`);

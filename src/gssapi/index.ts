@@ -1,0 +1,36 @@
+/**
+ * The Kerberos V5 GSS-API mechanism (RFC 2743, RFC 4121): token formats. Runtime-neutral.
+ *
+ * @example
+ * ```ts
+ * import { unwrapInitialToken, decodeKrb5Token, decodeGssChecksum } from 'tskrb5/gssapi'
+ * const { tokId, inner } = decodeKrb5Token(token)   // 0x0100 and the AP-REQ bytes
+ * ```
+ * @module
+ */
+export { wrapInitialToken, unwrapInitialToken, decodeInitialToken, isFramedToken, INITIAL_CONTEXT_TOKEN_TAG, type InitialContextToken } from './framing.js';
+export { decodeKrb5Token, encodeKrb5Token, KRB5_MECHS, type Krb5Token, type ContextTokenId } from './krb5-token.js';
+export { decodeKrb5Message, encodeKrb5Message, type Krb5Message, type Krb5ContextMessage } from './krb5-message.js';
+export {
+  decodePerMessageToken,
+  encodePerMessageToken,
+  TOKEN_HEADER_LENGTH,
+  type MicToken,
+  type WrapToken,
+  type PerMessageToken,
+} from './per-message-token.js';
+export {
+  decodeGssChecksum,
+  encodeGssChecksum,
+  GSS_CHECKSUM_TYPE,
+  DLG_OPT_KRB_CRED,
+  type GssChecksum,
+  type GssChecksumExtension,
+} from './checksum.js';
+export {
+  channelBindingsBytes,
+  channelBindingsHash,
+  tlsServerEndPointBindings,
+  NO_CHANNEL_BINDINGS,
+  type ChannelBindings,
+} from './channel-bindings.js';

@@ -1,0 +1,19 @@
+/**
+ * HTTP Negotiate (RFC 4559): header parsing and formatting.
+ *
+ * @example
+ * ```ts
+ * import { parseChallenges, findNegotiate, formatNegotiate } from 'tskrb5/http'
+ * const n = findNegotiate(parseChallenges(res.headers.get('www-authenticate') ?? ''))
+ * ```
+ * @module
+ */
+export {
+  parseChallenges,
+  findNegotiate,
+  parseAuthorization,
+  parseNegotiateAuthorization,
+  formatNegotiate,
+  type Challenge,
+} from './negotiate-header.js';
+export { toBase64, fromBase64 } from './base64.js';
