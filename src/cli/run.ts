@@ -5,6 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { runDecode } from './decode/command.js';
 
 const COMMANDS: [string, string][] = [
   ['klist', 'list credential caches and keytabs (coming)'],
@@ -12,7 +13,7 @@ const COMMANDS: [string, string][] = [
   ['kvno', 'get service tickets and print key version numbers (coming)'],
   ['kswitch', 'make another cache of a collection the primary one (coming)'],
   ['kdestroy', 'destroy credential caches (coming)'],
-  ['decode', 'decode a Kerberos, GSS-API or SPNEGO token (coming)'],
+  ['decode', 'decode a Kerberos, GSS-API or SPNEGO token, a header, a message or a keytab'],
   ['fetch', 'an HTTP request with Negotiate authentication (coming)'],
   ['kdc', 'run the embedded KDC (coming)'],
   ['demo', 'a full demonstration on the embedded KDC (coming)'],
@@ -47,6 +48,7 @@ export function main(argv: readonly string[], out = (s: string) => process.stdou
     out(version());
     return 0;
   }
+  if (cmd === 'decode') return runDecode(argv.slice(1), out, err);
   const known = COMMANDS.find(([c]) => c === cmd);
   err(known ? `tskrb5 ${cmd}: not implemented yet in this version` : `tskrb5: unknown command '${cmd}' (see tskrb5 --help)`);
   return known ? 3 : 2;

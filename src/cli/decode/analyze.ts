@@ -1,0 +1,272 @@
+/**
+ * What `tskrb5 decode` finds in a byte string: it recognises the outer form (a GSS-API initial
+ * token, a SPNEGO token, a bare krb5 context token, a MIC or Wrap token, a Kerberos message, a
+ * keytab), decodes layer by layer, and with keys opens what they open — the ticket's enc-part
+ * with the service key, then the authenticator with the ticket's session key, the 0x8003
+ * checksum and a delegated KRB-CRED inside it, and the AP-REP with the same session key.
+ * What it cannot open, it says, and why.
+ * @module
+ */
+
+import type { Codec } from '../../asn1/index.js';
+import { decrypt, stringToKey, type Key } from '../../crypto/index.js';
+import { IntegrityError, KerberosError, UnsupportedError } from '../../errors.js';
+import { decodeKeytab, type KeytabEntry } from '../../formats/index.js';
+import { decodeGssChecksum, decodeKrb5Message, decodePerMessageToken, isFramedToken, unwrapInitialToken } from '../../gssapi/index.js';
+import { enctypeName, KeyUsage, Oid, PaDataType } from '../../iana/index.js';
+import {
+  APReq,
+  Authenticator,
+  decodeEData,
+  decodeKerberosMessage,
+  EncAPRepPart,
+  EncKDCRepPart,
+  EncKrbCredPart,
+  EncTicketPart,
+  KRBCred,
+  PAEncTsEnc,
+  principalToString,
+  type APRep,
+  EncryptedData,
+  type KDCRep,
+  type KDCReq,
+  type KRBError,
+  type PrincipalName,
+  type Ticket,
+} from '../../messages/index.js';
+import { decodeSpnegoToken, isNtlmToken } from '../../spnego/index.js';
+
+export interface Section {
+  title: string;
+  value: unknown;
+  /** How to read a `flags` field: Kerberos ticket flags (default) or GSS context flags. */
+  flagsAre?: 'ticket' | 'gss';
+}
+
+export interface Keys {
+  /** Long-term keys from keytabs. */
+  keytab: KeytabEntry[];
+  /** Keys given on the command line, tried for anything of their enctype. */
+  keys: Key[];
+  /** A password, for AS exchanges (the client's key with the default salt). */
+  password?: string;
+  /** Session keys learned from what was opened so far (tickets, KDC replies). */
+  session: Key[];
+}
+
+export interface Analysis {
+  sections: Section[];
+  notes: string[];
+}
+
+const weak = { allowWeakCrypto: true };
+const KRB5_OIDS = new Set<string>([Oid.KRB5, Oid.MS_KRB5]);
+
+/** Decodes `bytes` as far as it can, opening what the keys open. Throws a KerberosError if nothing fits. */
+export function analyze(bytes: Uint8Array, keys: Keys): Analysis {
+  const out: Analysis = { sections: [], notes: [] };
+  if (isNtlmToken(bytes)) throw new UnsupportedError('this is an NTLMSSP token (NTLM, not Kerberos)', { code: 'ERR_NTLM' });
+  const b0 = bytes[0];
+  if (isFramedToken(bytes)) {
+    const { mech } = unwrapInitialToken(bytes);
+    if (mech === Oid.SPNEGO) spnego(bytes, keys, out);
+    else krb5Token(bytes, keys, out);
+  } else if (b0 === 0xa0 || b0 === 0xa1) spnego(bytes, keys, out);
+  else if ((b0 === 0x01 || b0 === 0x02 || b0 === 0x03) && bytes[1] === 0x00) krb5Token(bytes, keys, out);
+  else if ((b0 === 0x04 && bytes[1] === 0x04) || (b0 === 0x05 && bytes[1] === 0x04 && bytes[3] === 0xff)) {
+    const t = decodePerMessageToken(bytes);
+    out.sections.push({ title: t.tokId === 0x0404 ? 'GSS-API MIC token (RFC 4121 §4.2.6.1)' : 'GSS-API Wrap token (RFC 4121 §4.2.6.2)', value: t });
+    out.notes.push('per-message tokens are checked with the context key, which the token does not carry');
+  } else if (b0 === 0x05 && (bytes[1] === 0x01 || bytes[1] === 0x02)) {
+    const kt = decodeKeytab(bytes);
+    out.sections.push({
+      title: `keytab (version ${kt.version}, ${kt.entries.length} entries)`,
+      value: kt.entries.map((e) => ({
+        principal: `${e.principal.components.join('/')}@${e.principal.realm}`,
+        kvno: e.kvno,
+        timestamp: e.timestamp,
+        etype: e.key.etype,
+      })),
+    });
+  } else if (b0 === 0x05 && bytes[1] !== undefined && bytes[1] >= 0x01 && bytes[1] <= 0x04) {
+    throw new UnsupportedError('this looks like a credential cache: reading them arrives with `tskrb5 klist`', { code: 'ERR_CCACHE' });
+  } else kerberosMessage(bytes, keys, out, 'AP_REQ');
+  return out;
+}
+
+function spnego(bytes: Uint8Array, keys: Keys, out: Analysis): void {
+  const { framed, token } = decodeSpnegoToken(bytes);
+  out.sections.push({ title: `SPNEGO ${token.type}${framed ? ' (initial token, RFC 2743 framing)' : ''} (RFC 4178)`, value: token.value });
+  const inner = token.type === 'negTokenResp' ? token.value.responseToken : token.type === 'negTokenInit' ? token.value.mechToken : undefined;
+  if (inner && inner.length) krb5Token(inner, keys, out);
+}
+
+function krb5Token(bytes: Uint8Array, keys: Keys, out: Analysis): void {
+  const t = decodeKrb5Message(bytes);
+  if (t.mech !== undefined && !KRB5_OIDS.has(t.mech) && t.mech !== '1.3.5.1.5.2') out.notes.push(`mechanism ${t.mech}`);
+  out.sections.push({ title: `krb5 GSS-API token, TOK_ID ${t.tokId.toString(16).padStart(4, '0')}${t.framed ? ` (framed, mech ${t.mech})` : ''} (RFC 4121 §4.1)`, value: { tokId: t.tokId, mech: t.mech } });
+  if (t.message.type === 'AP-REQ') apReq(t.message.value, keys, out, 'AP_REQ');
+  else if (t.message.type === 'AP-REP') apRep(t.message.value, keys, out);
+  else krbError(t.message.value, out);
+}
+
+function kerberosMessage(bytes: Uint8Array, keys: Keys, out: Analysis, authUsage: 'AP_REQ' | 'TGS_REQ'): void {
+  const m = decodeKerberosMessage(bytes);
+  switch (m.type) {
+    case 'AP-REQ':
+      return apReq(m.value, keys, out, authUsage);
+    case 'AP-REP':
+      return apRep(m.value, keys, out);
+    case 'KRB-ERROR':
+      return krbError(m.value, out);
+    case 'AS-REQ':
+    case 'TGS-REQ':
+      return kdcReq(m.type, m.value, keys, out);
+    case 'AS-REP':
+    case 'TGS-REP':
+      return kdcRep(m.type, m.value, keys, out);
+    case 'Ticket':
+      out.sections.push({ title: 'Ticket (RFC 4120 §5.3)', value: m.value });
+      openTicket(m.value, keys, out);
+      return;
+    case 'KRB-CRED':
+      out.sections.push({ title: 'KRB-CRED (RFC 4120 §5.8)', value: m.value });
+      return;
+    default:
+      out.sections.push({ title: `${m.type} (RFC 4120)`, value: m.value });
+  }
+}
+
+/** Tries each candidate key; the first that decrypts wins. */
+function open<T>(enc: EncryptedData, usage: number, candidates: Key[], codec: Codec<T>): { value: T; key: Key } | { why: string } {
+  const fitting = candidates.filter((k) => k.etype === enc.etype);
+  if (fitting.length === 0) return { why: `no ${enctypeName(enc.etype)} key` };
+  for (const key of fitting) {
+    try {
+      return { value: codec.decode(decrypt(key, usage, enc.cipher, weak)), key };
+    } catch (e) {
+      if (!(e instanceof IntegrityError)) throw e;
+    }
+  }
+  return { why: `${fitting.length} ${enctypeName(enc.etype)} key(s) tried, none fits (integrity check failed)` };
+}
+
+const name = (p: PrincipalName, realm: string) => principalToString({ name: p, realm });
+
+function serviceKeys(keys: Keys, sname: PrincipalName, realm: string, kvno: number | undefined): Key[] {
+  const want = name(sname, realm);
+  const fromKeytab = keys.keytab
+    .filter((e) => `${e.principal.components.join('/')}@${e.principal.realm}` === want)
+    // Lenient on kvno (AD bumps it, some tools write 0), but the matching kvno first.
+    .sort((a, b) => Number(b.kvno === kvno) - Number(a.kvno === kvno))
+    .map((e) => e.key);
+  return [...fromKeytab, ...keys.keys];
+}
+
+function openTicket(ticket: Ticket, keys: Keys, out: Analysis): Key | undefined {
+  const who = name(ticket.sname, ticket.realm);
+  const r = open(ticket.encPart, KeyUsage.KDC_REP_TICKET, serviceKeys(keys, ticket.sname, ticket.realm, ticket.encPart.kvno), EncTicketPart);
+  if ('why' in r) {
+    out.notes.push(`ticket enc-part for ${who} not opened: ${r.why} (give --keytab or --key ETYPE:HEX)`);
+    return undefined;
+  }
+  out.sections.push({ title: `EncTicketPart of ${who} (opened with the service key)`, value: r.value });
+  const session = { etype: r.value.key.keytype, value: r.value.key.keyvalue };
+  keys.session.push(session);
+  return session;
+}
+
+function apReq(req: APReq, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TGS_REQ'): void {
+  out.sections.push({ title: usage === 'TGS_REQ' ? 'PA-TGS-REQ: AP-REQ (RFC 4120 §5.5.1)' : 'AP-REQ (RFC 4120 §5.5.1)', value: req });
+  const session = openTicket(req.ticket, keys, out);
+  const candidates = session ? [session] : [...keys.session, ...keys.keys];
+  const u = usage === 'TGS_REQ' ? KeyUsage.TGS_REQ_AUTH : KeyUsage.AP_REQ_AUTH;
+  const r = open(req.authenticator, u, candidates, Authenticator);
+  if ('why' in r) {
+    out.notes.push(`authenticator not opened: ${session ? r.why : 'the ticket was not opened, so its session key is unknown'}`);
+    return;
+  }
+  out.sections.push({ title: 'Authenticator (opened with the session key)', value: r.value });
+  if (r.value.subkey) keys.session.push({ etype: r.value.subkey.keytype, value: r.value.subkey.keyvalue });
+  const ck = r.value.cksum;
+  if (ck?.cksumtype === 0x8003) {
+    const g = decodeGssChecksum(ck.checksum);
+    out.sections.push({ title: 'GSS-API authenticator checksum 0x8003 (RFC 4121 §4.1.1)', value: g, flagsAre: 'gss' });
+    if (g.delegation) delegated(g.delegation, r.key, out);
+  }
+}
+
+function delegated(bytes: Uint8Array, session: Key, out: Analysis): void {
+  const cred = KRBCred.decode(bytes);
+  out.sections.push({ title: 'delegated credential: KRB-CRED (RFC 4120 §5.8)', value: cred });
+  if (cred.encPart.etype === 0) {
+    out.sections.push({ title: 'EncKrbCredPart (not encrypted: etype 0)', value: EncKrbCredPart.decode(cred.encPart.cipher) });
+    return;
+  }
+  const r = open(cred.encPart, KeyUsage.KRB_CRED_ENCPART, [session], EncKrbCredPart);
+  if ('why' in r) out.notes.push(`KRB-CRED enc-part not opened: ${r.why}`);
+  else out.sections.push({ title: 'EncKrbCredPart (opened with the session key)', value: r.value });
+}
+
+function apRep(rep: APRep, keys: Keys, out: Analysis): void {
+  out.sections.push({ title: 'AP-REP (RFC 4120 §5.5.2)', value: rep });
+  const r = open(rep.encPart, KeyUsage.AP_REP_ENCPART, [...keys.session, ...keys.keys], EncAPRepPart);
+  if ('why' in r) out.notes.push(`AP-REP enc-part not opened: ${r.why} (decode the AP-REQ in the same command, or give --key with the session key)`);
+  else out.sections.push({ title: 'EncAPRepPart (opened with the session key)', value: r.value });
+}
+
+function krbError(err: KRBError, out: Analysis): void {
+  out.sections.push({ title: 'KRB-ERROR (RFC 4120 §5.9.1)', value: err });
+  if (err.eData && err.eData.length) {
+    try {
+      const d = decodeEData(err.eData);
+      out.sections.push({ title: `e-data: ${d.type}`, value: d.value });
+    } catch (e) {
+      if (!(e instanceof KerberosError)) throw e;
+      out.notes.push(`e-data is neither METHOD-DATA nor TYPED-DATA: ${e.message}`);
+    }
+  }
+}
+
+function clientKeys(keys: Keys, cname: PrincipalName, realm: string, etype: number): Key[] {
+  const out: Key[] = [...serviceKeys(keys, cname, realm, undefined)];
+  if (keys.password !== undefined) {
+    try {
+      out.push(stringToKey(etype, keys.password, realm + cname.nameString.join(''), undefined, weak));
+    } catch (e) {
+      if (!(e instanceof KerberosError)) throw e;
+    }
+  }
+  return out;
+}
+
+function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analysis): void {
+  out.sections.push({ title: `${type} (RFC 4120 §5.4.1)`, value: req });
+  for (const pa of req.padata ?? []) {
+    if (pa.padataType === PaDataType.PA_TGS_REQ) kerberosMessage(pa.padataValue, keys, out, 'TGS_REQ');
+    else if (pa.padataType === PaDataType.PA_ENC_TIMESTAMP && req.reqBody.cname) {
+      const enc = EncryptedData.decode(pa.padataValue);
+      const realm = req.reqBody.realm;
+      const r = open(enc, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, clientKeys(keys, req.reqBody.cname, realm, enc.etype), PAEncTsEnc);
+      if ('why' in r) out.notes.push(`PA-ENC-TIMESTAMP not opened: ${r.why} (give --password or --key)`);
+      else out.sections.push({ title: 'PA-ENC-TS-ENC (opened with the client key)', value: r.value });
+    }
+  }
+}
+
+function kdcRep(type: 'AS-REP' | 'TGS-REP', rep: KDCRep, keys: Keys, out: Analysis): void {
+  out.sections.push({ title: `${type} (RFC 4120 §5.4.2)`, value: rep });
+  openTicket(rep.ticket, keys, out);
+  const candidates =
+    type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
+  const usages = type === 'AS-REP' ? [KeyUsage.AS_REP_ENCPART] : [KeyUsage.TGS_REP_ENCPART_SESSKEY, KeyUsage.TGS_REP_ENCPART_SUBKEY];
+  for (const u of usages) {
+    const r = open(rep.encPart, u, candidates, EncKDCRepPart);
+    if (!('why' in r)) {
+      out.sections.push({ title: `${type === 'AS-REP' ? 'EncASRepPart' : 'EncTGSRepPart'} (opened)`, value: r.value });
+      keys.session.push({ etype: r.value.key.keytype, value: r.value.key.keyvalue });
+      return;
+    }
+  }
+  out.notes.push(`${type} enc-part not opened (${type === 'AS-REP' ? 'give --password or --key with the client key' : 'give --key with the TGT session key'})`);
+}
