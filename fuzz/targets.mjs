@@ -19,8 +19,13 @@ export function fixtureBytes(dir, { minLength = 2 } = {}) {
   const out = [];
   const walk = (v, key) => {
     if (typeof v === 'string') {
-      if (/hex$/i.test(key ?? '') && /^[0-9a-f]*$/i.test(v) && v.length % 2 === 0 && v.length >= 2 * minLength) out.push(fromHex(v));
-      else if (/(token|b64|base64)$/i.test(key ?? '') && /^[A-Za-z0-9+/=]+$/.test(v)) out.push(Uint8Array.from(Buffer.from(v, 'base64')));
+      const k = key ?? '';
+      const hexish = /^[0-9a-f]+$/i.test(v) && v.length % 2 === 0 && v.length >= 2 * minLength;
+      if (hexish && /(hex|token)$/i.test(k)) out.push(fromHex(v));
+      else if (/(token|b64|base64|authorization|authenticate)$/i.test(k)) {
+        const b64 = v.replace(/^.*negotiate\s+/i, '');
+        if (/^[A-Za-z0-9+/]+=*$/.test(b64)) out.push(Uint8Array.from(Buffer.from(b64, 'base64')));
+      }
     } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
