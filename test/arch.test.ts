@@ -9,6 +9,14 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = new URL('../src/', import.meta.url).pathname;
 
+/** The public entry points: the modules package.json exports (dist/x.js ← src/x.ts). */
+const PUBLIC = new Set(
+  Object.values(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, { default?: string } | string>)
+    .map((t) => (typeof t === 'string' ? t : t.default ?? ''))
+    .filter((t) => t.startsWith('./dist/'))
+    .map((t) => t.replace(/^\.\/dist\//, '').replace(/\.js$/, '')),
+);
+
 const L0 = ['util', 'iana', 'errors'];
 /** Which layers each layer may import (itself always allowed). */
 const ALLOWED: Record<string, string[]> = {
@@ -69,8 +77,8 @@ export function checkFile(rel: string, text: string): Violation[] {
       }
       const tl = layerOf(target);
       if (tl !== layer && !allowed.includes('*') && !allowed.includes(tl)) out.push({ file: rel, message: `layer ${layer} imports ${tl} (${spec})` });
-      if (layer === 'cli' && tl !== 'cli' && !/(^|\/)index\.(js|ts)$/.test(target)) {
-        out.push({ file: rel, message: `cli must use the public API (an index module), not ${spec}` });
+      if (layer === 'cli' && tl !== 'cli' && !PUBLIC.has(target.replace(/\.(js|ts)$/, ''))) {
+        out.push({ file: rel, message: `cli must use the public API (a module package.json exports), not ${spec}` });
       }
       continue;
     }

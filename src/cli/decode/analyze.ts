@@ -8,7 +8,6 @@
  * @module
  */
 
-import type { Codec } from '../../asn1/index.js';
 import { decrypt, stringToKey, type Key } from '../../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../../errors.js';
 import { decodeKeytab, type KeytabEntry } from '../../formats/index.js';
@@ -60,6 +59,9 @@ export interface Analysis {
 }
 
 const weak = { allowWeakCrypto: true };
+
+/** What `open` needs of a codec. */
+type Codec<T> = { decode(bytes: Uint8Array): T };
 const KRB5_OIDS = new Set<string>([Oid.KRB5, Oid.MS_KRB5]);
 
 /** Decodes `bytes` as far as it can, opening what the keys open. Throws a KerberosError if nothing fits. */
