@@ -9,3 +9,4 @@
 export * from './crypto/index.js';
 export * from './iana/index.js';
 export * from './errors.js';
+export * from './client/index.js';

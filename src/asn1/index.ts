@@ -27,7 +27,7 @@ export {
   universalFormError,
 } from './tag.js';
 export { bool, nullValue, octetString } from './primitives.js';
-export { int32, uint32, int64, uint64, enumerated } from './integer.js';
+export { int32, uint32, uint32AsSent, int64, uint64, enumerated } from './integer.js';
 export { generalString, kerberosString, utf8String, ia5String } from './strings.js';
 export { kerberosTime } from './time.js';
 export { bitString, kerberosFlags, type BitString } from './bit-string.js';

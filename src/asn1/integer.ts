@@ -103,6 +103,35 @@ export const uint32 = new PrimitiveCodec<number>(
   },
 );
 
+/**
+ * A Kerberos UInt32 field as peers actually send it: MIT and Heimdal encode nonces and sequence
+ * numbers of 2^31 and above in the Int32 form (negative), others in the UInt32 form. This codec
+ * keeps the form it read — a negative value means the Int32 encoding; the UInt32 meant is
+ * `value >>> 0` — so a received message re-encodes to the same bytes. Encoding takes any integer
+ * in -2^31..2^32-1 and writes its minimal DER. Compare such values with `>>> 0`.
+ *
+ * @example
+ * ```ts
+ * uint32AsSent.decode(Uint8Array.of(0x02, 0x04, 0x9c, 0xb5, 0x4e, 0x6f)) // -1665839505 (>>> 0: 2629127791)
+ * ```
+ */
+export const uint32AsSent = new PrimitiveCodec<number>(
+  INTEGER,
+  'INTEGER',
+  (r, len) => {
+    checkInteger(r, len);
+    if (len > 5 || (len === 5 && r.buf[r.pos] !== 0)) r.fail('INTEGER out of range for UInt32');
+    const v = readSmall(r, len);
+    if (v < -0x80000000) r.fail('INTEGER out of range for UInt32', r.pos - len);
+    return v;
+  },
+  (w, v) => {
+    if (typeof v !== 'number') throw w.typeError(`INTEGER: expected a number, got ${typeof v}`);
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) throw w.rangeError(`INTEGER: ${v} is neither a UInt32 nor an Int32`);
+    writeSmall(w, v);
+  },
+);
+
 const e32 = int32Content('ENUMERATED');
 
 /**

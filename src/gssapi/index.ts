@@ -34,3 +34,4 @@ export {
   NO_CHANNEL_BINDINGS,
   type ChannelBindings,
 } from './channel-bindings.js';
+export { openTicket, openAuthenticator, openApRepPart, openKrbCred, sessionKeyOf } from './open.js';

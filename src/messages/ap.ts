@@ -2,7 +2,7 @@
  * AP-REQ, Authenticator, AP-REP and EncAPRepPart (RFC 4120 §5.5).
  * @module
  */
-import { type Codec, app, field, int32, kerberosTime, opt, seq, uint32 } from '../asn1/index.js';
+import { type Codec, app, field, int32, kerberosTime, opt, seq, uint32AsSent } from '../asn1/index.js';
 import { AuthorizationData } from './authorization-data.js';
 import { Checksum, EncryptedData, EncryptionKey } from './encryption.js';
 import { APOptions } from './flags.js';
@@ -79,7 +79,7 @@ export const Authenticator: Codec<Authenticator> = app(
     cusec: field(4, Microseconds),
     ctime: field(5, kerberosTime),
     subkey: opt(field(6, EncryptionKey)),
-    seqNumber: opt(field(7, uint32)),
+    seqNumber: opt(field(7, uint32AsSent)),
     authorizationData: opt(field(8, AuthorizationData)),
   }),
 );
@@ -137,6 +137,6 @@ export const EncAPRepPart: Codec<EncAPRepPart> = app(
     ctime: field(0, kerberosTime),
     cusec: field(1, Microseconds),
     subkey: opt(field(2, EncryptionKey)),
-    seqNumber: opt(field(3, uint32)),
+    seqNumber: opt(field(3, uint32AsSent)),
   }),
 );

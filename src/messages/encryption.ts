@@ -3,7 +3,7 @@
  * numbers. The messages layer never encrypts or decrypts; `cipher` stays opaque.
  * @module
  */
-import { type Codec, field, int32, octetString, opt, seq, uint32 } from '../asn1/index.js';
+import { type Codec, field, int32, octetString, opt, seq, uint32AsSent } from '../asn1/index.js';
 
 /** `EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }` (RFC 4120 §5.2.9). */
 export interface EncryptedData {
@@ -23,7 +23,7 @@ export interface EncryptedData {
  */
 export const EncryptedData: Codec<EncryptedData> = seq('EncryptedData', {
   etype: field(0, int32),
-  kvno: opt(field(1, uint32)),
+  kvno: opt(field(1, uint32AsSent)),
   cipher: field(2, octetString),
 });
 

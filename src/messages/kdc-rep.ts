@@ -15,7 +15,7 @@ import {
   opt,
   seq,
   seqOf,
-  uint32,
+  uint32AsSent,
 } from '../asn1/index.js';
 import { EncryptedData, EncryptionKey } from './encryption.js';
 import { TicketFlags } from './flags.js';
@@ -141,7 +141,7 @@ function encKdcRepPartBody(name: string) {
   return seq(name, {
     key: field(0, EncryptionKey),
     lastReq: field(1, LastReq),
-    nonce: field(2, uint32),
+    nonce: field(2, uint32AsSent),
     keyExpiration: opt(field(3, kerberosTime)),
     flags: field(4, TicketFlags),
     authtime: field(5, kerberosTime),

@@ -2,7 +2,7 @@
  * KDC-REQ-BODY, AS-REQ and TGS-REQ (RFC 4120 §5.4.1).
  * @module
  */
-import { type Codec, app, field, int32, kerberosTime, opt, seq, seqOf, uint32 } from '../asn1/index.js';
+import { type Codec, app, field, int32, kerberosTime, opt, seq, seqOf, uint32AsSent } from '../asn1/index.js';
 import { EncryptedData } from './encryption.js';
 import { KDCOptions } from './flags.js';
 import { HostAddresses } from './host-address.js';
@@ -55,7 +55,7 @@ export const KDCReqBody: Codec<KDCReqBody> = seq('KDC-REQ-BODY', {
   from: opt(field(4, kerberosTime)),
   till: field(5, kerberosTime),
   rtime: opt(field(6, kerberosTime)),
-  nonce: field(7, uint32),
+  nonce: field(7, uint32AsSent),
   etype: field(8, seqOf(int32, 'SEQUENCE OF Int32')),
   addresses: opt(field(9, HostAddresses)),
   encAuthorizationData: opt(field(10, EncryptedData)),

@@ -3,7 +3,7 @@
  * GSS-API delegation (RFC 4121 §4.1.1).
  * @module
  */
-import { type Codec, app, field, int32, kerberosTime, opt, seq, seqOf, uint32 } from '../asn1/index.js';
+import { type Codec, app, field, int32, kerberosTime, opt, seq, seqOf, uint32AsSent } from '../asn1/index.js';
 import { EncryptedData, EncryptionKey } from './encryption.js';
 import { TicketFlags } from './flags.js';
 import { HostAddress, HostAddresses } from './host-address.js';
@@ -111,7 +111,7 @@ export const EncKrbCredPart: Codec<EncKrbCredPart> = app(
   29,
   seq('EncKrbCredPart', {
     ticketInfo: field(0, seqOf(KrbCredInfo, 'SEQUENCE OF KrbCredInfo')),
-    nonce: opt(field(1, uint32)),
+    nonce: opt(field(1, uint32AsSent)),
     timestamp: opt(field(2, kerberosTime)),
     usec: opt(field(3, Microseconds)),
     sAddress: opt(field(4, HostAddress)),

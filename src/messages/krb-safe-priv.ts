@@ -2,7 +2,7 @@
  * KRB-SAFE (RFC 4120 §5.6.1) and KRB-PRIV (RFC 4120 §5.7.1).
  * @module
  */
-import { type Codec, app, field, int32, kerberosTime, octetString, opt, seq, uint32 } from '../asn1/index.js';
+import { type Codec, app, field, int32, kerberosTime, octetString, opt, seq, uint32AsSent } from '../asn1/index.js';
 import { Checksum, EncryptedData } from './encryption.js';
 import { HostAddress } from './host-address.js';
 import { Microseconds } from './microseconds.js';
@@ -33,7 +33,7 @@ export const KRBSafeBody: Codec<KRBSafeBody> = seq('KRB-SAFE-BODY', {
   userData: field(0, octetString),
   timestamp: opt(field(1, kerberosTime)),
   usec: opt(field(2, Microseconds)),
-  seqNumber: opt(field(3, uint32)),
+  seqNumber: opt(field(3, uint32AsSent)),
   sAddress: field(4, HostAddress),
   rAddress: opt(field(5, HostAddress)),
 });
@@ -117,7 +117,7 @@ export const EncKrbPrivPart: Codec<EncKrbPrivPart> = app(
     userData: field(0, octetString),
     timestamp: opt(field(1, kerberosTime)),
     usec: opt(field(2, Microseconds)),
-    seqNumber: opt(field(3, uint32)),
+    seqNumber: opt(field(3, uint32AsSent)),
     sAddress: field(4, HostAddress),
     rAddress: opt(field(5, HostAddress)),
   }),

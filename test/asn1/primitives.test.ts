@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  uint32AsSent,
   type Codec,
   bitString,
   bool,
@@ -358,3 +359,23 @@ function roundTrip<T>(codec: Codec<T>, arb: fc.Arbitrary<T>): void {
     { numRuns: 300 },
   );
 }
+
+describe('uint32AsSent: Kerberos UInt32 fields in the form the peer used', () => {
+  it('keeps the Int32 form MIT and Heimdal send for values of 2^31 and above, and re-encodes it exactly', () => {
+    // 02 04 9c b5 4e 6f: Int32 -1665839505, the UInt32 0x9cb54e6f
+    const int32Form = Uint8Array.of(0x02, 0x04, 0x9c, 0xb5, 0x4e, 0x6f);
+    expect(uint32AsSent.decode(int32Form)).toBe(-1665839505);
+    expect(uint32AsSent.decode(int32Form) >>> 0).toBe(0x9cb54e6f);
+    expect(uint32AsSent.encode(-1665839505)).toEqual(int32Form);
+    // 02 05 00 9c b5 4e 6f: the same UInt32 in its own (RFC 4120) form
+    const uint32Form = Uint8Array.of(0x02, 0x05, 0x00, 0x9c, 0xb5, 0x4e, 0x6f);
+    expect(uint32AsSent.decode(uint32Form)).toBe(0x9cb54e6f);
+    expect(uint32AsSent.encode(0x9cb54e6f)).toEqual(uint32Form);
+  });
+  it('refuses what neither form can be', () => {
+    expect(() => uint32AsSent.decode(Uint8Array.of(0x02, 0x05, 0x01, 0, 0, 0, 0))).toThrow(/out of range/);
+    expect(() => uint32AsSent.decode(Uint8Array.of(0x02, 0x05, 0xff, 0x7f, 0xff, 0xff, 0xff))).toThrow();
+    expect(() => uint32AsSent.encode(2 ** 32)).toThrow(RangeError);
+    expect(() => uint32AsSent.encode(-(2 ** 31) - 1)).toThrow(RangeError);
+  });
+});

@@ -46,6 +46,8 @@ const opt = { nil: undefined } as const;
 
 export const int32Arb = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 export const uint32Arb = fc.integer({ min: 0, max: 0xffffffff });
+/** UInt32 fields as peers send them: the UInt32 form, or the Int32 form (negative) MIT and Heimdal use. */
+export const uint32AsSentArb = fc.integer({ min: -0x80000000, max: 0xffffffff });
 export const usecArb = fc.integer({ min: 0, max: 999_999 });
 /** Small protocol numbers (pvno, msg-type, etype…) mixed with the whole Int32 range. */
 export const smallIntArb = fc.oneof(fc.integer({ min: -200, max: 200 }), int32Arb);
@@ -66,7 +68,7 @@ export const principalNameArb: fc.Arbitrary<PrincipalName> = fc.record({
   nameType: smallIntArb,
   nameString: fc.array(strArb, { maxLength: 4 }),
 });
-export const encryptedDataArb: fc.Arbitrary<EncryptedData> = fc.record({ etype: smallIntArb, kvno: fc.option(uint32Arb, opt), cipher: bytesArb });
+export const encryptedDataArb: fc.Arbitrary<EncryptedData> = fc.record({ etype: smallIntArb, kvno: fc.option(uint32AsSentArb, opt), cipher: bytesArb });
 export const encryptionKeyArb: fc.Arbitrary<EncryptionKey> = fc.record({ keytype: smallIntArb, keyvalue: bytesArb });
 export const checksumArb: fc.Arbitrary<Checksum> = fc.record({ cksumtype: smallIntArb, checksum: bytesArb });
 export const hostAddressArb: fc.Arbitrary<HostAddress> = fc.record({ addrType: smallIntArb, address: fc.uint8Array({ maxLength: 16 }) });
@@ -123,7 +125,7 @@ export const kdcReqBodyArb: fc.Arbitrary<KDCReqBody> = fc.record(
     from: timeArb,
     till: timeArb,
     rtime: timeArb,
-    nonce: uint32Arb,
+    nonce: uint32AsSentArb,
     etype: fc.array(smallIntArb, { maxLength: 6 }),
     addresses: hostAddressesArb,
     encAuthorizationData: encryptedDataArb,
@@ -153,7 +155,7 @@ export const encKdcRepPartArb: fc.Arbitrary<EncKDCRepPart> = fc.record(
   {
     key: encryptionKeyArb,
     lastReq: lastReqArb,
-    nonce: uint32Arb,
+    nonce: uint32AsSentArb,
     keyExpiration: timeArb,
     flags: flagsArb,
     authtime: timeArb,
@@ -188,19 +190,19 @@ export const authenticatorArb: fc.Arbitrary<Authenticator> = fc.record(
     cusec: usecArb,
     ctime: timeArb,
     subkey: encryptionKeyArb,
-    seqNumber: uint32Arb,
+    seqNumber: uint32AsSentArb,
     authorizationData: authorizationDataArb,
   },
   { requiredKeys: ['authenticatorVno', 'crealm', 'cname', 'cusec', 'ctime'] },
 );
 export const apRepArb: fc.Arbitrary<APRep> = fc.record({ pvno: smallIntArb, msgType: smallIntArb, encPart: encryptedDataArb });
 export const encApRepPartArb: fc.Arbitrary<EncAPRepPart> = fc.record(
-  { ctime: timeArb, cusec: usecArb, subkey: encryptionKeyArb, seqNumber: uint32Arb },
+  { ctime: timeArb, cusec: usecArb, subkey: encryptionKeyArb, seqNumber: uint32AsSentArb },
   { requiredKeys: ['ctime', 'cusec'] },
 );
 
 export const krbSafeBodyArb: fc.Arbitrary<KRBSafeBody> = fc.record(
-  { userData: bytesArb, timestamp: timeArb, usec: usecArb, seqNumber: uint32Arb, sAddress: hostAddressArb, rAddress: hostAddressArb },
+  { userData: bytesArb, timestamp: timeArb, usec: usecArb, seqNumber: uint32AsSentArb, sAddress: hostAddressArb, rAddress: hostAddressArb },
   { requiredKeys: ['userData', 'sAddress'] },
 );
 export const krbSafeArb: fc.Arbitrary<KRBSafe> = fc.record({ pvno: smallIntArb, msgType: smallIntArb, safeBody: krbSafeBodyArb, cksum: checksumArb });
@@ -231,7 +233,7 @@ export const krbCredArb: fc.Arbitrary<KRBCred> = fc.record({
 export const encKrbCredPartArb: fc.Arbitrary<EncKrbCredPart> = fc.record(
   {
     ticketInfo: fc.array(krbCredInfoArb, { maxLength: 2 }),
-    nonce: uint32Arb,
+    nonce: uint32AsSentArb,
     timestamp: timeArb,
     usec: usecArb,
     sAddress: hostAddressArb,

@@ -83,14 +83,17 @@ describe('DecodeError paths name the RFC 4120 fields', () => {
     expectDecodeError(() => M.EncKDCRepPart.decode(vector('encode_krb5_ap_rep_enc_part')), { path: 'EncKDCRepPart', offset: 0, message: /\[APPLICATION 25\] or \[APPLICATION 26\]/ });
   });
 
-  it('UInt32 fields accept MIT\'s historical negative encodings', () => {
-    // AP-REP enc part with seq-number -1 (02 01 ff) reads as 0xffffffff, and is written back unsigned.
+  it('UInt32 fields keep the Int32 form MIT and Heimdal send, and re-encode it byte for byte', () => {
+    // AP-REP enc part with seq-number -1 (02 01 ff): the UInt32 0xffffffff in MIT's signed form.
     const b = vector('encode_krb5_ap_rep_enc_part');
     const at = find(b, 'a3 03 02 01 11');
     b[at + 4] = 0xff;
     const v = M.EncAPRepPart.decode(b);
-    expect(v.seqNumber).toBe(0xffffffff);
-    expect(toHex(M.EncAPRepPart.encode(v))).toContain('a307020500ffffffff');
+    expect(v.seqNumber).toBe(-1);
+    expect(v.seqNumber! >>> 0).toBe(0xffffffff);
+    expect(toHex(M.EncAPRepPart.encode(v))).toBe(toHex(b));
+    // and the RFC 4120 form of the same number stays in that form
+    expect(toHex(M.EncAPRepPart.encode({ ...v, seqNumber: 0xffffffff }))).toContain('a307020500ffffffff');
   });
 });
 

@@ -8,24 +8,30 @@
  * @module
  */
 
-import { decrypt, stringToKey, type Key } from '../../crypto/index.js';
+import { openKdcRepPart, openPaEncTimestamp } from '../../index.js';
+import { stringToKey, type Key } from '../../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../../errors.js';
 import { decodeKeytab, type KeytabEntry } from '../../formats/index.js';
-import { decodeGssChecksum, decodeKrb5Message, decodePerMessageToken, isFramedToken, unwrapInitialToken } from '../../gssapi/index.js';
+import {
+  decodeGssChecksum,
+  decodeKrb5Message,
+  decodePerMessageToken,
+  isFramedToken,
+  openApRepPart,
+  openAuthenticator,
+  openKrbCred,
+  openTicket,
+  sessionKeyOf,
+  unwrapInitialToken,
+} from '../../gssapi/index.js';
 import { enctypeName, KeyUsage, Oid, PaDataType } from '../../iana/index.js';
 import {
-  APReq,
-  Authenticator,
   decodeEData,
   decodeKerberosMessage,
-  EncAPRepPart,
-  EncKDCRepPart,
-  EncKrbCredPart,
-  EncTicketPart,
   KRBCred,
-  PAEncTsEnc,
   principalToString,
   type APRep,
+  type APReq as APReqValue,
   EncryptedData,
   type KDCRep,
   type KDCReq,
@@ -60,8 +66,6 @@ export interface Analysis {
 
 const weak = { allowWeakCrypto: true };
 
-/** What `open` needs of a codec. */
-type Codec<T> = { decode(bytes: Uint8Array): T };
 const KRB5_OIDS = new Set<string>([Oid.KRB5, Oid.MS_KRB5]);
 
 /** Decodes `bytes` as far as it can, opening what the keys open. Throws a KerberosError if nothing fits. */
@@ -129,7 +133,7 @@ function kerberosMessage(bytes: Uint8Array, keys: Keys, out: Analysis, authUsage
       return kdcRep(m.type, m.value, keys, out);
     case 'Ticket':
       out.sections.push({ title: 'Ticket (RFC 4120 §5.3)', value: m.value });
-      openTicket(m.value, keys, out);
+      showTicket(m.value, keys, out);
       return;
     case 'KRB-CRED':
       out.sections.push({ title: 'KRB-CRED (RFC 4120 §5.8)', value: m.value });
@@ -139,18 +143,18 @@ function kerberosMessage(bytes: Uint8Array, keys: Keys, out: Analysis, authUsage
   }
 }
 
-/** Tries each candidate key; the first that decrypts wins. */
-function open<T>(enc: EncryptedData, usage: number, candidates: Key[], codec: Codec<T>): { value: T; key: Key } | { why: string } {
-  const fitting = candidates.filter((k) => k.etype === enc.etype);
-  if (fitting.length === 0) return { why: `no ${enctypeName(enc.etype)} key` };
+/** Tries each candidate key of the right enctype with `opener`; the first that fits wins. */
+function open<T>(etype: number, candidates: Key[], opener: (key: Key) => T): { value: T; key: Key } | { why: string } {
+  const fitting = candidates.filter((k) => k.etype === etype);
+  if (fitting.length === 0) return { why: `no ${enctypeName(etype)} key` };
   for (const key of fitting) {
     try {
-      return { value: codec.decode(decrypt(key, usage, enc.cipher, weak)), key };
+      return { value: opener(key), key };
     } catch (e) {
       if (!(e instanceof IntegrityError)) throw e;
     }
   }
-  return { why: `${fitting.length} ${enctypeName(enc.etype)} key(s) tried, none fits (integrity check failed)` };
+  return { why: `${fitting.length} ${enctypeName(etype)} key(s) tried, none fits (integrity check failed)` };
 }
 
 const name = (p: PrincipalName, realm: string) => principalToString({ name: p, realm });
@@ -165,25 +169,25 @@ function serviceKeys(keys: Keys, sname: PrincipalName, realm: string, kvno: numb
   return [...fromKeytab, ...keys.keys];
 }
 
-function openTicket(ticket: Ticket, keys: Keys, out: Analysis): Key | undefined {
+function showTicket(ticket: Ticket, keys: Keys, out: Analysis): Key | undefined {
   const who = name(ticket.sname, ticket.realm);
-  const r = open(ticket.encPart, KeyUsage.KDC_REP_TICKET, serviceKeys(keys, ticket.sname, ticket.realm, ticket.encPart.kvno), EncTicketPart);
+  const r = open(ticket.encPart.etype, serviceKeys(keys, ticket.sname, ticket.realm, ticket.encPart.kvno), (k) => openTicket(ticket, k, weak));
   if ('why' in r) {
     out.notes.push(`ticket enc-part for ${who} not opened: ${r.why} (give --keytab or --key ETYPE:HEX)`);
     return undefined;
   }
   out.sections.push({ title: `EncTicketPart of ${who} (opened with the service key)`, value: r.value });
-  const session = { etype: r.value.key.keytype, value: r.value.key.keyvalue };
+  const session = sessionKeyOf(r.value);
   keys.session.push(session);
   return session;
 }
 
-function apReq(req: APReq, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TGS_REQ'): void {
+function apReq(req: APReqValue, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TGS_REQ'): void {
   out.sections.push({ title: usage === 'TGS_REQ' ? 'PA-TGS-REQ: AP-REQ (RFC 4120 §5.5.1)' : 'AP-REQ (RFC 4120 §5.5.1)', value: req });
-  const session = openTicket(req.ticket, keys, out);
+  const session = showTicket(req.ticket, keys, out);
   const candidates = session ? [session] : [...keys.session, ...keys.keys];
   const u = usage === 'TGS_REQ' ? KeyUsage.TGS_REQ_AUTH : KeyUsage.AP_REQ_AUTH;
-  const r = open(req.authenticator, u, candidates, Authenticator);
+  const r = open(req.authenticator.etype, candidates, (k) => openAuthenticator(req, k, u, weak));
   if ('why' in r) {
     out.notes.push(`authenticator not opened: ${session ? r.why : 'the ticket was not opened, so its session key is unknown'}`);
     return;
@@ -202,17 +206,17 @@ function delegated(bytes: Uint8Array, session: Key, out: Analysis): void {
   const cred = KRBCred.decode(bytes);
   out.sections.push({ title: 'delegated credential: KRB-CRED (RFC 4120 §5.8)', value: cred });
   if (cred.encPart.etype === 0) {
-    out.sections.push({ title: 'EncKrbCredPart (not encrypted: etype 0)', value: EncKrbCredPart.decode(cred.encPart.cipher) });
+    out.sections.push({ title: 'EncKrbCredPart (not encrypted: etype 0)', value: openKrbCred(cred, undefined) });
     return;
   }
-  const r = open(cred.encPart, KeyUsage.KRB_CRED_ENCPART, [session], EncKrbCredPart);
+  const r = open(cred.encPart.etype, [session], (k) => openKrbCred(cred, k, weak));
   if ('why' in r) out.notes.push(`KRB-CRED enc-part not opened: ${r.why}`);
   else out.sections.push({ title: 'EncKrbCredPart (opened with the session key)', value: r.value });
 }
 
 function apRep(rep: APRep, keys: Keys, out: Analysis): void {
   out.sections.push({ title: 'AP-REP (RFC 4120 §5.5.2)', value: rep });
-  const r = open(rep.encPart, KeyUsage.AP_REP_ENCPART, [...keys.session, ...keys.keys], EncAPRepPart);
+  const r = open(rep.encPart.etype, [...keys.session, ...keys.keys], (k) => openApRepPart(rep, k, weak));
   if ('why' in r) out.notes.push(`AP-REP enc-part not opened: ${r.why} (decode the AP-REQ in the same command, or give --key with the session key)`);
   else out.sections.push({ title: 'EncAPRepPart (opened with the session key)', value: r.value });
 }
@@ -249,7 +253,7 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
     else if (pa.padataType === PaDataType.PA_ENC_TIMESTAMP && req.reqBody.cname) {
       const enc = EncryptedData.decode(pa.padataValue);
       const realm = req.reqBody.realm;
-      const r = open(enc, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, clientKeys(keys, req.reqBody.cname, realm, enc.etype), PAEncTsEnc);
+      const r = open(enc.etype, clientKeys(keys, req.reqBody.cname, realm, enc.etype), (k) => openPaEncTimestamp(pa.padataValue, k, weak));
       if ('why' in r) out.notes.push(`PA-ENC-TIMESTAMP not opened: ${r.why} (give --password or --key)`);
       else out.sections.push({ title: 'PA-ENC-TS-ENC (opened with the client key)', value: r.value });
     }
@@ -258,15 +262,15 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
 
 function kdcRep(type: 'AS-REP' | 'TGS-REP', rep: KDCRep, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.2)`, value: rep });
-  openTicket(rep.ticket, keys, out);
+  showTicket(rep.ticket, keys, out);
   const candidates =
     type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
   const usages = type === 'AS-REP' ? [KeyUsage.AS_REP_ENCPART] : [KeyUsage.TGS_REP_ENCPART_SESSKEY, KeyUsage.TGS_REP_ENCPART_SUBKEY];
   for (const u of usages) {
-    const r = open(rep.encPart, u, candidates, EncKDCRepPart);
+    const r = open(rep.encPart.etype, candidates, (k) => openKdcRepPart(rep, k, u, weak));
     if (!('why' in r)) {
       out.sections.push({ title: `${type === 'AS-REP' ? 'EncASRepPart' : 'EncTGSRepPart'} (opened)`, value: r.value });
-      keys.session.push({ etype: r.value.key.keytype, value: r.value.key.keyvalue });
+      keys.session.push(sessionKeyOf(r.value));
       return;
     }
   }
