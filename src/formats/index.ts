@@ -1,6 +1,24 @@
 /**
- * File formats as bytes ⇄ objects, no I/O. So far: keytabs. Credential caches and krb5.conf
- * follow.
+ * File formats as bytes ⇄ objects, no I/O: keytabs, credential caches (FILE format v1–v4), and
+ * krb5.conf (MIT profile syntax, with typed reads).
  * @module
  */
 export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry } from './keytab.js';
+export {
+  decodeCcache,
+  encodeCcache,
+  isConfigPrincipal,
+  configEntry,
+  credentialTicket,
+  CONFIG_REALM,
+  CONFIG_NAME,
+  type Ccache,
+  type CcacheCredential,
+  type CcacheConfigEntry,
+  type CcacheConfigRecord,
+  type CcacheHeaderField,
+  type CcachePrincipal,
+  type CcacheTypedData,
+} from './ccache.js';
+export * from './krb5conf.js';
+export * from './krb5conf/settings.js';
