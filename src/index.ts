@@ -10,3 +10,4 @@ export * from './crypto/index.js';
 export * from './iana/index.js';
 export * from './errors.js';
 export * from './client/index.js';
+export * from './node/index.js';

@@ -8,7 +8,7 @@ set -eu
 
 HEIMDAL_PREFIX=${HEIMDAL_PREFIX:-/opt/tskrb5-heimdal}
 PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 \
-libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos curl tshark openssl"
+libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos curl tshark openssl sssd-kcm"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"

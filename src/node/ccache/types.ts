@@ -1,0 +1,65 @@
+/**
+ * The credential store interface shared by the FILE, DIR, KCM and MEMORY caches. Credentials
+ * are `tskrb5/formats`' `CcacheCredential` (MIT's `krb5_creds`, field for field).
+ * @module
+ */
+
+import type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
+export type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
+
+/** One credential cache (a FILE, one DIR member, one KCM cache, one MEMORY cache). */
+export interface CcacheStore {
+  /** `FILE`, `DIR`, `KCM`, `MEMORY`. */
+  readonly type: string;
+  /** The full name, usable as `KRB5CCNAME` (`FILE:/tmp/krb5cc_0`, `DIR::/d/tktAbc`, `KCM:0:12345`). */
+  readonly name: string;
+  /** The default principal, or null when the cache does not exist or is not initialized. */
+  getPrincipal(): Promise<CcachePrincipal | null>;
+  /**
+   * Every credential in stored order, as `krb5_cc_next_cred` yields them: cache configuration
+   * entries (`krb5_ccache_conf_data/…@X-CACHECONF:`, see `isConfigPrincipal`) included, so a copy
+   * between stores loses nothing. Throws if the cache does not exist.
+   */
+  getCredentials(): Promise<CcacheCredential[]>;
+  /** Creates or empties the cache with this default principal. */
+  initialize(principal: CcachePrincipal): Promise<void>;
+  /** Appends a credential (a config entry when its server is an `X-CACHECONF:` principal). */
+  store(cred: CcacheCredential): Promise<void>;
+  /** Removes the credentials for which `match` is true. */
+  remove(match: (c: CcacheCredential) => boolean): Promise<void>;
+  /** Removes the cache. */
+  destroy(): Promise<void>;
+}
+
+/** A cache collection (DIR, KCM, and a single FILE or MEMORY cache seen as a collection of one). */
+export interface CcacheCollection {
+  readonly type: string;
+  /** Every initialized cache, the primary first (MIT's `klist -A` order). */
+  list(): Promise<CcacheStore[]>;
+  /** The primary (default) cache, which may not exist yet. */
+  primary(): Promise<CcacheStore>;
+  /** A new, empty cache in the collection, initialized with this principal (MIT `krb5_cc_new_unique`). */
+  newCache(principal: CcachePrincipal): Promise<CcacheStore>;
+  /** Makes this cache the primary (`kswitch`). */
+  switchTo(store: CcacheStore): Promise<void>;
+  /** The cache whose default principal is this one, if any (MIT `krb5_cc_cache_match`). */
+  findByPrincipal(principal: CcachePrincipal): Promise<CcacheStore | null>;
+}
+
+export function samePrincipal(a: CcachePrincipal, b: CcachePrincipal): boolean {
+  return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
+}
+
+/** `name/instance@REALM`, without MIT's escaping of `/` and `@` inside components. */
+export function principalToString(p: CcachePrincipal): string {
+  return `${p.components.join('/')}@${p.realm}`;
+}
+
+/** Parses `a/b@REALM` (no escapes) into a principal with name type 1, or with `realm` when there is no `@`. */
+export function parsePrincipal(s: string, realm?: string): CcachePrincipal {
+  const at = s.lastIndexOf('@');
+  const name = at < 0 ? s : s.slice(0, at);
+  const r = at < 0 ? realm : s.slice(at + 1);
+  if (r === undefined) throw new RangeError(`principal "${s}" has no realm`);
+  return { realm: r, components: name.split('/'), nameType: 1 };
+}
