@@ -81,6 +81,17 @@ export async function loadTargets() {
   const keytabs = ['several.keytab', 'rc4.keytab'].map((n) => new Uint8Array(readFileSync(join(root, 'fixtures/mit/keytab', n))));
   targets.push({ name: 'formats.decodeKeytab', allowed: [DecodeError], seeds: () => keytabs, run: (b) => formats.decodeKeytab(b) });
 
+  // Credential caches (MIT- and Heimdal-written) and krb5.conf text (MIT's fixtures).
+  const ccDir = join(root, 'fixtures/mit/ccache');
+  const caches = existsSync(ccDir) ? readdirSync(ccDir).filter((n) => n.endsWith('.ccache')).map((n) => new Uint8Array(readFileSync(join(ccDir, n)))) : [];
+  if (formats.decodeCcache) targets.push({ name: 'formats.decodeCcache', allowed: [DecodeError], seeds: () => caches, run: (b) => formats.decodeCcache(b) });
+  const confDir = join(root, 'fixtures/mit/krb5conf');
+  const confs = existsSync(confDir) ? readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))) : [];
+  if (formats.parseKrb5Conf) {
+    const { ConfigError } = errors;
+    targets.push({ name: 'formats.parseKrb5Conf', allowed: [ConfigError], seeds: () => confs, run: (b) => formats.parseKrb5Conf(new TextDecoder().decode(b)) });
+  }
+
   // Kerberos messages (RFC 4120), when built.
   const messages = await tryLoad('messages/index.js');
   if (messages) {
