@@ -25,6 +25,11 @@ export interface KeytabEntry {
   key: { etype: number; value: Uint8Array };
   /** Whether the record carries the 32-bit kvno (MIT always writes it); kept for exact output. */
   kvno32?: boolean;
+  /**
+   * Bytes of the record after the 32-bit kvno, kept for exact output: Heimdal writes a 32-bit
+   * flags word there; MIT writes nothing and ignores what it finds.
+   */
+  extra?: Uint8Array;
 }
 
 export interface Keytab {
@@ -135,7 +140,9 @@ function readEntry(r: Reader, version: 1 | 2, end: number): KeytabEntry {
     kvno32 = true;
     if (v !== 0) kvno = v; // MIT: a zero 32-bit kvno means "use the 8-bit one"
   }
-  return { principal: { realm, components, nameType }, timestamp, kvno, key: { etype: (etype << 16) >> 16, value }, kvno32 };
+  const entry: KeytabEntry = { principal: { realm, components, nameType }, timestamp, kvno, key: { etype: (etype << 16) >> 16, value }, kvno32 };
+  if (end > r.pos) entry.extra = r.bytes(end - r.pos, 'trailing record bytes');
+  return entry;
 }
 
 /**
@@ -171,6 +178,7 @@ export function encodeKeytab(keytab: Keytab): Uint8Array {
     u16(rec, e.key.value.length);
     for (const x of e.key.value) rec.push(x);
     if (e.kvno32 !== false) u32(rec, e.kvno);
+    if (e.extra) for (const x of e.extra) rec.push(x);
     u32(parts, rec.length);
     for (const x of rec) parts.push(x);
   }
