@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `tskrb5` executable: everything lives in run.ts, so tests can call it without a process.
-import { main } from './run.js';
+import { runAsync } from './run.js';
 
 // `tskrb5 decode … | head`: a closed pipe ends the output quietly, as it does for MIT's tools.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -8,4 +8,4 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await runAsync(process.argv.slice(2));

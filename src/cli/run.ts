@@ -6,13 +6,16 @@
 
 import { readFileSync } from 'node:fs';
 import { runDecode } from './decode/command.js';
+import { runKdestroy } from './klist/kdestroy.js';
+import { runKlist } from './klist/klist.js';
+import { runKswitch } from './klist/kswitch.js';
 
 const COMMANDS: [string, string][] = [
-  ['klist', 'list credential caches and keytabs (coming)'],
+  ['klist', 'list credential caches and keytabs'],
   ['kinit', 'get a ticket-granting ticket (coming)'],
   ['kvno', 'get service tickets and print key version numbers (coming)'],
-  ['kswitch', 'make another cache of a collection the primary one (coming)'],
-  ['kdestroy', 'destroy credential caches (coming)'],
+  ['kswitch', 'make another cache of a collection the primary one'],
+  ['kdestroy', 'destroy credential caches'],
   ['decode', 'decode a Kerberos, GSS-API or SPNEGO token, a header, a message or a keytab'],
   ['fetch', 'an HTTP request with Negotiate authentication (coming)'],
   ['kdc', 'run the embedded KDC (coming)'],
@@ -37,7 +40,33 @@ export function help(): string {
   ].join('\n');
 }
 
-/** Runs the command line; returns the exit status. */
+type Out = (s: string) => void;
+
+/** The subcommands that work on credential stores, which are asynchronous (FILE, DIR, KCM). */
+const ASYNC: Record<string, (argv: readonly string[], out: Out, err: Out) => Promise<number>> = {
+  klist: runKlist,
+  kswitch: runKswitch,
+  kdestroy: runKdestroy,
+};
+
+function asyncCommand(cmd: string | undefined) {
+  return cmd !== undefined && Object.hasOwn(ASYNC, cmd) ? ASYNC[cmd] : undefined;
+}
+
+/** Runs the command line, the asynchronous subcommands included; resolves to the exit status. */
+export function runAsync(argv: readonly string[], out: Out = (s) => process.stdout.write(s + '\n'), err: Out = (s) => process.stderr.write(s + '\n')): Promise<number> {
+  const task = asyncCommand(argv[0]);
+  if (task) return task(argv.slice(1), out, err);
+  const o = (s: string) => (out(s), true);
+  const e = (s: string) => (err(s), true);
+  return Promise.resolve(main(argv, o, e));
+}
+
+/**
+ * Runs the command line; returns the exit status. An asynchronous subcommand (klist, kswitch,
+ * kdestroy) returns 0 at once and sets `process.exitCode` to its status when it ends: await
+ * {@link runAsync} to get it.
+ */
 export function main(argv: readonly string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): number {
   const [cmd] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
@@ -49,6 +78,13 @@ export function main(argv: readonly string[], out = (s: string) => process.stdou
     return 0;
   }
   if (cmd === 'decode') return runDecode(argv.slice(1), out, err);
+  const task = asyncCommand(cmd);
+  if (task) {
+    void task(argv.slice(1), out, err).then((status) => {
+      process.exitCode = status;
+    });
+    return 0;
+  }
   const known = COMMANDS.find(([c]) => c === cmd);
   err(known ? `tskrb5 ${cmd}: not implemented yet in this version` : `tskrb5: unknown command '${cmd}' (see tskrb5 --help)`);
   return known ? 3 : 2;

@@ -1,0 +1,358 @@
+/**
+ * What `tskrb5 klist`, `kswitch` and `kdestroy` share: the tool context (environment, clock,
+ * krb5.conf), MIT's time format (`krb5_timestamp_to_sfstring` in the C locale, honouring `TZ`),
+ * MIT's principal unparsing, `com_err`-shaped messages, and a GNU-getopt-like option scanner.
+ * @module
+ */
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, DecodeError, KerberosError } from '../../errors.js';
+import { getString, parseKrb5Conf, type Krb5Conf } from '../../formats/index.js';
+import { configFiles, defaultCcacheName, openCcache, openCollection, parseCcacheName, type CcachePrincipal, type CcacheStore, type OpenCcacheOptions } from '../../index.js';
+
+/** What the tools take from the outside world; each defaults to the running process. */
+export interface ToolContext {
+  /** Environment variables (default `process.env`): KRB5CCNAME, KRB5_CONFIG, KRB5_KTNAME, TZ… */
+  env?: Record<string, string | undefined>;
+  /** The clock (default `new Date()`): expiry checks and the timestamp width. */
+  now?: () => Date;
+  uid?: number;
+  euid?: number;
+}
+
+export type Out = (s: string) => void;
+
+/** Thrown to end a tool with a status (after its message has been written). */
+export class Exit extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+  }
+}
+
+// ------------------------------------------------------------------------------ krb5.conf
+
+/** The krb5.conf files (KRB5_CONFIG or /etc/krb5.conf), parsed; missing files are skipped, as MIT does. */
+export function loadProfile(ctx: ToolContext): Krb5Conf[] {
+  const out: Krb5Conf[] = [];
+  const read = (p: string): string | undefined => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  for (const file of configFiles({ env: ctx.env })) {
+    const text = read(file);
+    if (text === undefined) continue;
+    out.push(
+      parseKrb5Conf(text, {
+        file,
+        include: read,
+        includedir: (dir) => {
+          try {
+            return readdirSync(dir).map((name) => ({ name, text: read(join(dir, name)) ?? '' }));
+          } catch {
+            return undefined;
+          }
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+/** The store options (env, uids, default_ccache_name, kcm_socket) for this context. */
+export function storeOptions(ctx: ToolContext, profile: Krb5Conf[]): OpenCcacheOptions & { defaultKeytabName?: string; defaultClientKeytabName?: string } {
+  const o: OpenCcacheOptions & { defaultKeytabName?: string; defaultClientKeytabName?: string } = { env: ctx.env ?? process.env };
+  if (ctx.uid !== undefined) o.uid = ctx.uid;
+  if (ctx.euid !== undefined) o.euid = ctx.euid;
+  const lib = (k: string) => getString(profile, ['libdefaults', k]);
+  const cc = lib('default_ccache_name');
+  if (cc !== undefined) o.defaultCcacheName = cc;
+  const kcm = lib('kcm_socket');
+  if (kcm !== undefined) o.kcmSocket = kcm;
+  const kt = lib('default_keytab_name');
+  if (kt !== undefined) o.defaultKeytabName = kt;
+  const ckt = lib('default_client_keytab_name');
+  if (ckt !== undefined) o.defaultClientKeytabName = ckt;
+  return o;
+}
+
+/**
+ * The caches of the default name's collection, as MIT's `krb5_cccol_cursor` yields them: a
+ * FILE (or `DIR::member`) name is a collection of that one cache when its file exists, readable
+ * or not (the caller then meets the error, as MIT's klist -A does); DIR and KCM list their caches.
+ */
+export async function collectionStores(o: OpenCcacheOptions): Promise<CcacheStore[]> {
+  const n = parseCcacheName(defaultCcacheName(o));
+  if (n.type === 'FILE' || (n.type === 'DIR' && n.subsidiary)) {
+    const store = await openCcache(undefined, o);
+    return existsSync(storePath(store)!) ? [store] : [];
+  }
+  return (await openCollection(undefined, o)).list();
+}
+
+/** MIT krb5_cc_cache_match: the first cache of the collection whose default principal is `p`. */
+export async function cacheMatch(o: OpenCcacheOptions, p: CcachePrincipal): Promise<CcacheStore | null> {
+  for (const s of await collectionStores(o)) {
+    const q = await s.getPrincipal().catch(() => null);
+    if (q && samePrincipal(q, p)) return s;
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------------------ time
+
+interface Tm {
+  year: number;
+  mon: number; // 1-12
+  mday: number;
+  hour: number;
+  min: number;
+  sec: number;
+  wday: number; // 0 = Sunday
+}
+
+const WDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function utcTm(ms: number): Tm {
+  const d = new Date(ms);
+  return { year: d.getUTCFullYear(), mon: d.getUTCMonth() + 1, mday: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds(), wday: d.getUTCDay() };
+}
+
+/**
+ * localtime() for a TZ value: unset → the process's own zone; an IANA name (`UTC`,
+ * `Europe/Paris`, `:UTC`) through Intl; a POSIX `ABC[+-]h[:mm]` fixed offset; anything else UTC
+ * (as glibc treats a TZ it cannot read).
+ */
+export function localTm(seconds: number, tz: string | undefined): Tm {
+  const ms = seconds * 1000;
+  if (tz === undefined) {
+    const d = new Date(ms);
+    return { year: d.getFullYear(), mon: d.getMonth() + 1, mday: d.getDate(), hour: d.getHours(), min: d.getMinutes(), sec: d.getSeconds(), wday: d.getDay() };
+  }
+  const name = tz.startsWith(':') ? tz.slice(1) : tz;
+  if (name === '') return utcTm(ms);
+  const posix = /^([A-Za-z]{3,})([+-]?)(\d{1,2})(?::(\d\d))?$/.exec(name);
+  if (posix) {
+    const off = (Number(posix[3]) * 3600 + Number(posix[4] ?? 0) * 60) * (posix[2] === '-' ? 1 : -1);
+    return utcTm(ms + off * 1000);
+  }
+  try {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
+    });
+    const p: Record<string, string> = {};
+    for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
+    return { year: Number(p.year), mon: Number(p.month), mday: Number(p.day), hour: Number(p.hour) % 24, min: Number(p.minute), sec: Number(p.second), wday: WDAYS.indexOf(p.weekday!) };
+  } catch {
+    return utcTm(ms);
+  }
+}
+
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** strftime in the C locale, for the conversions MIT's table uses. */
+function strftimeC(fmt: string, t: Tm): string {
+  return fmt.replace(/%([a-zA-Z%])/g, (_, c: string) => {
+    switch (c) {
+      case 'a': return WDAYS[t.wday]!;
+      case 'b': return MONTHS[t.mon - 1]!;
+      case 'c': return `${WDAYS[t.wday]} ${MONTHS[t.mon - 1]} ${String(t.mday).padStart(2, ' ')} ${p2(t.hour)}:${p2(t.min)}:${p2(t.sec)} ${t.year}`;
+      case 'd': return p2(t.mday);
+      case 'm': return p2(t.mon);
+      case 'y': return p2(((t.year % 100) + 100) % 100);
+      case 'Y': return String(t.year);
+      case 'H': return p2(t.hour);
+      case 'M': return p2(t.min);
+      case 'S': return p2(t.sec);
+      case 'x': return `${p2(t.mon)}/${p2(t.mday)}/${p2(((t.year % 100) + 100) % 100)}`;
+      case 'X':
+      case 'T': return `${p2(t.hour)}:${p2(t.min)}:${p2(t.sec)}`;
+      case 'R': return `${p2(t.hour)}:${p2(t.min)}`;
+      case '%': return '%';
+      default: return `%${c}`;
+    }
+  });
+}
+
+/** MIT's `sftime_format_table` (lib/krb5/krb/str_conv.c), first that fits wins. */
+const SF_FORMATS = ['%c', '%d %b %Y %T', '%x %X', '%x %T', '%x %R', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M', '%Y%m%d%H%M%S', '%Y%m%d%H%M'];
+
+/**
+ * `krb5_timestamp_to_sfstring(ts, buf, buflen, pad)`: the first format whose output fits in
+ * `buflen` (with its NUL), padded with `pad` to `buflen - 1` characters; null when none fits.
+ */
+export function sfstring(seconds: number, buflen: number, tz: string | undefined, pad?: string): string | null {
+  const tm = localTm(seconds, tz);
+  for (const f of SF_FORMATS) {
+    const s = strftimeC(f, tm);
+    if (s.length + 1 <= buflen && s.length > 0) return pad === undefined ? s : s.padEnd(buflen - 1, pad);
+  }
+  return null;
+}
+
+/** MIT klist's `timestamp_width`: the length of `now` in the first format that fits in 20 bytes. */
+export function timestampWidth(nowSeconds: number, tz: string | undefined): number {
+  const s = sfstring(nowSeconds, 20, tz) ?? sfstring(nowSeconds, 8192, tz);
+  return s === null ? 15 : s.length;
+}
+
+/** MIT's krb5_timestamp: 32-bit seconds, read back unsigned (ts2tt). */
+export function tsOf(d: Date): number {
+  return (Math.floor(d.getTime() / 1000) >>> 0);
+}
+
+// ------------------------------------------------------------------------------ principals
+
+function quote(s: string): string {
+  let out = '';
+  for (const c of s) {
+    switch (c) {
+      case '/': case '@': case '\\': out += '\\' + c; break;
+      case '\0': out += '\\0'; break;
+      case '\t': out += '\\t'; break;
+      case '\n': out += '\\n'; break;
+      case '\b': out += '\\b'; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/** `krb5_unparse_name`: components joined by `/`, `@REALM`, MIT's backslash escapes. */
+export function unparseName(p: { realm: string; components: readonly string[] }): string {
+  return `${p.components.map(quote).join('/')}@${quote(p.realm)}`;
+}
+
+export function samePrincipal(a: CcachePrincipal, b: { realm: string; components: readonly string[] }): boolean {
+  return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
+}
+
+/** `krb5_parse_name` for what the tools accept: `a/b@R`, backslash escapes, default realm when no `@`. */
+export function parseName(s: string, defaultRealm: string | undefined): CcachePrincipal {
+  const comps: string[] = [];
+  let cur = '';
+  let realm: string | undefined;
+  let inRealm = false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      const n = s[++i]!;
+      c = n === 'n' ? '\n' : n === 't' ? '\t' : n === 'b' ? '\b' : n === '0' ? '\0' : n;
+      cur += c;
+      continue;
+    }
+    if (!inRealm && c === '/') { comps.push(cur); cur = ''; continue; }
+    if (!inRealm && c === '@') { comps.push(cur); cur = ''; inRealm = true; continue; }
+    if (inRealm && (c === '@' || c === '/')) throw new ConfigError('Malformed representation of principal');
+    cur += c;
+  }
+  if (inRealm) realm = cur;
+  else comps.push(cur);
+  if (realm === undefined) {
+    if (defaultRealm === undefined) throw new ConfigError('Configuration file does not specify default realm');
+    realm = defaultRealm;
+  }
+  if (comps.length === 1 && comps[0] === '') throw new ConfigError('Malformed representation of principal');
+  return { realm, components: comps, nameType: 1 };
+}
+
+// ------------------------------------------------------------------------------ messages
+
+/** The path behind a FILE or DIR store, when it has one. */
+export function storePath(store: unknown): string | undefined {
+  const p = (store as { path?: unknown }).path;
+  return typeof p === 'string' ? p : undefined;
+}
+
+/**
+ * MIT's message for a failure on a cache (`krb5_get_error_message` text, with the
+ * `(filename: …)` MIT's FILE cache adds).
+ */
+export function ccacheErrorText(e: unknown, store?: { type: string; name: string }): string {
+  const path = store ? storePath(store) : undefined;
+  const file = path !== undefined ? ` (filename: ${path})` : '';
+  const code = (e as { code?: string }).code;
+  const errno = (e as NodeJS.ErrnoException).code;
+  if (code === 'ERR_CCACHE_NOT_FOUND' || errno === 'ENOENT') {
+    if (store?.type === 'KCM') return `Credentials cache '${store.name}' not found`;
+    return `No credentials cache found${file}`;
+  }
+  if (errno === 'EISDIR') return `Bad format in credentials cache${file}`;
+  if (errno === 'EACCES' || errno === 'EPERM') return `Permission denied${file}`;
+  if (code === 'ERR_KCM_NO_SERVER') return 'Connection refused';
+  if (e instanceof DecodeError) {
+    // MIT checks the two leading bytes (0x05, version 1-4) before anything else
+    let head: Uint8Array | undefined;
+    try {
+      head = path === undefined ? undefined : readFileSync(path).subarray(0, 2);
+    } catch { /* gone meanwhile */ }
+    const badVersion = head !== undefined && head.length === 2 && (head[0] !== 5 || head[1]! < 1 || head[1]! > 4);
+    return badVersion ? `Unsupported credentials cache format version number${file}` : `Bad format in credentials cache${file}`;
+  }
+  if (e instanceof KerberosError && /^unknown credential cache type/.test(e.message)) return 'Unknown credential cache type';
+  const m = e instanceof Error ? e.message : String(e);
+  return m.charAt(0).toUpperCase() + m.slice(1);
+}
+
+/** `com_err(progname, code, fmt)`: `prog: message fmt`, or `prog: message` when fmt is empty. */
+export function comErr(err: Out, prog: string, message: string, fmt = ''): void {
+  err(`${prog}: ${message}${fmt === '' ? '' : ' ' + fmt}`);
+}
+
+// ------------------------------------------------------------------------------ getopt
+
+export interface Parsed {
+  opts: { opt: string; arg?: string }[];
+  operands: string[];
+  long: string[];
+}
+
+/**
+ * GNU getopt over `spec` (`"c:p:"`: a colon after a letter that takes an argument), permuting
+ * operands, `--` ending options; `--name` long options are collected when listed in `longs`.
+ * An unknown option or a missing argument throws a TypeError with glibc's message.
+ */
+export function getopt(argv: readonly string[], spec: string, longs: readonly string[] = []): Parsed {
+  const out: Parsed = { opts: [], operands: [], long: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { out.operands.push(...argv.slice(i + 1)); break; }
+    if (a.startsWith('--')) {
+      const name = a.slice(2);
+      if (longs.includes(name)) { out.long.push(name); continue; }
+      throw new TypeError(`unrecognized option '${a}'`);
+    }
+    if (a === '-' || !a.startsWith('-')) { out.operands.push(a); continue; }
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      const at = spec.indexOf(c);
+      if (at < 0 || c === ':') throw new TypeError(`invalid option -- '${c}'`);
+      if (spec[at + 1] === ':') {
+        let arg = a.slice(j + 1);
+        if (arg === '') {
+          if (i + 1 >= argv.length) throw new TypeError(`option requires an argument -- '${c}'`);
+          arg = argv[++i]!;
+        }
+        out.opts.push({ opt: c, arg });
+        break;
+      }
+      out.opts.push({ opt: c });
+    }
+  }
+  return out;
+}
+
+/** Runs a tool body, turning `Exit` into its status and anything unexpected into a one-line message and status 1. */
+export async function runTool(prog: string, err: Out, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof Exit) return e.status;
+    comErr(err, prog, ccacheErrorText(e));
+    return 1;
+  }
+}

@@ -1,0 +1,518 @@
+/**
+ * `tskrb5 klist`: MIT krb5's klist (src/clients/klist/klist.c, 1.20), line for line — the same
+ * options, layout, messages and exit statuses — plus `--json`.
+ * @module
+ */
+
+import { readFileSync } from 'node:fs';
+import { lookupService } from 'node:dns/promises';
+import { decodeKeytab, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
+import { ticketFlagLetters } from '../../iana/index.js';
+import {
+  defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName,
+  type CcachePrincipal, type CcacheStore,
+} from '../../index.js';
+import {
+  ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, sfstring, storeOptions, storePath,
+  timestampWidth, tsOf, unparseName, type Out, type ToolContext,
+} from './common.js';
+
+const PROG = 'klist';
+
+export const KLIST_USAGE = `Usage: klist [-e] [-V] [[-c] [-l] [-A] [-d] [-f] [-s] [-a [-n]]] [-k [-i] [-t] [-K]] [-C] [name]
+\t-c specifies credentials cache
+\t-k specifies keytab
+\t   (Default is credentials cache)
+\t-i uses default client keytab if no name given
+\t-l lists credential caches in collection
+\t-A shows content of all credential caches
+\t-e shows the encryption type
+\t-V shows the Kerberos version and exits
+\toptions for credential caches:
+\t\t-d shows the submitted authorization data types
+\t\t-f shows credentials flags
+\t\t-s sets exit status based on valid tgt existence
+\t\t-a displays the address list
+\t\t\t-n do not reverse-resolve
+\toptions for keytabs:
+\t\t-t shows keytab entry timestamps
+\t\t-K shows keytab entry keys
+\t\t-C includes configuration data entries
+\t--json prints the same data as JSON (tskrb5)`;
+
+/**
+ * The names MIT 1.20's krb5_enctype_to_name gives (the single-DES and raw enctypes it no longer
+ * implements keep their names), checked against MIT klist -k -e for every enctype -140…30.
+ */
+const MIT_ENCTYPES: Readonly<Record<number, string>> = {
+  1: 'des-cbc-crc', 2: 'des-cbc-md4', 3: 'des-cbc-md5', 4: 'des-cbc-raw', 6: 'des3-cbc-raw', 8: 'des-hmac-sha1',
+  16: 'des3-cbc-sha1', 17: 'aes128-cts-hmac-sha1-96', 18: 'aes256-cts-hmac-sha1-96', 19: 'aes128-cts-hmac-sha256-128',
+  20: 'aes256-cts-hmac-sha384-192', 23: 'arcfour-hmac', 24: 'arcfour-hmac-exp', 25: 'camellia128-cts-cmac', 26: 'camellia256-cts-cmac',
+};
+/** Deprecated (or weak) in MIT 1.20: everything but AES and Camellia. */
+const DEPRECATED = new Set([1, 2, 3, 4, 6, 8, 16, 23, 24]);
+
+/** klist's etype_string: `DEPRECATED:` for weak or deprecated enctypes (unknown ones included), MIT's name or `etype N`. */
+export function etypeString(etype: number): string {
+  const known = MIT_ENCTYPES[etype];
+  return `${known === undefined || DEPRECATED.has(etype) ? 'DEPRECATED:' : ''}${known ?? `etype ${etype}`}`;
+}
+
+interface Flags {
+  f: boolean; e: boolean; t: boolean; K: boolean; s: boolean; n: boolean; a: boolean; d: boolean;
+  l: boolean; A: boolean; C: boolean; V: boolean; i: boolean; json: boolean;
+  mode: 'default' | 'ccache' | 'keytab';
+}
+
+class Klist {
+  readonly tz: string | undefined;
+  readonly now: number;
+  readonly width: number;
+  readonly lines: string[] = [];
+  readonly json: unknown[] = [];
+  defname = '';
+
+  constructor(readonly f: Flags, readonly ctx: ToolContext, readonly out: Out, readonly err: Out) {
+    this.tz = (ctx.env ?? process.env).TZ;
+    this.now = tsOf(ctx.now ? ctx.now() : new Date());
+    this.width = timestampWidth(this.now, this.tz);
+  }
+
+  /** Output goes through here so that text and JSON are written once, at the end or on exit. */
+  write(s: string): void {
+    this.lines.push(s);
+  }
+  flush(): void {
+    if (this.f.json) {
+      if (this.json.length) this.out(JSON.stringify(this.json.length === 1 ? this.json[0] : this.json, null, 2));
+    } else if (this.lines.length) {
+      const text = this.lines.join('');
+      this.out(text.endsWith('\n') ? text.slice(0, -1) : text);
+    }
+    this.lines.length = 0;
+    this.json.length = 0;
+  }
+  fail(message: string, fmt = ''): never {
+    this.flush();
+    if (!this.f.s) comErr(this.err, PROG, message, fmt);
+    throw new Exit(1);
+  }
+
+  printtime(ts: number): string {
+    return sfstring(ts, this.width + 1, this.tz, ' ') ?? '';
+  }
+  fill(n: number, c = ' '): string {
+    return n > 0 ? c.repeat(n) : '';
+  }
+
+  // ---------------------------------------------------------------------------- keytab
+
+  doKeytab(name: string | undefined, o: ReturnType<typeof storeOptions>): number {
+    let ktname: string;
+    if (name === undefined && this.f.i) ktname = defaultClientKeytabName(o);
+    else if (name === undefined) ktname = defaultKeytabName(o);
+    else ktname = name;
+    const { type, residual } = parseKeytabName(ktname);
+    if (type !== 'FILE' && type !== 'WRFILE') this.fail('Unknown Key table type', `while resolving keytab ${ktname}`);
+    const shown = `FILE:${residual}`; // MIT names a WRFILE: keytab FILE: too
+    this.write(`Keytab name: ${shown}\n`);
+    let entries: KeytabEntry[];
+    try {
+      entries = decodeKeytab(new Uint8Array(readFileSync(residual))).entries;
+    } catch (e) {
+      const errno = (e as NodeJS.ErrnoException).code;
+      if (errno === 'ENOENT') this.fail(`Key table file '${residual}' not found`, 'while starting keytab scan');
+      if (errno === 'EACCES') this.fail(`Permission denied`, 'while starting keytab scan');
+      this.fail(/version/i.test((e as Error).message) ? 'Unsupported key table format version number' : 'Bad format in key table', 'while starting keytab scan');
+    }
+    const w = this.width;
+    if (this.f.t) {
+      this.write(`KVNO Timestamp${this.fill(w - 10 + 2)}Principal\n`);
+      this.write(`---- ${this.fill(w, '-')} ${this.fill(78 - w - 5, '-')}\n`);
+    } else {
+      this.write('KVNO Principal\n');
+      this.write(`---- ${'-'.repeat(74)}\n`);
+    }
+    const jsonEntries: unknown[] = [];
+    for (const e of entries) {
+      const pname = unparseName(e.principal);
+      let line = `${String(e.kvno | 0).padStart(4, ' ')} `;
+      if (this.f.t) line += `${this.printtime(tsOf(e.timestamp))} `;
+      line += pname;
+      if (this.f.e) line += ` (${etypeString(e.key.etype)}) `;
+      if (this.f.K) line += ` (0x${hex(e.key.value)})`;
+      this.write(line + '\n');
+      jsonEntries.push({
+        kvno: e.kvno, timestamp: e.timestamp.toISOString(), principal: pname, etype: e.key.etype, etypeName: etypeString(e.key.etype),
+        ...(this.f.K ? { key: hex(e.key.value) } : {}),
+      });
+    }
+    this.json.push({ keytab: shown, entries: jsonEntries });
+    return 0;
+  }
+
+  // ---------------------------------------------------------------------------- caches
+
+  /** MIT check_ccache: 0 if the cache has a current local TGT, or (without any local TGT) any current credential. */
+  async check(store: CcacheStore): Promise<number> {
+    try {
+      const princ = await store.getPrincipal();
+      if (!princ) return 1;
+      let tgt = false, currentTgt = false, currentCred = false;
+      for (const c of await store.getCredentials()) {
+        if (isLocalTgt(c.server, princ.realm)) {
+          tgt = true;
+          if (tsOf(c.endtime) > this.now) currentTgt = true;
+        } else if (!isConfigPrincipal(c.server) && tsOf(c.endtime) > this.now) currentCred = true;
+      }
+      if (tgt) return currentTgt ? 0 : 1;
+      return currentCred ? 0 : 1;
+    } catch {
+      return 1;
+    }
+  }
+
+  /** MIT show_ccache: the listing of one cache; 0, or 1 after a message. */
+  async show(store: CcacheStore): Promise<number> {
+    let princ: CcachePrincipal | null;
+    let creds: CcacheCredential[];
+    try {
+      princ = await store.getPrincipal();
+      if (!princ) throw Object.assign(new Error('not found'), { code: 'ERR_CCACHE_NOT_FOUND' });
+      creds = await store.getCredentials();
+    } catch (e) {
+      const path = storePath(store);
+      // MIT reads an empty file as a malformed one (our stores see an uninitialized cache)
+      const empty = (e as { code?: string }).code === 'ERR_CCACHE_NOT_FOUND' && path !== undefined && fileSize(path) === 0;
+      this.flush();
+      comErr(this.err, PROG, empty ? `Bad format in credentials cache (filename: ${path})` : ccacheErrorText(e, store));
+      return 1;
+    }
+    this.defname = unparseName(princ);
+    this.write(`Ticket cache: ${store.name}\nDefault principal: ${this.defname}\n\n`);
+    const w = this.width;
+    this.write(`Valid starting${this.fill(w - 15 + 3)}Expires${this.fill(w - 8 + 3)}Service principal\n`);
+    const jsonCreds: unknown[] = [];
+    for (const c of creds) {
+      if (this.f.C || !isConfigPrincipal(c.server)) {
+        this.write(await this.credential(c));
+        jsonCreds.push(credentialJson(c));
+      }
+    }
+    this.json.push({ cache: store.name, type: store.type, defaultPrincipal: this.defname, credentials: jsonCreds });
+    return 0;
+  }
+
+  /** MIT show_credential, as text. */
+  async credential(cred: CcacheCredential): Promise<string> {
+    let s = '';
+    const isConfig = isConfigPrincipal(cred.server);
+    const name = unparseName(cred.client);
+    const sname = unparseName(cred.server);
+    let tkt: ReturnType<typeof credentialTicket> | null = null;
+    if (!isConfig) {
+      try {
+        tkt = credentialTicket(cred);
+      } catch {
+        tkt = null;
+      }
+    }
+    const start = tsOf(cred.starttime) || tsOf(cred.authtime);
+    let ccol = 0;
+    let extra = 0;
+    if (!isConfig) {
+      s += `${this.printtime(start)}  ${this.printtime(tsOf(cred.endtime))}  ${sname}\n`;
+    } else {
+      s += 'config: ';
+      ccol = 8;
+      for (let i = 1; i < cred.server.components.length; i++) {
+        const piece = `${i > 1 ? '(' : ''}${cred.server.components[i]}${i > 1 ? ')' : ''}`;
+        s += piece;
+        ccol += Buffer.byteLength(piece);
+      }
+      s += ' = ';
+      ccol += 3;
+    }
+    if (name !== this.defname) {
+      s += `\tfor client ${name}`;
+      extra++;
+    }
+    if (isConfig) s += configData(ccol, cred.ticket);
+    if (tsOf(cred.renewTill)) {
+      s += extra ? ', ' : '\t';
+      s += `renew until ${this.printtime(tsOf(cred.renewTill))}`;
+      extra += 2;
+    }
+    if (this.f.f) {
+      const flags = ticketFlagLetters(cred.flags);
+      if (flags) {
+        s += extra ? ', ' : '\t';
+        s += `Flags: ${flags}`;
+        extra++;
+      }
+    }
+    if (extra > 2) {
+      s += '\n';
+      extra = 0;
+    }
+    if (this.f.e && tkt) {
+      s += extra ? ', ' : '\t';
+      s += `Etype (skey, tkt): ${etypeString(cred.key.etype)}, ${etypeString(tkt.encPart.etype)} `;
+      extra++;
+    }
+    // MIT's unmarshalled authdata is a (possibly empty) list, never NULL: the label is always printed
+    if (this.f.d) {
+      s += extra ? ', ' : '\t';
+      s += `AD types: ${cred.authdata.map((a) => a.type).join(', ')}`;
+      extra++;
+    }
+    if (extra) s += '\n';
+    if (this.f.a) {
+      if (cred.addresses.length === 0) s += '\tAddresses: (none)\n';
+      else {
+        const parts: string[] = [];
+        for (const a of cred.addresses) parts.push(await oneAddr(a, this.f.n));
+        s += `\tAddresses: ${parts.join(', ')}\n`;
+      }
+    }
+    if (tkt && !samePrincipal(cred.server, { realm: tkt.realm, components: tkt.sname.nameString })) {
+      s += `\tTicket server: ${unparseName({ realm: tkt.realm, components: tkt.sname.nameString })}\n`;
+    }
+    return s;
+  }
+}
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return readFileSync(path).length;
+  } catch {
+    return undefined;
+  }
+}
+
+function isLocalTgt(p: CcachePrincipal, realm: string): boolean {
+  return p.components.length === 2 && p.realm === realm && p.components[0] === 'krbtgt' && p.components[1] === realm;
+}
+
+/** MIT print_config_data: printable bytes as is, others as `\ooo`, wrapped after column 72. */
+function configData(col: number, data: Uint8Array): string {
+  let s = '';
+  for (const b of data) {
+    while (col < 8) {
+      s += ' ';
+      col++;
+    }
+    if (b > 0x20 && b < 0x7f) {
+      s += String.fromCharCode(b);
+      col++;
+    } else {
+      const o = `\\${b.toString(8).padStart(3, '0')}`;
+      s += o;
+      col += o.length;
+    }
+    if (col > 72) {
+      s += '\n';
+      col = 0;
+    }
+  }
+  if (col > 0) s += '\n';
+  return s;
+}
+
+/** MIT one_addr: getnameinfo (numeric with -n). */
+async function oneAddr(a: { type: number; data: Uint8Array }, numeric: boolean): Promise<string> {
+  let ip: string;
+  if (a.type === 2) {
+    if (a.data.length !== 4) return `broken address (type ${a.type} length ${a.data.length})`;
+    ip = [...a.data].join('.');
+  } else if (a.type === 24) {
+    if (a.data.length !== 16) return `broken address (type ${a.type} length ${a.data.length})`;
+    const words: string[] = [];
+    for (let i = 0; i < 16; i += 2) words.push(((a.data[i]! << 8) | a.data[i + 1]!).toString(16));
+    ip = new URL(`http://[${words.join(':')}]/`).hostname.slice(1, -1);
+  } else return `unknown addrtype ${a.type}`;
+  if (numeric) return ip;
+  try {
+    return (await lookupService(ip, 0)).hostname;
+  } catch {
+    return ip;
+  }
+}
+
+function credentialJson(c: CcacheCredential): Record<string, unknown> {
+  if (isConfigPrincipal(c.server)) {
+    return {
+      config: true, key: c.server.components[1], principal: c.server.components[2] ?? null, client: unparseName(c.client),
+      value: new TextDecoder().decode(c.ticket), valueHex: hex(c.ticket),
+    };
+  }
+  let ticketEtype: number | null = null;
+  let ticketServer: string | null = null;
+  try {
+    const t = credentialTicket(c);
+    ticketEtype = t.encPart.etype;
+    ticketServer = unparseName({ realm: t.realm, components: t.sname.nameString });
+  } catch { /* an undecodable ticket: no etype */ }
+  const iso = (d: Date) => (tsOf(d) ? d.toISOString() : null);
+  return {
+    server: unparseName(c.server), client: unparseName(c.client), ticketServer,
+    authtime: iso(c.authtime), starttime: iso(c.starttime) ?? iso(c.authtime), endtime: iso(c.endtime), renewTill: iso(c.renewTill),
+    flags: ticketFlagLetters(c.flags), flagsValue: c.flags >>> 0,
+    sessionKeyEtype: c.key.etype, sessionKeyEtypeName: etypeString(c.key.etype),
+    ticketEtype, ticketEtypeName: ticketEtype === null ? null : etypeString(ticketEtype),
+    addresses: c.addresses.map((a) => ({ type: a.type, hex: hex(a.data) })), authdataTypes: c.authdata.map((a) => a.type),
+  };
+}
+
+function usage(err: Out): never {
+  err(KLIST_USAGE);
+  throw new Exit(1);
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs `tskrb5 klist`; resolves to the exit status (MIT's). */
+export function runKlist(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {
+  return runTool(PROG, err, async () => {
+    const f: Flags = { f: false, e: false, t: false, K: false, s: false, n: false, a: false, d: false, l: false, A: false, C: false, V: false, i: false, json: false, mode: 'default' };
+    let parsed;
+    try {
+      parsed = getopt(argv, 'dfetKsnacki45lAVCh', ['json', 'help']);
+    } catch (e) {
+      err(`${PROG}: ${(e as Error).message}`);
+      usage(err);
+    }
+    if (parsed.long.includes('help')) {
+      out(KLIST_USAGE);
+      return 0;
+    }
+    f.json = parsed.long.includes('json');
+    for (const { opt } of parsed.opts) {
+      switch (opt) {
+        case 'c':
+        case 'k':
+          if (f.mode !== 'default') usage(err);
+          f.mode = opt === 'c' ? 'ccache' : 'keytab';
+          break;
+        case '4':
+          err('Kerberos 4 is no longer supported');
+          return 3;
+        case '5':
+          break;
+        case 'h':
+          out(KLIST_USAGE);
+          return 0;
+        default:
+          (f as unknown as Record<string, boolean>)[opt] = true;
+      }
+    }
+    if (f.n && !f.a) usage(err);
+    if (f.mode !== 'keytab') {
+      if (f.t || f.K) usage(err);
+      if ((f.A && f.l) || (f.s && f.l)) usage(err);
+    } else if (f.f || f.s || f.a || f.A || f.l) usage(err);
+    if (parsed.operands.length > 1) {
+      err(`Extra arguments (starting with "${parsed.operands[1]}").`);
+      usage(err);
+    }
+    if (f.V) {
+      out(`tskrb5 version ${packageVersion()}`);
+      return 0;
+    }
+    const name = parsed.operands[0];
+
+    let profile;
+    try {
+      profile = loadProfile(ctx);
+    } catch (e) {
+      comErr(err, PROG, (e as Error).message, 'while initializing krb5');
+      return 1;
+    }
+    const o = storeOptions(ctx, profile);
+    // MIT: krb5_cc_set_default_name(name) for every cache mode
+    if (name !== undefined && f.mode !== 'keytab') o.env = { ...o.env, KRB5CCNAME: name };
+    const k = new Klist(f, ctx, out, err);
+    try {
+      let status: number;
+      if (f.l) status = await listAll(k, o);
+      else if (f.A) status = await showAll(k, o);
+      else if (f.mode !== 'keytab') {
+        const store = await openCcache(undefined, o).catch((e: unknown) => k.fail(ccacheErrorText(e), 'while resolving ccache'));
+        status = f.s ? await k.check(store) : await k.show(store);
+      } else status = k.doKeytab(name, o);
+      k.flush();
+      return status;
+    } catch (e) {
+      if (!(e instanceof Exit)) k.flush();
+      throw e;
+    }
+  });
+}
+
+async function collectionOf(k: Klist, o: ReturnType<typeof storeOptions>): Promise<CcacheStore[]> {
+  try {
+    return await collectionStores(o);
+  } catch (e) {
+    k.fail(ccacheErrorText(e), 'while listing ccache collection');
+  }
+}
+
+/** MIT list_all_ccaches (`-l`). */
+async function listAll(k: Klist, o: ReturnType<typeof storeOptions>): Promise<number> {
+  const stores = await collectionOf(k, o);
+  k.write(`${'Principal name'.padEnd(30)} Cache name\n`);
+  k.write(`${'--------------'.padEnd(30)} ----------\n`);
+  let status = 1;
+  const rows: unknown[] = [];
+  for (const s of stores) {
+    let p: CcachePrincipal | null = null;
+    try {
+      p = await s.getPrincipal();
+    } catch { /* uninitialized or unreadable: skipped, as MIT */ }
+    if (!p) continue;
+    const princ = unparseName(p);
+    const expired = (await k.check(s)) !== 0;
+    k.write(`${pad30(princ)} ${s.name}${expired ? ' (Expired)' : ''}\n`);
+    rows.push({ principal: princ, cache: s.name, expired });
+    status = 0;
+  }
+  k.json.push({ caches: rows });
+  return status;
+}
+
+/** printf's `%-30.30s`: at most 30 bytes, padded to 30 bytes (C counts bytes, not characters). */
+function pad30(s: string): string {
+  let out = '';
+  let n = 0;
+  for (const ch of s) {
+    const len = Buffer.byteLength(ch);
+    if (n + len > 30) break;
+    out += ch;
+    n += len;
+  }
+  return out + ' '.repeat(30 - n);
+}
+
+/** MIT show_all_ccaches (`-A`). */
+async function showAll(k: Klist, o: ReturnType<typeof storeOptions>): Promise<number> {
+  const stores = await collectionOf(k, o);
+  let status = 1;
+  let first = true;
+  for (const s of stores) {
+    if (!k.f.s && !first) k.write('\n');
+    first = false;
+    const st = k.f.s ? await k.check(s) : await k.show(s);
+    status = st && status;
+  }
+  return status;
+}

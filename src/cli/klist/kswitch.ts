@@ -1,0 +1,108 @@
+/**
+ * `tskrb5 kswitch -c NAME | -p PRINCIPAL`: MIT krb5's kswitch (src/clients/kswitch/kswitch.c):
+ * makes a cache of a collection (DIR, KCM) the primary one; a FILE or MEMORY cache has no
+ * collection to switch in, and MIT accepts that silently.
+ * @module
+ */
+
+import { dirname } from 'node:path';
+import { defaultRealm } from '../../formats/index.js';
+import { openCcache, openCollection, type CcacheStore, type OpenCcacheOptions } from '../../index.js';
+import { cacheMatch, ccacheErrorText, comErr, getopt, loadProfile, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
+
+const PROG = 'kswitch';
+
+export const KSWITCH_USAGE = `Usage: kswitch {-c cache_name | -p principal}
+\t-c specify name of credentials cache
+\t-p specify name of principal`;
+
+/** krb5_cc_switch: the store's collection makes it primary (no-op for FILE and MEMORY, as MIT). */
+export async function switchTo(store: CcacheStore, o: OpenCcacheOptions): Promise<void> {
+  if (store.type === 'DIR') {
+    const path = storePath(store)!;
+    await (await openCollection(`DIR:${dirname(path)}`, o)).switchTo(store);
+  } else if (store.type === 'KCM') {
+    await (await openCollection('KCM:', o)).switchTo(store);
+  }
+}
+
+/** Runs `tskrb5 kswitch`; resolves to the exit status (MIT's: 0, 1, or 2 for usage). */
+export function runKswitch(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {
+  return runTool(PROG, err, async () => {
+    let cacheName: string | undefined;
+    let princName: string | undefined;
+    let bad = false;
+    let parsed;
+    try {
+      parsed = getopt(argv, 'c:p:h', ['help']);
+    } catch (e) {
+      err(`${PROG}: ${(e as Error).message}`);
+      err(KSWITCH_USAGE);
+      return 2;
+    }
+    if (parsed.long.includes('help') || parsed.opts.some((x) => x.opt === 'h')) {
+      out(KSWITCH_USAGE);
+      return 0;
+    }
+    for (const { opt, arg } of parsed.opts) {
+      if (cacheName !== undefined || princName !== undefined) {
+        err('Only one -c or -p option allowed');
+        bad = true;
+      } else if (opt === 'c') cacheName = arg;
+      else princName = arg;
+    }
+    if (parsed.operands.length) bad = true;
+    if (cacheName === undefined && princName === undefined) {
+      err('One of -c or -p must be specified');
+      bad = true;
+    }
+    if (bad) {
+      err(KSWITCH_USAGE);
+      return 2;
+    }
+    let profile;
+    try {
+      profile = loadProfile(ctx);
+    } catch (e) {
+      comErr(err, PROG, (e as Error).message, 'while initializing krb5');
+      return 1;
+    }
+    const o = storeOptions(ctx, profile);
+    let store: CcacheStore;
+    if (cacheName !== undefined) {
+      try {
+        store = await openCcache(cacheName, o);
+      } catch (e) {
+        comErr(err, PROG, ccacheErrorText(e), `while resolving ${cacheName}`);
+        return 1;
+      }
+    } else {
+      let p;
+      try {
+        p = parseName(princName!, defaultRealm(profile));
+      } catch (e) {
+        comErr(err, PROG, (e as Error).message, `while parsing principal name ${princName}`);
+        return 1;
+      }
+      let found: CcacheStore | null;
+      try {
+        found = await cacheMatch(o, p);
+      } catch (e) {
+        comErr(err, PROG, ccacheErrorText(e), `while searching for ccache for ${princName}`);
+        return 1;
+      }
+      if (!found) {
+        comErr(err, PROG, 'Matching credential not found', `while searching for ccache for ${princName}`);
+        return 1;
+      }
+      store = found;
+    }
+    try {
+      await switchTo(store, o);
+    } catch (e) {
+      comErr(err, PROG, ccacheErrorText(e, store), 'while switching to credential cache');
+      return 1;
+    }
+    return 0;
+  });
+}
