@@ -5,10 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { runDecode } from './decode/command.js';
-import { runKdestroy } from './klist/kdestroy.js';
-import { runKlist } from './klist/klist.js';
-import { runKswitch } from './klist/kswitch.js';
+
 
 const COMMANDS: [string, string][] = [
   ['klist', 'list credential caches and keytabs'],
@@ -42,11 +39,15 @@ export function help(): string {
 
 type Out = (s: string) => void;
 
-/** The subcommands that work on credential stores, which are asynchronous (FILE, DIR, KCM). */
+/**
+ * The subcommands, each loaded only when run: a `klist` need not load the GSS-API and SPNEGO
+ * code (module loading is most of a short command's time).
+ */
 const ASYNC: Record<string, (argv: readonly string[], out: Out, err: Out) => Promise<number>> = {
-  klist: runKlist,
-  kswitch: runKswitch,
-  kdestroy: runKdestroy,
+  klist: async (a, o, e) => (await import('./klist/klist.js')).runKlist(a, o, e),
+  kswitch: async (a, o, e) => (await import('./klist/kswitch.js')).runKswitch(a, o, e),
+  kdestroy: async (a, o, e) => (await import('./klist/kdestroy.js')).runKdestroy(a, o, e),
+  decode: async (a, o, e) => (await import('./decode/command.js')).runDecode(a, o, e),
 };
 
 function asyncCommand(cmd: string | undefined) {
@@ -77,7 +78,6 @@ export function main(argv: readonly string[], out = (s: string) => process.stdou
     out(version());
     return 0;
   }
-  if (cmd === 'decode') return runDecode(argv.slice(1), out, err);
   const task = asyncCommand(cmd);
   if (task) {
     void task(argv.slice(1), out, err).then((status) => {

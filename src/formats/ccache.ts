@@ -137,20 +137,23 @@ export function configEntry(key: string, value: Uint8Array, principal?: string):
 }
 
 /** Decodes a credential's ticket (the DER `Ticket`; its enc-part opens with the service key, usage 2). */
-export function credentialTicket(cred: CcacheCredential): Ticket {
-  return Ticket.decode(cred.ticket);
+export function credentialTicket(cred: CcacheCredential, options: { views?: boolean } = {}): Ticket {
+  return Ticket.decode(cred.ticket, options);
 }
 
 // ---------------------------------------------------------------------------------- decoding
 
 class Reader {
   pos: number;
-  path = 'ccache';
+  /** The field path of the value being read; a function, so it is built only for an error. */
+  path: Path = 'ccache';
+  /** Return byte fields as views into the input instead of copies (see decodeCcache). */
+  views = false;
   constructor(readonly b: Uint8Array, readonly little: boolean, pos: number) {
     this.pos = pos;
   }
   fail(message: string, at = this.pos): never {
-    throw new DecodeError(`ccache: ${message}`, { path: this.path, offset: at });
+    throw new DecodeError(`ccache: ${message}`, { path: typeof this.path === 'function' ? this.path() : this.path, offset: at });
   }
   get left(): number {
     return this.b.length - this.pos;
@@ -178,7 +181,7 @@ class Reader {
   }
   bytes(n: number, what: string): Uint8Array {
     this.need(n, what);
-    const out = this.b.slice(this.pos, this.pos + n);
+    const out = this.views ? this.b.subarray(this.pos, this.pos + n) : this.b.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
   }
@@ -205,7 +208,7 @@ class Reader {
     if (n * min > this.left) this.fail(`${what} ${n} cannot fit in the ${this.left} bytes left`, at);
     return n;
   }
-  at<T>(path: string, f: () => T): T {
+  at<T>(path: Path, f: () => T): T {
     const saved = this.path;
     this.path = path;
     const v = f();
@@ -214,7 +217,11 @@ class Reader {
   }
 }
 
-function readPrincipal(r: Reader, version: number, path: string): CcachePrincipal {
+/** A field path, or a function that builds it (so the happy path builds no strings). */
+type Path = string | (() => string);
+const pathText = (p: Path): string => (typeof p === 'function' ? p() : p);
+
+function readPrincipal(r: Reader, version: number, path: Path): CcachePrincipal {
   return r.at(path, () => {
     const nameType = version === 1 ? 0 : r.u32('name type') | 0;
     const countAt = r.pos;
@@ -225,20 +232,20 @@ function readPrincipal(r: Reader, version: number, path: string): CcachePrincipa
     }
     // each component needs at least its 4-byte length, and so does the realm
     if ((n + 1) * 4 > r.left) r.fail(`component count ${n} cannot fit in the ${r.left} bytes left`, countAt);
-    const realm = r.at(`${path}.realm`, () => r.text('realm'));
+    const realm = r.at(() => `${pathText(path)}.realm`, () => r.text('realm'));
     const components: string[] = [];
-    for (let i = 0; i < n; i++) components.push(r.at(`${path}.components[${i}]`, () => r.text('component')));
+    for (let i = 0; i < n; i++) components.push(r.at(() => `${pathText(path)}.components[${i}]`, () => r.text('component')));
     return { nameType, realm, components };
   });
 }
 
-function readTypedList(r: Reader, version: number, path: string, signed: boolean): CcacheTypedData[] {
+function readTypedList(r: Reader, version: number, path: Path, signed: boolean): CcacheTypedData[] {
   return r.at(path, () => {
     const n = r.count('count', 6);
     const out: CcacheTypedData[] = [];
     for (let i = 0; i < n; i++) {
       out.push(
-        r.at(`${path}[${i}]`, () => {
+        r.at(() => `${pathText(path)}[${i}]`, () => {
           const t = r.u16('type');
           return { type: signed ? (t << 16) >> 16 : t, data: r.data('data') };
         }),
@@ -248,31 +255,31 @@ function readTypedList(r: Reader, version: number, path: string, signed: boolean
   });
 }
 
-function readCredential(r: Reader, version: number, path: string): CcacheCredential {
-  const client = readPrincipal(r, version, `${path}.client`);
-  const server = readPrincipal(r, version, `${path}.server`);
+function readCredential(r: Reader, version: number, path: Path): CcacheCredential {
+  const client = readPrincipal(r, version, () => `${pathText(path)}.client`);
+  const server = readPrincipal(r, version, () => `${pathText(path)}.server`);
   return r.at(path, () => {
-    const cred = r.at(`${path}.key`, () => {
+    const cred = r.at(() => `${pathText(path)}.key`, () => {
       const etype = (r.u16('enctype') << 16) >> 16;
       const second = version === 3 ? (r.u16('second enctype') << 16) >> 16 : etype;
       return { etype, second, value: r.data('key') };
     });
     const time = (what: string) => new Date(r.u32(what) * 1000);
-    const authtime = r.at(`${path}.authtime`, () => time('authtime'));
-    const starttime = r.at(`${path}.starttime`, () => time('starttime'));
-    const endtime = r.at(`${path}.endtime`, () => time('endtime'));
-    const renewTill = r.at(`${path}.renewTill`, () => time('renew_till'));
-    const isSkey = r.at(`${path}.isSkey`, () => {
+    const authtime = r.at(() => `${pathText(path)}.authtime`, () => time('authtime'));
+    const starttime = r.at(() => `${pathText(path)}.starttime`, () => time('starttime'));
+    const endtime = r.at(() => `${pathText(path)}.endtime`, () => time('endtime'));
+    const renewTill = r.at(() => `${pathText(path)}.renewTill`, () => time('renew_till'));
+    const isSkey = r.at(() => `${pathText(path)}.isSkey`, () => {
       const at = r.pos;
       const v = r.u8('is_skey');
       if (v > 1) r.fail(`is_skey is ${v}, not 0 or 1`, at);
       return v === 1;
     });
-    const flags = r.at(`${path}.flags`, () => r.u32('ticket flags'));
-    const addresses = readTypedList(r, version, `${path}.addresses`, false);
-    const authdata = readTypedList(r, version, `${path}.authdata`, true);
-    const ticket = r.at(`${path}.ticket`, () => r.data('ticket'));
-    const secondTicket = r.at(`${path}.secondTicket`, () => r.data('second ticket'));
+    const flags = r.at(() => `${pathText(path)}.flags`, () => r.u32('ticket flags'));
+    const addresses = readTypedList(r, version, () => `${pathText(path)}.addresses`, false);
+    const authdata = readTypedList(r, version, () => `${pathText(path)}.authdata`, true);
+    const ticket = r.at(() => `${pathText(path)}.ticket`, () => r.data('ticket'));
+    const secondTicket = r.at(() => `${pathText(path)}.secondTicket`, () => r.data('second ticket'));
     const out: CcacheCredential = {
       client,
       server,
@@ -329,20 +336,24 @@ function readHeader(r: Reader): CcacheHeaderField[] {
  * for (const e of cc.config) console.log(e.key, e.principal, new TextDecoder().decode(e.value))
  * ```
  */
-export function decodeCcache(bytes: Uint8Array): Ccache {
+export function decodeCcache(bytes: Uint8Array, options: { views?: boolean } = {}): Ccache {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('ccache bytes must be a Uint8Array');
+  // A host subclass (Node's buffer) would make views of its own class: read a plain view of it.
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 2 || bytes[0] !== 0x05 || bytes[1]! < 1 || bytes[1]! > 4) {
     throw new DecodeError('not a credential cache: it must start with 0x0501…0x0504', { path: 'ccache', offset: 0 });
   }
   const version = bytes[1] as 1 | 2 | 3 | 4;
   const r = new Reader(bytes, version < 3, 2);
+  // With views, tickets and keys alias `bytes`: for readers that own the file's bytes (klist).
+  r.views = options.views === true;
   const header = version === 4 ? readHeader(r) : [];
   const defaultPrincipal = readPrincipal(r, version, 'ccache.defaultPrincipal');
   const credentials: CcacheCredential[] = [];
   const config: CcacheConfigEntry[] = [];
   const order: ('cred' | 'config')[] = [];
   for (let i = 0; r.pos < bytes.length; i++) {
-    const c = readCredential(r, version, `ccache.credentials[${i}]`);
+    const c = readCredential(r, version, () => `ccache.credentials[${i}]`);
     if (isConfigPrincipal(c.server)) {
       const { server, ticket, ...rest } = c;
       const entry: CcacheConfigEntry = { key: server.components[1]!, value: ticket };

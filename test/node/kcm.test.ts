@@ -11,6 +11,24 @@ import { startRealm, missingPeers } from '../interop/realm.mjs';
 // @ts-ignore -- plain ESM helper without types
 import { startKcm, kcmMissing } from '../interop/kcm.mjs';
 import { KcmCollection, KcmClient, KcmError, KcmStore, openCcache, openCollection, principalToString, FileStore, type CcachePrincipal } from '../../src/node/ccache/index.js';
+import { KcmOp, KcmStatus, kcmUnsupported } from '../../src/node/ccache/kcm.js';
+import { Ticket } from '../../src/messages/index.js';
+import { enctypeName } from '../../src/iana/enctype.js';
+
+/** A KcmClient that records each opcode and the status the daemon answered (0 = success). */
+class RecordingClient extends KcmClient {
+  readonly calls: { op: number; status: number }[] = [];
+  override async call(op: number, params?: Uint8Array): Promise<Uint8Array> {
+    try {
+      const r = await super.call(op, params);
+      this.calls.push({ op, status: 0 });
+      return r;
+    } catch (e) {
+      this.calls.push({ op, status: e instanceof KcmError ? e.status : NaN });
+      throw e;
+    }
+  }
+}
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist', 'kvno', 'kswitch']), ...kcmMissing()];
@@ -85,6 +103,64 @@ describe.skipIf(!IN_CI && missing.length > 0)('KCM store against sssd-kcm and MI
     const l2 = await run('klist', []);
     expect(l2.stdout).not.toContain('HTTP/localhost');
     expect(l2.stdout).toContain(`krbtgt/${realm.realm}`);
+  });
+
+  it('REMOVE_CRED and RETRIEVE: what sssd-kcm answers, and MIT klist agrees with the result', async () => {
+    // MIT kinit + kvno put the TGT and the service ticket into the KCM primary themselves
+    expect((await realm.kinit('alice', PW, [], { env })).code).toBe(0);
+    const v = await run('kvno', ['HTTP/localhost']);
+    expect(v.code, v.stderr).toBe(0);
+    expect((await run('klist', [])).stdout).toContain(`HTTP/localhost@${realm.realm}`);
+    const rec = new RecordingClient({ socketPath: kcm.socket });
+    const s = new KcmStore(rec, (await col.primary()).residual);
+    const alice = P('alice');
+    const krbtgt = P(`krbtgt/${realm.realm}`);
+    const http = P('HTTP/localhost');
+
+    // RETRIEVE of the TGT: the same credential as in the list, and as MIT klist -e describes it
+    const listed = (await s.getCredentials()).find((c) => c.server.components[0] === 'krbtgt')!;
+    rec.calls.length = 0;
+    const got = await s.retrieve({ client: alice, server: krbtgt });
+    expect(got).not.toBeNull();
+    // sssd-kcm 2.8 has no RETRIEVE handler ("KCM op RETRIEVE has no handler"): it answers
+    // KRB5_FCC_INTERNAL and we scan the list, as MIT's kcm_retrieve → k5_cc_retrieve_cred_default
+    if (rec.calls[0]!.status === 0) expect(rec.calls).toHaveLength(1); // a daemon that implements it: no scan
+    else {
+      expect(rec.calls[0]).toEqual({ op: KcmOp.RETRIEVE, status: KcmStatus.KRB5_FCC_INTERNAL });
+      expect(kcmUnsupported(new KcmError(rec.calls[0]!.status, KcmOp.RETRIEVE))).toBe(true);
+      expect(rec.calls[1]).toEqual({ op: KcmOp.GET_CRED_LIST, status: 0 });
+    }
+    expect(Buffer.from(got!.ticket).equals(Buffer.from(listed.ticket))).toBe(true);
+    expect(Buffer.from(got!.key.value).equals(Buffer.from(listed.key.value))).toBe(true);
+    expect(got).toEqual(listed);
+    const le = await run('klist', ['-e']);
+    expect(le.code, le.stderr).toBe(0);
+    const tgtLine = le.stdout.split('\n').findIndex((l: string) => l.includes(`krbtgt/${realm.realm}@${realm.realm}`));
+    const etypes = le.stdout.split('\n').slice(tgtLine).find((l: string) => l.includes('Etype (skey, tkt)'))!;
+    expect(etypes).toContain(`Etype (skey, tkt): ${enctypeName(got!.key.etype)}, ${enctypeName(Ticket.decode(got!.ticket).encPart.etype)}`);
+    // a match nothing satisfies: null (sssd answers a not-found status)
+    expect(await s.retrieve({ client: alice, server: P('nosuch/svc') })).toBeNull();
+
+    // REMOVE_CRED: sssd-kcm does not implement it (kcmsrv_ops.c: ERR_KCM_OP_NOT_IMPLEMENTED)
+    const err = await s.removeCred({ client: alice, server: http }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(KcmError);
+    expect(kcmUnsupported(err)).toBe(true);
+    const removeStatus = (err as KcmError).status;
+    expect((await run('klist', [])).stdout).toContain('HTTP/localhost'); // nothing removed
+    // remove({ server }) tries REMOVE_CRED, then falls back to the rewrite
+    rec.calls.length = 0;
+    await s.remove({ server: http });
+    expect(rec.calls[0]).toEqual({ op: KcmOp.REMOVE_CRED, status: removeStatus });
+    expect(rec.calls.map((c) => c.op)).toContain(KcmOp.INITIALIZE);
+    const l = await run('klist', []);
+    expect(l.code, l.stderr).toBe(0);
+    expect(l.stdout).not.toContain('HTTP/localhost');
+    expect(l.stdout).toContain(`krbtgt/${realm.realm}@${realm.realm}`);
+    // the TGT survived intact, and MIT still uses it
+    expect(await s.retrieve({ client: alice, server: krbtgt })).toEqual(listed);
+    expect((await run('kvno', ['HTTP/localhost'])).code).toBe(0);
+    await s.remove({ server: http });
+    expect((await run('klist', [])).stdout).not.toContain('HTTP/localhost');
   });
 
   it('a cache we create (GEN_NEW + INITIALIZE + STORE) and kswitch both ways', async () => {

@@ -117,6 +117,8 @@ interface Tm {
 const WDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
 function utcTm(ms: number): Tm {
   const d = new Date(ms);
   return { year: d.getUTCFullYear(), mon: d.getUTCMonth() + 1, mday: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds(), wday: d.getUTCDay() };
@@ -140,10 +142,16 @@ export function localTm(seconds: number, tz: string | undefined): Tm {
     const off = (Number(posix[3]) * 3600 + Number(posix[4] ?? 0) * 60) * (posix[2] === '-' ? 1 : -1);
     return utcTm(ms + off * 1000);
   }
+  if (name === 'UTC' || name === 'UTC0' || name === 'GMT' || name === 'Etc/UTC') return utcTm(ms);
   try {
-    const f = new Intl.DateTimeFormat('en-US', {
-      timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
-    });
+    // One formatter per zone: making an Intl.DateTimeFormat costs ~100 µs, more than a klist line.
+    let f = FORMATTERS.get(name);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
+      });
+      FORMATTERS.set(name, f);
+    }
     const p: Record<string, string> = {};
     for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
     return { year: Number(p.year), mon: Number(p.month), mday: Number(p.day), hour: Number(p.hour) % 24, min: Number(p.minute), sec: Number(p.second), wday: WDAYS.indexOf(p.weekday!) };

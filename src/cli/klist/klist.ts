@@ -196,7 +196,7 @@ class Klist {
     for (const c of creds) {
       if (this.f.C || !isConfigPrincipal(c.server)) {
         this.write(await this.credential(c));
-        jsonCreds.push(credentialJson(c));
+        if (this.f.json) jsonCreds.push(credentialJson(c));
       }
     }
     this.json.push({ cache: store.name, type: store.type, defaultPrincipal: this.defname, credentials: jsonCreds });
@@ -212,7 +212,7 @@ class Klist {
     let tkt: ReturnType<typeof credentialTicket> | null = null;
     if (!isConfig) {
       try {
-        tkt = credentialTicket(cred);
+        tkt = credentialTicket(cred, { views: true });
       } catch {
         tkt = null;
       }

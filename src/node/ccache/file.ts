@@ -21,7 +21,8 @@ export interface CcacheFileCodec {
   decode(bytes: Uint8Array): Ccache;
   encode(file: Ccache, options: { version?: 3 | 4 }): Uint8Array;
 }
-export const formatsCodec: CcacheFileCodec = { decode: decodeCcache, encode: encodeCcache };
+// The file's bytes are read fresh for each decode and owned by it, so byte fields may alias them.
+export const formatsCodec: CcacheFileCodec = { decode: (b) => decodeCcache(b, { views: true }), encode: encodeCcache };
 
 export function notFound(name: string, cause?: unknown): KerberosError {
   return new KerberosError(`credentials cache ${name} not found`, { code: 'ERR_CCACHE_NOT_FOUND', cause });

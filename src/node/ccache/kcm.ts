@@ -54,7 +54,107 @@ export const KcmStatus = {
   KRB5_FCC_NOFILE: -1765328189,
   KRB5_CC_NOSUPP: -1765328137,
   KRB5_CC_IO: -1765328191,
+  /** Heimdal's kcm answer to an operation it does not implement. */
+  KRB5_FCC_INTERNAL: -1765328188,
 } as const;
+
+/**
+ * The flag word of RETRIEVE / REMOVE_CRED uses Heimdal's values (kcm.h `KCM_TC_*`, `KCM_GC_*`),
+ * not MIT's `KRB5_TC_*`: MIT's client converts with `map_tcflags`. Values here are Heimdal's.
+ */
+export const KcmTc = {
+  /** KCM_GC_CACHED: never let the daemon go to the KDC (MIT adds it to every RETRIEVE). */
+  GC_CACHED: 1,
+  DONT_MATCH_REALM: 0x80000000,
+  MATCH_KEYTYPE: 1 << 30,
+  MATCH_SRV_NAMEONLY: 1 << 29,
+  MATCH_FLAGS_EXACT: 1 << 28,
+  MATCH_FLAGS: 1 << 27,
+  MATCH_TIMES_EXACT: 1 << 26,
+  MATCH_TIMES: 1 << 25,
+  MATCH_AUTHDATA: 1 << 24,
+  MATCH_2ND_TKT: 1 << 23,
+  MATCH_IS_SKEY: 1 << 22,
+} as const;
+
+/**
+ * A matching credential (MIT's `mcred`): only the fields set are sent (`k5_marshal_mcred`
+ * header bits), except times, is_skey and flags, which are always sent (0 when absent).
+ */
+export interface KcmMatch {
+  client?: CcachePrincipal;
+  server?: CcachePrincipal;
+  /** Sent when etype is not 0 (ENCTYPE_NULL). */
+  key?: { etype: number; value: Uint8Array };
+  authtime?: Date;
+  starttime?: Date;
+  endtime?: Date;
+  renewTill?: Date;
+  isSkey?: boolean;
+  flags?: number;
+  addresses?: { type: number; data: Uint8Array }[];
+  authdata?: { type: number; data: Uint8Array }[];
+  ticket?: Uint8Array;
+  secondTicket?: Uint8Array;
+}
+
+/** `k5_marshal_mcred` (ccmarshal.c): header bits, then the present fields in v4 marshalling. */
+export function encodeKcmMatch(m: KcmMatch): Uint8Array {
+  const hasKey = !!m.key && m.key.etype !== 0;
+  const hasAddr = !!m.addresses && m.addresses.length > 0;
+  const hasAd = !!m.authdata && m.authdata.length > 0;
+  const hasTkt = !!m.ticket && m.ticket.length > 0;
+  const has2nd = !!m.secondTicket && m.secondTicket.length > 0;
+  const header = (m.client ? 0x01 : 0) | (m.server ? 0x02 : 0) | (hasKey ? 0x04 : 0) | (hasTkt ? 0x08 : 0) |
+    (has2nd ? 0x10 : 0) | (hasAd ? 0x20 : 0) | (hasAddr ? 0x40 : 0);
+  const w = new V4Writer().u32(header);
+  if (m.client) w.principal(m.client);
+  if (m.server) w.principal(m.server);
+  if (hasKey) w.u16(m.key!.etype).data(m.key!.value);
+  for (const t of [m.authtime, m.starttime, m.endtime, m.renewTill]) w.u32(t ? Math.floor(t.getTime() / 1000) : 0);
+  w.u8(m.isSkey ? 1 : 0).u32(m.flags ?? 0);
+  if (hasAddr) { w.u32(m.addresses!.length); for (const a of m.addresses!) w.u16(a.type).data(a.data); }
+  if (hasAd) { w.u32(m.authdata!.length); for (const a of m.authdata!) w.u16(a.type).data(a.data); }
+  if (hasTkt) w.data(m.ticket!);
+  if (has2nd) w.data(m.secondTicket!);
+  return w.bytes();
+}
+
+/** MIT's `unsupported_op_error`: Heimdal answers KRB5_FCC_INTERNAL, sssd KRB5_CC_NOSUPP (known op) or KRB5_CC_IO (unknown op). */
+export function kcmUnsupported(e: unknown): boolean {
+  return e instanceof KcmError && (e.status === KcmStatus.KRB5_FCC_INTERNAL || e.status === KcmStatus.KRB5_CC_IO || e.status === KcmStatus.KRB5_CC_NOSUPP);
+}
+
+const bytesEq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const secs = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : 0);
+
+/**
+ * Whether a stored credential satisfies a match with these (Heimdal) flags, as MIT's
+ * `krb5int_cc_creds_match_request` (cc_retrv.c) for the client-side fallback.
+ */
+export function kcmMatches(c: CcacheCredential, m: KcmMatch, flags = 0): boolean {
+  const realmOk = !(flags & KcmTc.DONT_MATCH_REALM);
+  if (m.client && !(samePrincipal(c.client, m.client) || (!realmOk && sameComponents(c.client, m.client)))) return false;
+  if (m.server) {
+    const nameOnly = (flags & KcmTc.MATCH_SRV_NAMEONLY) !== 0 || !realmOk;
+    if (!(nameOnly ? sameComponents(c.server, m.server) : samePrincipal(c.server, m.server))) return false;
+  }
+  if (flags & KcmTc.MATCH_IS_SKEY && c.isSkey !== !!m.isSkey) return false;
+  if (flags & KcmTc.MATCH_FLAGS_EXACT && c.flags !== (m.flags ?? 0)) return false;
+  if (flags & KcmTc.MATCH_FLAGS && ((c.flags & (m.flags ?? 0)) >>> 0) !== (m.flags ?? 0) >>> 0) return false;
+  if (flags & KcmTc.MATCH_TIMES_EXACT &&
+      (secs(c.authtime) !== secs(m.authtime) || secs(c.starttime) !== secs(m.starttime) || secs(c.endtime) !== secs(m.endtime) || secs(c.renewTill) !== secs(m.renewTill))) return false;
+  // MIT times_match: a time set in the match must not exceed the credential's
+  if (flags & KcmTc.MATCH_TIMES && ((m.renewTill && secs(m.renewTill) > secs(c.renewTill)) || (m.endtime && secs(m.endtime) > secs(c.endtime)))) return false;
+  if (flags & KcmTc.MATCH_KEYTYPE && m.key && c.key.etype !== m.key.etype) return false;
+  if (flags & KcmTc.MATCH_2ND_TKT && !bytesEq(c.secondTicket, m.secondTicket ?? new Uint8Array(0))) return false;
+  if (flags & KcmTc.MATCH_AUTHDATA && !(c.authdata.length === (m.authdata?.length ?? 0) &&
+      c.authdata.every((a, i) => a.type === m.authdata![i]!.type && bytesEq(a.data, m.authdata![i]!.data)))) return false;
+  return true;
+}
+function sameComponents(a: CcachePrincipal, b: CcachePrincipal): boolean {
+  return a.components.length === b.components.length && a.components.every((x, i) => x === b.components[i]);
+}
 
 /** A KCM daemon's non-zero status. */
 export class KcmError extends KerberosError {
@@ -215,8 +315,48 @@ export class KcmStore implements CcacheStore {
   async store(cred: CcacheCredential): Promise<void> {
     await this.call(KcmOp.STORE, new V4Writer().credential(cred).bytes());
   }
-  /** Removes by rewriting the cache (initialize + store the rest): works with every daemon. */
-  async remove(match: (c: CcacheCredential) => boolean): Promise<void> {
+  /**
+   * KCM_OP_RETRIEVE (name, flags, mcred) → cred, as MIT's `kcm_retrieve`: the flag word is
+   * `flags | KCM_GC_CACHED` (Heimdal values, `KcmTc`). When the daemon does not implement it
+   * (`kcmUnsupported`), falls back to scanning the credential list as MIT's
+   * `k5_cc_retrieve_cred_default`. Not found (KRB5_CC_END / KRB5_CC_NOTFOUND) is null.
+   */
+  async retrieve(match: KcmMatch, flags = 0): Promise<CcacheCredential | null> {
+    try {
+      const r = await this.call(KcmOp.RETRIEVE, new V4Writer().u32((flags | KcmTc.GC_CACHED) >>> 0).bytes(), encodeKcmMatch(match));
+      return new V4Reader(r, 'kcm.credential').credential();
+    } catch (e) {
+      if (e instanceof KcmError && (e.status === KcmStatus.KRB5_CC_END || e.status === KcmStatus.KRB5_CC_NOTFOUND)) return null;
+      if (!kcmUnsupported(e)) throw e;
+    }
+    return (await this.getCredentials()).find((c) => kcmMatches(c, match, flags)) ?? null;
+  }
+  /**
+   * KCM_OP_REMOVE_CRED (name, flags, mcred) → (), as MIT's `kcm_remove_cred` (flags in Heimdal
+   * values, `KcmTc`). No fallback here, as MIT: a daemon that does not implement it (sssd
+   * answers KRB5_CC_NOSUPP) rejects with that KcmError; `remove` falls back to the rewrite.
+   */
+  async removeCred(match: KcmMatch, flags = 0): Promise<void> {
+    await this.call(KcmOp.REMOVE_CRED, new V4Writer().u32(flags >>> 0).bytes(), encodeKcmMatch(match));
+  }
+  /**
+   * Removes matching credentials. A `KcmMatch` (e.g. `{ server }`) goes to the daemon as
+   * REMOVE_CRED first; a predicate, or a daemon that does not implement REMOVE_CRED
+   * (`kcmUnsupported`), rewrites the cache (initialize + store the rest), which every daemon supports.
+   */
+  async remove(match: ((c: CcacheCredential) => boolean) | KcmMatch, flags = 0): Promise<void> {
+    if (typeof match !== 'function') {
+      try {
+        return await this.removeCred(match, flags);
+      } catch (e) {
+        if (!kcmUnsupported(e)) throw e;
+      }
+      const m = match;
+      return this.rewriteWithout((c) => kcmMatches(c, m, flags));
+    }
+    return this.rewriteWithout(match);
+  }
+  private async rewriteWithout(match: (c: CcacheCredential) => boolean): Promise<void> {
     const p = await this.getPrincipal();
     if (!p) return;
     const creds = await this.getCredentials();
