@@ -324,6 +324,26 @@ export interface Parsed {
  * operands, `--` ending options; `--name` long options are collected when listed in `longs`.
  * An unknown option or a missing argument throws a TypeError with glibc's message.
  */
+/**
+ * getopt for kswitch and kdestroy with MIT's handling around it: a bad option prints the error and
+ * the usage (status 2); `-h` / `--help` prints the usage (status 0). Returns the parse, or the status.
+ */
+export function parseToolArgs(prog: string, argv: readonly string[], spec: string, usage: string, out: (s: string) => void, err: (s: string) => void): Parsed | number {
+  let parsed: Parsed;
+  try {
+    parsed = getopt(argv, spec, ['help']);
+  } catch (e) {
+    err(`${prog}: ${(e as Error).message}`);
+    err(usage);
+    return 2;
+  }
+  if (parsed.long.includes('help') || parsed.opts.some((x) => x.opt === 'h')) {
+    out(usage);
+    return 0;
+  }
+  return parsed;
+}
+
 export function getopt(argv: readonly string[], spec: string, longs: readonly string[] = []): Parsed {
   const out: Parsed = { opts: [], operands: [], long: [] };
   for (let i = 0; i < argv.length; i++) {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { defaultRealm } from '../../formats/index.js';
 import { openCcache, type CcacheStore } from '../../index.js';
-import { cacheMatch, ccacheErrorText, collectionStores, comErr, getopt, loadProfile, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
+import { cacheMatch, ccacheErrorText, collectionStores, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kdestroy';
 
@@ -36,18 +36,8 @@ export function runKdestroy(argv: readonly string[], out: Out, err: Out, ctx: To
     let cacheName: string | undefined;
     let princName: string | undefined;
     let bad = 0;
-    let parsed;
-    try {
-      parsed = getopt(argv, '54Aqc:p:h', ['help']);
-    } catch (e) {
-      err(`${PROG}: ${(e as Error).message}`);
-      err(KDESTROY_USAGE);
-      return 2;
-    }
-    if (parsed.long.includes('help') || parsed.opts.some((x) => x.opt === 'h')) {
-      out(KDESTROY_USAGE);
-      return 0;
-    }
+    const parsed = parseToolArgs(PROG, argv, '54Aqc:p:h', KDESTROY_USAGE, out, err);
+    if (typeof parsed === 'number') return parsed;
     for (const { opt, arg } of parsed.opts) {
       if (opt === 'A') all = true;
       else if (opt === 'q') quiet = true;

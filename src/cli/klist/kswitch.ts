@@ -8,7 +8,7 @@
 import { dirname } from 'node:path';
 import { defaultRealm } from '../../formats/index.js';
 import { openCcache, openCollection, type CcacheStore, type OpenCcacheOptions } from '../../index.js';
-import { cacheMatch, ccacheErrorText, comErr, getopt, loadProfile, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
+import { cacheMatch, ccacheErrorText, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kswitch';
 
@@ -32,18 +32,8 @@ export function runKswitch(argv: readonly string[], out: Out, err: Out, ctx: Too
     let cacheName: string | undefined;
     let princName: string | undefined;
     let bad = false;
-    let parsed;
-    try {
-      parsed = getopt(argv, 'c:p:h', ['help']);
-    } catch (e) {
-      err(`${PROG}: ${(e as Error).message}`);
-      err(KSWITCH_USAGE);
-      return 2;
-    }
-    if (parsed.long.includes('help') || parsed.opts.some((x) => x.opt === 'h')) {
-      out(KSWITCH_USAGE);
-      return 0;
-    }
+    const parsed = parseToolArgs(PROG, argv, 'c:p:h', KSWITCH_USAGE, out, err);
+    if (typeof parsed === 'number') return parsed;
     for (const { opt, arg } of parsed.opts) {
       if (cacheName !== undefined || princName !== undefined) {
         err('Only one -c or -p option allowed');
