@@ -4,3 +4,4 @@
  * @module
  */
 export { openKdcRepPart, openPaEncTimestamp } from './enc-part.js';
+export type { Transport, KdcSendOptions } from './transport.js';

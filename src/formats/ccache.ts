@@ -21,7 +21,7 @@
  */
 
 import { DecodeError } from '../errors.js';
-import { Ticket } from '../messages/index.js';
+import { Ticket } from '../messages/ticket.js';
 import { utf8 } from '../util/bytes.js';
 
 declare const TextDecoder: {
@@ -143,23 +143,63 @@ export function credentialTicket(cred: CcacheCredential, options: { views?: bool
 
 // ---------------------------------------------------------------------------------- decoding
 
+/** The labels of a principal's fields in error paths. */
+interface PrincipalPath {
+  readonly self: string;
+  readonly realm: string;
+  readonly components: string;
+}
+const pp = (self: string): PrincipalPath => ({ self, realm: `${self}.realm`, components: `${self}.components` });
+const DEFAULT_PRINCIPAL = pp('');
+/**
+ * The code of a DecodeError for a cache that ends early — a short read in MIT's terms, which
+ * ends MIT's credential iteration as the end of the cache does (klist then exits 0).
+ */
+export const CCACHE_TRUNCATED = 'ERR_TRUNCATED';
+const TRUNCATED = CCACHE_TRUNCATED;
+const CLIENT = pp('.client');
+const SERVER = pp('.server');
+
 class Reader {
   pos: number;
-  /** The field path of the value being read; a function, so it is built only for an error. */
-  path: Path = 'ccache';
   /** Return byte fields as views into the input instead of copies (see decodeCcache). */
   views = false;
+  /**
+   * Where the reader is, for an error's path — `base` (`ccache.header`, `ccache.defaultPrincipal`,
+   * or `ccache.credentials` with `record` ≥ 0), then `field` and an optional `[index]`. Plain
+   * fields, so that the happy path builds no strings and no closures.
+   */
+  base = 'ccache';
+  record = -1;
+  field = '';
+  index = -1;
+  /** The name cache of {@link text}: where each slot's bytes are, their length, their string. */
+  private readonly nameAt = new Int32Array(64).fill(-1);
+  private readonly nameLen = new Int32Array(64);
+  private readonly names: string[] = new Array<string>(64).fill('');
   constructor(readonly b: Uint8Array, readonly little: boolean, pos: number) {
     this.pos = pos;
   }
-  fail(message: string, at = this.pos): never {
-    throw new DecodeError(`ccache: ${message}`, { path: typeof this.path === 'function' ? this.path() : this.path, offset: at });
+  path(): string {
+    const base = this.record >= 0 ? `${this.base}[${this.record}]` : this.base;
+    return `${base}${this.field}${this.index >= 0 ? `[${this.index}]` : ''}`;
+  }
+  fail(message: string, at = this.pos, code?: string): never {
+    throw new DecodeError(`ccache: ${message}`, { path: this.path(), offset: at, ...(code === undefined ? {} : { code }) });
   }
   get left(): number {
     return this.b.length - this.pos;
   }
+  /**
+   * A length or count of `n` bytes where fewer are left: the file ends early (a short read,
+   * `ERR_TRUNCATED`) unless `n` exceeds the whole file, which is malformed — the line MIT's
+   * FILE cache draws between the end of its records and a corrupt one.
+   */
+  tooLong(n: number, message: string, at: number): never {
+    return this.fail(message, at, n <= this.b.length ? TRUNCATED : undefined);
+  }
   need(n: number, what: string): void {
-    if (n > this.left) this.fail(`${what} runs past the end of the data (${n} bytes needed, ${this.left} left)`);
+    if (n > this.b.length - this.pos) this.fail(`${what} runs past the end of the data (${n} bytes needed, ${this.left} left)`, this.pos, TRUNCATED);
   }
   u8(what: string): number {
     this.need(1, what);
@@ -189,141 +229,201 @@ class Reader {
   data(what: string): Uint8Array {
     const at = this.pos;
     const n = this.u32(`${what} length`);
-    if (n > this.left) this.fail(`${what} length ${n} exceeds the ${this.left} bytes left`, at);
+    if (n > this.b.length - this.pos) this.tooLong(n, `${what} length ${n} exceeds the ${this.left} bytes left`, at);
     return this.bytes(n, what);
   }
   text(what: string): string {
-    const at = this.pos + 4;
-    const raw = this.data(what);
+    const at = this.pos;
+    const n = this.u32(`${what} length`);
+    if (n > this.b.length - this.pos) this.tooLong(n, `${what} length ${n} exceeds the ${this.left} bytes left`, at);
+    const b = this.b, start = this.pos, end = start + n;
+    this.pos = end;
+    // Names are short, repeat from record to record (realms, `krbtgt`, the client) and are nearly
+    // always ASCII: a repeat is found in a small cache of earlier names by comparing bytes, and
+    // other ASCII names are made without the decoder's round trip.
+    if (n <= 64) {
+      const slot = (n * 31 + (n ? b[start]! * 7 + b[end - 1]! : 0)) & 63;
+      const at0 = this.nameAt[slot]!;
+      if (at0 >= 0 && this.nameLen[slot] === n) {
+        let same = true;
+        for (let i = 0; i < n; i++) if (b[at0 + i] !== b[start + i]) { same = false; break; }
+        if (same) return this.names[slot]!;
+      }
+      let ascii = true;
+      for (let i = start; i < end; i++) if (b[i]! > 0x7f) { ascii = false; break; }
+      if (ascii) {
+        const str = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+        this.nameAt[slot] = start;
+        this.nameLen[slot] = n;
+        this.names[slot] = str;
+        return str;
+      }
+    }
     try {
-      return utf8Exact.decode(raw);
+      return utf8Exact.decode(b.subarray(start, end));
     } catch {
-      return this.fail(`${what} is not valid UTF-8`, at);
+      return this.fail(`${what} is not valid UTF-8`, at + 4);
     }
   }
   /** A 32-bit count of items each at least `min` bytes long, checked against what is left. */
   count(what: string, min: number): number {
     const at = this.pos;
     const n = this.u32(what);
-    if (n * min > this.left) this.fail(`${what} ${n} cannot fit in the ${this.left} bytes left`, at);
+    if (n * min > this.left) this.tooLong(n * min, `${what} ${n} cannot fit in the ${this.left} bytes left`, at);
     return n;
   }
-  at<T>(path: Path, f: () => T): T {
-    const saved = this.path;
-    this.path = path;
-    const v = f();
-    this.path = saved;
-    return v;
+}
+
+function readPrincipal(r: Reader, version: number, path: PrincipalPath): CcachePrincipal {
+  r.field = path.self;
+  const nameType = version === 1 ? 0 : r.u32('name type') | 0;
+  const countAt = r.pos;
+  let n = r.count('component count', 4);
+  if (version === 1) {
+    if (n === 0) r.fail('component count is zero (version 1 counts the realm)', countAt);
+    n -= 1;
   }
+  // each component needs at least its 4-byte length, and so does the realm
+  if ((n + 1) * 4 > r.left) r.tooLong((n + 1) * 4, `component count ${n} cannot fit in the ${r.left} bytes left`, countAt);
+  r.field = path.realm;
+  const realm = r.text('realm');
+  r.field = path.components;
+  const components: string[] = [];
+  for (let i = 0; i < n; i++) {
+    r.index = i;
+    components.push(r.text('component'));
+  }
+  r.index = -1;
+  return { nameType, realm, components };
 }
 
-/** A field path, or a function that builds it (so the happy path builds no strings). */
-type Path = string | (() => string);
-const pathText = (p: Path): string => (typeof p === 'function' ? p() : p);
-
-function readPrincipal(r: Reader, version: number, path: Path): CcachePrincipal {
-  return r.at(path, () => {
-    const nameType = version === 1 ? 0 : r.u32('name type') | 0;
-    const countAt = r.pos;
-    let n = r.count('component count', 4);
-    if (version === 1) {
-      if (n === 0) r.fail('component count is zero (version 1 counts the realm)', countAt);
-      n -= 1;
-    }
-    // each component needs at least its 4-byte length, and so does the realm
-    if ((n + 1) * 4 > r.left) r.fail(`component count ${n} cannot fit in the ${r.left} bytes left`, countAt);
-    const realm = r.at(() => `${pathText(path)}.realm`, () => r.text('realm'));
-    const components: string[] = [];
-    for (let i = 0; i < n; i++) components.push(r.at(() => `${pathText(path)}.components[${i}]`, () => r.text('component')));
-    return { nameType, realm, components };
-  });
+function readTypedList(r: Reader, field: string, signed: boolean): CcacheTypedData[] {
+  r.field = field;
+  const n = r.count('count', 6);
+  const out: CcacheTypedData[] = [];
+  for (let i = 0; i < n; i++) {
+    r.index = i;
+    const t = r.u16('type');
+    out.push({ type: signed ? (t << 16) >> 16 : t, data: r.data('data') });
+  }
+  r.index = -1;
+  return out;
 }
 
-function readTypedList(r: Reader, version: number, path: Path, signed: boolean): CcacheTypedData[] {
-  return r.at(path, () => {
-    const n = r.count('count', 6);
-    const out: CcacheTypedData[] = [];
-    for (let i = 0; i < n; i++) {
-      out.push(
-        r.at(() => `${pathText(path)}[${i}]`, () => {
-          const t = r.u16('type');
-          return { type: signed ? (t << 16) >> 16 : t, data: r.data('data') };
-        }),
-      );
-    }
-    return out;
-  });
+/** 32-bit unsigned seconds as a Date. */
+function time(r: Reader, field: string, what: string): Date {
+  r.field = field;
+  return new Date(r.u32(what) * 1000);
 }
 
-function readCredential(r: Reader, version: number, path: Path): CcacheCredential {
-  const client = readPrincipal(r, version, () => `${pathText(path)}.client`);
-  const server = readPrincipal(r, version, () => `${pathText(path)}.server`);
-  return r.at(path, () => {
-    const cred = r.at(() => `${pathText(path)}.key`, () => {
-      const etype = (r.u16('enctype') << 16) >> 16;
-      const second = version === 3 ? (r.u16('second enctype') << 16) >> 16 : etype;
-      return { etype, second, value: r.data('key') };
-    });
-    const time = (what: string) => new Date(r.u32(what) * 1000);
-    const authtime = r.at(() => `${pathText(path)}.authtime`, () => time('authtime'));
-    const starttime = r.at(() => `${pathText(path)}.starttime`, () => time('starttime'));
-    const endtime = r.at(() => `${pathText(path)}.endtime`, () => time('endtime'));
-    const renewTill = r.at(() => `${pathText(path)}.renewTill`, () => time('renew_till'));
-    const isSkey = r.at(() => `${pathText(path)}.isSkey`, () => {
-      const at = r.pos;
-      const v = r.u8('is_skey');
-      if (v > 1) r.fail(`is_skey is ${v}, not 0 or 1`, at);
-      return v === 1;
-    });
-    const flags = r.at(() => `${pathText(path)}.flags`, () => r.u32('ticket flags'));
-    const addresses = readTypedList(r, version, () => `${pathText(path)}.addresses`, false);
-    const authdata = readTypedList(r, version, () => `${pathText(path)}.authdata`, true);
-    const ticket = r.at(() => `${pathText(path)}.ticket`, () => r.data('ticket'));
-    const secondTicket = r.at(() => `${pathText(path)}.secondTicket`, () => r.data('second ticket'));
-    const out: CcacheCredential = {
-      client,
-      server,
-      key: { etype: cred.etype, value: cred.value },
-      authtime,
-      starttime,
-      endtime,
-      renewTill,
-      isSkey,
-      flags,
-      addresses,
-      authdata,
-      ticket,
-      secondTicket,
-    };
-    if (cred.second !== cred.etype) out.keytypeV3 = cred.second;
-    return out;
-  });
+function readCredential(r: Reader, version: number): CcacheCredential {
+  const client = readPrincipal(r, version, CLIENT);
+  const server = readPrincipal(r, version, SERVER);
+  r.field = '.key';
+  const etype = (r.u16('enctype') << 16) >> 16;
+  const second = version === 3 ? (r.u16('second enctype') << 16) >> 16 : etype;
+  const key = { etype, value: r.data('key') };
+  const authtime = time(r, '.authtime', 'authtime');
+  const starttime = time(r, '.starttime', 'starttime');
+  const endtime = time(r, '.endtime', 'endtime');
+  const renewTill = time(r, '.renewTill', 'renew_till');
+  r.field = '.isSkey';
+  const at = r.pos;
+  const skey = r.u8('is_skey');
+  if (skey > 1) r.fail(`is_skey is ${skey}, not 0 or 1`, at);
+  r.field = '.flags';
+  const flags = r.u32('ticket flags');
+  const addresses = readTypedList(r, '.addresses', false);
+  const authdata = readTypedList(r, '.authdata', true);
+  r.field = '.ticket';
+  const ticket = r.data('ticket');
+  r.field = '.secondTicket';
+  const secondTicket = r.data('second ticket');
+  r.field = '';
+  const out: CcacheCredential = {
+    client, server, key, authtime, starttime, endtime, renewTill, isSkey: skey === 1, flags, addresses, authdata, ticket, secondTicket,
+  };
+  if (second !== etype) out.keytypeV3 = second;
+  return out;
 }
 
 function readHeader(r: Reader): CcacheHeaderField[] {
-  return r.at('ccache.header', () => {
-    const lenAt = r.pos;
-    const length = r.u16('header length');
-    if (length > r.left) r.fail(`header length ${length} exceeds the ${r.left} bytes left`, lenAt);
-    const end = r.pos + length;
-    const fields: CcacheHeaderField[] = [];
-    while (r.pos < end) {
-      const at = r.pos;
-      if (end - r.pos < 4) r.fail('truncated header field');
-      const tag = r.u16('header tag');
-      const n = r.u16('header field length');
-      if (n > end - r.pos) r.fail(`header field length ${n} exceeds the header`, at);
-      if (tag === 1) {
-        if (n !== 8) r.fail(`KDC time offset field has length ${n}, not 8`, at);
-        const seconds = r.u32('time offset') | 0;
-        const microseconds = r.u32('time offset microseconds') | 0;
-        fields.push({ tag: 1, kdcOffset: { seconds, microseconds } });
-      } else {
-        fields.push({ tag, value: r.bytes(n, 'header field') });
-      }
+  r.base = 'ccache.header';
+  const lenAt = r.pos;
+  const length = r.u16('header length');
+  if (length > r.left) r.fail(`header length ${length} exceeds the ${r.left} bytes left`, lenAt);
+  const end = r.pos + length;
+  const fields: CcacheHeaderField[] = [];
+  while (r.pos < end) {
+    const at = r.pos;
+    if (end - r.pos < 4) r.fail('truncated header field');
+    const tag = r.u16('header tag');
+    const n = r.u16('header field length');
+    if (n > end - r.pos) r.fail(`header field length ${n} exceeds the header`, at);
+    if (tag === 1) {
+      if (n !== 8) r.fail(`KDC time offset field has length ${n}, not 8`, at);
+      const seconds = r.u32('time offset') | 0;
+      const microseconds = r.u32('time offset microseconds') | 0;
+      fields.push({ tag: 1, kdcOffset: { seconds, microseconds } });
+    } else {
+      fields.push({ tag, value: r.bytes(n, 'header field') });
     }
-    return fields;
-  });
+  }
+  return fields;
+}
+
+/** A cache file read up to its first record; {@link CcacheRecords.records} reads the rest. */
+export interface CcacheRecords {
+  version: 1 | 2 | 3 | 4;
+  header: CcacheHeaderField[];
+  defaultPrincipal: CcachePrincipal;
+  /**
+   * Every record in file order, config entries included as the credentials MIT stores them as
+   * (server `krb5_ccache_conf_data/…@X-CACHECONF:`), each decoded only when it is reached — a
+   * reader that looks at one record at a time holds one. A fault is a `DecodeError` thrown by
+   * the iteration, once the records before it have been yielded.
+   */
+  records: Iterable<CcacheCredential>;
+}
+
+/**
+ * Reads a credential cache's header and default principal at once and its records lazily
+ * (what klist and a lookup need: no array of every credential, nothing kept once looked at).
+ * @example
+ * ```ts
+ * const cc = ccacheRecords(readFileSync('/tmp/krb5cc_1000'))
+ * for (const c of cc.records) if (!isConfigPrincipal(c.server)) console.log(c.server.components.join('/'))
+ * ```
+ */
+export function ccacheRecords(bytes: Uint8Array, options: { views?: boolean } = {}): CcacheRecords {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('ccache bytes must be a Uint8Array');
+  // A host subclass (Node's buffer) would make views of its own class: read a plain view of it.
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 2 || bytes[0] !== 0x05 || bytes[1]! < 1 || bytes[1]! > 4) {
+    throw new DecodeError('not a credential cache: it must start with 0x0501…0x0504', { path: 'ccache', offset: 0 });
+  }
+  const version = bytes[1] as 1 | 2 | 3 | 4;
+  const r = new Reader(bytes, version < 3, 2);
+  // With views, tickets and keys alias `bytes`: for readers that own the file's bytes (klist).
+  r.views = options.views === true;
+  const header = version === 4 ? readHeader(r) : [];
+  r.base = 'ccache.defaultPrincipal';
+  const defaultPrincipal = readPrincipal(r, version, DEFAULT_PRINCIPAL);
+  r.field = '';
+  const start = r.pos;
+  const records: Iterable<CcacheCredential> = {
+    *[Symbol.iterator]() {
+      // Each iteration reads from the start with a reader of its own.
+      const rr = new Reader(bytes, version < 3, start);
+      rr.views = r.views;
+      rr.base = 'ccache.credentials';
+      for (let i = 0; rr.pos < bytes.length; i++) {
+        rr.record = i;
+        yield readCredential(rr, version);
+      }
+    },
+  };
+  return { version, header, defaultPrincipal, records };
 }
 
 /**
@@ -337,23 +437,11 @@ function readHeader(r: Reader): CcacheHeaderField[] {
  * ```
  */
 export function decodeCcache(bytes: Uint8Array, options: { views?: boolean } = {}): Ccache {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('ccache bytes must be a Uint8Array');
-  // A host subclass (Node's buffer) would make views of its own class: read a plain view of it.
-  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 2 || bytes[0] !== 0x05 || bytes[1]! < 1 || bytes[1]! > 4) {
-    throw new DecodeError('not a credential cache: it must start with 0x0501…0x0504', { path: 'ccache', offset: 0 });
-  }
-  const version = bytes[1] as 1 | 2 | 3 | 4;
-  const r = new Reader(bytes, version < 3, 2);
-  // With views, tickets and keys alias `bytes`: for readers that own the file's bytes (klist).
-  r.views = options.views === true;
-  const header = version === 4 ? readHeader(r) : [];
-  const defaultPrincipal = readPrincipal(r, version, 'ccache.defaultPrincipal');
+  const { version, header, defaultPrincipal, records } = ccacheRecords(bytes, options);
   const credentials: CcacheCredential[] = [];
   const config: CcacheConfigEntry[] = [];
   const order: ('cred' | 'config')[] = [];
-  for (let i = 0; r.pos < bytes.length; i++) {
-    const c = readCredential(r, version, () => `ccache.credentials[${i}]`);
+  for (const c of records) {
     if (isConfigPrincipal(c.server)) {
       const { server, ticket, ...rest } = c;
       const entry: CcacheConfigEntry = { key: server.components[1]!, value: ticket };

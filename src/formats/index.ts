@@ -6,6 +6,8 @@
 export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry } from './keytab.js';
 export {
   decodeCcache,
+  ccacheRecords,
+  CCACHE_TRUNCATED,
   encodeCcache,
   isConfigPrincipal,
   configEntry,
@@ -19,6 +21,7 @@ export {
   type CcacheHeaderField,
   type CcachePrincipal,
   type CcacheTypedData,
+  type CcacheRecords,
 } from './ccache.js';
 export * from './krb5conf.js';
 export * from './krb5conf/settings.js';

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DecodeError, KerberosError } from '../../errors.js';
 import { getString, parseKrb5Conf, type Krb5Conf } from '../../formats/index.js';
-import { configFiles, defaultCcacheName, openCcache, openCollection, parseCcacheName, type CcachePrincipal, type CcacheStore, type OpenCcacheOptions } from '../../index.js';
+import { configFiles, defaultCcacheName, openCcache, openCollection, parseCcacheName, type CcachePrincipal, type CcacheStore, type OpenCcacheOptions } from '../../node/index.js';
 
 /** What the tools take from the outside world; each defaults to the running process. */
 export interface ToolContext {
@@ -215,7 +215,10 @@ export function tsOf(d: Date): number {
 
 // ------------------------------------------------------------------------------ principals
 
+const NEEDS_QUOTING = /[/@\\\0\t\n\b]/;
+
 function quote(s: string): string {
+  if (!NEEDS_QUOTING.test(s)) return s;
   let out = '';
   for (const c of s) {
     switch (c) {
@@ -232,7 +235,9 @@ function quote(s: string): string {
 
 /** `krb5_unparse_name`: components joined by `/`, `@REALM`, MIT's backslash escapes. */
 export function unparseName(p: { realm: string; components: readonly string[] }): string {
-  return `${p.components.map(quote).join('/')}@${quote(p.realm)}`;
+  let s = '';
+  for (let i = 0; i < p.components.length; i++) s += (i ? '/' : '') + quote(p.components[i]!);
+  return `${s}@${quote(p.realm)}`;
 }
 
 export function samePrincipal(a: CcachePrincipal, b: { realm: string; components: readonly string[] }): boolean {

@@ -6,12 +6,13 @@
 
 import { readFileSync } from 'node:fs';
 import { lookupService } from 'node:dns/promises';
-import { decodeKeytab, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
+import { DecodeError } from '../../errors.js';
+import { CCACHE_TRUNCATED, decodeKeytab, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
 import {
   defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName,
   type CcachePrincipal, type CcacheStore,
-} from '../../index.js';
+} from '../../node/index.js';
 import {
   ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, sfstring, storeOptions, storePath,
   timestampWidth, tsOf, unparseName, type Out, type ToolContext,
@@ -78,19 +79,26 @@ class Klist {
     this.width = timestampWidth(this.now, this.tz);
   }
 
-  /** Output goes through here so that text and JSON are written once, at the end or on exit. */
+  /**
+   * Output goes through here. Text leaves in chunks of whole lines as it grows (MIT's stdio
+   * buffering), so that a long listing is not held in memory; JSON is written once, at the end.
+   */
   write(s: string): void {
     this.lines.push(s);
+    this.pending += s.length;
+    if (this.pending >= CHUNK && !this.f.json && s.endsWith('\n')) this.flush();
   }
+  private pending = 0;
   flush(): void {
     if (this.f.json) {
       if (this.json.length) this.out(JSON.stringify(this.json.length === 1 ? this.json[0] : this.json, null, 2));
+      this.json.length = 0;
     } else if (this.lines.length) {
       const text = this.lines.join('');
       this.out(text.endsWith('\n') ? text.slice(0, -1) : text);
     }
     this.lines.length = 0;
-    this.json.length = 0;
+    this.pending = 0;
   }
   fail(message: string, fmt = ''): never {
     this.flush();
@@ -98,8 +106,16 @@ class Klist {
     throw new Exit(1);
   }
 
+  /** The last few timestamps formatted: the credentials of one cache share a handful of times. */
+  private times = new Map<number, string>();
   printtime(ts: number): string {
-    return sfstring(ts, this.width + 1, this.tz, ' ') ?? '';
+    let s = this.times.get(ts);
+    if (s === undefined) {
+      s = sfstring(ts, this.width + 1, this.tz, ' ') ?? '';
+      if (this.times.size >= 256) this.times.clear();
+      this.times.set(ts, s);
+    }
+    return s;
   }
   fill(n: number, c = ' '): string {
     return n > 0 ? c.repeat(n) : '';
@@ -156,11 +172,12 @@ class Klist {
   /** MIT check_ccache: 0 if the cache has a current local TGT, or (without any local TGT) any current credential. */
   async check(store: CcacheStore): Promise<number> {
     try {
-      const princ = await store.getPrincipal();
-      if (!princ) return 1;
+      const snap = await store.snapshot();
+      if (!snap) return 1;
+      const realm = snap.principal.realm;
       let tgt = false, currentTgt = false, currentCred = false;
-      for (const c of await store.getCredentials()) {
-        if (isLocalTgt(c.server, princ.realm)) {
+      for (const c of snap.records) {
+        if (isLocalTgt(c.server, realm)) {
           tgt = true;
           if (tsOf(c.endtime) > this.now) currentTgt = true;
         } else if (!isConfigPrincipal(c.server) && tsOf(c.endtime) > this.now) currentCred = true;
@@ -172,14 +189,16 @@ class Klist {
     }
   }
 
-  /** MIT show_ccache: the listing of one cache; 0, or 1 after a message. */
+  /**
+   * MIT show_ccache: the listing of one cache; 0, or 1 after a message. The records are read one
+   * at a time, as MIT's cursor reads them: a cache that ends early lists what it holds (status 0),
+   * a malformed record ends the listing with MIT's "while retrieving a ticket".
+   */
   async show(store: CcacheStore): Promise<number> {
-    let princ: CcachePrincipal | null;
-    let creds: CcacheCredential[];
+    let snap: Awaited<ReturnType<CcacheStore['snapshot']>>;
     try {
-      princ = await store.getPrincipal();
-      if (!princ) throw Object.assign(new Error('not found'), { code: 'ERR_CCACHE_NOT_FOUND' });
-      creds = await store.getCredentials();
+      snap = await store.snapshot();
+      if (!snap) throw Object.assign(new Error('not found'), { code: 'ERR_CCACHE_NOT_FOUND' });
     } catch (e) {
       const path = storePath(store);
       // MIT reads an empty file as a malformed one (our stores see an uninitialized cache)
@@ -188,23 +207,31 @@ class Klist {
       comErr(this.err, PROG, empty ? `Bad format in credentials cache (filename: ${path})` : ccacheErrorText(e, store));
       return 1;
     }
-    this.defname = unparseName(princ);
+    this.defname = unparseName(snap.principal);
     this.write(`Ticket cache: ${store.name}\nDefault principal: ${this.defname}\n\n`);
     const w = this.width;
     this.write(`Valid starting${this.fill(w - 15 + 3)}Expires${this.fill(w - 8 + 3)}Service principal\n`);
     const jsonCreds: unknown[] = [];
-    for (const c of creds) {
-      if (this.f.C || !isConfigPrincipal(c.server)) {
-        this.write(await this.credential(c));
-        if (this.f.json) jsonCreds.push(credentialJson(c));
-      }
-    }
     this.json.push({ cache: store.name, type: store.type, defaultPrincipal: this.defname, credentials: jsonCreds });
+    try {
+      for (const c of snap.records) {
+        if (this.f.C || !isConfigPrincipal(c.server)) {
+          this.write(this.credential(c, this.f.a ? await addressList(c, this.f.n) : ''));
+          if (this.f.json) jsonCreds.push(credentialJson(c));
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      if (e.code === CCACHE_TRUNCATED) return 0;
+      this.flush();
+      comErr(this.err, PROG, ccacheErrorText(e, store), 'while retrieving a ticket');
+      return 1;
+    }
     return 0;
   }
 
-  /** MIT show_credential, as text. */
-  async credential(cred: CcacheCredential): Promise<string> {
+  /** MIT show_credential, as text; `addresses` is the `-a` line, made by {@link addressList}. */
+  credential(cred: CcacheCredential, addresses: string): string {
     let s = '';
     const isConfig = isConfigPrincipal(cred.server);
     const name = unparseName(cred.client);
@@ -267,19 +294,23 @@ class Klist {
       extra++;
     }
     if (extra) s += '\n';
-    if (this.f.a) {
-      if (cred.addresses.length === 0) s += '\tAddresses: (none)\n';
-      else {
-        const parts: string[] = [];
-        for (const a of cred.addresses) parts.push(await oneAddr(a, this.f.n));
-        s += `\tAddresses: ${parts.join(', ')}\n`;
-      }
-    }
+    s += addresses;
     if (tkt && !samePrincipal(cred.server, { realm: tkt.realm, components: tkt.sname.nameString })) {
       s += `\tTicket server: ${unparseName({ realm: tkt.realm, components: tkt.sname.nameString })}\n`;
     }
     return s;
   }
+}
+
+/** Text is handed to `out` about this often (in characters), at a line's end. */
+const CHUNK = 1 << 16;
+
+/** MIT's `-a` line for a credential. */
+async function addressList(cred: CcacheCredential, numeric: boolean): Promise<string> {
+  if (cred.addresses.length === 0) return '\tAddresses: (none)\n';
+  const parts: string[] = [];
+  for (const a of cred.addresses) parts.push(await oneAddr(a, numeric));
+  return `\tAddresses: ${parts.join(', ')}\n`;
 }
 
 function hex(b: Uint8Array): string {

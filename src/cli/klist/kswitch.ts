@@ -7,7 +7,7 @@
 
 import { dirname } from 'node:path';
 import { defaultRealm } from '../../formats/index.js';
-import { openCcache, openCollection, type CcacheStore, type OpenCcacheOptions } from '../../index.js';
+import { openCcache, openCollection, type CcacheStore, type OpenCcacheOptions } from '../../node/index.js';
 import { cacheMatch, ccacheErrorText, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kswitch';

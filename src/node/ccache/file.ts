@@ -11,18 +11,24 @@
 import { promises as fsp } from 'node:fs';
 import { KerberosError } from '../../errors.js';
 import {
-  CONFIG_REALM, decodeCcache, encodeCcache, isConfigPrincipal, type Ccache, type CcacheConfigEntry,
+  CONFIG_REALM, ccacheRecords, decodeCcache, type CcacheRecords, encodeCcache, isConfigPrincipal, type Ccache, type CcacheConfigEntry,
 } from '../../formats/index.js';
 import { atomicWrite } from '../atomic-write.js';
-import type { CcacheCredential, CcachePrincipal, CcacheStore } from './types.js';
+import type { CcacheCredential, CcachePrincipal, CcacheSnapshot, CcacheStore } from './types.js';
 
 /** The whole-file codec (replaceable for tests). */
 export interface CcacheFileCodec {
   decode(bytes: Uint8Array): Ccache;
+  /** The header and principal now, the records as they are iterated (default: from `decode`). */
+  records?(bytes: Uint8Array): CcacheRecords;
   encode(file: Ccache, options: { version?: 3 | 4 }): Uint8Array;
 }
 // The file's bytes are read fresh for each decode and owned by it, so byte fields may alias them.
-export const formatsCodec: CcacheFileCodec = { decode: (b) => decodeCcache(b, { views: true }), encode: encodeCcache };
+export const formatsCodec: CcacheFileCodec = {
+  decode: (b) => decodeCcache(b, { views: true }),
+  records: (b) => ccacheRecords(b, { views: true }),
+  encode: encodeCcache,
+};
 
 export function notFound(name: string, cause?: unknown): KerberosError {
   return new KerberosError(`credentials cache ${name} not found`, { code: 'ERR_CCACHE_NOT_FOUND', cause });
@@ -77,8 +83,8 @@ export class FileStore implements CcacheStore {
   constructor(readonly path: string, readonly codec: CcacheFileCodec = formatsCodec, name?: string) {
     this.name = name ?? `FILE:${path}`;
   }
-  /** The decoded file, or null when it does not exist (or is empty, as a file `mkstemp` just made). */
-  async read(): Promise<Ccache | null> {
+  /** The file's bytes, or null when it does not exist (or is empty, as a file `mkstemp` just made). */
+  private async bytes(): Promise<Uint8Array | null> {
     let bytes: Uint8Array;
     try {
       bytes = await fsp.readFile(this.path);
@@ -86,15 +92,31 @@ export class FileStore implements CcacheStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    if (bytes.length === 0) return null;
-    return this.codec.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return bytes.length === 0 ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  /** The decoded file, or null when it does not exist (or is empty). */
+  async read(): Promise<Ccache | null> {
+    const bytes = await this.bytes();
+    return bytes && this.codec.decode(bytes);
+  }
+  /** The file read once, its records decoded as they are iterated. */
+  private async readRecords(): Promise<CcacheRecords | null> {
+    const bytes = await this.bytes();
+    if (!bytes) return null;
+    if (this.codec.records) return this.codec.records(bytes);
+    const cc = this.codec.decode(bytes);
+    return { version: cc.version, header: cc.header, defaultPrincipal: cc.defaultPrincipal, records: allCredentials(cc) };
   }
   async write(cc: Ccache): Promise<void> {
     const version = cc.version === 3 ? 3 : 4;
     await atomicWrite(this.path, this.codec.encode({ ...cc, version }, { version }), { mode: 0o600 });
   }
   async getPrincipal(): Promise<CcachePrincipal | null> {
-    return (await this.read())?.defaultPrincipal ?? null;
+    return (await this.readRecords())?.defaultPrincipal ?? null;
+  }
+  async snapshot(): Promise<CcacheSnapshot | null> {
+    const f = await this.readRecords();
+    return f && { principal: f.defaultPrincipal, records: f.records };
   }
   async getCredentials(): Promise<CcacheCredential[]> {
     const f = await this.read();

@@ -13,7 +13,7 @@
 import net from 'node:net';
 import { KerberosError, DecodeError } from '../../errors.js';
 import { MIT_DEFAULTS } from '../env.js';
-import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheStore } from './types.js';
+import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheSnapshot, CcacheStore } from './types.js';
 import { samePrincipal } from './types.js';
 import { V4Reader, V4Writer } from './v4.js';
 
@@ -284,6 +284,10 @@ export class KcmStore implements CcacheStore {
     }
     if (r.length === 0) return null; // Heimdal: code 0 and no principal
     return new V4Reader(r, 'kcm.principal').principal();
+  }
+  async snapshot(): Promise<CcacheSnapshot | null> {
+    const principal = await this.getPrincipal();
+    return principal ? { principal, records: await this.getCredentials() } : null;
   }
   async getCredentials(): Promise<CcacheCredential[]> {
     try {

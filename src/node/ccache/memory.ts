@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { KerberosError } from '../../errors.js';
-import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheStore } from './types.js';
+import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheSnapshot, CcacheStore } from './types.js';
 import { samePrincipal } from './types.js';
 
 interface Data { principal: CcachePrincipal; creds: CcacheCredential[] }
@@ -27,6 +27,10 @@ export class MemoryStore implements CcacheStore {
     const d = caches.get(this.residual);
     if (!d) throw new KerberosError(`credentials cache ${this.name} not found`, { code: 'ERR_CCACHE_NOT_FOUND' });
     return clone(d.creds);
+  }
+  async snapshot(): Promise<CcacheSnapshot | null> {
+    const d = caches.get(this.residual);
+    return d ? { principal: clone(d.principal), records: clone(d.creds) } : null;
   }
   async initialize(principal: CcachePrincipal): Promise<void> {
     caches.set(this.residual, { principal: clone(principal), creds: [] });

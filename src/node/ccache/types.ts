@@ -7,6 +7,13 @@
 import type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
 export type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
 
+/** A cache as read at one moment (see {@link CcacheStore.snapshot}). */
+export interface CcacheSnapshot {
+  principal: CcachePrincipal;
+  /** In stored order, config entries included; iterating may throw the cache's DecodeError. */
+  records: Iterable<CcacheCredential>;
+}
+
 /** One credential cache (a FILE, one DIR member, one KCM cache, one MEMORY cache). */
 export interface CcacheStore {
   /** `FILE`, `DIR`, `KCM`, `MEMORY`. */
@@ -21,6 +28,13 @@ export interface CcacheStore {
    * between stores loses nothing. Throws if the cache does not exist.
    */
   getCredentials(): Promise<CcacheCredential[]>;
+  /**
+   * The default principal and every record (as {@link getCredentials} lists them) from one
+   * consistent read — one file read for FILE and DIR, whose records are then decoded as they are
+   * iterated, so a listing of a large cache holds one credential at a time. Null when the cache
+   * does not exist or is not initialized.
+   */
+  snapshot(): Promise<CcacheSnapshot | null>;
   /** Creates or empties the cache with this default principal. */
   initialize(principal: CcachePrincipal): Promise<void>;
   /** Appends a credential (a config entry when its server is an `X-CACHECONF:` principal). */
