@@ -5,6 +5,14 @@
  * @module
  */
 
+/** The part of the web platform's `AbortSignal` the transports use (the core compiles without DOM types). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** Options of one exchange. */
 export interface KdcSendOptions {
   /**
@@ -15,7 +23,7 @@ export interface KdcSendOptions {
   /** Prefer the realm's primary KDCs (`primary_kdc`), as MIT does to retry a failed password. */
   primary?: boolean;
   /** Abandons the exchange (the transport then rejects with the signal's reason). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /**

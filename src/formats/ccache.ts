@@ -20,15 +20,11 @@
  * @module
  */
 
-import { DecodeError } from '../errors.js';
 import { Ticket } from '../messages/ticket.js';
 import { utf8 } from '../util/bytes.js';
+import { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, NameDecoder, type PrincipalSpan } from './ccache-scan.js';
 
-declare const TextDecoder: {
-  new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): { decode(b: Uint8Array): string };
-};
-/** Fatal on malformed input, and keeps a leading U+FEFF so that strings round-trip exactly. */
-const utf8Exact = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, PrincipalSpan } from './ccache-scan.js';
 
 /** A principal as the ccache stores it. Version 1 stores no name type: it decodes as 0 (NT-UNKNOWN). */
 export interface CcachePrincipal {
@@ -143,233 +139,78 @@ export function credentialTicket(cred: CcacheCredential, options: { views?: bool
 
 // ---------------------------------------------------------------------------------- decoding
 
-/** The labels of a principal's fields in error paths. */
-interface PrincipalPath {
-  readonly self: string;
-  readonly realm: string;
-  readonly components: string;
-}
-const pp = (self: string): PrincipalPath => ({ self, realm: `${self}.realm`, components: `${self}.components` });
-const DEFAULT_PRINCIPAL = pp('');
-/**
- * The code of a DecodeError for a cache that ends early — a short read in MIT's terms, which
- * ends MIT's credential iteration as the end of the cache does (klist then exits 0).
- */
-export const CCACHE_TRUNCATED = 'ERR_TRUNCATED';
-const TRUNCATED = CCACHE_TRUNCATED;
-const CLIENT = pp('.client');
-const SERVER = pp('.server');
-
-class Reader {
-  pos: number;
-  /** Return byte fields as views into the input instead of copies (see decodeCcache). */
-  views = false;
-  /**
-   * Where the reader is, for an error's path — `base` (`ccache.header`, `ccache.defaultPrincipal`,
-   * or `ccache.credentials` with `record` ≥ 0), then `field` and an optional `[index]`. Plain
-   * fields, so that the happy path builds no strings and no closures.
-   */
-  base = 'ccache';
-  record = -1;
-  field = '';
-  index = -1;
-  /** The name cache of {@link text}: where each slot's bytes are, their length, their string. */
-  private readonly nameAt = new Int32Array(64).fill(-1);
-  private readonly nameLen = new Int32Array(64);
-  private readonly names: string[] = new Array<string>(64).fill('');
-  constructor(readonly b: Uint8Array, readonly little: boolean, pos: number) {
-    this.pos = pos;
+/** Builds the objects of a file's records from the scanner's views (ccache-scan.ts). */
+class Builder {
+  readonly names: NameDecoder;
+  constructor(readonly sc: CcacheScanner, readonly views: boolean) {
+    this.names = new NameDecoder(sc.bytes);
   }
-  path(): string {
-    const base = this.record >= 0 ? `${this.base}[${this.record}]` : this.base;
-    return `${base}${this.field}${this.index >= 0 ? `[${this.index}]` : ''}`;
+  bytes(at: number, n: number): Uint8Array {
+    return this.views ? this.sc.bytes.subarray(at, at + n) : this.sc.bytes.slice(at, at + n);
   }
-  fail(message: string, at = this.pos, code?: string): never {
-    throw new DecodeError(`ccache: ${message}`, { path: this.path(), offset: at, ...(code === undefined ? {} : { code }) });
+  principal(span: PrincipalSpan, path: string): CcachePrincipal {
+    const s = span.spans;
+    const realm = this.names.text(s[0]!, s[1]!, 'realm', () => `${path}.realm`);
+    const components: string[] = [];
+    for (let i = 1; i <= span.count; i++) components.push(this.names.text(s[2 * i]!, s[2 * i + 1]!, 'component', () => `${path}.components[${i - 1}]`));
+    return { nameType: span.nameType, realm, components };
   }
-  get left(): number {
-    return this.b.length - this.pos;
-  }
-  /**
-   * A length or count of `n` bytes where fewer are left: the file ends early (a short read,
-   * `ERR_TRUNCATED`) unless `n` exceeds the whole file, which is malformed — the line MIT's
-   * FILE cache draws between the end of its records and a corrupt one.
-   */
-  tooLong(n: number, message: string, at: number): never {
-    return this.fail(message, at, n <= this.b.length ? TRUNCATED : undefined);
-  }
-  need(n: number, what: string): void {
-    if (n > this.b.length - this.pos) this.fail(`${what} runs past the end of the data (${n} bytes needed, ${this.left} left)`, this.pos, TRUNCATED);
-  }
-  u8(what: string): number {
-    this.need(1, what);
-    return this.b[this.pos++]!;
-  }
-  u16(what: string): number {
-    this.need(2, what);
-    const x = this.b[this.pos]!, y = this.b[this.pos + 1]!;
-    this.pos += 2;
-    return this.little ? x | (y << 8) : (x << 8) | y;
-  }
-  u32(what: string): number {
-    this.need(4, what);
-    const b = this.b, p = this.pos;
-    this.pos += 4;
-    return this.little
-      ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
-      : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
-  }
-  bytes(n: number, what: string): Uint8Array {
-    this.need(n, what);
-    const out = this.views ? this.b.subarray(this.pos, this.pos + n) : this.b.slice(this.pos, this.pos + n);
-    this.pos += n;
+  /** A list the scanner has checked: (16-bit type, 32-bit length, data) × count. */
+  typedList(at: number, count: number, signed: boolean): CcacheTypedData[] {
+    const out: CcacheTypedData[] = [];
+    const b = this.sc.bytes, little = this.sc.little;
+    for (let i = 0; i < count; i++) {
+      const t = little ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+      const p = at + 2;
+      const n = little
+        ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
+        : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+      out.push({ type: signed ? (t << 16) >> 16 : t, data: this.bytes(p + 4, n) });
+      at = p + 4 + n;
+    }
     return out;
   }
-  /** data ::= length (32 bits) value */
-  data(what: string): Uint8Array {
-    const at = this.pos;
-    const n = this.u32(`${what} length`);
-    if (n > this.b.length - this.pos) this.tooLong(n, `${what} length ${n} exceeds the ${this.left} bytes left`, at);
-    return this.bytes(n, what);
+  credential(v: CcacheRecordView): CcacheCredential {
+    const base = `ccache.credentials[${v.index}]`;
+    const out: CcacheCredential = {
+      client: this.principal(v.client, `${base}.client`),
+      server: this.principal(v.server, `${base}.server`),
+      key: { etype: v.keyEtype, value: this.bytes(v.keyAt, v.keyLen) },
+      authtime: new Date(v.authtime * 1000),
+      starttime: new Date(v.starttime * 1000),
+      endtime: new Date(v.endtime * 1000),
+      renewTill: new Date(v.renewTill * 1000),
+      isSkey: v.isSkey === 1,
+      flags: v.flags,
+      addresses: this.typedList(v.addressesAt, v.addressCount, false),
+      authdata: this.typedList(v.authdataAt, v.authdataCount, true),
+      ticket: this.bytes(v.ticketAt, v.ticketLen),
+      secondTicket: this.bytes(v.secondAt, v.secondLen),
+    };
+    if (v.keytypeV3 !== v.keyEtype) out.keytypeV3 = v.keytypeV3;
+    return out;
   }
-  text(what: string): string {
-    const at = this.pos;
-    const n = this.u32(`${what} length`);
-    if (n > this.b.length - this.pos) this.tooLong(n, `${what} length ${n} exceeds the ${this.left} bytes left`, at);
-    const b = this.b, start = this.pos, end = start + n;
-    this.pos = end;
-    // Names are short, repeat from record to record (realms, `krbtgt`, the client) and are nearly
-    // always ASCII: a repeat is found in a small cache of earlier names by comparing bytes, and
-    // other ASCII names are made without the decoder's round trip.
-    if (n <= 64) {
-      const slot = (n * 31 + (n ? b[start]! * 7 + b[end - 1]! : 0)) & 63;
-      const at0 = this.nameAt[slot]!;
-      if (at0 >= 0 && this.nameLen[slot] === n) {
-        let same = true;
-        for (let i = 0; i < n; i++) if (b[at0 + i] !== b[start + i]) { same = false; break; }
-        if (same) return this.names[slot]!;
-      }
-      let ascii = true;
-      for (let i = start; i < end; i++) if (b[i]! > 0x7f) { ascii = false; break; }
-      if (ascii) {
-        const str = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
-        this.nameAt[slot] = start;
-        this.nameLen[slot] = n;
-        this.names[slot] = str;
-        return str;
-      }
+  header(): CcacheHeaderField[] {
+    const f = this.sc.headerFields, b = this.sc.bytes;
+    const out: CcacheHeaderField[] = [];
+    for (let i = 0; i < f.length; i += 3) {
+      const tag = f[i]!, at = f[i + 1]!, n = f[i + 2]!;
+      if (tag === 1) {
+        const be = (p: number) => (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+        out.push({ tag: 1, kdcOffset: { seconds: be(at), microseconds: be(at + 4) } });
+      } else out.push({ tag, value: this.bytes(at, n) });
     }
-    try {
-      return utf8Exact.decode(b.subarray(start, end));
-    } catch {
-      return this.fail(`${what} is not valid UTF-8`, at + 4);
-    }
-  }
-  /** A 32-bit count of items each at least `min` bytes long, checked against what is left. */
-  count(what: string, min: number): number {
-    const at = this.pos;
-    const n = this.u32(what);
-    if (n * min > this.left) this.tooLong(n * min, `${what} ${n} cannot fit in the ${this.left} bytes left`, at);
-    return n;
+    return out;
   }
 }
 
-function readPrincipal(r: Reader, version: number, path: PrincipalPath): CcachePrincipal {
-  r.field = path.self;
-  const nameType = version === 1 ? 0 : r.u32('name type') | 0;
-  const countAt = r.pos;
-  let n = r.count('component count', 4);
-  if (version === 1) {
-    if (n === 0) r.fail('component count is zero (version 1 counts the realm)', countAt);
-    n -= 1;
-  }
-  // each component needs at least its 4-byte length, and so does the realm
-  if ((n + 1) * 4 > r.left) r.tooLong((n + 1) * 4, `component count ${n} cannot fit in the ${r.left} bytes left`, countAt);
-  r.field = path.realm;
-  const realm = r.text('realm');
-  r.field = path.components;
-  const components: string[] = [];
-  for (let i = 0; i < n; i++) {
-    r.index = i;
-    components.push(r.text('component'));
-  }
-  r.index = -1;
-  return { nameType, realm, components };
-}
-
-function readTypedList(r: Reader, field: string, signed: boolean): CcacheTypedData[] {
-  r.field = field;
-  const n = r.count('count', 6);
-  const out: CcacheTypedData[] = [];
-  for (let i = 0; i < n; i++) {
-    r.index = i;
-    const t = r.u16('type');
-    out.push({ type: signed ? (t << 16) >> 16 : t, data: r.data('data') });
-  }
-  r.index = -1;
-  return out;
-}
-
-/** 32-bit unsigned seconds as a Date. */
-function time(r: Reader, field: string, what: string): Date {
-  r.field = field;
-  return new Date(r.u32(what) * 1000);
-}
-
-function readCredential(r: Reader, version: number): CcacheCredential {
-  const client = readPrincipal(r, version, CLIENT);
-  const server = readPrincipal(r, version, SERVER);
-  r.field = '.key';
-  const etype = (r.u16('enctype') << 16) >> 16;
-  const second = version === 3 ? (r.u16('second enctype') << 16) >> 16 : etype;
-  const key = { etype, value: r.data('key') };
-  const authtime = time(r, '.authtime', 'authtime');
-  const starttime = time(r, '.starttime', 'starttime');
-  const endtime = time(r, '.endtime', 'endtime');
-  const renewTill = time(r, '.renewTill', 'renew_till');
-  r.field = '.isSkey';
-  const at = r.pos;
-  const skey = r.u8('is_skey');
-  if (skey > 1) r.fail(`is_skey is ${skey}, not 0 or 1`, at);
-  r.field = '.flags';
-  const flags = r.u32('ticket flags');
-  const addresses = readTypedList(r, '.addresses', false);
-  const authdata = readTypedList(r, '.authdata', true);
-  r.field = '.ticket';
-  const ticket = r.data('ticket');
-  r.field = '.secondTicket';
-  const secondTicket = r.data('second ticket');
-  r.field = '';
-  const out: CcacheCredential = {
-    client, server, key, authtime, starttime, endtime, renewTill, isSkey: skey === 1, flags, addresses, authdata, ticket, secondTicket,
-  };
-  if (second !== etype) out.keytypeV3 = second;
-  return out;
-}
-
-function readHeader(r: Reader): CcacheHeaderField[] {
-  r.base = 'ccache.header';
-  const lenAt = r.pos;
-  const length = r.u16('header length');
-  if (length > r.left) r.fail(`header length ${length} exceeds the ${r.left} bytes left`, lenAt);
-  const end = r.pos + length;
-  const fields: CcacheHeaderField[] = [];
-  while (r.pos < end) {
-    const at = r.pos;
-    if (end - r.pos < 4) r.fail('truncated header field');
-    const tag = r.u16('header tag');
-    const n = r.u16('header field length');
-    if (n > end - r.pos) r.fail(`header field length ${n} exceeds the header`, at);
-    if (tag === 1) {
-      if (n !== 8) r.fail(`KDC time offset field has length ${n}, not 8`, at);
-      const seconds = r.u32('time offset') | 0;
-      const microseconds = r.u32('time offset microseconds') | 0;
-      fields.push({ tag: 1, kdcOffset: { seconds, microseconds } });
-    } else {
-      fields.push({ tag, value: r.bytes(n, 'header field') });
-    }
-  }
-  return fields;
+/**
+ * The credential of the record a {@link CcacheScanner} has just read into `view` (byte fields
+ * copied, or aliasing the scanner's bytes with `views`). Throws a DecodeError for a name that
+ * is not UTF-8.
+ */
+export function viewCredential(scanner: CcacheScanner, view: CcacheRecordView, options: { views?: boolean } = {}): CcacheCredential {
+  return new Builder(scanner, options.views === true).credential(view);
 }
 
 /** A cache file read up to its first record; {@link CcacheRecords.records} reads the rest. */
@@ -381,14 +222,22 @@ export interface CcacheRecords {
    * Every record in file order, config entries included as the credentials MIT stores them as
    * (server `krb5_ccache_conf_data/…@X-CACHECONF:`), each decoded only when it is reached — a
    * reader that looks at one record at a time holds one. A fault is a `DecodeError` thrown by
-   * the iteration, once the records before it have been yielded.
+   * the iteration, once the records before it have been yielded (code {@link CCACHE_TRUNCATED}
+   * when the file merely ends early).
    */
   records: Iterable<CcacheCredential>;
+}
+
+function plain(bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('ccache bytes must be a Uint8Array');
+  // A host subclass (Node's buffer) would make views of its own class: read a plain view of it.
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
  * Reads a credential cache's header and default principal at once and its records lazily
  * (what klist and a lookup need: no array of every credential, nothing kept once looked at).
+ * With `views`, byte fields alias `bytes` (for readers that own the file's bytes).
  * @example
  * ```ts
  * const cc = ccacheRecords(readFileSync('/tmp/krb5cc_1000'))
@@ -396,34 +245,22 @@ export interface CcacheRecords {
  * ```
  */
 export function ccacheRecords(bytes: Uint8Array, options: { views?: boolean } = {}): CcacheRecords {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('ccache bytes must be a Uint8Array');
-  // A host subclass (Node's buffer) would make views of its own class: read a plain view of it.
-  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 2 || bytes[0] !== 0x05 || bytes[1]! < 1 || bytes[1]! > 4) {
-    throw new DecodeError('not a credential cache: it must start with 0x0501…0x0504', { path: 'ccache', offset: 0 });
-  }
-  const version = bytes[1] as 1 | 2 | 3 | 4;
-  const r = new Reader(bytes, version < 3, 2);
-  // With views, tickets and keys alias `bytes`: for readers that own the file's bytes (klist).
-  r.views = options.views === true;
-  const header = version === 4 ? readHeader(r) : [];
-  r.base = 'ccache.defaultPrincipal';
-  const defaultPrincipal = readPrincipal(r, version, DEFAULT_PRINCIPAL);
-  r.field = '';
-  const start = r.pos;
+  bytes = plain(bytes);
+  const views = options.views === true;
+  const sc = new CcacheScanner(bytes);
+  const b = new Builder(sc, views);
+  const header = b.header();
+  const defaultPrincipal = b.principal(sc.defaultPrincipal, 'ccache.defaultPrincipal');
   const records: Iterable<CcacheCredential> = {
     *[Symbol.iterator]() {
-      // Each iteration reads from the start with a reader of its own.
-      const rr = new Reader(bytes, version < 3, start);
-      rr.views = r.views;
-      rr.base = 'ccache.credentials';
-      for (let i = 0; rr.pos < bytes.length; i++) {
-        rr.record = i;
-        yield readCredential(rr, version);
-      }
+      // Each iteration reads from the start with a scanner of its own.
+      const s = new CcacheScanner(bytes);
+      const built = new Builder(s, views);
+      const v = new CcacheRecordView();
+      while (s.next(v)) yield built.credential(v);
     },
   };
-  return { version, header, defaultPrincipal, records };
+  return { version: sc.version, header, defaultPrincipal, records };
 }
 
 /**

@@ -200,11 +200,14 @@ describe('tskrb5 kswitch and kdestroy on a DIR collection', () => {
   });
 });
 
-describe('through the built program (dist/cli/main.js)', () => {
-  const node = (args: string[], env: Record<string, string | undefined> = {}) =>
-    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LANG: 'C', KRB5_CONFIG: '/dev/null', ...env } });
+/** The package's bin (the bundled command, scripts/bundle-cli.mjs), besides the unbundled entry. */
+const PKG_BIN = new URL(`../../${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).bin.tskrb5}`, import.meta.url).pathname;
 
-  it.skipIf(!existsSync(BIN) && process.env.CI !== 'true')('klist on a fixture cache and keytab; no cache → MIT message, status 1, no stack trace', () => {
+describe.each([BIN, PKG_BIN])('through the built program (%s)', (bin) => {
+  const node = (args: string[], env: Record<string, string | undefined> = {}) =>
+    spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LANG: 'C', KRB5_CONFIG: '/dev/null', ...env } });
+
+  it.skipIf(!existsSync(bin) && process.env.CI !== 'true')('klist on a fixture cache and keytab; no cache → MIT message, status 1, no stack trace', () => {
     cpSync(join(CCACHES, 'v4-tgt.ccache'), join(work, 'bin.ccache'));
     const r = node(['klist', '-e', '-f', '-C', `FILE:${work}/bin.ccache`]);
     expect(r.stderr).toBe('');

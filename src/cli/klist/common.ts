@@ -19,6 +19,8 @@ export interface ToolContext {
   now?: () => Date;
   uid?: number;
   euid?: number;
+  /** klist lists FILE caches from their bytes in place (default true; false: every credential decoded). */
+  fastListing?: boolean;
 }
 
 export type Out = (s: string) => void;

@@ -17,6 +17,7 @@ import {
   ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, sfstring, storeOptions, storePath,
   timestampWidth, tsOf, unparseName, type Out, type ToolContext,
 } from './common.js';
+import { listFile } from './fast.js';
 
 const PROG = 'klist';
 
@@ -117,6 +118,15 @@ class Klist {
     }
     return s;
   }
+  etypeString(etype: number): string {
+    return etypeString(etype);
+  }
+  private letters = new Map<number, string>();
+  flagLetters(flags: number): string {
+    let s = this.letters.get(flags);
+    if (s === undefined) this.letters.set(flags, (s = ticketFlagLetters(flags)));
+    return s;
+  }
   fill(n: number, c = ' '): string {
     return n > 0 ? c.repeat(n) : '';
   }
@@ -214,6 +224,10 @@ class Klist {
     const jsonCreds: unknown[] = [];
     this.json.push({ cache: store.name, type: store.type, defaultPrincipal: this.defname, credentials: jsonCreds });
     try {
+      if (snap.bytes && !this.f.json && !this.f.a && !this.f.d && this.ctx.fastListing !== false) {
+        listFile(this, snap.bytes);
+        return 0;
+      }
       for (const c of snap.records) {
         if (this.f.C || !isConfigPrincipal(c.server)) {
           this.write(this.credential(c, this.f.a ? await addressList(c, this.f.n) : ''));
@@ -271,7 +285,7 @@ class Klist {
       extra += 2;
     }
     if (this.f.f) {
-      const flags = ticketFlagLetters(cred.flags);
+      const flags = this.flagLetters(cred.flags);
       if (flags) {
         s += extra ? ', ' : '\t';
         s += `Flags: ${flags}`;

@@ -100,12 +100,12 @@ export class FileStore implements CcacheStore {
     return bytes && this.codec.decode(bytes);
   }
   /** The file read once, its records decoded as they are iterated. */
-  private async readRecords(): Promise<CcacheRecords | null> {
+  private async readRecords(): Promise<(CcacheRecords & { bytes: Uint8Array }) | null> {
     const bytes = await this.bytes();
     if (!bytes) return null;
-    if (this.codec.records) return this.codec.records(bytes);
+    if (this.codec.records) return { ...this.codec.records(bytes), bytes };
     const cc = this.codec.decode(bytes);
-    return { version: cc.version, header: cc.header, defaultPrincipal: cc.defaultPrincipal, records: allCredentials(cc) };
+    return { version: cc.version, header: cc.header, defaultPrincipal: cc.defaultPrincipal, records: allCredentials(cc), bytes };
   }
   async write(cc: Ccache): Promise<void> {
     const version = cc.version === 3 ? 3 : 4;
@@ -116,7 +116,9 @@ export class FileStore implements CcacheStore {
   }
   async snapshot(): Promise<CcacheSnapshot | null> {
     const f = await this.readRecords();
-    return f && { principal: f.defaultPrincipal, records: f.records };
+    if (!f) return null;
+    // The bytes are a FILE-format cache only when read through our codec.
+    return this.codec === formatsCodec ? { principal: f.defaultPrincipal, records: f.records, bytes: f.bytes } : { principal: f.defaultPrincipal, records: f.records };
   }
   async getCredentials(): Promise<CcacheCredential[]> {
     const f = await this.read();

@@ -12,6 +12,8 @@ export interface CcacheSnapshot {
   principal: CcachePrincipal;
   /** In stored order, config entries included; iterating may throw the cache's DecodeError. */
   records: Iterable<CcacheCredential>;
+  /** The file's bytes, for FILE and DIR caches (a listing may scan them itself: `CcacheScanner`). */
+  bytes?: Uint8Array;
 }
 
 /** One credential cache (a FILE, one DIR member, one KCM cache, one MEMORY cache). */

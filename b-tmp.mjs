@@ -1,2 +1,0 @@
-import { build } from 'esbuild';
-const r = await build({ entryPoints: ['/work/main/dist/cli/main.js'], bundle: true, platform: 'node', format: process.argv[2] || 'esm', target: 'node20', outfile: '/tmp/bundle/tskrb5.' + (process.argv[2] === 'cjs' ? 'cjs' : 'mjs'), splitting: false, metafile: true, minify: process.argv[3] === 'min', logLevel: 'warning', banner: process.argv[2] === 'cjs' ? undefined : { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });

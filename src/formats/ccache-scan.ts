@@ -1,0 +1,328 @@
+/**
+ * The one reader of the credential cache FILE format (see ccache.ts for the format). It walks a
+ * file record by record, checks every length and count against what is left before it moves,
+ * and notes where each field lies without building anything: a {@link CcacheRecordView} is
+ * numbers and offsets, reused from record to record. `decodeCcache` and `ccacheRecords` build
+ * objects from the views; a listing of a large cache (`tskrb5 klist`) can read them directly.
+ *
+ * Faults are `DecodeError`s with the offset and a path such as `ccache.credentials[2].ticket`.
+ * A length or count that runs past the end of the file but not past its size is a short read,
+ * code {@link CCACHE_TRUNCATED}: MIT's FILE cache ends its iteration there as at the end of
+ * the cache, while a length beyond the file's size is a malformed cache.
+ * @module
+ */
+
+import { DecodeError } from '../errors.js';
+
+declare const TextDecoder: {
+  new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): { decode(b: Uint8Array): string };
+};
+/** Fatal on malformed input, and keeps a leading U+FEFF so that strings round-trip exactly. */
+const utf8Exact = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The code of a DecodeError for a cache that ends early (a short read, in MIT's terms). */
+export const CCACHE_TRUNCATED = 'ERR_TRUNCATED';
+
+/** A principal located in a cache file: its name type and where its realm and components are. */
+export class PrincipalSpan {
+  nameType = 0;
+  /** The number of name components (the realm not counted). */
+  count = 0;
+  /** Offset and length of the realm, then of each component: `[realmAt, realmLen, c0At, c0Len, …]`. */
+  spans = new Int32Array(8);
+}
+
+/** One record of a cache file, located but not decoded. Times are 32-bit unsigned seconds. */
+export class CcacheRecordView {
+  /** The record's place in the file (config entries counted), from 0, and its first byte. */
+  index = -1;
+  at = 0;
+  readonly client = new PrincipalSpan();
+  readonly server = new PrincipalSpan();
+  /** The session key's enctype (sign-extended from 16 bits); version 3's second copy. */
+  keyEtype = 0;
+  keytypeV3 = 0;
+  keyAt = 0;
+  keyLen = 0;
+  authtime = 0;
+  starttime = 0;
+  endtime = 0;
+  renewTill = 0;
+  /** The byte as stored (0 or 1). */
+  isSkey = 0;
+  flags = 0;
+  /** Where each list's first element starts, and how many there are. */
+  addressesAt = 0;
+  addressCount = 0;
+  authdataAt = 0;
+  authdataCount = 0;
+  ticketAt = 0;
+  ticketLen = 0;
+  secondAt = 0;
+  secondLen = 0;
+}
+
+/** Field labels of a principal in error paths. */
+interface PrincipalPath {
+  readonly self: string;
+  readonly realm: string;
+  readonly components: string;
+}
+const pp = (self: string): PrincipalPath => ({ self, realm: `${self}.realm`, components: `${self}.components` });
+const DEFAULT_PRINCIPAL = pp('');
+const CLIENT = pp('.client');
+const SERVER = pp('.server');
+
+/**
+ * A cursor over a cache file's bytes. The constructor reads the header and the default
+ * principal's location; {@link next} reads one record into a view.
+ */
+export class CcacheScanner {
+  readonly version: 1 | 2 | 3 | 4;
+  /** Integers are little-endian in versions 1 and 2 (written in x86 host order), big-endian after. */
+  readonly little: boolean;
+  /** Where the version 4 header's fields are (`[tag, at, length]` triples), empty otherwise. */
+  readonly headerFields: number[] = [];
+  readonly defaultPrincipal = new PrincipalSpan();
+  /** The offset of the first record. */
+  readonly start: number;
+  pos: number;
+  /**
+   * Where the scanner is, for an error's path: `base`, the record index when ≥ 0, `field`, and
+   * an element index when ≥ 0. Plain fields, so that the happy path builds no strings.
+   */
+  base = 'ccache';
+  record = -1;
+  field = '';
+  index = -1;
+
+  constructor(readonly bytes: Uint8Array) {
+    if (bytes.length < 2 || bytes[0] !== 0x05 || bytes[1]! < 1 || bytes[1]! > 4) {
+      throw new DecodeError('not a credential cache: it must start with 0x0501…0x0504', { path: 'ccache', offset: 0 });
+    }
+    this.version = bytes[1] as 1 | 2 | 3 | 4;
+    this.little = this.version < 3;
+    this.pos = 2;
+    if (this.version === 4) this.scanHeader();
+    this.base = 'ccache.defaultPrincipal';
+    this.principal(this.defaultPrincipal, DEFAULT_PRINCIPAL);
+    this.field = '';
+    this.base = 'ccache.credentials';
+    this.start = this.pos;
+  }
+
+  /** Reads the next record into `view`; false at the end of the file. */
+  next(view: CcacheRecordView): boolean {
+    if (this.pos >= this.bytes.length) return false;
+    this.record = view.index = view.index + 1;
+    view.at = this.pos;
+    this.principal(view.client, CLIENT);
+    this.principal(view.server, SERVER);
+    this.field = '.key';
+    view.keyEtype = (this.u16('enctype') << 16) >> 16;
+    view.keytypeV3 = this.version === 3 ? (this.u16('second enctype') << 16) >> 16 : view.keyEtype;
+    view.keyLen = this.data('key');
+    view.keyAt = this.pos - view.keyLen;
+    if (this.bytes.length - this.pos >= 21) {
+      // The fixed part (four times, is_skey, flags) in one step when it is all there.
+      const p = this.pos;
+      view.authtime = this.at32(p);
+      view.starttime = this.at32(p + 4);
+      view.endtime = this.at32(p + 8);
+      view.renewTill = this.at32(p + 12);
+      view.isSkey = this.bytes[p + 16]!;
+      view.flags = this.at32(p + 17);
+      this.pos = p + 21;
+      this.field = '.isSkey';
+      if (view.isSkey > 1) this.fail(`is_skey is ${view.isSkey}, not 0 or 1`, p + 16);
+    } else {
+      this.field = '.authtime';
+      view.authtime = this.u32('authtime');
+      this.field = '.starttime';
+      view.starttime = this.u32('starttime');
+      this.field = '.endtime';
+      view.endtime = this.u32('endtime');
+      this.field = '.renewTill';
+      view.renewTill = this.u32('renew_till');
+      this.field = '.isSkey';
+      const at = this.pos;
+      view.isSkey = this.u8('is_skey');
+      if (view.isSkey > 1) this.fail(`is_skey is ${view.isSkey}, not 0 or 1`, at);
+      this.field = '.flags';
+      view.flags = this.u32('ticket flags');
+    }
+    view.addressCount = this.typedList('.addresses');
+    view.addressesAt = this.listAt;
+    view.authdataCount = this.typedList('.authdata');
+    view.authdataAt = this.listAt;
+    this.field = '.ticket';
+    view.ticketLen = this.data('ticket');
+    view.ticketAt = this.pos - view.ticketLen;
+    this.field = '.secondTicket';
+    view.secondLen = this.data('second ticket');
+    view.secondAt = this.pos - view.secondLen;
+    this.field = '';
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------ fields
+
+  path(): string {
+    const base = this.record >= 0 ? `${this.base}[${this.record}]` : this.base;
+    return `${base}${this.field}${this.index >= 0 ? `[${this.index}]` : ''}`;
+  }
+  fail(message: string, at = this.pos, code?: string): never {
+    throw new DecodeError(`ccache: ${message}`, { path: this.path(), offset: at, ...(code === undefined ? {} : { code }) });
+  }
+  get left(): number {
+    return this.bytes.length - this.pos;
+  }
+  /** `n` bytes wanted where fewer are left: a short read unless `n` exceeds the whole file. */
+  private tooLong(n: number, message: string, at: number): never {
+    return this.fail(message, at, n <= this.bytes.length ? CCACHE_TRUNCATED : undefined);
+  }
+  need(n: number, what: string): void {
+    if (n > this.bytes.length - this.pos) this.fail(`${what} runs past the end of the data (${n} bytes needed, ${this.left} left)`, this.pos, CCACHE_TRUNCATED);
+  }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.bytes[this.pos++]!;
+  }
+  u16(what: string): number {
+    this.need(2, what);
+    const b = this.bytes, p = this.pos;
+    this.pos = p + 2;
+    return this.little ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
+  }
+  /** The 32-bit integer at `p` (bounds checked by the caller). */
+  at32(p: number): number {
+    const b = this.bytes;
+    return this.little
+      ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
+      : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const b = this.bytes, p = this.pos;
+    this.pos = p + 4;
+    return this.little
+      ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
+      : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  }
+  /** data ::= length (32 bits) value: skips it and returns its length (it ends at `pos`). */
+  data(what: string): number {
+    const at = this.pos;
+    const n = this.u32(`${what} length`);
+    if (n > this.bytes.length - this.pos) this.tooLong(n, `${what} length ${n} exceeds the ${this.left} bytes left`, at);
+    this.pos += n;
+    return n;
+  }
+  /** A 32-bit count of items each at least `min` bytes long, checked against what is left. */
+  count(what: string, min: number): number {
+    const at = this.pos;
+    const n = this.u32(what);
+    if (n * min > this.bytes.length - this.pos) this.tooLong(n * min, `${what} ${n} cannot fit in the ${this.left} bytes left`, at);
+    return n;
+  }
+
+  principal(span: PrincipalSpan, path: PrincipalPath): void {
+    this.field = path.self;
+    span.nameType = this.version === 1 ? 0 : this.u32('name type') | 0;
+    const countAt = this.pos;
+    let n = this.count('component count', 4);
+    if (this.version === 1) {
+      if (n === 0) this.fail('component count is zero (version 1 counts the realm)', countAt);
+      n -= 1;
+    }
+    // each component needs at least its 4-byte length, and so does the realm
+    if ((n + 1) * 4 > this.bytes.length - this.pos) this.tooLong((n + 1) * 4, `component count ${n} cannot fit in the ${this.left} bytes left`, countAt);
+    span.count = n;
+    // n is bounded by the bytes left (checked above): the table grows with the input, never past it
+    if (span.spans.length < 2 * (n + 1)) span.spans = new Int32Array(2 * (n + 1));
+    const s = span.spans;
+    this.field = path.realm;
+    s[1] = this.data('realm');
+    s[0] = this.pos - s[1];
+    this.field = path.components;
+    for (let i = 1; i <= n; i++) {
+      this.index = i - 1;
+      const len = this.data('component');
+      s[2 * i] = this.pos - len;
+      s[2 * i + 1] = len;
+    }
+    this.index = -1;
+  }
+
+  /** Where the last {@link typedList}'s first element starts. */
+  private listAt = 0;
+  /** A counted list of (16-bit type, data): checked and skipped; returns the count. */
+  private typedList(field: string): number {
+    this.field = field;
+    const n = this.count('count', 6);
+    this.listAt = this.pos;
+    for (let i = 0; i < n; i++) {
+      this.index = i;
+      this.u16('type');
+      this.data('data');
+    }
+    this.index = -1;
+    return n;
+  }
+
+  private scanHeader(): void {
+    this.base = 'ccache.header';
+    const lenAt = this.pos;
+    const length = this.u16('header length');
+    if (length > this.left) this.fail(`header length ${length} exceeds the ${this.left} bytes left`, lenAt);
+    const end = this.pos + length;
+    while (this.pos < end) {
+      const at = this.pos;
+      if (end - this.pos < 4) this.fail('truncated header field');
+      const tag = this.u16('header tag');
+      const n = this.u16('header field length');
+      if (n > end - this.pos) this.fail(`header field length ${n} exceeds the header`, at);
+      if (tag === 1 && n !== 8) this.fail(`KDC time offset field has length ${n}, not 8`, at);
+      this.headerFields.push(tag, this.pos, n);
+      this.pos += n;
+    }
+  }
+}
+
+/**
+ * Strings of a cache file, decoded strictly (UTF-8, fatal) with a small cache: names repeat from
+ * record to record (realms, `krbtgt`, the client), and a repeat is found by comparing bytes.
+ */
+export class NameDecoder {
+  private readonly at = new Int32Array(64).fill(-1);
+  private readonly len = new Int32Array(64);
+  private readonly names: string[] = new Array<string>(64).fill('');
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** The text at `[start, start + n)`; `what` and `path` name the field for the error on invalid UTF-8. */
+  text(start: number, n: number, what: string, path: () => string): string {
+    const b = this.bytes, end = start + n;
+    if (n <= 64) {
+      const slot = (n * 31 + (n ? b[start]! * 7 + b[end - 1]! : 0)) & 63;
+      const at0 = this.at[slot]!;
+      if (at0 >= 0 && this.len[slot] === n) {
+        let same = true;
+        for (let i = 0; i < n; i++) if (b[at0 + i] !== b[start + i]) { same = false; break; }
+        if (same) return this.names[slot]!;
+      }
+      let ascii = true;
+      for (let i = start; i < end; i++) if (b[i]! > 0x7f) { ascii = false; break; }
+      if (ascii) {
+        const s = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+        this.at[slot] = start;
+        this.len[slot] = n;
+        this.names[slot] = s;
+        return s;
+      }
+    }
+    try {
+      return utf8Exact.decode(b.subarray(start, end));
+    } catch {
+      throw new DecodeError(`ccache: ${what} is not valid UTF-8`, { path: path(), offset: start });
+    }
+  }
+}
