@@ -85,6 +85,13 @@ export async function loadTargets() {
   const ccDir = join(root, 'fixtures/mit/ccache');
   const caches = existsSync(ccDir) ? readdirSync(ccDir).filter((n) => n.endsWith('.ccache')).map((n) => new Uint8Array(readFileSync(join(ccDir, n)))) : [];
   if (formats.decodeCcache) targets.push({ name: 'formats.decodeCcache', allowed: [DecodeError], seeds: () => caches, run: (b) => formats.decodeCcache(b) });
+  if (formats.CcacheScanner) {
+    // The scanner klist lists FILE caches with: every record located, nothing built.
+    targets.push({
+      name: 'formats.CcacheScanner', allowed: [DecodeError], seeds: () => caches,
+      run: (b) => { const s = new formats.CcacheScanner(b); const v = new formats.CcacheRecordView(); while (s.next(v)); },
+    });
+  }
   const confDir = join(root, 'fixtures/mit/krb5conf');
   const confs = existsSync(confDir) ? readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))) : [];
   if (formats.parseKrb5Conf) {
@@ -98,6 +105,10 @@ export async function loadTargets() {
     const seeds = () => der;
     if (messages.decodeKerberosMessage) {
       targets.push({ name: 'messages.decodeKerberosMessage', allowed: [DecodeError, UnsupportedError], seeds, run: (b) => messages.decodeKerberosMessage(b) });
+    }
+    if (messages.ticketHead) {
+      // Returns a boolean for any bytes: it may throw nothing at all.
+      targets.push({ name: 'messages.ticketHead', allowed: [], seeds, run: (b) => { messages.ticketHead(b, 0, b.length, new messages.TicketHead()); } });
     }
     for (const [name, codec] of Object.entries(messages)) {
       if (codec && typeof codec === 'object' && typeof codec.decode === 'function' && typeof codec.encode === 'function') {
