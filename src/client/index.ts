@@ -5,3 +5,13 @@
  */
 export { openKdcRepPart, openPaEncTimestamp } from './enc-part.js';
 export type { Transport, KdcSendOptions } from './transport.js';
+export {
+  createKdcProxyTransport,
+  sendKdcProxy,
+  MAX_KDC_REPLY_BYTES,
+  type KdcProxyTransportOptions,
+  type SendKdcProxyOptions,
+  type FetchLike,
+  type FetchResponseLike,
+} from './kdc-proxy-transport.js';
+export type { AbortSignalLike } from './transport.js';

@@ -298,31 +298,36 @@ export class NameDecoder {
   private readonly names: string[] = new Array<string>(64).fill('');
   constructor(readonly bytes: Uint8Array) {}
 
-  /** The text at `[start, start + n)`; `what` and `path` name the field for the error on invalid UTF-8. */
-  text(start: number, n: number, what: string, path: () => string): string {
+  /** The text at `[start, start + n)` when it is short ASCII (from the cache when it repeats), else null. */
+  ascii(start: number, n: number): string | null {
+    if (n > 64) return null;
     const b = this.bytes, end = start + n;
-    if (n <= 64) {
-      const slot = (n * 31 + (n ? b[start]! * 7 + b[end - 1]! : 0)) & 63;
-      const at0 = this.at[slot]!;
-      if (at0 >= 0 && this.len[slot] === n) {
-        let same = true;
-        for (let i = 0; i < n; i++) if (b[at0 + i] !== b[start + i]) { same = false; break; }
-        if (same) return this.names[slot]!;
-      }
-      let ascii = true;
-      for (let i = start; i < end; i++) if (b[i]! > 0x7f) { ascii = false; break; }
-      if (ascii) {
-        const s = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
-        this.at[slot] = start;
-        this.len[slot] = n;
-        this.names[slot] = s;
-        return s;
-      }
+    const slot = (n * 31 + (n ? b[start]! * 7 + b[end - 1]! : 0)) & 63;
+    const at0 = this.at[slot]!;
+    if (at0 >= 0 && this.len[slot] === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) if (b[at0 + i] !== b[start + i]) { same = false; break; }
+      if (same) return this.names[slot]!;
     }
+    for (let i = start; i < end; i++) if (b[i]! > 0x7f) return null;
+    const s = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+    this.at[slot] = start;
+    this.len[slot] = n;
+    this.names[slot] = s;
+    return s;
+  }
+
+  /**
+   * The text at `[start, start + n)`, strict UTF-8; `what`, `path` and `index` (≥ 0: a list
+   * element) name the field for the error on invalid UTF-8.
+   */
+  text(start: number, n: number, what: string, path: string, index = -1): string {
+    const s = this.ascii(start, n);
+    if (s !== null) return s;
     try {
-      return utf8Exact.decode(b.subarray(start, end));
+      return utf8Exact.decode(this.bytes.subarray(start, start + n));
     } catch {
-      throw new DecodeError(`ccache: ${what} is not valid UTF-8`, { path: path(), offset: start });
+      throw new DecodeError(`ccache: ${what} is not valid UTF-8`, { path: index >= 0 ? `${path}[${index}]` : path, offset: start });
     }
   }
 }

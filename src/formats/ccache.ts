@@ -139,6 +139,9 @@ export function credentialTicket(cred: CcacheCredential, options: { views?: bool
 
 // ---------------------------------------------------------------------------------- decoding
 
+const RECORD = 'ccache.credentials';
+const pathOf = (base: string, record: number, field: string) => `${base}${record >= 0 ? `[${record}]` : ''}${field}`;
+
 /** Builds the objects of a file's records from the scanner's views (ccache-scan.ts). */
 class Builder {
   readonly names: NameDecoder;
@@ -148,11 +151,16 @@ class Builder {
   bytes(at: number, n: number): Uint8Array {
     return this.views ? this.sc.bytes.subarray(at, at + n) : this.sc.bytes.slice(at, at + n);
   }
-  principal(span: PrincipalSpan, path: string): CcachePrincipal {
+  /** The principal at `span`; for an error, the path is `base[record]field` (`ccache.credentials[3].client`). */
+  principal(span: PrincipalSpan, base: string, record: number, field: string): CcachePrincipal {
     const s = span.spans;
-    const realm = this.names.text(s[0]!, s[1]!, 'realm', () => `${path}.realm`);
+    const names = this.names;
+    // ASCII names (nearly all) come from the cache; the path is built only for the others
+    const realm = names.ascii(s[0]!, s[1]!) ?? names.text(s[0]!, s[1]!, 'realm', `${pathOf(base, record, field)}.realm`);
     const components: string[] = [];
-    for (let i = 1; i <= span.count; i++) components.push(this.names.text(s[2 * i]!, s[2 * i + 1]!, 'component', () => `${path}.components[${i - 1}]`));
+    for (let i = 1; i <= span.count; i++) {
+      components.push(names.ascii(s[2 * i]!, s[2 * i + 1]!) ?? names.text(s[2 * i]!, s[2 * i + 1]!, 'component', `${pathOf(base, record, field)}.components`, i - 1));
+    }
     return { nameType: span.nameType, realm, components };
   }
   /** A list the scanner has checked: (16-bit type, 32-bit length, data) × count. */
@@ -171,10 +179,9 @@ class Builder {
     return out;
   }
   credential(v: CcacheRecordView): CcacheCredential {
-    const base = `ccache.credentials[${v.index}]`;
     const out: CcacheCredential = {
-      client: this.principal(v.client, `${base}.client`),
-      server: this.principal(v.server, `${base}.server`),
+      client: this.principal(v.client, RECORD, v.index, '.client'),
+      server: this.principal(v.server, RECORD, v.index, '.server'),
       key: { etype: v.keyEtype, value: this.bytes(v.keyAt, v.keyLen) },
       authtime: new Date(v.authtime * 1000),
       starttime: new Date(v.starttime * 1000),
@@ -250,7 +257,7 @@ export function ccacheRecords(bytes: Uint8Array, options: { views?: boolean } = 
   const sc = new CcacheScanner(bytes);
   const b = new Builder(sc, views);
   const header = b.header();
-  const defaultPrincipal = b.principal(sc.defaultPrincipal, 'ccache.defaultPrincipal');
+  const defaultPrincipal = b.principal(sc.defaultPrincipal, 'ccache.defaultPrincipal', -1, '');
   const records: Iterable<CcacheCredential> = {
     *[Symbol.iterator]() {
       // Each iteration reads from the start with a scanner of its own.

@@ -62,3 +62,10 @@ export {
 } from './krb-error.js';
 export { decodeKerberosMessage, type KerberosMessage, type KerberosMessageType } from './decode.js';
 export { kerberosTime as KerberosTime } from '../asn1/index.js';
+export {
+  KDCProxyMessage,
+  frameKdcMessage,
+  unframeKdcMessage,
+  encodeKdcProxyRequest,
+  decodeKdcProxyReply,
+} from './kdc-proxy.js';

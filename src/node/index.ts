@@ -7,3 +7,4 @@ export * from './env.js';
 export { atomicWrite, type AtomicWriteOptions } from './atomic-write.js';
 export * from './ccache/index.js';
 export { KeytabFile, keytabPath } from './keytab-file.js';
+export * from './kdc-transport/index.js';

@@ -268,3 +268,7 @@ export const typedDataArb = fc.array(
 export function arrayOf<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
   return fc.array(a, { maxLength: 3 });
 }
+export const kdcProxyMessageArb = fc.record(
+  { kerbMessage: bytesArb, targetDomain: realmArb, dclocatorHint: uint32AsSentArb },
+  { requiredKeys: ['kerbMessage'] },
+);

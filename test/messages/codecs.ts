@@ -63,5 +63,6 @@ export const CODECS: CodecCase[] = [
   { name: 'EncKrbCredPart', codec: M.EncKrbCredPart, arb: A.encKrbCredPartArb },
   { name: 'KRBError', codec: M.KRBError, arb: A.krbErrorArb },
   { name: 'TypedData', codec: M.TypedData, arb: A.typedDataArb },
+  { name: 'KDCProxyMessage', codec: M.KDCProxyMessage, arb: A.kdcProxyMessageArb },
 ];
 
