@@ -15,3 +15,21 @@ export {
   type FetchResponseLike,
 } from './kdc-proxy-transport.js';
 export type { AbortSignalLike } from './transport.js';
+export {
+  getInitialCredentials,
+  type GetInitialCredentialsParams,
+  type InitialCredentials,
+  type AsOptions,
+  type ClientKey,
+} from './as.js';
+export {
+  getServiceTicket,
+  renewCredential,
+  getForwardedTgt,
+  hierarchicalPath,
+  type GetServiceTicketParams,
+  type ServiceTicket,
+  type TgsOptions,
+} from './tgs.js';
+export { kdcErrorFromKrbError, type KdcErrorContext } from './kdc-error.js';
+export { DEFAULT_REQUEST_ENCTYPES } from './exchange.js';

@@ -1,0 +1,460 @@
+/**
+ * The AS exchange (RFC 4120 §3.1): an initial ticket, usually a TGT, for a password or for keys
+ * from a keytab. Sans-I/O: requests go out through the injected {@link Transport}.
+ *
+ * What it does, in the order MIT's `krb5_get_init_creds` does it: a request without
+ * pre-authentication; on KDC_ERR_PREAUTH_REQUIRED the salt and s2kparams from the error's
+ * ETYPE-INFO2 and a PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2, key usage 1) stamped with the KDC's
+ * clock when `kdcTimesync` is on; client referrals (RFC 6806 §7: KDC_ERR_WRONG_REALM with the
+ * right realm in the error's crealm) when canonicalizing; the reply's enc-part opened with the
+ * client key (usage 3, [APPLICATION 25] or the [APPLICATION 26] MIT sends) and checked. No FAST,
+ * no PA-REQ-ENC-PA-REP.
+ * @module
+ */
+import { encrypt, stringToKey, type Key } from '../crypto/index.js';
+import { IntegrityError, KerberosError, ProtocolError, UnsupportedError } from '../errors.js';
+import { ErrorCode, KDCOptions as KdcOpt, KeyUsage, MessageType, NameType, PaDataType, flagMask } from '../iana/index.js';
+import type { CcacheCredential } from '../formats/ccache.js';
+import {
+  ASReq,
+  EncKDCRepPart,
+  EncryptedData,
+  ETypeInfo,
+  ETypeInfo2,
+  PAEncTsEnc,
+  PAPacRequest,
+  decodeMethodData,
+  type KDCRep,
+  type KDCReqBody,
+  type KRBError,
+  type PAData,
+  type Principal,
+  type PrincipalName,
+} from '../messages/index.js';
+import { decrypt } from '../crypto/index.js';
+import { wipe } from '../util/bytes.js';
+import { kdcErrorFromKrbError } from './kdc-error.js';
+import {
+  checkReply,
+  credentialFromReply,
+  exchange,
+  makeNonce,
+  requestEnctypes,
+  seconds,
+  show,
+  tgsName,
+  tgsRealmOf,
+  toPrincipal,
+  wholeSeconds,
+} from './exchange.js';
+import type { AbortSignalLike, Transport } from './transport.js';
+
+/** Options of an AS request; the defaults are MIT 1.20's krb5.conf defaults. */
+export interface AsOptions {
+  forwardable?: boolean;
+  proxiable?: boolean;
+  /** Ask for a renewable ticket (for `renewLifetimeSec`, default 7 days). */
+  renewable?: boolean;
+  /** Requested lifetime in seconds (default 86400, MIT's ticket_lifetime). */
+  lifetimeSec?: number;
+  /** Requested renewable lifetime in seconds; a value > 0 implies `renewable`. */
+  renewLifetimeSec?: number;
+  /** Set the canonicalize option (RFC 6806): the KDC may change the client name and refer us to another realm. */
+  canonicalize?: boolean;
+  /** The client name is an enterprise name (NT-ENTERPRISE, RFC 6806 §5), e.g. `alice@example.com`; implies `canonicalize`. */
+  enterprise?: boolean;
+  /** Send PA-PAC-REQUEST (MS-KILE) asking for a PAC; `true` by default, `false` asks for none. */
+  requestPac?: boolean;
+  /** Enctypes in order of preference (default 18, 17, 20, 19, MIT's order; 23 only with `allowWeakCrypto`). */
+  etypes?: readonly number[];
+  /** Allow RC4-HMAC (23), as krb5.conf's allow_weak_crypto. */
+  allowWeakCrypto?: boolean;
+  /** The allowed clock skew in seconds (default 300, MIT's clockskew). */
+  clockskewSec?: number;
+  /**
+   * Follow the KDC's clock, as MIT's `kdc_timesync` (default on): the PA-ENC-TIMESTAMP is stamped
+   * with the KDC time learnt from the PREAUTH_REQUIRED error, and a reply outside the clock skew
+   * is accepted, its offset returned in {@link InitialCredentials.kdcOffset} (MIT writes it to the
+   * ccache header). Off: a reply whose starttime is more than `clockskewSec` away from the local
+   * clock is a `ProtocolError` (MIT's KRB5_KDCREP_SKEW).
+   */
+  kdcTimesync?: boolean;
+  /** How many client referrals to follow (default 5). */
+  maxReferrals?: number;
+}
+
+/** A long-term key of the client, e.g. from a keytab (`decodeKeytab(bytes).entries`). */
+export interface ClientKey {
+  etype: number;
+  value: Uint8Array;
+  /** The key version; when the reply names one, a key of that version is preferred. */
+  kvno?: number;
+}
+
+/** Parameters of {@link getInitialCredentials}: exactly one of `password` and `keys`. */
+export interface GetInitialCredentialsParams {
+  transport: Transport;
+  /** The client: `alice`, `alice@EXAMPLE.COM`, or a Principal; with `enterprise`, the enterprise name (`alice@example.com`). */
+  client: Principal | string;
+  /** The realm to ask (default: the client's realm). */
+  realm?: string;
+  password?: string | Uint8Array;
+  /** The client's keys (keytab login). */
+  keys?: readonly ClientKey[];
+  /** The service the initial ticket is for (default `krbtgt/REALM@REALM`). */
+  service?: Principal | string;
+  options?: AsOptions;
+  /** The local clock (default `() => new Date()`). */
+  now?: () => Date;
+  /** Random bytes for nonces (default the crypto layer's CSPRNG). */
+  random?: (n: number) => Uint8Array;
+  signal?: AbortSignalLike;
+}
+
+/** What {@link getInitialCredentials} resolves to. */
+export interface InitialCredentials {
+  /** The credential, ready for a ccache (`encodeCcache`). */
+  credential: CcacheCredential;
+  /** The decrypted EncASRepPart / EncTGSRepPart. */
+  encPart: EncKDCRepPart;
+  /** The AS-REP as received. */
+  reply: KDCRep;
+  /** The client as the KDC named it (canonical when canonicalizing). */
+  client: Principal;
+  /** The realm whose KDC issued the ticket (another than asked after a client referral). */
+  realm: string;
+  /**
+   * KDC clock minus local clock, as MIT computes it (authtime minus the time the request was
+   * sent, whole seconds): the value MIT's kinit stores in the ccache v4 header (tag 1) when
+   * kdc_timesync is on.
+   */
+  kdcOffset: { seconds: number; microseconds: number };
+  /** The pre-authentication used: 2 (PA-ENC-TIMESTAMP) or `undefined` for none. */
+  preauthType: number | undefined;
+}
+
+interface PreauthChoice {
+  key: Key;
+  /** KDC time minus local time, from the PREAUTH_REQUIRED error (ms). */
+  offsetMs: number;
+  salt: string | Uint8Array;
+}
+
+/** `REALM` followed by the name components: RFC 4120 §4's default salt (MIT krb5_principal2salt). */
+function defaultSalt(realm: string, name: PrincipalName): string {
+  return realm + name.nameString.join('');
+}
+
+function pickKey(keys: readonly ClientKey[], etype: number, kvno: number | undefined): ClientKey | undefined {
+  const same = keys.filter((k) => k.etype === etype);
+  if (kvno !== undefined) {
+    const exact = same.find((k) => k.kvno === undefined || k.kvno === kvno || (kvno & 0xff) === k.kvno);
+    if (exact) return exact;
+  }
+  // Lenient on kvno (AD bumps it; some tools write 0): the newest key of the etype.
+  return same.reduce<ClientKey | undefined>((best, k) => (best === undefined || (k.kvno ?? 0) > (best.kvno ?? 0) ? k : best), undefined);
+}
+
+interface SaltInfo {
+  etype: number;
+  salt?: string | Uint8Array;
+  s2kparams?: Uint8Array;
+}
+
+/** ETYPE-INFO2 (else ETYPE-INFO) entries of a METHOD-DATA or reply padata. */
+function saltInfo(padata: readonly PAData[]): SaltInfo[] {
+  const info2 = padata.find((p) => p.padataType === PaDataType.PA_ETYPE_INFO2);
+  if (info2) {
+    return ETypeInfo2.decode(info2.padataValue).map((e) => ({
+      etype: e.etype,
+      ...(e.salt !== undefined ? { salt: e.salt } : {}),
+      ...(e.s2kparams !== undefined ? { s2kparams: e.s2kparams } : {}),
+    }));
+  }
+  const info = padata.find((p) => p.padataType === PaDataType.PA_ETYPE_INFO);
+  if (info) return ETypeInfo.decode(info.padataValue).map((e) => ({ etype: e.etype, ...(e.salt !== undefined ? { salt: e.salt } : {}) }));
+  return [];
+}
+
+function pwSalt(padata: readonly PAData[]): Uint8Array | undefined {
+  return padata.find((p) => p.padataType === PaDataType.PA_PW_SALT)?.padataValue;
+}
+
+/**
+ * Gets an initial ticket (by default a TGT) for a client with a password or keys.
+ *
+ * A KRB-ERROR is a `KdcError` with the KDC's code (24 for a wrong password, 6 for an unknown
+ * client…); a reply that fails a check is a `ProtocolError`; a password whose key does not open
+ * the reply is a `KerberosError` with code `ERR_PASSWORD_INCORRECT`.
+ *
+ * @example
+ * ```ts
+ * const { credential, kdcOffset } = await getInitialCredentials({
+ *   transport, client: 'alice@EXAMPLE.COM', password: 'secret', options: { forwardable: true },
+ * })
+ * const bytes = encodeCcache({ version: 4, header: [{ tag: 1, kdcOffset }], defaultPrincipal: credential.client, credentials: [credential], config: [] })
+ * ```
+ */
+export async function getInitialCredentials(params: GetInitialCredentialsParams): Promise<InitialCredentials> {
+  const { transport } = params;
+  if (typeof transport?.send !== 'function') throw new TypeError('transport must have a send(realm, bytes) method');
+  const hasPassword = params.password !== undefined;
+  const hasKeys = params.keys !== undefined;
+  if (hasPassword === hasKeys) throw new TypeError('give exactly one of password and keys');
+  if (hasKeys && params.keys!.length === 0) throw new RangeError('keys is empty');
+  const o = params.options ?? {};
+  const enterprise = o.enterprise === true;
+  const canonicalize = o.canonicalize === true || enterprise;
+
+  let client: Principal;
+  if (enterprise) {
+    if (typeof params.client !== 'string') throw new TypeError('an enterprise client is given as text, e.g. alice@example.com');
+    if (params.realm === undefined) throw new TypeError('an enterprise client needs realm');
+    client = { name: { nameType: NameType.NT_ENTERPRISE, nameString: [params.client] }, realm: params.realm };
+  } else {
+    client = toPrincipal(params.client, params.realm);
+  }
+  let realm = params.realm ?? client.realm;
+  if (realm === '') throw new TypeError('no realm: give realm or a client name with @REALM');
+
+  const maxReferrals = o.maxReferrals ?? 5;
+  const seen = new Set<string>([realm]);
+  for (;;) {
+    const service = params.service !== undefined ? toPrincipal(params.service, realm) : { name: tgsName(realm), realm };
+    const r = await asInRealm(params, o, { ...client, realm }, realm, service, canonicalize);
+    if ('referral' in r) {
+      if (seen.has(r.referral)) throw new ProtocolError(`client referral loop: ${[...seen, r.referral].join(' → ')}`, { code: 'ERR_REFERRAL_LOOP' });
+      if (seen.size > maxReferrals) throw new ProtocolError(`more than ${maxReferrals} client referrals: ${[...seen].join(' → ')}`, { code: 'ERR_REFERRAL_LIMIT' });
+      seen.add(r.referral);
+      realm = r.referral;
+      continue;
+    }
+    return r;
+  }
+}
+
+async function asInRealm(
+  params: GetInitialCredentialsParams,
+  o: AsOptions,
+  client: Principal,
+  realm: string,
+  service: Principal,
+  canonicalize: boolean,
+): Promise<InitialCredentials | { referral: string }> {
+  const clock = params.now ?? (() => new Date());
+  const allowWeakCrypto = o.allowWeakCrypto === true;
+  const cryptoOpts = { allowWeakCrypto };
+  const timesync = o.kdcTimesync !== false;
+  const clockskewMs = (o.clockskewSec ?? 300) * 1000;
+  let etypes = requestEnctypes(o.etypes, allowWeakCrypto);
+  if (params.keys) {
+    // As MIT does for a keytab: ask only for enctypes we hold a key of.
+    etypes = etypes.filter((e) => params.keys!.some((k) => k.etype === e));
+    if (etypes.length === 0) {
+      throw new RangeError(`none of the keys (enctypes ${[...new Set(params.keys.map((k) => k.etype))].join(', ')}) is of a requested enctype`);
+    }
+  }
+  let kdcOptions = 0;
+  if (o.forwardable) kdcOptions |= flagMask(KdcOpt.FORWARDABLE);
+  if (o.proxiable) kdcOptions |= flagMask(KdcOpt.PROXIABLE);
+  const renewSec = o.renewLifetimeSec ?? (o.renewable ? 7 * 86400 : 0);
+  if (renewSec > 0) kdcOptions |= flagMask(KdcOpt.RENEWABLE);
+  if (canonicalize) kdcOptions |= flagMask(KdcOpt.CANONICALIZE);
+  kdcOptions >>>= 0;
+  const lifetimeSec = o.lifetimeSec ?? 86400;
+  const clientText = show(client.name, client.realm);
+  const serverText = show(service.name, service.realm);
+
+  let preauth: PreauthChoice | undefined;
+  let preauthOffered: number[] | undefined;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const sent = clock();
+    const nonce = makeNonce(params.random);
+    const body: KDCReqBody = {
+      kdcOptions,
+      cname: client.name,
+      realm,
+      sname: service.name,
+      till: wholeSeconds(sent.getTime() + lifetimeSec * 1000),
+      ...(renewSec > 0 ? { rtime: wholeSeconds(sent.getTime() + renewSec * 1000) } : {}),
+      nonce,
+      etype: etypes,
+    };
+    const padata: PAData[] = [];
+    if (preauth) {
+      // RFC 4120 §5.2.7.2; with kdc_timesync the stamp is in the KDC's time, as MIT's get_preauth_time.
+      const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
+      const ts = PAEncTsEnc.encode({ patimestamp: wholeSeconds(t), pausec: Math.floor((((t % 1000) + 1000) % 1000) * 1000) });
+      const cipher = encrypt(preauth.key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, ts, cryptoOpts);
+      padata.push({ padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: EncryptedData.encode({ etype: preauth.key.etype, cipher }) });
+    }
+    // MS-KILE §2.2.3; MIT's KDC ignores it, Active Directory honours it either way.
+    padata.push({ padataType: PaDataType.PA_PAC_REQUEST, padataValue: PAPacRequest.encode({ includePac: o.requestPac !== false }) });
+    const req = ASReq.encode({ pvno: 5, msgType: MessageType.KRB_AS_REQ, ...(padata.length ? { padata } : {}), reqBody: body });
+    const reply = await exchange(params.transport, realm, req, 'AS', params.signal ? { signal: params.signal } : undefined);
+
+    if (reply.type === 'error') {
+      const e = reply.value;
+      const at = clock();
+      if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauth === undefined) {
+        const methods = e.eData !== undefined && e.eData.length > 0 ? decodeMethodData(e.eData) : [];
+        preauthOffered = methods.map((m) => m.padataType);
+        preauth = choosePreauth(params, e, methods, etypes, client, at, cryptoOpts);
+        continue;
+      }
+      if (
+        canonicalize &&
+        (e.errorCode === ErrorCode.KDC_ERR_WRONG_REALM || e.errorCode === ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN) &&
+        e.crealm !== undefined &&
+        e.crealm !== '' &&
+        e.crealm !== realm
+      ) {
+        // RFC 6806 §7 client referral (and Windows 2003's PRINCIPAL_UNKNOWN form, as MIT accepts it).
+        return { referral: e.crealm };
+      }
+      const err = kdcErrorFromKrbError(e, { client: clientText, server: serverText, now: at });
+      if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauthOffered) {
+        throw new UnsupportedError(`${err.message}; the KDC did not accept PA-ENC-TIMESTAMP (it offers padata ${preauthOffered.join(', ')})`, {
+          cause: err,
+          code: 'ERR_PREAUTH_UNSUPPORTED',
+        });
+      }
+      throw err;
+    }
+
+    const rep = reply.value;
+    const etype = rep.encPart.etype;
+    if (!etypes.includes(etype)) {
+      throw new ProtocolError(`AS-REP enc-part is in enctype ${etype}, which was not requested ([${etypes.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
+    }
+    const key = replyKey(params, rep, etype, preauth, cryptoOpts);
+    let part: EncKDCRepPart;
+    try {
+      part = EncKDCRepPart.decode(decrypt(key.key, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher, cryptoOpts));
+    } catch (err) {
+      if (!(err instanceof IntegrityError)) throw err;
+      throw params.password !== undefined
+        ? new KerberosError(`password incorrect for ${clientText}: the AS-REP does not decrypt with the key derived from it`, {
+            cause: err,
+            code: 'ERR_PASSWORD_INCORRECT',
+          })
+        : new KerberosError(
+            `the key of ${clientText} (enctype ${etype}${key.kvno !== undefined ? `, kvno ${key.kvno}` : ''}) does not decrypt the AS-REP: the keytab is out of date`,
+            { cause: err, code: 'ERR_KEY_MISMATCH' },
+          );
+    } finally {
+      if (key.derived) wipe(key.key.value);
+    }
+
+    const serverMayChange = canonicalize && tgsRealmOf(service.name) !== undefined && tgsRealmOf(part.sname) !== undefined;
+    checkReply('AS', rep, part, {
+      nonce,
+      cname: client.name,
+      crealm: realm,
+      clientMayChange: canonicalize,
+      sname: service.name,
+      srealm: service.realm,
+      serverMayChange,
+      till: body.till,
+      ...(body.rtime ? { rtime: body.rtime } : {}),
+      renewable: renewSec > 0,
+    });
+
+    // MIT verify_as_reply: the offset is authtime minus the time the request went out.
+    const offsetSec = seconds(part.authtime) - seconds(sent);
+    if (!timesync) {
+      const start = (part.starttime ?? part.authtime).getTime();
+      const skew = start - sent.getTime();
+      if (Math.abs(skew) > clockskewMs) {
+        const s = Math.round(skew / 1000);
+        throw new ProtocolError(
+          `clock skew too great in the AS-REP: the KDC's clock is ${Math.abs(s)} s ${s >= 0 ? 'ahead of' : 'behind'} the local clock, beyond the allowed ${clockskewMs / 1000} s (synchronise the clocks, or enable kdcTimesync)`,
+          { code: 'ERR_CLOCK_SKEW' },
+        );
+      }
+    }
+    if (preauth && params.password !== undefined) wipe(preauth.key.value);
+    return {
+      credential: credentialFromReply(rep, part),
+      encPart: part,
+      reply: rep,
+      client: { name: rep.cname, realm: rep.crealm },
+      realm,
+      kdcOffset: { seconds: offsetSec, microseconds: 0 },
+      preauthType: preauth ? PaDataType.PA_ENC_TIMESTAMP : undefined,
+    };
+  }
+  throw new ProtocolError(`the KDC for ${realm} kept asking for pre-authentication`, { code: 'ERR_PREAUTH_LOOP' });
+}
+
+/** From a PREAUTH_REQUIRED error: the enctype, salt and key for PA-ENC-TIMESTAMP. */
+function choosePreauth(
+  params: GetInitialCredentialsParams,
+  e: KRBError,
+  methods: readonly PAData[],
+  etypes: readonly number[],
+  client: Principal,
+  at: Date,
+  cryptoOpts: { allowWeakCrypto: boolean },
+): PreauthChoice {
+  const types = methods.map((m) => m.padataType);
+  const info = saltInfo(methods);
+  if (methods.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && info.length === 0) {
+    // MIT's KDC offers PA-ENC-TIMESTAMP and ETYPE-INFO2 only for the client keys of requested
+    // enctypes: with neither, the client has no key of any enctype we asked for.
+    throw new UnsupportedError(
+      `the KDC offers no pre-authentication for ${show(client.name, client.realm)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(23) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
+      { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
+    );
+  }
+  if (methods.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP)) {
+    throw new UnsupportedError(
+      `${show(client.name, client.realm)} needs pre-authentication of a type tskrb5 does not do (the KDC offers padata ${types.join(', ')}; only encrypted timestamp, 2, is implemented)`,
+      { code: 'ERR_PREAUTH_UNSUPPORTED', cause: kdcErrorFromKrbError(e) },
+    );
+  }
+  const offsetMs = e.stime.getTime() + Math.floor(e.susec / 1000) - at.getTime();
+  const usable = (t: number) => etypes.includes(t);
+  let entry: SaltInfo | undefined = info.find((i) => usable(i.etype));
+  if (info.length > 0 && entry === undefined) {
+    throw new UnsupportedError(
+      `the KDC has keys for ${show(client.name, client.realm)} only in enctypes ${info.map((i) => i.etype).join(', ')}, none of them requested or usable (${etypes.join(', ')})`,
+      { code: 'ERR_ETYPE_NOSUPP' },
+    );
+  }
+  entry ??= { etype: etypes[0]! };
+  const salt = entry.salt ?? pwSalt(methods) ?? defaultSalt(client.realm, client.name);
+  if (params.keys) {
+    const k = pickKey(params.keys, entry.etype, undefined);
+    if (!k) throw new UnsupportedError(`no key of enctype ${entry.etype} for ${show(client.name, client.realm)}`, { code: 'ERR_KEY_MISSING' });
+    return { key: { etype: k.etype, value: k.value }, offsetMs, salt };
+  }
+  const key = stringToKey(entry.etype, params.password!, salt, entry.s2kparams, cryptoOpts);
+  return { key, offsetMs, salt };
+}
+
+/** The key that opens the AS-REP: the keytab key of its etype/kvno, or the password's key with the reply's salt. */
+function replyKey(
+  params: GetInitialCredentialsParams,
+  rep: KDCRep,
+  etype: number,
+  preauth: PreauthChoice | undefined,
+  cryptoOpts: { allowWeakCrypto: boolean },
+): { key: Key; kvno?: number; derived: boolean } {
+  if (params.keys) {
+    const k = pickKey(params.keys, etype, rep.encPart.kvno);
+    if (!k) {
+      throw new KerberosError(`no key of enctype ${etype} for ${show(rep.cname, rep.crealm)} to open the AS-REP`, { code: 'ERR_KEY_MISSING' });
+    }
+    return { key: { etype: k.etype, value: k.value }, ...(k.kvno !== undefined ? { kvno: k.kvno } : {}), derived: false };
+  }
+  const padata = rep.padata ?? [];
+  const info = saltInfo(padata).find((i) => i.etype === etype);
+  const salt: string | Uint8Array | undefined = info?.salt ?? pwSalt(padata);
+  if (salt === undefined && preauth && preauth.key.etype === etype) {
+    return { key: { etype, value: preauth.key.value.slice() }, derived: true };
+  }
+  // MIT: without a salt from the KDC, the default salt of the client the reply names.
+  const s = salt ?? (preauth?.salt && preauth.key.etype === etype ? preauth.salt : defaultSalt(rep.crealm, rep.cname));
+  return { key: stringToKey(etype, params.password!, s, info?.s2kparams, cryptoOpts), derived: true };
+}

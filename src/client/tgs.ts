@@ -1,0 +1,408 @@
+/**
+ * The TGS exchange (RFC 4120 §3.3): a service ticket, a cross-realm TGT, a renewed ticket or a
+ * forwarded TGT, from a TGT. Sans-I/O: requests go out through the injected {@link Transport}.
+ *
+ * The request carries a PA-TGS-REQ (RFC 4120 §5.4.1): an AP-REQ with the TGT and an
+ * authenticator (key usage 7) whose checksum is the session key's own keyed checksum over the
+ * KDC-REQ-BODY (usage 6; never the unkeyed RSA-MD5), with a fresh subkey by default, as MIT
+ * sends. The reply is opened with the subkey (usage 9) or the session key (usage 8).
+ *
+ * Server referrals (RFC 6806 §8): with canonicalize (the default), a reply whose ticket is
+ * `krbtgt/OTHER@THIS` for a request that was not for that name is a referral: the request is
+ * made again at OTHER with that TGT, up to `maxReferrals` hops. A server in a named realm other
+ * than the TGT's is reached through cross-realm TGTs along `transitPath` (krb5.conf [capaths])
+ * or, by default, the realm hierarchy.
+ * @module
+ */
+import { checksum, decrypt, encrypt, randomToKey, type Key } from '../crypto/index.js';
+import { IntegrityError, ProtocolError } from '../errors.js';
+import { EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, flagMask } from '../iana/index.js';
+import type { CcacheCredential } from '../formats/ccache.js';
+import {
+  APReq,
+  Authenticator,
+  EncKDCRepPart,
+  KDCReqBody,
+  TGSReq,
+  Ticket,
+  type KDCRep,
+  type Principal,
+  type PrincipalName,
+} from '../messages/index.js';
+import { wipe } from '../util/bytes.js';
+import { kdcErrorFromKrbError } from './kdc-error.js';
+import {
+  checkReply,
+  credentialFromReply,
+  exchange,
+  fromCcachePrincipal,
+  makeNonce,
+  requestEnctypes,
+  sameName,
+  show,
+  tgsName,
+  tgsRealmOf,
+  toPrincipal,
+  wholeSeconds,
+} from './exchange.js';
+import { randomBytes } from '../crypto/index.js';
+import type { AbortSignalLike, Transport } from './transport.js';
+
+/** Options of a TGS request. */
+export interface TgsOptions {
+  forwardable?: boolean;
+  proxiable?: boolean;
+  /** Ask for a forwarded ticket (FORWARDED): with a krbtgt server, a TGT to delegate. See {@link getForwardedTgt}. */
+  forwarded?: boolean;
+  /** Renew `tgt` itself (RENEW): the request is for the ticket's own server. See {@link renewCredential}. */
+  renew?: boolean;
+  /** User-to-user: the DER Ticket of the other party's TGT (ENC-TKT-IN-SKEY, additional-tickets). */
+  encTktInSkey?: Uint8Array;
+  /** Set canonicalize and follow referrals (default true, as MIT). */
+  canonicalize?: boolean;
+  /** Requested lifetime in seconds (default: up to the TGT's end). */
+  lifetimeSec?: number;
+  /** Enctypes for the session key, in order of preference (default 18, 17, 20, 19; 23 only with `allowWeakCrypto`). */
+  etypes?: readonly number[];
+  allowWeakCrypto?: boolean;
+  /** Send an authenticator subkey and expect the reply under it (default true, as MIT). */
+  subkey?: boolean;
+  /** The allowed clock skew in seconds (default 300). */
+  clockskewSec?: number;
+  /** KDC clock minus local clock in seconds (the ccache's kdcOffset), applied to the authenticator and the skew check. */
+  kdcOffsetSec?: number;
+  /** How many server referrals to follow (default 10). */
+  maxReferrals?: number;
+  /**
+   * Intermediate realms from the TGT's realm to the server's (krb5.conf `[capaths]`; `.` entries
+   * are ignored). Default: the realm hierarchy (`A.EXAMPLE.COM` → `EXAMPLE.COM` → `B.EXAMPLE.COM`).
+   */
+  transitPath?: readonly string[];
+}
+
+/** Parameters of {@link getServiceTicket}. */
+export interface GetServiceTicketParams {
+  transport: Transport;
+  /** A TGT (`krbtgt/REALM@…`), or with `renew` the ticket to renew. */
+  tgt: CcacheCredential;
+  /**
+   * The server: `HTTP/host@REALM`, or without a realm (`HTTP/host`) to ask the TGT's realm and
+   * follow its referrals.
+   */
+  server: Principal | string;
+  options?: TgsOptions;
+  now?: () => Date;
+  random?: (n: number) => Uint8Array;
+  signal?: AbortSignalLike;
+}
+
+/** What {@link getServiceTicket} resolves to. */
+export interface ServiceTicket {
+  credential: CcacheCredential;
+  encPart: EncKDCRepPart;
+  reply: KDCRep;
+  /** The realm whose KDC issued the ticket. */
+  realm: string;
+  /** The cross-realm and referral TGTs obtained on the way, in order (a cache may keep them). */
+  tgts: CcacheCredential[];
+}
+
+/** The keyed checksum type that goes with a session key's enctype (RFC 3961 mandatory checksum). */
+const CKSUMTYPE: Readonly<Record<number, number>> = { 17: 15, 18: 16, 19: 19, 20: 20, 23: -138 };
+
+/** The realm hierarchy path between two realms, endpoints excluded (RFC 4120 §1.2). */
+export function hierarchicalPath(from: string, to: string): string[] {
+  const a = from.split('.');
+  const b = to.split('.');
+  let k = 0;
+  while (k < a.length && k < b.length && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+  if (k === 0) return [];
+  const path: string[] = [];
+  for (let i = 1; i <= a.length - k; i++) path.push(a.slice(i).join('.'));
+  for (let i = b.length - k - 1; i >= 1; i--) path.push(b.slice(i).join('.'));
+  return path.filter((r, i) => r !== from && r !== to && path.indexOf(r) === i);
+}
+
+interface Once {
+  credential: CcacheCredential;
+  encPart: EncKDCRepPart;
+  reply: KDCRep;
+}
+
+interface OnceParams {
+  kdcRealm: string;
+  sname: PrincipalName;
+  serverMayChange: boolean;
+  kdcOptions: number;
+  till: Date;
+  /** With RENEWABLE in kdcOptions: the renew-till asked for. */
+  rtime?: Date;
+  additionalTicket?: Uint8Array;
+}
+
+/** The realm a TGT is for (`krbtgt/X@Y` → X), or a ProtocolError-free TypeError when `tgt` is no TGT. */
+function tgtRealm(tgt: CcacheCredential): string {
+  const r = tgsRealmOf({ nameType: tgt.server.nameType, nameString: tgt.server.components });
+  if (r === undefined) throw new TypeError(`tgt is for ${tgt.server.components.join('/')}@${tgt.server.realm}, not a krbtgt/REALM ticket`);
+  return r;
+}
+
+/** One TGS-REQ / TGS-REP with `tgt`. */
+async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p: OnceParams): Promise<Once> {
+  const o = params.options ?? {};
+  const clock = params.now ?? (() => new Date());
+  const random = params.random ?? randomBytes;
+  const allowWeakCrypto = o.allowWeakCrypto === true;
+  const cryptoOpts = { allowWeakCrypto };
+  const etypes = requestEnctypes(o.etypes, allowWeakCrypto);
+  const offsetMs = (o.kdcOffsetSec ?? 0) * 1000;
+  const sessionKey: Key = { etype: tgt.key.etype, value: tgt.key.value };
+  const cksumtype = CKSUMTYPE[sessionKey.etype];
+  if (cksumtype === undefined) throw new TypeError(`session key enctype ${sessionKey.etype} is not supported`);
+
+  const sent = clock();
+  const nonce = makeNonce(random);
+  const body: KDCReqBody = {
+    kdcOptions: p.kdcOptions >>> 0,
+    realm: p.kdcRealm,
+    sname: p.sname,
+    till: p.till,
+    ...(p.rtime ? { rtime: p.rtime } : {}),
+    nonce,
+    etype: etypes,
+    ...(p.additionalTicket ? { additionalTickets: [Ticket.decode(p.additionalTicket)] } : {}),
+  };
+  const bodyBytes = KDCReqBody.encode(body);
+  let subkey: Key | undefined;
+  if (o.subkey !== false) subkey = randomToKey(sessionKey.etype, random(32), cryptoOpts);
+  const ctime = sent.getTime() + offsetMs;
+  const auth = Authenticator.encode({
+    authenticatorVno: 5,
+    crealm: tgt.client.realm,
+    cname: { nameType: tgt.client.nameType, nameString: tgt.client.components },
+    // RFC 4120 §7.5.1 usage 6: a keyed checksum over the KDC-REQ-BODY as sent.
+    cksum: { cksumtype, checksum: checksum(sessionKey, KeyUsage.TGS_REQ_AUTH_CKSUM, bodyBytes, cksumtype, cryptoOpts) },
+    cusec: Math.floor((((ctime % 1000) + 1000) % 1000) * 1000),
+    ctime: wholeSeconds(ctime),
+    ...(subkey ? { subkey: { keytype: subkey.etype, keyvalue: subkey.value } } : {}),
+  });
+  const apReq = APReq.encode({
+    pvno: 5,
+    msgType: MessageType.KRB_AP_REQ,
+    apOptions: 0,
+    ticket: Ticket.decode(tgt.ticket),
+    authenticator: { etype: sessionKey.etype, cipher: encrypt(sessionKey, KeyUsage.TGS_REQ_AUTH, auth, cryptoOpts) },
+  });
+  const req = TGSReq.encode({
+    pvno: 5,
+    msgType: MessageType.KRB_TGS_REQ,
+    padata: [{ padataType: PaDataType.PA_TGS_REQ, padataValue: apReq }],
+    reqBody: body,
+  });
+  const clientText = show({ nameType: tgt.client.nameType, nameString: tgt.client.components }, tgt.client.realm);
+  let reply;
+  try {
+    reply = await exchange(params.transport, p.kdcRealm, req, 'TGS', params.signal ? { signal: params.signal } : undefined);
+  } catch (e) {
+    if (subkey) wipe(subkey.value);
+    throw e;
+  }
+  if (reply.type === 'error') {
+    if (subkey) wipe(subkey.value);
+    throw kdcErrorFromKrbError(reply.value, { client: clientText, server: show(p.sname, p.kdcRealm), now: clock() });
+  }
+  const rep = reply.value;
+  let part: EncKDCRepPart;
+  try {
+    part = EncKDCRepPart.decode(openTgsRep(rep, sessionKey, subkey, cryptoOpts));
+  } finally {
+    if (subkey) wipe(subkey.value);
+  }
+  const tgtClient = fromCcachePrincipal(tgt.client);
+  checkReply('TGS', rep, part, {
+    nonce,
+    cname: tgtClient.name,
+    crealm: tgtClient.realm,
+    clientMayChange: false,
+    sname: p.sname,
+    srealm: p.kdcRealm,
+    serverMayChange: p.serverMayChange,
+    till: p.till,
+    ...(p.rtime ? { rtime: p.rtime } : {}),
+    renewable: p.rtime !== undefined,
+  });
+  if (!etypes.includes(part.key.keytype)) {
+    throw new ProtocolError(`TGS-REP session key is of enctype ${part.key.keytype}, which was not requested ([${etypes.join(', ')}])`, {
+      code: 'ERR_ETYPE_MISMATCH',
+    });
+  }
+  // MIT krb5int_process_tgs_reply: the new ticket must start within the clock skew of now.
+  const skewMs = (o.clockskewSec ?? 300) * 1000;
+  const start = (part.starttime ?? part.authtime).getTime();
+  const d = start - (sent.getTime() + offsetMs);
+  if (Math.abs(d) > skewMs) {
+    const s = Math.round(d / 1000);
+    throw new ProtocolError(
+      `clock skew too great in the TGS-REP: its ticket starts ${Math.abs(s)} s ${s >= 0 ? 'after' : 'before'} the local clock${offsetMs ? ' (with the KDC offset applied)' : ''}, beyond the allowed ${skewMs / 1000} s`,
+      { code: 'ERR_CLOCK_SKEW' },
+    );
+  }
+  const credential = credentialFromReply(rep, part, p.additionalTicket ? { isSkey: true, secondTicket: p.additionalTicket } : {});
+  return { credential, encPart: part, reply: rep };
+}
+
+/** RFC 4120 §3.3.3: the subkey (usage 9) when one was sent, else the session key (usage 8). */
+function openTgsRep(rep: KDCRep, sessionKey: Key, subkey: Key | undefined, cryptoOpts: { allowWeakCrypto: boolean }): Uint8Array {
+  if (subkey === undefined) return decrypt(sessionKey, KeyUsage.TGS_REP_ENCPART_SESSKEY, rep.encPart.cipher, cryptoOpts);
+  try {
+    return decrypt(subkey, KeyUsage.TGS_REP_ENCPART_SUBKEY, rep.encPart.cipher, cryptoOpts);
+  } catch (e) {
+    // Windows KDCs encrypt an RC4 reply under the subkey with usage 8; MIT accepts that too.
+    if (!(e instanceof IntegrityError) || subkey.etype !== EncType.RC4_HMAC) throw e;
+    return decrypt(subkey, KeyUsage.TGS_REP_ENCPART_SESSKEY, rep.encPart.cipher, cryptoOpts);
+  }
+}
+
+function kdcOptionsOf(o: TgsOptions, canonicalize: boolean, renewable = false): number {
+  let f = 0;
+  if (o.forwardable) f |= flagMask(KdcOpt.FORWARDABLE);
+  if (o.forwarded) f |= flagMask(KdcOpt.FORWARDED);
+  if (o.proxiable) f |= flagMask(KdcOpt.PROXIABLE);
+  if (canonicalize) f |= flagMask(KdcOpt.CANONICALIZE);
+  if (o.encTktInSkey) f |= flagMask(KdcOpt.ENC_TKT_IN_SKEY);
+  if (o.renew) f |= flagMask(KdcOpt.RENEW);
+  if (renewable) f |= flagMask(KdcOpt.RENEWABLE);
+  return f >>> 0;
+}
+
+/**
+ * Gets a ticket for `server` with a TGT: follows referrals, crosses realms, renews.
+ *
+ * A KRB-ERROR is a `KdcError` (7 for an unknown server…); a reply that fails a check is a
+ * `ProtocolError`.
+ *
+ * @example
+ * ```ts
+ * const { credential } = await getServiceTicket({ transport, tgt, server: 'HTTP/www.example.com@EXAMPLE.COM' })
+ * ```
+ */
+export async function getServiceTicket(params: GetServiceTicketParams): Promise<ServiceTicket> {
+  const { transport, tgt } = params;
+  if (typeof transport?.send !== 'function') throw new TypeError('transport must have a send(realm, bytes) method');
+  if (typeof tgt !== 'object' || tgt === null || !(tgt.ticket instanceof Uint8Array)) throw new TypeError('tgt must be a CcacheCredential');
+  const o = params.options ?? {};
+  const clock = params.now ?? (() => new Date());
+  const lifetimeMs = o.lifetimeSec !== undefined ? o.lifetimeSec * 1000 : undefined;
+  const tillFor = (cred: CcacheCredential): Date => {
+    const end = cred.endtime.getTime();
+    return wholeSeconds(lifetimeMs === undefined ? end : Math.min(end, clock().getTime() + lifetimeMs));
+  };
+
+  if (o.renew) {
+    // RFC 4120 §3.3.1: renewal presents the ticket itself; the server and realm stay. As MIT's
+    // krb5_get_renewed_creds, RENEWABLE with rtime = the old renew-till too: MIT's KDC keeps the
+    // new ticket renewable only when the request asks for it.
+    const realm = tgt.server.realm;
+    const renewable = tgt.renewTill.getTime() > 0;
+    const renewTill = renewable ? tgt.renewTill : tgt.endtime;
+    const r = await tgsOnce(params, tgt, {
+      kdcRealm: realm,
+      sname: { nameType: tgt.server.nameType, nameString: tgt.server.components },
+      serverMayChange: false,
+      kdcOptions: kdcOptionsOf(o, false, renewable),
+      till: wholeSeconds(renewTill.getTime()),
+      ...(renewable ? { rtime: wholeSeconds(renewTill.getTime()) } : {}),
+    });
+    return { ...r, realm, tgts: [] };
+  }
+
+  const canonicalize = o.canonicalize !== false;
+  const server = toPrincipal(params.server, '');
+  let cur = tgt;
+  const tgts: CcacheCredential[] = [];
+  const clientRealm = tgtRealm(tgt);
+
+  // A named realm other than the TGT's: cross-realm TGTs along the path first (MIT's capaths walk).
+  if (server.realm !== '' && server.realm !== clientRealm && tgsRealmOf(server.name) !== server.realm) {
+    const path = (o.transitPath ?? hierarchicalPath(clientRealm, server.realm)).filter((r) => r !== '.' && r !== '' && r !== clientRealm);
+    for (const next of [...path, server.realm]) {
+      const at = tgtRealm(cur);
+      if (at === next) continue;
+      const r = await tgsOnce(params, cur, {
+        kdcRealm: at,
+        sname: tgsName(next),
+        serverMayChange: false,
+        kdcOptions: kdcOptionsOf({ forwardable: o.forwardable ?? false }, false),
+        till: tillFor(cur),
+      });
+      cur = r.credential;
+      tgts.push(cur);
+    }
+  }
+
+  const maxReferrals = o.maxReferrals ?? 10;
+  const visited = [tgtRealm(cur)];
+  for (let hop = 0; ; hop++) {
+    const kdcRealm = tgtRealm(cur);
+    const r = await tgsOnce(params, cur, {
+      kdcRealm,
+      sname: server.name,
+      serverMayChange: canonicalize,
+      kdcOptions: kdcOptionsOf(o, canonicalize),
+      till: tillFor(cur),
+      ...(o.encTktInSkey ? { additionalTicket: o.encTktInSkey } : {}),
+    });
+    const other = tgsRealmOf(r.encPart.sname);
+    const isReferral = canonicalize && other !== undefined && other !== kdcRealm && !sameName(r.encPart.sname, server.name);
+    if (!isReferral) return { ...r, realm: kdcRealm, tgts };
+    // RFC 6806 §8: krbtgt/OTHER@THIS in answer to another name is a referral to OTHER.
+    if (visited.includes(other)) {
+      throw new ProtocolError(`referral loop for ${show(server.name, server.realm || kdcRealm)}: ${[...visited, other].join(' → ')}`, {
+        code: 'ERR_REFERRAL_LOOP',
+      });
+    }
+    if (hop + 1 > maxReferrals) {
+      throw new ProtocolError(`more than ${maxReferrals} referrals for ${show(server.name, server.realm || kdcRealm)}: ${visited.join(' → ')}`, {
+        code: 'ERR_REFERRAL_LIMIT',
+      });
+    }
+    visited.push(other);
+    cur = r.credential;
+    tgts.push(cur);
+  }
+}
+
+/**
+ * Renews a renewable ticket (TGS-REQ with RENEW, RFC 4120 §3.3.1).
+ *
+ * @example
+ * ```ts
+ * const { credential } = await renewCredential({ transport, tgt: oldTgt })
+ * ```
+ */
+export function renewCredential(params: Omit<GetServiceTicketParams, 'server'>): Promise<ServiceTicket> {
+  const t = params.tgt;
+  return getServiceTicket({
+    ...params,
+    server: { name: { nameType: t.server.nameType, nameString: t.server.components }, realm: t.server.realm },
+    options: { ...params.options, renew: true },
+  });
+}
+
+/**
+ * A forwarded TGT for delegation (FORWARDED and FORWARDABLE, RFC 4120 §2.6), as MIT's
+ * `krb5_fwd_tgt_creds`: the TGT's own server, so the copy can be sent in a KRB-CRED.
+ *
+ * @example
+ * ```ts
+ * const { credential } = await getForwardedTgt({ transport, tgt })
+ * ```
+ */
+export function getForwardedTgt(params: Omit<GetServiceTicketParams, 'server'>): Promise<ServiceTicket> {
+  const t = params.tgt;
+  return getServiceTicket({
+    ...params,
+    server: { name: { nameType: t.server.nameType, nameString: t.server.components }, realm: t.server.realm },
+    options: { forwardable: true, ...params.options, forwarded: true, canonicalize: false },
+  });
+}
