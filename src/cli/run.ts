@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 
 const COMMANDS: [string, string][] = [
   ['klist', 'list credential caches and keytabs'],
-  ['kinit', 'get a ticket-granting ticket (coming)'],
-  ['kvno', 'get service tickets and print key version numbers (coming)'],
+  ['kinit', 'get a ticket-granting ticket (password or keytab), or renew one'],
+  ['kvno', 'get service tickets and print key version numbers'],
   ['kswitch', 'make another cache of a collection the primary one'],
   ['kdestroy', 'destroy credential caches'],
   ['decode', 'decode a Kerberos, GSS-API or SPNEGO token, a header, a message or a keytab'],
@@ -48,6 +48,8 @@ const ASYNC: Record<string, (argv: readonly string[], out: Out, err: Out) => Pro
   kswitch: async (a, o, e) => (await import('./klist/kswitch.js')).runKswitch(a, o, e),
   kdestroy: async (a, o, e) => (await import('./klist/kdestroy.js')).runKdestroy(a, o, e),
   decode: async (a, o, e) => (await import('./decode/command.js')).runDecode(a, o, e),
+  kinit: async (a, o, e) => (await import('./kinit/kinit.js')).runKinit(a, o, e),
+  kvno: async (a, o, e) => (await import('./kinit/kvno.js')).runKvno(a, o, e),
 };
 
 function asyncCommand(cmd: string | undefined) {

@@ -152,7 +152,9 @@ ${extraLibdefaults}
 /**
  * Start a throwaway realm. Options: dir (created if missing; default a new temp dir, removed
  * on stop), realm, weakCrypto (allow_weak_crypto = true, default true so an opt-in arcfour-hmac
- * user can be made; supported_enctypes itself is AES only), keepDir.
+ * user can be made; supported_enctypes itself is AES only), keepDir, extraLibdefaults (lines
+ * added to krb5.conf's [libdefaults]), extraKdcDefaults (lines added to kdc.conf's [kdcdefaults],
+ * e.g. `kdc_max_dgram_reply_size = 600`).
  */
 export async function startRealm(opts = {}) {
   const realm = opts.realm ?? 'TSKRB5.TEST';
@@ -165,13 +167,14 @@ export async function startRealm(opts = {}) {
   const krb5ConfPath = join(dir, 'krb5.conf');
   const kdcConfPath = join(dir, 'kdc.conf');
   const master = 'master-' + Math.random().toString(36).slice(2);
-  writeFileSync(krb5ConfPath, krb5Conf({ realm, kdcAddr, dir, weak }));
+  writeFileSync(krb5ConfPath, krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults: opts.extraLibdefaults ?? '' }));
   writeFileSync(join(dir, 'kadm5.acl'), `*/admin@${realm} *\n`);
   writeFileSync(
     kdcConfPath,
     `[kdcdefaults]
   kdc_listen = ${kdcAddr}
   kdc_tcp_listen = ${kdcAddr}
+${opts.extraKdcDefaults ?? ''}
 
 [realms]
   ${realm} = {

@@ -5,11 +5,10 @@
  * @module
  */
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ConfigError, DecodeError, KerberosError } from '../../errors.js';
-import { getString, parseKrb5Conf, type Krb5Conf } from '../../formats/index.js';
-import { configFiles, defaultCcacheName, openCcache, openCollection, parseCcacheName, type CcachePrincipal, type CcacheStore, type OpenCcacheOptions } from '../../node/index.js';
+import type { Krb5Conf } from '../../formats/index.js';
+import { cacheMatch, collectionStores, loadKrb5Conf, storeOptionsFrom, type CcachePrincipal, type ProfileStoreOptions } from '../../node/index.js';
 
 /** What the tools take from the outside world; each defaults to the running process. */
 export interface ToolContext {
@@ -36,73 +35,15 @@ export class Exit extends Error {
 
 /** The krb5.conf files (KRB5_CONFIG or /etc/krb5.conf), parsed; missing files are skipped, as MIT does. */
 export function loadProfile(ctx: ToolContext): Krb5Conf[] {
-  const out: Krb5Conf[] = [];
-  const read = (p: string): string | undefined => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  for (const file of configFiles({ env: ctx.env })) {
-    const text = read(file);
-    if (text === undefined) continue;
-    out.push(
-      parseKrb5Conf(text, {
-        file,
-        include: read,
-        includedir: (dir) => {
-          try {
-            return readdirSync(dir).map((name) => ({ name, text: read(join(dir, name)) ?? '' }));
-          } catch {
-            return undefined;
-          }
-        },
-      }),
-    );
-  }
-  return out;
+  return loadKrb5Conf({ env: ctx.env });
 }
 
 /** The store options (env, uids, default_ccache_name, kcm_socket) for this context. */
-export function storeOptions(ctx: ToolContext, profile: Krb5Conf[]): OpenCcacheOptions & { defaultKeytabName?: string; defaultClientKeytabName?: string } {
-  const o: OpenCcacheOptions & { defaultKeytabName?: string; defaultClientKeytabName?: string } = { env: ctx.env ?? process.env };
-  if (ctx.uid !== undefined) o.uid = ctx.uid;
-  if (ctx.euid !== undefined) o.euid = ctx.euid;
-  const lib = (k: string) => getString(profile, ['libdefaults', k]);
-  const cc = lib('default_ccache_name');
-  if (cc !== undefined) o.defaultCcacheName = cc;
-  const kcm = lib('kcm_socket');
-  if (kcm !== undefined) o.kcmSocket = kcm;
-  const kt = lib('default_keytab_name');
-  if (kt !== undefined) o.defaultKeytabName = kt;
-  const ckt = lib('default_client_keytab_name');
-  if (ckt !== undefined) o.defaultClientKeytabName = ckt;
-  return o;
+export function storeOptions(ctx: ToolContext, profile: Krb5Conf[]): ProfileStoreOptions {
+  return storeOptionsFrom(profile, { env: ctx.env ?? process.env, ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}), ...(ctx.euid !== undefined ? { euid: ctx.euid } : {}) });
 }
 
-/**
- * The caches of the default name's collection, as MIT's `krb5_cccol_cursor` yields them: a
- * FILE (or `DIR::member`) name is a collection of that one cache when its file exists, readable
- * or not (the caller then meets the error, as MIT's klist -A does); DIR and KCM list their caches.
- */
-export async function collectionStores(o: OpenCcacheOptions): Promise<CcacheStore[]> {
-  const n = parseCcacheName(defaultCcacheName(o));
-  if (n.type === 'FILE' || (n.type === 'DIR' && n.subsidiary)) {
-    const store = await openCcache(undefined, o);
-    return existsSync(storePath(store)!) ? [store] : [];
-  }
-  return (await openCollection(undefined, o)).list();
-}
-
-/** MIT krb5_cc_cache_match: the first cache of the collection whose default principal is `p`. */
-export async function cacheMatch(o: OpenCcacheOptions, p: CcachePrincipal): Promise<CcacheStore | null> {
-  for (const s of await collectionStores(o)) {
-    const q = await s.getPrincipal().catch(() => null);
-    if (q && samePrincipal(q, p)) return s;
-  }
-  return null;
-}
+export { cacheMatch, collectionStores };
 
 // ------------------------------------------------------------------------------ time
 

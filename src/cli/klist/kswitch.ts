@@ -5,9 +5,8 @@
  * @module
  */
 
-import { dirname } from 'node:path';
 import { defaultRealm } from '../../formats/index.js';
-import { openCcache, openCollection, type CcacheStore, type OpenCcacheOptions } from '../../node/index.js';
+import { openCcache, switchToCache as switchTo, type CcacheStore } from '../../node/index.js';
 import { cacheMatch, ccacheErrorText, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kswitch';
@@ -15,16 +14,6 @@ const PROG = 'kswitch';
 export const KSWITCH_USAGE = `Usage: kswitch {-c cache_name | -p principal}
 \t-c specify name of credentials cache
 \t-p specify name of principal`;
-
-/** krb5_cc_switch: the store's collection makes it primary (no-op for FILE and MEMORY, as MIT). */
-export async function switchTo(store: CcacheStore, o: OpenCcacheOptions): Promise<void> {
-  if (store.type === 'DIR') {
-    const path = storePath(store)!;
-    await (await openCollection(`DIR:${dirname(path)}`, o)).switchTo(store);
-  } else if (store.type === 'KCM') {
-    await (await openCollection('KCM:', o)).switchTo(store);
-  }
-}
 
 /** Runs `tskrb5 kswitch`; resolves to the exit status (MIT's: 0, 1, or 2 for usage). */
 export function runKswitch(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {

@@ -1,0 +1,454 @@
+/**
+ * The wired-up client on Node: krb5.conf, the KDC transport and the credential caches around
+ * the sans-I/O AS and TGS exchanges of `src/client`. {@link kinit} does what MIT's kinit does
+ * (password or keytab, the cache it chooses, config entries, the KDC offset in the header,
+ * renewal); {@link getServiceCredential} does what `krb5_get_credentials` does for kvno and the
+ * HTTP helper (a cached ticket when one is valid, else a TGS exchange whose tickets are stored).
+ * @module
+ */
+import { hostname, userInfo } from 'node:os';
+import { KerberosError } from '../errors.js';
+import {
+  capaths,
+  configEntry,
+  defaultRealm,
+  domainRealm,
+  getEnctypes,
+  isConfigPrincipal,
+  libdefault,
+  libdefaultBoolean,
+  parseDuration,
+  LIBDEFAULTS,
+  type CcacheCredential,
+  type CcachePrincipal,
+  type Krb5Conf,
+} from '../formats/index.js';
+import { NameType } from '../iana/index.js';
+import { Ticket, parsePrincipal, principalToString, type Principal } from '../messages/index.js';
+import {
+  getInitialCredentials,
+  getServiceTicket,
+  renewCredential,
+  type AsOptions,
+  type ClientKey,
+  type InitialCredentials,
+  type Transport,
+} from '../client/index.js';
+import { openCcache, outputCache, switchToCache, FileStore, type CcacheStore } from './ccache/index.js';
+import type { EnvOptions } from './env.js';
+import { KeytabFile } from './keytab-file.js';
+import { createKdcTransport, type KdcTransportOptions } from './kdc-transport/index.js';
+import { loadKrb5Conf, storeOptionsFrom, type ProfileStoreOptions } from './profile.js';
+import { defaultClientKeytabName, defaultKeytabName } from './env.js';
+
+/** What the client reads from the outside world, each defaulting to the running process. */
+export interface Krb5Context {
+  /** The parsed krb5.conf files. */
+  readonly profile: readonly Krb5Conf[];
+  /** How requests reach the KDCs. */
+  readonly transport: Transport;
+  /** Cache and keytab names (KRB5CCNAME, default_ccache_name, …). */
+  readonly store: ProfileStoreOptions;
+  /** The local clock. */
+  readonly now: () => Date;
+}
+
+/** Options of {@link createKrb5Context}. */
+export interface Krb5ContextOptions extends EnvOptions {
+  /** krb5.conf, parsed (default: `KRB5_CONFIG` or /etc/krb5.conf, read now). */
+  profile?: readonly Krb5Conf[];
+  /** The KDC transport (default: UDP/TCP/KDC proxy located from the profile). */
+  transport?: Transport;
+  /** Options of the default transport (timeouts, resolver, trace). */
+  transportOptions?: Omit<KdcTransportOptions, 'profile'>;
+  now?: () => Date;
+}
+
+/**
+ * A context over krb5.conf and the environment.
+ * @example
+ * ```ts
+ * const ctx = createKrb5Context()                       // KRB5_CONFIG, KRB5CCNAME, … as MIT reads them
+ * const ctx2 = createKrb5Context({ env: { ...process.env, KRB5_CONFIG: '/tmp/krb5.conf' } })
+ * ```
+ */
+export function createKrb5Context(o: Krb5ContextOptions = {}): Krb5Context {
+  const { profile: given, transport: t, transportOptions, now, ...env } = o;
+  const profile = given ?? loadKrb5Conf({ env: env.env });
+  return {
+    profile,
+    transport: t ?? createKdcTransport({ ...transportOptions, profile }),
+    store: storeOptionsFrom(profile, env),
+    now: now ?? (() => new Date()),
+  };
+}
+
+function ccPrincipal(p: Principal): CcachePrincipal {
+  return { nameType: p.name.nameType, realm: p.realm, components: [...p.name.nameString] };
+}
+function fromCc(p: CcachePrincipal): Principal {
+  return { name: { nameType: p.nameType, nameString: [...p.components] }, realm: p.realm };
+}
+function ccText(p: CcachePrincipal): string {
+  return principalToString(fromCc(p));
+}
+
+/** A `[libdefaults]` duration (`10h`, `1d 2h`, seconds), for the realm when it has its own. */
+function duration(profile: readonly Krb5Conf[], name: string, realm: string, def: number): number {
+  const v = libdefault(profile, name, realm);
+  const s = v === undefined ? undefined : parseDuration(v);
+  return s ?? def;
+}
+
+/** The AS options MIT's kinit takes from krb5.conf, overridden by the caller's. */
+function asDefaults(profile: readonly Krb5Conf[], realm: string): AsOptions {
+  const weak = libdefaultBoolean(profile, 'allow_weak_crypto', LIBDEFAULTS.allow_weak_crypto, realm);
+  const renew = duration(profile, 'renew_lifetime', realm, LIBDEFAULTS.renew_lifetime);
+  return {
+    forwardable: libdefaultBoolean(profile, 'forwardable', LIBDEFAULTS.forwardable, realm),
+    proxiable: libdefaultBoolean(profile, 'proxiable', LIBDEFAULTS.proxiable, realm),
+    canonicalize: libdefaultBoolean(profile, 'canonicalize', LIBDEFAULTS.canonicalize, realm),
+    lifetimeSec: duration(profile, 'ticket_lifetime', realm, LIBDEFAULTS.ticket_lifetime),
+    ...(renew > 0 ? { renewLifetimeSec: renew } : {}),
+    etypes: getEnctypes(profile, 'default_tkt_enctypes'),
+    allowWeakCrypto: weak,
+    clockskewSec: duration(profile, 'clockskew', realm, LIBDEFAULTS.clockskew),
+    kdcTimesync: libdefaultBoolean(profile, 'kdc_timesync', LIBDEFAULTS.kdc_timesync, realm),
+  };
+}
+
+/** Options of {@link kinit}. */
+export interface KinitOptions {
+  /**
+   * The client (`alice`, `alice@EXAMPLE.COM`). Default as MIT's kinit: with `keytab`,
+   * `host/<this host>`; else the default cache's principal; else the login name; in the default realm.
+   */
+  principal?: string;
+  /** The password (else `prompt` is asked, unless `keytab`). */
+  password?: string | Uint8Array;
+  /** Asked for the password when none is given: `prompt('Password for alice@EXAMPLE.COM: ')`. */
+  prompt?: (text: string) => Promise<string>;
+  /** Log in with keys from a keytab: its name (`FILE:/etc/krb5.keytab`), or `true` for the default keytab (as `kinit -k`). */
+  keytab?: string | true;
+  /** With `keytab: true`, the default client keytab instead (as `kinit -k -i`). */
+  clientKeytab?: boolean;
+  /** The cache to write (default: where MIT's kinit would; a new member in a DIR or KCM collection). */
+  ccache?: string;
+  /** Renew the cache's TGT instead of logging in (as `kinit -R`). */
+  renew?: boolean;
+  /** Requested lifetime, seconds (default `ticket_lifetime`, 1 day). */
+  lifetimeSec?: number;
+  /** Requested renewable lifetime, seconds (default `renew_lifetime`). */
+  renewLifetimeSec?: number;
+  forwardable?: boolean;
+  proxiable?: boolean;
+  canonicalize?: boolean;
+  /** The principal is an enterprise name (as `kinit -E`). */
+  enterprise?: boolean;
+  /** The service of the initial ticket (as `kinit -S`; default `krbtgt/REALM`). */
+  service?: string;
+  /** The context (default: {@link createKrb5Context}()). */
+  context?: Krb5Context;
+}
+
+/** What {@link kinit} did. */
+export interface KinitResult {
+  /** The cache written. */
+  store: CcacheStore;
+  /** The credential stored. */
+  credential: CcacheCredential;
+  /** The client, as text. */
+  principal: string;
+  /** Whether the cache became the collection's primary. */
+  switched: boolean;
+  /** The AS exchange's details (absent after a renewal). */
+  initial?: InitialCredentials;
+}
+
+/** `krb5_sname_to_principal(NULL, "host", KRB5_NT_SRV_HST)` with MIT's defaults off DNS: `host/<hostname>`. */
+function hostPrincipal(): string {
+  return `host/${hostname().toLowerCase()}`;
+}
+
+/**
+ * Gets a TGT with a password or a keytab and writes it into a credential cache, as MIT's kinit:
+ * the cache is initialized for the client, the credential stored with the `pa_type` config
+ * entry, the KDC clock offset kept in a v4 header when kdc_timesync is on, and in a DIR or KCM
+ * collection the cache becomes the primary.
+ *
+ * @example
+ * ```ts
+ * await kinit({ principal: 'alice@EXAMPLE.COM', password: 'secret' })       // like `kinit alice`
+ * await kinit({ principal: 'svc@EXAMPLE.COM', keytab: 'FILE:/etc/svc.keytab', ccache: 'MEMORY:svc' })
+ * ```
+ */
+export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
+  const ctx = o.context ?? createKrb5Context();
+  const { profile } = ctx;
+  const realmDefault = defaultRealm(profile);
+  const named = o.ccache !== undefined ? await openCcache(o.ccache, ctx.store) : undefined;
+
+  let principalText = o.principal;
+  if (principalText === undefined && o.keytab !== undefined) principalText = hostPrincipal();
+  if (principalText === undefined) {
+    const held = await (named ?? (await openCcache(undefined, ctx.store))).getPrincipal().catch(() => null);
+    if (held) principalText = ccText(held);
+  }
+  if (principalText === undefined && !o.renew) principalText = userInfo().username;
+  if (principalText === undefined) throw new KerberosError('no principal given and no credentials cache to renew', { code: 'ERR_CCACHE_NOT_FOUND' });
+
+  const client: Principal = o.enterprise
+    ? { name: { nameType: NameType.NT_ENTERPRISE, nameString: [principalText] }, realm: realmDefault ?? '' }
+    : parsePrincipal(principalText, realmDefault !== undefined ? { defaultRealm: realmDefault } : {});
+  if (client.realm === '') {
+    throw new KerberosError(`no realm in ${principalText} and no default_realm in krb5.conf`, { code: 'ERR_NO_REALM' });
+  }
+  const me = ccPrincipal(client);
+  const timesync = libdefaultBoolean(profile, 'kdc_timesync', LIBDEFAULTS.kdc_timesync, client.realm);
+
+  if (o.renew) {
+    const store = named ?? (await openCcache(undefined, ctx.store));
+    const held = await store.getPrincipal();
+    if (!held) throw noCache(store);
+    const tgt = findTgt(await credentialsOf(store), held, held.realm, ctx.now());
+    if (!tgt) throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name} to renew: run kinit`, { code: 'ERR_NO_TGT' });
+    const r = await renewCredential({ transport: ctx.transport, tgt, now: ctx.now, options: tgsDefaults(profile, held.realm, await kdcOffsetOf(store)) });
+    await writeCache(store, held, [r.credential], await kdcOffsetOf(store));
+    return { store, credential: r.credential, principal: ccText(held), switched: false };
+  }
+
+  let keys: ClientKey[] | undefined;
+  let password = o.password;
+  if (o.keytab !== undefined) {
+    const name = o.keytab === true ? (o.clientKeytab ? defaultClientKeytabName(ctx.store) : defaultKeytabName(ctx.store)) : o.keytab;
+    const entries = await new KeytabFile(name).entries();
+    keys = entries
+      .filter((e) => e.principal.realm === client.realm && e.principal.components.join('/') === client.name.nameString.join('/'))
+      .map((e) => ({ etype: e.key.etype, value: e.key.value, kvno: e.kvno }));
+    if (keys.length === 0) {
+      throw new KerberosError(`keytab ${name} has no key for ${principalToString(client)}`, { code: 'ERR_KEYTAB_NO_KEY' });
+    }
+  } else if (password === undefined) {
+    if (!o.prompt) throw new TypeError('give password, prompt or keytab');
+    password = await o.prompt(`Password for ${principalToString(client)}: `);
+  }
+
+  const asOptions: AsOptions = {
+    ...asDefaults(profile, client.realm),
+    ...(o.lifetimeSec !== undefined ? { lifetimeSec: o.lifetimeSec } : {}),
+    ...(o.renewLifetimeSec !== undefined ? { renewLifetimeSec: o.renewLifetimeSec } : {}),
+    ...(o.forwardable !== undefined ? { forwardable: o.forwardable } : {}),
+    ...(o.proxiable !== undefined ? { proxiable: o.proxiable } : {}),
+    ...(o.canonicalize !== undefined ? { canonicalize: o.canonicalize } : {}),
+    ...(o.enterprise ? { enterprise: true } : {}),
+  };
+  const initial = await getInitialCredentials({
+    transport: ctx.transport,
+    client: o.enterprise ? principalText : client,
+    realm: client.realm,
+    ...(keys ? { keys } : { password: password! }),
+    ...(o.service !== undefined ? { service: o.service } : {}),
+    options: asOptions,
+    now: ctx.now,
+  });
+
+  // The cache is initialized for the client the KDC named (canonical, possibly another realm).
+  const holder = initial.credential.client;
+  const { store, switchTo } = named ? { store: named, switchTo: false } : await outputCache(ctx.store, holder);
+  const extra: CcacheCredential[] = [];
+  if (initial.preauthType !== undefined) {
+    const about = ccText(initial.credential.server);
+    extra.push(configCredential(holder, 'pa_type', String(initial.preauthType), about));
+  }
+  await writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined);
+  if (switchTo) await switchToCache(store, ctx.store);
+  return { store, credential: initial.credential, principal: ccText(holder), switched: switchTo, initial };
+}
+
+/** A cache configuration record (`krb5_cc_set_config`): value in the ticket field, everything else empty. */
+function configCredential(client: CcachePrincipal, key: string, value: string, about: string): CcacheCredential {
+  const e = configEntry(key, new TextEncoder().encode(value), about);
+  const zero = new Date(0);
+  return {
+    client,
+    server: { nameType: NameType.NT_PRINCIPAL, realm: 'X-CACHECONF:', components: ['krb5_ccache_conf_data', e.key, ...(e.principal !== undefined ? [e.principal] : [])] },
+    key: { etype: 0, value: new Uint8Array(0) },
+    authtime: zero,
+    starttime: zero,
+    endtime: zero,
+    renewTill: zero,
+    isSkey: false,
+    flags: 0,
+    addresses: [],
+    authdata: [],
+    ticket: e.value,
+    secondTicket: new Uint8Array(0),
+  };
+}
+
+/** Initializes `store` for `principal` with these records: one atomic write for FILE and DIR caches. */
+async function writeCache(store: CcacheStore, principal: CcachePrincipal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }): Promise<void> {
+  if (store instanceof FileStore) {
+    const configs = records.filter((c) => isConfigPrincipal(c.server));
+    const creds = records.filter((c) => !isConfigPrincipal(c.server));
+    await store.write({
+      version: 4,
+      header: kdcOffset ? [{ tag: 1, kdcOffset }] : [],
+      defaultPrincipal: principal,
+      credentials: creds,
+      config: configs.map((c) => ({ key: c.server.components[1]!, value: c.ticket, ...(c.server.components[2] !== undefined ? { principal: c.server.components[2] } : {}) })),
+      order: records.map((c) => (isConfigPrincipal(c.server) ? 'config' : 'cred')),
+    });
+    return;
+  }
+  await store.initialize(principal);
+  for (const c of records) await store.store(c);
+}
+
+async function kdcOffsetOf(store: CcacheStore): Promise<{ seconds: number; microseconds: number } | undefined> {
+  return store instanceof FileStore ? ((await store.getKdcOffset().catch(() => null)) ?? undefined) : undefined;
+}
+
+function noCache(store: CcacheStore): KerberosError {
+  return new KerberosError(`no credentials cache found (${store.name}): run kinit`, { code: 'ERR_CCACHE_NOT_FOUND' });
+}
+
+async function credentialsOf(store: CcacheStore): Promise<CcacheCredential[]> {
+  return (await store.getCredentials()).filter((c) => !isConfigPrincipal(c.server));
+}
+
+/** The cache's `krbtgt/REALM@REALM` for the client, if it has not expired. */
+function findTgt(creds: readonly CcacheCredential[], client: CcachePrincipal, realm: string, now: Date, allowExpired = false): CcacheCredential | undefined {
+  const all = creds.filter(
+    (c) =>
+      c.server.components.length === 2 &&
+      c.server.components[0] === 'krbtgt' &&
+      c.server.components[1] === realm &&
+      c.server.realm === realm &&
+      c.client.realm === client.realm &&
+      c.client.components.join('/') === client.components.join('/'),
+  );
+  const live = all.filter((c) => c.endtime.getTime() > now.getTime());
+  return (allowExpired ? all : live).at(-1);
+}
+
+function tgsDefaults(profile: readonly Krb5Conf[], realm: string, kdcOffset: { seconds: number } | undefined) {
+  return {
+    etypes: getEnctypes(profile, 'default_tgs_enctypes'),
+    allowWeakCrypto: libdefaultBoolean(profile, 'allow_weak_crypto', LIBDEFAULTS.allow_weak_crypto, realm),
+    clockskewSec: duration(profile, 'clockskew', realm, LIBDEFAULTS.clockskew),
+    ...(kdcOffset ? { kdcOffsetSec: kdcOffset.seconds } : {}),
+  };
+}
+
+/**
+ * The server's name as MIT resolves it for `krb5_get_credentials`: a realm in the text wins;
+ * else, for a two-component host-based name, `[domain_realm]` of its host; else the referral
+ * realm `''` (the TGT's realm is asked, and its referrals followed).
+ */
+export function resolveServer(profile: readonly Krb5Conf[], text: string, nameType: number = NameType.NT_PRINCIPAL): Principal {
+  const p = parsePrincipal(text, { nameType });
+  if (p.realm !== '') return p;
+  const host = p.name.nameString.length === 2 ? p.name.nameString[1]! : undefined;
+  const realm = host !== undefined ? domainRealm(profile, host) : undefined;
+  return { name: p.name, realm: realm ?? '' };
+}
+
+/** Options of {@link getServiceCredential}. */
+export interface ServiceCredentialOptions {
+  /** The service: `HTTP/www.example.com`, `HTTP/www.example.com@EXAMPLE.COM`. */
+  server: string | Principal;
+  /** The cache (a name or an open store; default the default cache). */
+  ccache?: string | CcacheStore;
+  /** The session-key enctype to ask for (as `kvno -e`). */
+  etype?: number;
+  /** Ask the KDC even when the cache holds a valid ticket (default false). */
+  noCache?: boolean;
+  /** Do not store what the KDC returned (default false: stored, as MIT does). */
+  noStore?: boolean;
+  /** The name type given to a text `server` (default NT-PRINCIPAL; NT-SRV-HST as `kvno -S`). */
+  nameType?: number;
+  context?: Krb5Context;
+}
+
+/** What {@link getServiceCredential} found or obtained. */
+export interface ServiceCredentialResult {
+  credential: CcacheCredential;
+  store: CcacheStore;
+  /** Whether it came from the cache (no KDC exchange). */
+  cached: boolean;
+  /** The service principal, as text. */
+  server: string;
+  /** The ticket's key version (its enc-part kvno), when the KDC sent one. */
+  kvno: number | undefined;
+}
+
+function sameServer(c: CcacheCredential, server: Principal): boolean {
+  return (
+    c.server.components.length === server.name.nameString.length &&
+    c.server.components.every((x, i) => x === server.name.nameString[i]) &&
+    (server.realm === '' || c.server.realm === server.realm)
+  );
+}
+
+/**
+ * A service ticket from the cache, as `krb5_get_credentials` gets one: a valid ticket already in
+ * the cache, else a TGS exchange with the cache's TGT (across realms along `[capaths]` or the
+ * realm hierarchy, following referrals), the new ticket and any cross-realm TGTs stored back.
+ *
+ * No cache, no TGT or an expired one is a `KerberosError` (`ERR_CCACHE_NOT_FOUND`, `ERR_NO_TGT`,
+ * `ERR_TGT_EXPIRED`) saying to run kinit; the KDC's refusals are `KdcError`s.
+ *
+ * @example
+ * ```ts
+ * const { credential, kvno } = await getServiceCredential({ server: 'HTTP/www.example.com' })
+ * ```
+ */
+export async function getServiceCredential(o: ServiceCredentialOptions): Promise<ServiceCredentialResult> {
+  const ctx = o.context ?? createKrb5Context();
+  const { profile } = ctx;
+  const store = typeof o.ccache === 'object' ? o.ccache : await openCcache(o.ccache, ctx.store);
+  const held = await store.getPrincipal().catch((e) => {
+    throw new KerberosError(`cannot read the credentials cache ${store.name}: ${(e as Error).message}`, { code: 'ERR_CCACHE', cause: e });
+  });
+  if (!held) throw noCache(store);
+  const server = typeof o.server === 'string' ? resolveServer(profile, o.server, o.nameType) : o.server;
+  const now = ctx.now();
+  const creds = await credentialsOf(store);
+  const ticketOf = (c: CcacheCredential) => {
+    const kvno = Ticket.decode(c.ticket).encPart.kvno;
+    return kvno === undefined ? undefined : kvno >>> 0;
+  };
+  if (!o.noCache) {
+    const hit = creds.filter((c) => sameServer(c, server) && c.endtime.getTime() > now.getTime() && (o.etype === undefined || c.key.etype === o.etype)).at(-1);
+    if (hit) return { credential: hit, store, cached: true, server: ccText(hit.server), kvno: ticketOf(hit) };
+  }
+  const tgt = findTgt(creds, held, held.realm, now);
+  if (!tgt) {
+    const old = findTgt(creds, held, held.realm, now, true);
+    if (old) {
+      throw new KerberosError(`the ticket-granting ticket of ${ccText(held)} in ${store.name} expired at ${old.endtime.toISOString()}: run kinit`, {
+        code: 'ERR_TGT_EXPIRED',
+      });
+    }
+    throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name}: run kinit`, { code: 'ERR_NO_TGT' });
+  }
+  const path = server.realm !== '' && server.realm !== held.realm ? capaths(profile, held.realm, server.realm) : [];
+  const base = tgsDefaults(profile, held.realm, await kdcOffsetOf(store));
+  const r = await getServiceTicket({
+    transport: ctx.transport,
+    tgt,
+    server,
+    now: ctx.now,
+    options: {
+      ...base,
+      ...(o.etype !== undefined ? { etypes: [o.etype], allowWeakCrypto: base.allowWeakCrypto || o.etype === 23 } : {}),
+      ...(path.length ? { transitPath: path } : {}),
+    },
+  });
+  if (!o.noStore) {
+    for (const t of r.tgts) await store.store(t);
+    await store.store(r.credential);
+  }
+  return { credential: r.credential, store, cached: false, server: ccText(r.credential.server), kvno: ticketOf(r.credential) };
+}
