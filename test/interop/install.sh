@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the real Kerberos peers used by the interop harness (Debian 12, run as root).
 # Idempotent and non-interactive. MIT krb5 KDC/admin/client, Apache + mod_auth_gssapi,
-# python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl from apt; Heimdal's client tools unpacked into a
+# python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl from apt; Heimdal's client tools and KDC unpacked into a
 # private prefix (HEIMDAL_PREFIX, default /opt/tskrb5-heimdal) because Heimdal conflicts
 # with MIT in apt. Usage: sh test/interop/install.sh
 set -eu
@@ -89,6 +89,42 @@ if [ ! -x "$HEIMDAL_PREFIX/usr/bin/heimtools" ] && [ ! -x "$HEIMDAL_PREFIX/usr/b
   rm -rf "$tmp"
   [ -x "$HEIMDAL_PREFIX/usr/bin/heimtools" ] || [ -x "$HEIMDAL_PREFIX/usr/bin/kinit" ] \
     || die "Heimdal unpacked but no kinit/heimtools in $HEIMDAL_PREFIX/usr/bin"
+fi
+
+# Heimdal's KDC (heimdal-kdc: usr/lib/heimdal-servers/kdc) and the heimdal libraries it needs
+# that the client step did not bring (libkdc2-heimdal …), unpacked into the same prefix.
+# Checked apart from the clients, so a prefix with only the clients gets the KDC added.
+HEIMDAL_KDC="$HEIMDAL_PREFIX/usr/lib/heimdal-servers/kdc"
+if [ ! -x "$HEIMDAL_KDC" ]; then
+  echo "install.sh: unpacking the Heimdal KDC into $HEIMDAL_PREFIX"
+  apt_update
+  kdeps=$(apt-cache depends heimdal-kdc 2>/dev/null \
+    | sed -n 's/^ *Depends: \(lib[^ ]*heimdal\)$/\1/p' | sort -u)
+  [ -n "$kdeps" ] || die "apt-cache depends heimdal-kdc gave nothing (is apt-get update done?)"
+  kmore=$(for d in $kdeps; do apt-cache depends "$d" 2>/dev/null \
+    | sed -n 's/^ *Depends: \(lib[^ ]*heimdal\)$/\1/p'; done | sort -u)
+  want=heimdal-kdc
+  for d in $kdeps $kmore; do
+    grep -q "^$d	" "$HEIMDAL_PREFIX/VERSIONS" 2>/dev/null || want="$want $d"
+  done
+  want=$(echo "$want" | tr ' ' '\n' | sort -u | tr '\n' ' ')
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  (
+    cd "$tmp"
+    # shellcheck disable=SC2086
+    apt-get download -qq $want >/dev/null 2>&1
+  ) || { rm -rf "$tmp"; die "apt-get download of the Heimdal KDC packages failed ($want)"; }
+  mkdir -p "$HEIMDAL_PREFIX"
+  for f in "$tmp"/*.deb; do
+    dpkg -x "$f" "$HEIMDAL_PREFIX" || { rm -rf "$tmp"; die "dpkg -x $f failed"; }
+    dpkg-deb -W "$f" >> "$HEIMDAL_PREFIX/VERSIONS"
+  done
+  rm -rf "$tmp"
+  [ -x "$HEIMDAL_KDC" ] || die "Heimdal KDC unpacked but no $HEIMDAL_KDC"
+fi
+if LD_LIBRARY_PATH="$HEIMDAL_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$HEIMDAL_KDC" 2>/dev/null | grep -q 'not found'; then
+  die "Heimdal KDC $HEIMDAL_KDC lacks libraries: $(LD_LIBRARY_PATH="$HEIMDAL_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$HEIMDAL_KDC" | grep 'not found' | tr -s ' \t\n' ' ')"
 fi
 
 for b in krb5kdc kdb5_util kadmin.local kinit klist kvno curl apache2 openssl; do

@@ -154,7 +154,8 @@ ${extraLibdefaults}
  * on stop), realm, weakCrypto (allow_weak_crypto = true, default true so an opt-in arcfour-hmac
  * user can be made; supported_enctypes itself is AES only), keepDir, extraLibdefaults (lines
  * added to krb5.conf's [libdefaults]), extraKdcDefaults (lines added to kdc.conf's [kdcdefaults],
- * e.g. `kdc_max_dgram_reply_size = 600`).
+ * e.g. `kdc_max_dgram_reply_size = 600`), extraConf (text appended to krb5.conf, which the KDC reads
+ * too: e.g. a [domain_realm] section for the KDC's server referrals).
  */
 export async function startRealm(opts = {}) {
   const realm = opts.realm ?? 'TSKRB5.TEST';
@@ -167,7 +168,7 @@ export async function startRealm(opts = {}) {
   const krb5ConfPath = join(dir, 'krb5.conf');
   const kdcConfPath = join(dir, 'kdc.conf');
   const master = 'master-' + Math.random().toString(36).slice(2);
-  writeFileSync(krb5ConfPath, krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults: opts.extraLibdefaults ?? '' }));
+  writeFileSync(krb5ConfPath, krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults: opts.extraLibdefaults ?? '' }) + (opts.extraConf ?? ''));
   writeFileSync(join(dir, 'kadm5.acl'), `*/admin@${realm} *\n`);
   writeFileSync(
     kdcConfPath,
