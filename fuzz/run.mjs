@@ -59,7 +59,8 @@ for (const t of targets) {
     const input = rand() < 0.1 ? Uint8Array.from({ length: randInt(64) }, () => randInt(256)) : mutate(seeds[randInt(seeds.length)]);
     const s = performance.now();
     try {
-      t.run(input);
+      const r = t.run(input);
+      if (r && typeof r.then === 'function') await r;
       accepted++;
     } catch (e) {
       if (!t.allowed.some((C) => e instanceof C)) {

@@ -139,5 +139,32 @@ export async function loadTargets() {
       run: (b) => http.parseChallenges(new TextDecoder().decode(b)),
     });
   }
+  // The client's reading of KDC replies (src/client): whatever a KDC (or an attacker on the path)
+  // sends back to an AS-REQ or a TGS-REQ ends in a reply or a KerberosError. Keys, not a
+  // password, so that s2kparams from a mutated ETYPE-INFO2 cannot turn the run into PBKDF2 time.
+  const client = await tryLoad('client/index.js');
+  if (client?.getInitialCredentials) {
+    const { KerberosError } = errors;
+    const replies = fixtureBytes('fixtures/mit').filter((b) => b[0] === 0x6b || b[0] === 0x6d || b[0] === 0x7e);
+    const keys = [17, 18, 19, 20].map((etype) => ({ ...crypto.randomKey(etype), kvno: 1 }));
+    const transport = (b) => ({ send: async () => b });
+    const now = () => new Date('2026-01-01T00:00:00Z');
+    targets.push({
+      name: 'client.getInitialCredentials',
+      allowed: [KerberosError],
+      seeds: () => replies,
+      run: (b) => client.getInitialCredentials({ transport: transport(b), client: 'alice@TSKRB5.TEST', keys, now }),
+    });
+    const tgtCache = formats.decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-tgt.ccache'))));
+    const tgt = tgtCache.credentials.find((c) => c.server.components[0] === 'krbtgt');
+    if (tgt) {
+      targets.push({
+        name: 'client.getServiceTicket',
+        allowed: [KerberosError],
+        seeds: () => replies,
+        run: (b) => client.getServiceTicket({ transport: transport(b), tgt, server: 'HTTP/web.tskrb5.test', now }),
+      });
+    }
+  }
   return targets;
 }
