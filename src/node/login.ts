@@ -100,6 +100,16 @@ function duration(profile: readonly Krb5Conf[], name: string, realm: string, def
   return s ?? def;
 }
 
+/**
+ * An enctype list of [libdefaults] (`default_tkt_enctypes`, `default_tgs_enctypes`) within
+ * `permitted_enctypes`, in the list's order, as MIT filters requests; RC4 only with
+ * allow_weak_crypto (the client layer drops it otherwise).
+ */
+function enctypesFor(profile: readonly Krb5Conf[], name: 'default_tkt_enctypes' | 'default_tgs_enctypes'): number[] {
+  const permitted = getEnctypes(profile, 'permitted_enctypes');
+  return getEnctypes(profile, name).filter((e) => permitted.includes(e));
+}
+
 /** The AS options MIT's kinit takes from krb5.conf, overridden by the caller's. */
 function asDefaults(profile: readonly Krb5Conf[], realm: string): AsOptions {
   const weak = libdefaultBoolean(profile, 'allow_weak_crypto', LIBDEFAULTS.allow_weak_crypto, realm);
@@ -110,7 +120,7 @@ function asDefaults(profile: readonly Krb5Conf[], realm: string): AsOptions {
     canonicalize: libdefaultBoolean(profile, 'canonicalize', LIBDEFAULTS.canonicalize, realm),
     lifetimeSec: duration(profile, 'ticket_lifetime', realm, LIBDEFAULTS.ticket_lifetime),
     ...(renew > 0 ? { renewLifetimeSec: renew } : {}),
-    etypes: getEnctypes(profile, 'default_tkt_enctypes'),
+    etypes: enctypesFor(profile, 'default_tkt_enctypes'),
     allowWeakCrypto: weak,
     clockskewSec: duration(profile, 'clockskew', realm, LIBDEFAULTS.clockskew),
     kdcTimesync: libdefaultBoolean(profile, 'kdc_timesync', LIBDEFAULTS.kdc_timesync, realm),
@@ -334,7 +344,7 @@ function findTgt(creds: readonly CcacheCredential[], client: CcachePrincipal, re
 
 function tgsDefaults(profile: readonly Krb5Conf[], realm: string, kdcOffset: { seconds: number } | undefined) {
   return {
-    etypes: getEnctypes(profile, 'default_tgs_enctypes'),
+    etypes: enctypesFor(profile, 'default_tgs_enctypes'),
     allowWeakCrypto: libdefaultBoolean(profile, 'allow_weak_crypto', LIBDEFAULTS.allow_weak_crypto, realm),
     clockskewSec: duration(profile, 'clockskew', realm, LIBDEFAULTS.clockskew),
     ...(kdcOffset ? { kdcOffsetSec: kdcOffset.seconds } : {}),

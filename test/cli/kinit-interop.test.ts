@@ -9,7 +9,8 @@
  * In CI (CI=true) a missing peer is a failure; elsewhere the suite is skipped visibly.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
@@ -159,6 +160,65 @@ describe.skipIf(!IN_CI && missing.length > 0)('tskrb5 kinit / kvno against MIT k
     expect(rows2[0]).toMatch(/^alice@TSKRB5\.TEST/);
     // MIT kvno uses the primary (ours) without -c.
     expect((await mit('kvno', [apache.principal], env)).code).toBe(0);
+  });
+
+  it('kinit -S: an initial ticket for a service instead of krbtgt; MIT klist lists just that', async () => {
+    const cc = cache();
+    const k = await ours(['kinit', '-S', apache.principal, '-c', cc, 'alice'], { input: `${PW}\n` });
+    expect(k.code, k.stderr).toBe(0);
+    const l = await mit('klist', ['-c', cc]);
+    expect(l.stdout).toContain(apache.principal);
+    expect(l.stdout).not.toContain('krbtgt/');
+  });
+
+  it('the password prompt on a terminal does not echo (a pseudo-terminal from python pty)', async () => {
+    const cc = cache();
+    const py = [
+      'import os, pty, sys, time',
+      'pid, fd = pty.fork()',
+      'if pid == 0:',
+      `    os.execvp("node", ["node", ${JSON.stringify(BIN)}, "kinit", "-c", ${JSON.stringify(cc)}, "alice"])`,
+      'out = b""',
+      'while b"Password for" not in out:',
+      '    out += os.read(fd, 1024)',
+      'time.sleep(0.2)',
+      `os.write(fd, ${JSON.stringify(PW)}.encode() + b"\\r")`,
+      'while True:',
+      '    try:',
+      '        d = os.read(fd, 1024)',
+      '    except OSError:',
+      '        break',
+      '    if not d: break',
+      '    out += d',
+      '_, st = os.waitpid(pid, 0)',
+      'sys.stdout.write(out.decode(errors="replace"))',
+      'sys.exit(os.WEXITSTATUS(st))',
+    ].join('\n');
+    const r = await runCmd('/usr/bin/python3', ['-c', py], { env: realm.env, timeout: 20_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Password for alice@${R}: `);
+    expect(r.stdout).not.toContain(PW);
+    expect((await mit('klist', ['-c', cc])).stdout).toContain(`Default principal: alice@${R}`);
+  });
+
+  it('kvno -S SERVICE HOST canonicalizes the host as MIT kvno -S does (rdns on and off)', async () => {
+    const cc = cache();
+    expect((await ours(['kinit', '-c', cc, 'alice'], { input: `${PW}\n` })).code).toBe(0);
+    const name = (text: string) => /while getting credentials for (\S+)/.exec(text)?.[1];
+    for (const rdns of ['true', 'false']) {
+      const conf = join(realm.dir, `rdns-${rdns}.conf`);
+      writeFileSync(conf, readFileSync(realm.krb5Conf, 'utf8').replace('  rdns = false', `  rdns = ${rdns}`).replace('  dns_canonicalize_hostname = false', '  dns_canonicalize_hostname = true'));
+      for (const host of ['127.0.0.1', 'LOCALHOST.', 'localhost', hostname()]) {
+        const env = { KRB5_CONFIG: conf };
+        const m = await mit('kvno', ['-c', cc, '-S', 'nosuchsvc', host], env);
+        const o = await ours(['kvno', '-c', cc, '-S', 'nosuchsvc', host], { env });
+        expect(m.code).toBe(1);
+        expect(o.code).toBe(1);
+        const mn = name(m.stderr);
+        expect(mn, m.stderr).toMatch(/^nosuchsvc\//);
+        expect(name(o.stderr), `rdns=${rdns} host=${host}: ${o.stderr}`).toBe(mn);
+      }
+    }
   });
 
   it('errors a person can act on: wrong password, unknown user, unknown service, no cache, unreachable realm', async () => {

@@ -247,11 +247,11 @@ describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile libra
   const HOSTS = [
     'a.mit.edu', 'mit.edu', 'x.y.mit.edu', 'MIT.EDU.', 'other.org', 'ipa1.ipa.example.test', 'h.ipa.example.test',
     'ipa.example.test', 'dc.ad.example.test', 'x.first.example', 'x.second.example', 'host.b.example', 'x.b.example',
-    'b.example', 'a.example', 'x.a.example',
+    'b.example', 'a.example', 'x.a.example', '127.0.0.1', '::1', '10.1.2.3', '9.2.3', 'localhost', '1.2.3.4.example', '127.1', '0x7f.0.0.1', '1.2.3.4.1', '127.000.0.1',
   ];
   const CONTEXT = [
     ['example.conf'], ['debian.conf'], ['freeipa.conf'], ['tricky.conf'], ['final-1.conf:final-2.conf'],
-    ['final-2.conf:final-1.conf'], ['enctypes-1.conf'], ['enctypes-2.conf'], ['enctypes-3.conf'], ['enctypes-4.conf'],
+    ['final-2.conf:final-1.conf'], ['enctypes-1.conf'], ['enctypes-2.conf'], ['enctypes-3.conf'], ['enctypes-4.conf'], ['addresses.conf'],
   ];
   it.each(CONTEXT)('%s: permitted enctypes, domain_realm and default_realm agree with libkrb5', (list) => {
     const expected = JSON.parse(mit(['--context', list, ...HOSTS]).trim()) as { permitted: number[]; realms: Record<string, string[]>; default_realm: string | null };

@@ -163,6 +163,53 @@ describe.skipIf(!IN_CI && missing.length > 0)('kinit() and getServiceCredential(
     expect((await realm.run('kvno', [`HTTP/web.tskrb5.test@${R}`], { env })).code).toBe(0);
   });
 
+  it('enctypes from krb5.conf: default_tkt_enctypes within permitted_enctypes; RC4 only with allow_weak_crypto', async () => {
+    const one = context(conf([`127.0.0.1:${realm.kdcPort}`], ' default_tkt_enctypes = aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha1-96\n permitted_enctypes = aes128-cts-hmac-sha1-96\n'));
+    const cc = `FILE:${realm.dir}/etype-cc`;
+    const r = await kinit({ principal: 'alice', password: PW, ccache: cc, context: one.ctx });
+    expect(r.credential.key.etype).toBe(17);
+    expect(r.initial!.reply.encPart.etype).toBe(17);
+    expect((await realm.run('klist', ['-e', '-c', cc], { env: one.env })).stdout).toContain('Etype (skey, tkt): aes128-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96');
+    await realm.addPrincipal('rc4only', { password: PW, enctypes: ['arcfour-hmac'] });
+    const strict = context(conf([`127.0.0.1:${realm.kdcPort}`], ' allow_weak_crypto = false\n'));
+    const e = await kinit({ principal: 'rc4only', password: PW, ccache: `MEMORY:rc4-${n}`, context: strict.ctx }).catch((x) => x);
+    expect(e.code).toBe('ERR_ETYPE_NOSUPP');
+    expect(e.message).toMatch(/RC4-HMAC, 23, needs allowWeakCrypto/);
+    const weak = context(conf([`127.0.0.1:${realm.kdcPort}`], ' allow_weak_crypto = true\n'));
+    const w = await kinit({ principal: 'rc4only', password: PW, ccache: `FILE:${realm.dir}/rc4-cc`, context: weak.ctx });
+    expect(w.initial!.reply.encPart.etype).toBe(23);
+    expect((await realm.run('klist', ['-c', `FILE:${realm.dir}/rc4-cc`], { env: weak.env })).stdout).toContain('Default principal: rc4only@');
+  });
+
+  it('an expired password is KdcError 23 KDC_ERR_KEY_EXPIRED, saying to change it', async () => {
+    await realm.addPrincipal('expired', { password: PW });
+    await realm.kadmin('modprinc -pwexpire "2000-01-01 00:00:00" expired');
+    const { ctx } = context(conf([`127.0.0.1:${realm.kdcPort}`]));
+    const e = await kinit({ principal: 'expired', password: PW, ccache: `MEMORY:exp-${n}`, context: ctx }).catch((x) => x);
+    expect(e.errorCode).toBe(23);
+    expect(e.errorName).toBe('KDC_ERR_KEY_EXPIRED');
+    expect(e.message).toContain('password has expired for expired@TSKRB5.TEST; change it (kpasswd)');
+    // MIT's kinit says the same thing (it then prompts for a new password, which it cannot read here).
+    const m = await realm.kinit('expired', PW, ['-c', `FILE:${realm.dir}/exp-mit`]);
+    expect(m.stdout + m.stderr).toMatch(/Password expired/i);
+  });
+
+  it('kdc_timesync: a local clock an hour slow is recorded in the v4 header, as MIT kinit records it; MIT klist reads the cache', async () => {
+    const { ctx, env } = context(conf([`127.0.0.1:${realm.kdcPort}`]).replace(' kdc_timesync = 0\n', ' kdc_timesync = 1\n'));
+    const slow = createKrb5Context({ profile: ctx.profile, transport: ctx.transport, env: { ...process.env, ...env }, now: () => new Date(Date.now() - 3600_000) });
+    const cc = `FILE:${realm.dir}/skew-cc`;
+    await kinit({ principal: 'alice', password: PW, ccache: cc, context: slow });
+    const { decodeCcache } = await import('../../src/formats/index.js');
+    const head = decodeCcache(new Uint8Array(readFileSync(cc.slice(5)))).header;
+    const off = head.find((h) => 'kdcOffset' in h) as { kdcOffset: { seconds: number } } | undefined;
+    expect(off).toBeDefined();
+    expect(Math.abs(off!.kdcOffset.seconds - 3600)).toBeLessThanOrEqual(2);
+    expect((await realm.run('klist', ['-c', cc], { env })).code).toBe(0);
+    // The service ticket request applies the offset (its authenticator is in the KDC's time).
+    const s = await getServiceCredential({ server: `HTTP/web.tskrb5.test@${R}`, ccache: cc, context: slow });
+    expect(s.kvno).toBe(1);
+  });
+
   it('tshark, capturing on lo, dissects our AS-REQs and TGS-REQ (UDP and TCP) with no malformed packet', async () => {
     const pcap = join(realm.dir, 'wire.pcap');
     const port = realm.kdcPort;

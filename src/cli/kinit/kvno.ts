@@ -5,10 +5,10 @@
  * @module
  */
 import { decrypt } from '../../crypto/index.js';
-import { KeyUsage, NameType } from '../../iana/index.js';
-import { enctypeFromName } from '../../formats/index.js';
-import { EncTicketPart, Ticket } from '../../messages/index.js';
-import { createKrb5Context, getServiceCredential, KeytabFile, openCcache } from '../../node/index.js';
+import { KeyUsage } from '../../iana/index.js';
+import { defaultRealm, enctypeFromName } from '../../formats/index.js';
+import { EncTicketPart, Ticket, principalToString } from '../../messages/index.js';
+import { createKrb5Context, getServiceCredential, KeytabFile, openCcache, snameToPrincipal } from '../../node/index.js';
 import { comErr, getopt, runTool, type Out, type ToolContext } from '../klist/common.js';
 import { describeError } from './kinit.js';
 
@@ -59,15 +59,18 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
     const kt = keytab !== undefined ? await new KeytabFile(keytab).entries() : undefined;
     let status = 0;
     for (const operand of parsed.operands) {
-      const name = sname !== undefined ? `${sname}/${operand}` : operand;
+      // MIT names the service in its messages as it resolved it (kvno -S: canonicalized).
+      const realm0 = defaultRealm(context.profile);
+      let name = sname !== undefined ? `${sname}/${operand}` : /(^|[^\\])@/.test(operand) || realm0 === undefined ? operand : `${operand}@${realm0}`;
       try {
+        const server = sname !== undefined ? await snameToPrincipal(sname, operand, { profile: context.profile }) : name;
+        if (typeof server !== 'string') name = server.realm === '' ? `${principalToString(server)}@` : principalToString(server);
         const r = await getServiceCredential({
-          server: name,
+          server,
           ccache: store,
           context,
           ...(etype !== undefined ? { etype } : {}),
           ...(noStore ? { noStore: true } : {}),
-          ...(sname !== undefined ? { nameType: NameType.NT_SRV_HST } : {}),
         });
         if (cachedOnly && !r.cached) throw new Error('Matching credential not found');
         let line = `${r.server}: kvno = ${r.kvno ?? 0}`;

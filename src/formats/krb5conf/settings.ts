@@ -257,6 +257,8 @@ export function realmConfig(profile: Krb5Profile, realm: string): RealmConfig {
  * krb5_get_host_realm). `undefined` when nothing matches (MIT then answers the referral realm "").
  */
 export function domainRealm(profile: Krb5Profile, host: string): string | undefined {
+  // MIT's domain module declines numeric addresses (k5_is_numeric_address): the referral realm.
+  if (isNumericAddress(host)) return undefined;
   let h = host.toLowerCase();
   if (h.endsWith('.')) h = h.slice(0, -1);
   // for (p = host; p != NULL; p = (*p == '.') ? p + 1 : strchr(p, '.'))
@@ -265,6 +267,17 @@ export function domainRealm(profile: Krb5Profile, host: string): string | undefi
     if (r !== undefined) return r;
   }
   return undefined;
+}
+
+/**
+ * Whether `host` is a numeric address as MIT's k5_is_numeric_address finds one (checked against
+ * krb5_get_host_realm): a dotted quad of decimals (`127.0.0.1`, `127.000.0.1`; not `127.1` or `0x7f.0.0.1`) or an IPv6
+ * address (`::1`, `fe80::1%eth0`).
+ */
+export function isNumericAddress(host: string): boolean {
+  const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (quad) return quad.slice(1).every((p) => Number(p) <= 255);
+  return host.includes(':') && /^[0-9a-f:.]+(?:%[^%]+)?$/i.test(host);
 }
 
 /** [capaths] CLIENT = { SERVER = INTERMEDIATE … }: the values, `.` meaning a direct path. */
