@@ -132,8 +132,8 @@ export class ProtocolError extends KerberosError {
 
 /** A GSS-API failure, with its major and minor status. */
 export class GssError extends KerberosError {
-  static override readonly kind = 'GssError';
-  static override readonly defaultCode = 'ERR_GSS';
+  static override readonly kind: string = 'GssError';
+  static override readonly defaultCode: string = 'ERR_GSS';
   readonly major: number;
   readonly minor: number;
 

@@ -35,3 +35,5 @@ export {
   type ChannelBindings,
 } from './channel-bindings.js';
 export { openTicket, openAuthenticator, openApRepPart, openKrbCred, sessionKeyOf } from './open.js';
+export { Protection, protectionKey, type ProtectionOptions, type ReceivedInfo } from './protection.js';
+export { Krb5Initiator, GssKrbError, makeKrbCred, type Krb5InitiatorOptions, type InitiatorCredential, type CredentialPrincipal } from './initiator.js';

@@ -17,3 +17,19 @@ export {
   type Challenge,
 } from './negotiate-header.js';
 export { toBase64, fromBase64 } from './base64.js';
+export {
+  createNegotiateFetch,
+  MutualAuthenticationError,
+  type NegotiateFetch,
+  type NegotiateOptions,
+  type CredentialSource,
+  type CredentialRequest,
+  type NegotiateCredentials,
+  type NegotiateLogger,
+  type FetchLike,
+  type ResponseLike,
+  type RequestInitLike,
+  type HeadersLike,
+} from './negotiate-fetch.js';
+export { createAuthFetch, bearer, negotiate, type AuthScheme } from './auth-chain.js';
+export { certificateHashForBindings, certificateSignatureAlgorithm } from './certificate.js';

@@ -10,3 +10,4 @@ export * from './oid.js';
 export * from './address-type.js';
 export * from './ad-type.js';
 export * from './transited-type.js';
+export * from './gss-status.js';

@@ -28,6 +28,7 @@ import { Ticket, parsePrincipal, principalToString, type Principal } from '../me
 import {
   getInitialCredentials,
   getServiceTicket,
+  getForwardedTgt,
   renewCredential,
   type AsOptions,
   type ClientKey,
@@ -461,4 +462,29 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
     await store.store(r.credential);
   }
   return { credential: r.credential, store, cached: false, server: ccText(r.credential.server), kvno: ticketOf(r.credential) };
+}
+
+/**
+ * A forwarded TGT for delegation (FORWARDED, RFC 4120 §2.6) made from the cache's TGT, as MIT's
+ * `krb5_fwd_tgt_creds`; not stored. A TGT that is not forwardable gets the KDC's
+ * `KDC_ERR_BADOPTION`.
+ * @example
+ * ```ts
+ * const fwd = await getForwardedCredential({ ccache: 'KCM:' })
+ * ```
+ */
+export async function getForwardedCredential(o: { ccache?: string | CcacheStore; context?: Krb5Context }): Promise<CcacheCredential> {
+  const ctx = o.context ?? createKrb5Context();
+  const store = typeof o.ccache === 'object' ? o.ccache : await openCcache(o.ccache, ctx.store);
+  const held = await store.getPrincipal();
+  if (!held) throw noCache(store);
+  const tgt = findTgt(await credentialsOf(store), held, held.realm, ctx.now());
+  if (!tgt) throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name} to forward: run kinit`, { code: 'ERR_NO_TGT' });
+  const r = await getForwardedTgt({ transport: ctx.transport, tgt, now: ctx.now, options: tgsDefaults(ctx.profile, held.realm, await kdcOffsetOf(store)) });
+  return r.credential;
+}
+
+/** The KDC clock offset a cache records (FILE and DIR caches' v4 header), in seconds. */
+export async function cacheKdcOffset(store: CcacheStore): Promise<number | undefined> {
+  return (await kdcOffsetOf(store))?.seconds;
 }

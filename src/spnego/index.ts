@@ -20,3 +20,4 @@ export {
 export { decodeSpnegoToken, encodeNegTokenInit, encodeNegTokenInit2, encodeNegTokenResp, encodeMechTypeList, type SpnegoToken } from './spnego-token.js';
 export { isNtlmToken, onlyNtlm, KERBEROS_MECHS } from './ntlm.js';
 export { contextFlags, gssFlagsOf } from './context-flags.js';
+export { SpnegoInitiator, type SpnegoInitiatorOptions } from './initiator.js';

@@ -1,0 +1,303 @@
+/**
+ * The krb5 GSS-API mechanism's initiator (RFC 4121 §4.1, RFC 2743 `GSS_Init_sec_context`), as
+ * MIT's krb5_gss_init_sec_context builds it: an AP-REQ from a service ticket, its authenticator
+ * with a fresh subkey of the session key's enctype and a random sequence number, the 0x8003
+ * checksum carrying the flags (CONF, INTEG and TRANS always, as MIT sets them), the MD5 of the
+ * channel bindings and, for delegation, a KRB-CRED with a forwarded TGT under the session key;
+ * mutual-required in the AP options when mutual authentication is asked for. The acceptor's
+ * AP-REP is checked (ctime/cusec, its subkey and sequence number taken); a KRB-ERROR token is a
+ * `GssError` carrying the acceptor's error code.
+ * @module
+ */
+import { decrypt, encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
+import { GssError, IntegrityError, KerberosError } from '../errors.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask } from '../iana/index.js';
+import { Authenticator, EncAPRepPart, EncKrbCredPart, KRBCred, Ticket, APReq, type KRBError, type PrincipalName } from '../messages/index.js';
+import { wipe } from '../util/bytes.js';
+import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
+import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
+import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
+import { Protection, protectionKey, type ReceivedInfo } from './protection.js';
+
+/** A principal as a credential cache holds it (structurally `tskrb5/formats`' CcachePrincipal). */
+export interface CredentialPrincipal {
+  nameType: number;
+  realm: string;
+  components: readonly string[];
+}
+
+/** The parts of a credential (a `CcacheCredential`) the initiator uses. */
+export interface InitiatorCredential {
+  client: CredentialPrincipal;
+  server: CredentialPrincipal;
+  key: { etype: number; value: Uint8Array };
+  /** The DER Ticket. */
+  ticket: Uint8Array;
+  flags: number;
+  authtime: Date;
+  starttime: Date;
+  endtime: Date;
+  renewTill: Date;
+}
+
+/** Options of {@link Krb5Initiator}. */
+export interface Krb5InitiatorOptions {
+  /** The service ticket (from `getServiceCredential`, or a ccache). */
+  credential: InitiatorCredential;
+  /**
+   * GSS_C_* flags asked for (default MUTUAL | REPLAY | SEQUENCE). CONF, INTEG and TRANS are
+   * always set, as MIT sets them; DELEG only takes effect with `delegation`.
+   */
+  flags?: number;
+  /** Channel bindings (RFC 4121 §4.1.1.2), e.g. `{ applicationData: tlsServerEndPointBindings(hash) }`. */
+  channelBindings?: ChannelBindings;
+  /** The KRB-CRED to delegate (see {@link makeKrbCred}); sets GSS_C_DELEG_FLAG. */
+  delegation?: Uint8Array;
+  /** The mechanism OID of the initial token's framing (default the krb5 OID). */
+  mech?: string;
+  /** KDC clock minus local clock, seconds (the ccache's offset), for the authenticator's time. */
+  kdcOffsetSec?: number;
+  now?: () => Date;
+  random?: (n: number) => Uint8Array;
+  allowWeakCrypto?: boolean;
+}
+
+function principalName(p: CredentialPrincipal): PrincipalName {
+  return { nameType: p.nameType, nameString: [...p.components] };
+}
+
+const DEFAULT_FLAGS = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_REPLAY_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG;
+const ALWAYS = GssFlags.GSS_C_CONF_FLAG | GssFlags.GSS_C_INTEG_FLAG | GssFlags.GSS_C_TRANS_FLAG;
+const ASKABLE = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_REPLAY_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG | GssFlags.GSS_C_DELEG_FLAG;
+
+/**
+ * A KRB-CRED (RFC 4120 §5.8) carrying credentials — for delegation, a forwarded TGT — its
+ * EncKrbCredPart under `key` (the service ticket's session key, usage 14, as MIT's GSS initiator
+ * sends it), with a timestamp.
+ * @example
+ * ```ts
+ * const krbCred = makeKrbCred([forwardedTgt], serviceTicket.key)
+ * ```
+ */
+export function makeKrbCred(creds: readonly InitiatorCredential[], key: Key, o: { now?: () => Date; allowWeakCrypto?: boolean } = {}): Uint8Array {
+  const now = (o.now ?? (() => new Date()))();
+  const part = EncKrbCredPart.encode({
+    ticketInfo: creds.map((c) => ({
+      key: { keytype: c.key.etype, keyvalue: c.key.value },
+      prealm: c.client.realm,
+      pname: principalName(c.client),
+      flags: c.flags >>> 0,
+      authtime: c.authtime,
+      starttime: c.starttime,
+      endtime: c.endtime,
+      ...(c.renewTill.getTime() > 0 ? { renewTill: c.renewTill } : {}),
+      srealm: c.server.realm,
+      sname: principalName(c.server),
+    })),
+    timestamp: new Date(Math.floor(now.getTime() / 1000) * 1000),
+    usec: (now.getTime() % 1000) * 1000,
+  });
+  return KRBCred.encode({
+    pvno: 5,
+    msgType: MessageType.KRB_CRED,
+    tickets: creds.map((c) => Ticket.decode(c.ticket)),
+    encPart: { etype: key.etype, cipher: encrypt(key, KeyUsage.KRB_CRED_ENCPART, part, { allowWeakCrypto: o.allowWeakCrypto === true }) },
+  });
+}
+
+/** What the acceptor said in a KRB-ERROR token. */
+export class GssKrbError extends GssError {
+  static override readonly kind = 'GssKrbError';
+  static override readonly defaultCode = 'ERR_GSS_KRB_ERROR';
+  constructor(readonly krbError: KRBError) {
+    const name = errorCodeName(krbError.errorCode);
+    super(
+      `the acceptor refused the AP-REQ: ${krbError.errorCode} ${name}${krbError.eText ? ` (${krbError.eText})` : ''}${advice(krbError.errorCode)}`,
+      { major: GssStatus.GSS_S_FAILURE, minor: krbError.errorCode },
+    );
+  }
+}
+
+function advice(code: number): string {
+  switch (code) {
+    case ErrorCode.KRB_AP_ERR_SKEW:
+      return ': the clocks of this host and the server differ by more than the allowed skew';
+    case ErrorCode.KRB_AP_ERR_TKT_EXPIRED:
+      return ': the service ticket has expired; get a new one';
+    case ErrorCode.KRB_AP_ERR_BAD_INTEGRITY:
+    case ErrorCode.KRB_AP_ERR_MODIFIED:
+      return ": the server's keytab does not match the ticket (the service key was changed?)";
+    case ErrorCode.KRB_AP_ERR_NOKEY:
+    case ErrorCode.KRB_AP_ERR_BADKEYVER:
+      return ': the server has no key of the ticket\'s version (its keytab is out of date)';
+    case ErrorCode.KRB_AP_ERR_REPEAT:
+      return ': the server saw this authenticator before (a replay)';
+    default:
+      return '';
+  }
+}
+
+/**
+ * One krb5 security context, initiator side.
+ *
+ * @example
+ * ```ts
+ * const ctx = new Krb5Initiator({ credential: serviceTicket, flags: GssFlags.GSS_C_MUTUAL_FLAG })
+ * send(ctx.token)                          // the initial context token (RFC 2743 framing)
+ * ctx.step(replyToken)                     // the AP-REP; ctx.established is now true
+ * const mic = ctx.getMIC(bytes)
+ * ```
+ */
+export class Krb5Initiator {
+  /** The initial context token. */
+  readonly token: Uint8Array;
+  /** The flags sent in the 0x8003 checksum. */
+  readonly flags: number;
+  /** Whether the context is established (after the AP-REP, or at once without mutual authentication). */
+  established: boolean;
+  /** Whether the acceptor proved itself (an AP-REP was verified). */
+  mutual = false;
+  readonly #session: Key;
+  readonly #subkey: Key;
+  readonly #ctime: Date;
+  readonly #cusec: number;
+  readonly #seq: number;
+  readonly #opts: { allowWeakCrypto: boolean };
+  #protection: Protection | undefined;
+  #acceptorSubkey: Key | undefined;
+
+  constructor(o: Krb5InitiatorOptions) {
+    const c = o.credential;
+    if (typeof c !== 'object' || c === null || !(c.ticket instanceof Uint8Array) || !(c.key?.value instanceof Uint8Array)) {
+      throw new TypeError('credential must be a service ticket credential (client, server, key, ticket, …)');
+    }
+    const random = o.random ?? randomBytes;
+    this.#opts = { allowWeakCrypto: o.allowWeakCrypto === true };
+    this.#session = { etype: c.key.etype, value: c.key.value };
+    const asked = o.flags ?? DEFAULT_FLAGS;
+    let flags = (asked & ASKABLE) | ALWAYS;
+    if (o.delegation === undefined) flags &= ~GssFlags.GSS_C_DELEG_FLAG;
+    else flags |= GssFlags.GSS_C_DELEG_FLAG;
+    this.flags = flags >>> 0;
+    const mutualAsked = (flags & GssFlags.GSS_C_MUTUAL_FLAG) !== 0;
+
+    const t = (o.now ?? (() => new Date()))().getTime() + (o.kdcOffsetSec ?? 0) * 1000;
+    this.#ctime = new Date(Math.floor(t / 1000) * 1000);
+    this.#cusec = (((t % 1000) + 1000) % 1000) * 1000 + (random(1)[0]! % 1000);
+    this.#subkey = randomToKey(this.#session.etype, random(32), this.#opts);
+    const s = random(4);
+    // A random 30-bit start, as some acceptors mishandle sequence numbers near 2^32.
+    this.#seq = (((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) & 0x3fffffff) >>> 0;
+
+    const bindingsHash = o.channelBindings ? channelBindingsHash(o.channelBindings) : NO_CHANNEL_BINDINGS;
+    const cksum = encodeGssChecksum({ bindingsHash, flags: this.flags, ...(o.delegation ? { delegation: o.delegation } : {}) });
+    const authenticator = Authenticator.encode({
+      authenticatorVno: 5,
+      crealm: c.client.realm,
+      cname: principalName(c.client),
+      cksum: { cksumtype: GSS_CHECKSUM_TYPE, checksum: cksum },
+      cusec: this.#cusec,
+      ctime: this.#ctime,
+      subkey: { keytype: this.#subkey.etype, keyvalue: this.#subkey.value },
+      seqNumber: this.#seq,
+    });
+    let ticket;
+    try {
+      ticket = Ticket.decode(c.ticket);
+    } catch (e) {
+      throw new KerberosError(`the service ticket does not decode: ${(e as Error).message}`, { code: 'ERR_BAD_TICKET', cause: e });
+    }
+    const apReq = {
+      pvno: 5,
+      msgType: MessageType.KRB_AP_REQ,
+      apOptions: mutualAsked ? flagMask(APOptions.MUTUAL_REQUIRED) >>> 0 : 0,
+      ticket,
+      authenticator: { etype: this.#session.etype, cipher: encrypt(this.#session, KeyUsage.AP_REQ_AUTH, authenticator, this.#opts) },
+    };
+    this.token = encodeKrb5Message({ type: 'AP-REQ', value: apReq as APReq }, { framed: true, mech: o.mech ?? Oid.KRB5 });
+    this.established = !mutualAsked;
+    if (this.established) this.#ready();
+  }
+
+  /** Whether a reply token is still expected (mutual authentication asked for, no AP-REP yet). */
+  get continueNeeded(): boolean {
+    return !this.established;
+  }
+
+  /**
+   * Takes the acceptor's reply token: an AP-REP (checked: it decrypts under the session key, its
+   * ctime/cusec are the authenticator's) or a KRB-ERROR (thrown as {@link GssKrbError}).
+   * A token that is neither, or that does not verify, is a `GssError`.
+   */
+  step(token: Uint8Array): void {
+    if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
+    if (this.mutual) throw new GssError('the context is already established', { major: GssStatus.GSS_S_FAILURE });
+    let m;
+    try {
+      m = decodeKrb5Message(token);
+    } catch (e) {
+      throw new GssError(`the acceptor's token is not a krb5 AP-REP or KRB-ERROR: ${(e as Error).message}`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN }, { cause: e });
+    }
+    if (m.tokId === TokenId.KRB_ERROR && m.message.type === 'KRB-ERROR') throw new GssKrbError(m.message.value);
+    if (m.message.type !== 'AP-REP') throw new GssError(`the acceptor sent a ${m.message.type} token, not an AP-REP`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
+    const rep = m.message.value;
+    let part;
+    try {
+      part = EncAPRepPart.decode(decrypt(this.#session, KeyUsage.AP_REP_ENCPART, rep.encPart.cipher, this.#opts));
+    } catch (e) {
+      if (e instanceof IntegrityError) {
+        throw new GssError('the AP-REP does not decrypt with the session key: the server is not the one the ticket is for', { major: GssStatus.GSS_S_BAD_SIG }, { cause: e });
+      }
+      throw new GssError(`the AP-REP's encrypted part is malformed: ${(e as Error).message}`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN }, { cause: e });
+    }
+    // RFC 4120 §3.2.5: the AP-REP echoes the authenticator's ctime and cusec.
+    if (part.ctime.getTime() !== this.#ctime.getTime() || part.cusec !== this.#cusec) {
+      throw new GssError('the AP-REP does not answer this AP-REQ (ctime/cusec differ): a replayed or forged reply', { major: GssStatus.GSS_S_BAD_SIG });
+    }
+    if (part.subkey) this.#acceptorSubkey = { etype: part.subkey.keytype, value: part.subkey.keyvalue };
+    this.mutual = true;
+    this.established = true;
+    this.#ready(part.seqNumber);
+  }
+
+  #ready(acceptorSeq?: number): void {
+    const { key, acceptorSubkey } = protectionKey(this.#session, this.#subkey, this.#acceptorSubkey);
+    if (key.etype === 23 || key.etype === 24) return; // RFC 4757 tokens: not implemented; context still usable for authentication
+    this.#protection = new Protection({
+      key,
+      acceptorSubkey,
+      initiator: true,
+      sendSeq: this.#seq,
+      // Without mutual authentication the acceptor uses the initiator's number (RFC 4121 §4.2.3, as MIT).
+      recvSeq: acceptorSeq !== undefined ? acceptorSeq >>> 0 : this.#seq,
+      replayDetection: (this.flags & GssFlags.GSS_C_REPLAY_FLAG) !== 0,
+      sequenceDetection: (this.flags & GssFlags.GSS_C_SEQUENCE_FLAG) !== 0,
+      ...this.#opts,
+    });
+  }
+
+  #p(): Protection {
+    if (!this.established) throw new GssError('the context is not established yet', { major: GssStatus.GSS_S_NO_CONTEXT });
+    if (!this.#protection) throw new GssError('per-message tokens need an AES session key (RFC 4757 RC4 tokens are not implemented)', { major: GssStatus.GSS_S_UNAVAILABLE });
+    return this.#protection;
+  }
+
+  getMIC(message: Uint8Array): Uint8Array {
+    return this.#p().getMIC(message);
+  }
+  verifyMIC(message: Uint8Array, token: Uint8Array): ReceivedInfo {
+    return this.#p().verifyMIC(message, token);
+  }
+  wrap(message: Uint8Array, conf = true): Uint8Array {
+    return this.#p().wrap(message, conf);
+  }
+  unwrap(token: Uint8Array): { message: Uint8Array; conf: boolean } & ReceivedInfo {
+    return this.#p().unwrap(token);
+  }
+
+  /** Forgets the keys. */
+  dispose(): void {
+    wipe(this.#subkey.value, this.#acceptorSubkey?.value);
+    this.#protection = undefined;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The credential source of the Node `negotiateFetch`: service tickets from the user's credential
+ * caches, chosen as MIT's ccselect does — an explicit `principal` picks its cache in the
+ * collection (or, with `password`, logs in into a memory cache); otherwise the cache whose realm
+ * serves the target host (`[domain_realm]`) first, then the primary, then the other caches of
+ * the collection (KDC referrals decide for hosts no mapping names). Tickets obtained are stored
+ * back, as MIT's GSS-API does; delegation gets a forwarded TGT from the same cache.
+ * @module
+ */
+import { KerberosError } from '../../errors.js';
+import {
+  cacheKdcOffset,
+  cacheMatch,
+  createKrb5Context,
+  getForwardedCredential,
+  getServiceCredential,
+  kinit,
+  openCcache,
+  openCollection,
+  parsePrincipal,
+  snameToPrincipal,
+  type CcacheStore,
+  type Krb5Context,
+} from '../../node/index.js';
+import { defaultRealm } from '../../formats/index.js';
+import type { CredentialRequest, CredentialSource, NegotiateCredentials, NegotiateLogger } from '../negotiate-fetch.js';
+
+/** Options of {@link nodeCredentials}. */
+export interface NodeCredentialOptions {
+  /** The client principal to use (its cache in the collection; with `password`, a fresh login). */
+  principal?: string;
+  /** Log in `principal` with this password into a memory cache (once, then reused). */
+  password?: string;
+  /** A cache name to use instead of choosing in the collection. */
+  ccache?: string;
+  context?: Krb5Context;
+  logger?: NegotiateLogger;
+}
+
+function text(p: { realm: string; components: readonly string[] }): string {
+  return `${p.components.join('/')}@${p.realm}`;
+}
+
+/**
+ * @example
+ * ```ts
+ * const credentials = nodeCredentials({ principal: 'alice@EXAMPLE.COM' })
+ * ```
+ */
+export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource {
+  let ctx: Krb5Context | undefined = o.context;
+  const context = () => (ctx ??= createKrb5Context());
+  let login: Promise<CcacheStore> | undefined;
+  const log = o.logger ?? {};
+
+  async function candidates(serverRealm: string): Promise<CcacheStore[]> {
+    const c = context();
+    if (o.ccache !== undefined) return [await openCcache(o.ccache, c.store)];
+    if (o.principal !== undefined) {
+      if (o.password !== undefined) {
+        login ??= kinit({ principal: o.principal, password: o.password, ccache: `MEMORY:negotiate-${Math.random().toString(36).slice(2)}`, context: c }).then((r) => r.store);
+        return [await login];
+      }
+      const found = await cacheMatch(c.store, parsePrincipal(o.principal, defaultRealm(c.profile)));
+      if (!found) throw new KerberosError(`no credentials cache for ${o.principal} in the collection: run kinit ${o.principal}`, { code: 'ERR_NO_CREDENTIALS' });
+      return [found];
+    }
+    const primary = await openCcache(undefined, c.store);
+    let all: CcacheStore[] = [];
+    try {
+      all = await (await openCollection(undefined, c.store)).list();
+    } catch {
+      all = [];
+    }
+    const info = await Promise.all(all.map(async (s) => ({ s, p: await s.getPrincipal().catch(() => null) })));
+    const same = (a: CcacheStore, b: CcacheStore) => a.name === b.name;
+    const ordered: CcacheStore[] = [];
+    const add = (s: CcacheStore) => {
+      if (!ordered.some((x) => same(x, s))) ordered.push(s);
+    };
+    if (serverRealm !== '') for (const { s, p } of info) if (p?.realm === serverRealm) add(s);
+    add(primary);
+    for (const { s, p } of info) if (p) add(s);
+    return ordered;
+  }
+
+  return {
+    async getCredentials(req: CredentialRequest): Promise<NegotiateCredentials> {
+      const c = context();
+      const server = await snameToPrincipal(req.service, req.host, { profile: c.profile });
+      const stores = await candidates(server.realm);
+      let first: unknown;
+      for (const store of stores) {
+        const holder = await store.getPrincipal().catch(() => null);
+        if (!holder) continue;
+        try {
+          const r = await getServiceCredential({ server, ccache: store, context: c });
+          log.debug?.(`service ticket for ${r.server} from ${store.name} (${text(holder)})${r.cached ? ', cached' : ''}`);
+          const out: NegotiateCredentials = { credential: r.credential, client: text(holder) };
+          const off = await cacheKdcOffset(store);
+          if (off) out.kdcOffsetSec = off;
+          if (req.delegate) {
+            try {
+              out.forwarded = await getForwardedCredential({ ccache: store, context: c });
+            } catch (e) {
+              log.warn?.(`no forwarded TGT for delegation: ${(e as Error).message}`);
+            }
+          }
+          return out;
+        } catch (e) {
+          first ??= e;
+          log.debug?.(`${store.name} (${text(holder)}) gives no ticket for ${text({ realm: server.realm || '(referral)', components: server.name.nameString })}: ${(e as Error).message}`);
+        }
+      }
+      if (first) throw first;
+      throw new KerberosError(`no Kerberos credentials (no cache with a ticket-granting ticket): run kinit`, { code: 'ERR_NO_CREDENTIALS' });
+    },
+  };
+}
+

@@ -1,0 +1,117 @@
+/**
+ * A `fetch` over `node:http` / `node:https` that keeps what the global `fetch` hides: the TLS
+ * server certificate of the connection each response came over (for RFC 5929 channel bindings),
+ * and per-request TLS trust (`ca`). Keep-alive agents by default, so an authenticated retry
+ * usually reuses the connection of its 401. Responses are the global `Response`.
+ * @module
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { FetchLike, RequestInitLike, ResponseLike } from '../negotiate-fetch.js';
+
+/** Options of {@link createNodeFetch}. */
+export interface NodeFetchOptions {
+  /** PEM certificates to trust instead of the system store. */
+  ca?: string | string[];
+  /** Verify the server certificate (default true). */
+  rejectUnauthorized?: boolean;
+  /** Reuse connections (default true). */
+  keepAlive?: boolean;
+  /** Per-request time limit, ms (default none). */
+  timeoutMs?: number;
+}
+
+/** A fetch that also tells the server certificate behind a response. */
+export interface NodeFetch extends FetchLike {
+  /** The DER certificate of the TLS connection `response` came over (undefined over plain HTTP). */
+  peerCertificate(response: ResponseLike): Uint8Array | undefined;
+  /** The certificate last seen from this URL's origin. */
+  originCertificate(url: string): Uint8Array | undefined;
+  /** Closes idle connections. */
+  close(): void;
+}
+
+function pairs(h: RequestInitLike['headers']): [string, string][] {
+  if (!h) return [];
+  if (Array.isArray(h)) return h.map(([k, v]) => [k, v]);
+  const hl = h as { forEach?: (fn: (v: string, k: string) => void) => void; get?: unknown };
+  if (typeof hl.forEach === 'function' && typeof hl.get === 'function') {
+    const out: [string, string][] = [];
+    hl.forEach((v, k) => out.push([k, v]));
+    return out;
+  }
+  return Object.entries(h as Record<string, string>);
+}
+
+/**
+ * @example
+ * ```ts
+ * const f = createNodeFetch({ ca: readFileSync('ca.pem', 'utf8') })
+ * const r = await f('https://localhost:8443/')
+ * f.peerCertificate(r)   // DER bytes of the server's certificate
+ * ```
+ */
+export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
+  const keepAlive = o.keepAlive !== false;
+  const httpAgent = new http.Agent({ keepAlive });
+  const httpsAgent = new https.Agent({ keepAlive, ...(o.ca ? { ca: o.ca } : {}), ...(o.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) });
+  const certs = new WeakMap<object, Uint8Array>();
+  const byOrigin = new Map<string, Uint8Array>();
+  const R = (globalThis as unknown as { Response: new (body: unknown, init: { status: number; statusText: string; headers: [string, string][] }) => ResponseLike }).Response;
+
+  const f = ((input: string, init: RequestInitLike = {}) =>
+    new Promise<ResponseLike>((resolve, reject) => {
+      const u = new URL(input);
+      const isHttps = u.protocol === 'https:';
+      if (!isHttps && u.protocol !== 'http:') return reject(new TypeError(`unsupported URL scheme ${u.protocol}`));
+      const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : Buffer.from(init.body as Uint8Array);
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of pairs(init.headers)) {
+        const key = k.toLowerCase();
+        const prev = headers[key];
+        headers[key] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      }
+      if (body !== undefined) headers['content-length'] = String(body.length);
+      const req = (isHttps ? https : http).request(u, {
+        method: init.method ?? 'GET',
+        headers,
+        agent: isHttps ? httpsAgent : httpAgent,
+        ...(init.signal ? { signal: init.signal as AbortSignal } : {}),
+        ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
+      });
+      req.on('timeout', () => req.destroy(new Error(`request to ${u.origin} timed out after ${o.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const out: [string, string][] = [];
+          const raw = res.rawHeaders;
+          for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+          const status = res.statusCode ?? 0;
+          const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
+          const response = new R(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: out });
+          const sock = res.socket as TLSSocket | null;
+          if (isHttps && sock && typeof sock.getPeerCertificate === 'function') {
+            const c = sock.getPeerCertificate();
+            if (c && c.raw) {
+              const der = new Uint8Array(c.raw);
+              certs.set(response, der);
+              byOrigin.set(u.origin, der);
+            }
+          }
+          resolve(response);
+        });
+      });
+      req.end(body);
+    })) as NodeFetch;
+  f.peerCertificate = (r) => certs.get(r);
+  f.originCertificate = (url) => byOrigin.get(new URL(url).origin);
+  f.close = () => {
+    httpAgent.destroy();
+    httpsAgent.destroy();
+  };
+  return f;
+}
