@@ -233,11 +233,14 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
 
   async function newAttempt(p: Prepared, host: string, response?: ResponseLike): Promise<Attempt> {
     const creds = await o.credentials.getCredentials({ service: o.service ?? 'HTTP', host, delegate: o.delegate === true });
+    // An RC4 session key exists only when the user's policy let the KDC exchange ask for RC4
+    // (allow_weak_crypto): the initiator may use what the credential source obtained.
+    const weak = { allowWeakCrypto: creds.credential.key.etype === 23 };
     let flags = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG;
     let delegation: Uint8Array | undefined;
     if (o.delegate) {
       if (creds.forwarded) {
-        delegation = makeKrbCred([creds.forwarded], { etype: creds.credential.key.etype, value: creds.credential.key.value });
+        delegation = makeKrbCred([creds.forwarded], { etype: creds.credential.key.etype, value: creds.credential.key.value }, weak);
         flags |= GssFlags.GSS_C_DELEG_FLAG;
       } else log.warn?.('delegation asked for, but no forwarded TGT was obtained: sending none');
     }
@@ -255,6 +258,7 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
       ...(delegation ? { delegation } : {}),
       ...(channelBindings ? { channelBindings } : {}),
       ...(creds.kdcOffsetSec ? { kdcOffsetSec: creds.kdcOffsetSec } : {}),
+      ...weak,
     });
     const spnego = mech === 'spnego' ? new SpnegoInitiator(krb5) : undefined;
     const server = `${creds.credential.server.components.join('/')}@${creds.credential.server.realm}`;

@@ -270,6 +270,11 @@ def main():
 
             if path == '/double-401':
                 return self.reply(401, {'error': 'double-401: always 401', 'accepted': True, **common}, neg)
+            if path == '/error-after-auth':
+                # Authenticated, then a server error with details in the body and no reply token:
+                # a client requiring mutual authentication must not hand this body to the caller.
+                return self.reply(500, {'error': 'internal details that must not leak', 'user': str(ctx.initiator_name)},
+                                  [('X-Secret-Header', 'leak'), ('Server', 'gss-acceptor')])
 
             send = out
             if path == '/no-mutual':
