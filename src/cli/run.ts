@@ -14,7 +14,7 @@ const COMMANDS: [string, string][] = [
   ['kswitch', 'make another cache of a collection the primary one'],
   ['kdestroy', 'destroy credential caches'],
   ['decode', 'decode a Kerberos, GSS-API or SPNEGO token, a header, a message or a keytab'],
-  ['fetch', 'an HTTP request with Negotiate authentication (coming)'],
+  ['fetch', 'an HTTP request with Negotiate authentication (curl --negotiate-like)'],
   ['kdc', 'run the embedded KDC (coming)'],
   ['demo', 'a full demonstration on the embedded KDC (coming)'],
 ];
@@ -50,6 +50,7 @@ const ASYNC: Record<string, (argv: readonly string[], out: Out, err: Out) => Pro
   decode: async (a, o, e) => (await import('./decode/command.js')).runDecode(a, o, e),
   kinit: async (a, o, e) => (await import('./kinit/kinit.js')).runKinit(a, o, e),
   kvno: async (a, o, e) => (await import('./kinit/kvno.js')).runKvno(a, o, e),
+  fetch: async (a, o, e) => (await import('./fetch/fetch.js')).runFetch(a, o, e),
 };
 
 function asyncCommand(cmd: string | undefined) {

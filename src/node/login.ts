@@ -488,3 +488,9 @@ export async function getForwardedCredential(o: { ccache?: string | CcacheStore;
 export async function cacheKdcOffset(store: CcacheStore): Promise<number | undefined> {
   return (await kdcOffsetOf(store))?.seconds;
 }
+
+/** A client principal from text as `krb5_parse_name` reads it: the profile's default realm when the text names none. */
+export function parseClientPrincipal(text: string, context: Krb5Context): CcachePrincipal {
+  const r = defaultRealm(context.profile);
+  return ccPrincipal(parsePrincipal(text, r !== undefined ? { defaultRealm: r } : {}));
+}

@@ -17,12 +17,11 @@ import {
   kinit,
   openCcache,
   openCollection,
-  parsePrincipal,
+  parseClientPrincipal,
   snameToPrincipal,
   type CcacheStore,
   type Krb5Context,
 } from '../../node/index.js';
-import { defaultRealm } from '../../formats/index.js';
 import type { CredentialRequest, CredentialSource, NegotiateCredentials, NegotiateLogger } from '../negotiate-fetch.js';
 
 /** Options of {@link nodeCredentials}. */
@@ -61,7 +60,7 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
         login ??= kinit({ principal: o.principal, password: o.password, ccache: `MEMORY:negotiate-${Math.random().toString(36).slice(2)}`, context: c }).then((r) => r.store);
         return [await login];
       }
-      const found = await cacheMatch(c.store, parsePrincipal(o.principal, defaultRealm(c.profile)));
+      const found = await cacheMatch(c.store, parseClientPrincipal(o.principal, c));
       if (!found) throw new KerberosError(`no credentials cache for ${o.principal} in the collection: run kinit ${o.principal}`, { code: 'ERR_NO_CREDENTIALS' });
       return [found];
     }

@@ -83,6 +83,13 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
       req.on('timeout', () => req.destroy(new Error(`request to ${u.origin} timed out after ${o.timeoutMs} ms`)));
       req.on('error', reject);
       req.on('response', (res) => {
+        // The socket goes back to the agent's pool at the end of the body: read the certificate now.
+        let der: Uint8Array | undefined;
+        const sock = res.socket as TLSSocket | null;
+        if (isHttps && sock && typeof sock.getPeerCertificate === 'function') {
+          const c = sock.getPeerCertificate();
+          if (c && c.raw) der = new Uint8Array(c.raw);
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -93,14 +100,9 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
           const status = res.statusCode ?? 0;
           const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
           const response = new R(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: out });
-          const sock = res.socket as TLSSocket | null;
-          if (isHttps && sock && typeof sock.getPeerCertificate === 'function') {
-            const c = sock.getPeerCertificate();
-            if (c && c.raw) {
-              const der = new Uint8Array(c.raw);
-              certs.set(response, der);
-              byOrigin.set(u.origin, der);
-            }
+          if (der) {
+            certs.set(response, der);
+            byOrigin.set(u.origin, der);
           }
           resolve(response);
         });
