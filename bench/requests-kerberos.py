@@ -3,7 +3,7 @@
 over pykerberos / MIT libgssapi_krb5). Run with /usr/bin/python3 (the python3 on PATH may lack it).
 
   /usr/bin/python3 bench/requests-kerberos.py --url URL --n N [--ccache NAME] [--cafile PEM]
-      [--mutual required|optional|disabled] [--delegate]
+      [--mutual required|optional|disabled] [--delegate] [--preemptive]
 
 N sequential authenticated GETs. Each uses a fresh requests.Session() and a fresh
 HTTPKerberosAuth, so each is a full handshake: a new TCP (and TLS) connection, the 401, a new GSS
@@ -29,6 +29,7 @@ def main():
     ap.add_argument('--cafile', default=None, help='PEM bundle to verify HTTPS with')
     ap.add_argument('--mutual', choices=['required', 'optional', 'disabled'], default='required')
     ap.add_argument('--delegate', action='store_true', help='forward the TGT (delegation)')
+    ap.add_argument('--preemptive', action='store_true', help='force_preemptive: the token with the first request')
     args = ap.parse_args()
     if args.ccache:
         os.environ['KRB5CCNAME'] = args.ccache  # before the first GSS call
@@ -48,7 +49,7 @@ def main():
         if args.cafile:
             s.verify = args.cafile
         try:
-            r = s.get(args.url, auth=HTTPKerberosAuth(mutual_authentication=mutual, delegate=args.delegate))
+            r = s.get(args.url, auth=HTTPKerberosAuth(mutual_authentication=mutual, delegate=args.delegate, force_preemptive=args.preemptive))
             r.content
             if r.status_code == 200:
                 ok += 1

@@ -93,6 +93,12 @@ export interface NegotiateOptions {
   sanitizeMutualErrorResponse?: boolean;
   /** Send the token with the first request, without waiting for a 401. */
   forcePreemptive?: boolean;
+  /**
+   * After an origin has once answered 401 with a Negotiate challenge, send the token with the
+   * first request to that origin (as curl always does): one round trip instead of two. Off by
+   * default (requests-kerberos waits for a 401 each time).
+   */
+  rememberChallenge?: boolean;
   /** The host name of the service principal, instead of the URL's. */
   hostnameOverride?: string;
   /** The service of the principal (default `HTTP`). */
@@ -290,20 +296,30 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
     return ch.some((c) => c.scheme.toLowerCase() === 'ntlm') && !ch.some((c) => c.scheme.toLowerCase() === 'negotiate');
   }
 
+  /** Origins that asked for Negotiate (with `rememberChallenge`). */
+  const negotiating = new Set<string>();
+  const originOf = (url: string) => /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0].toLowerCase() ?? url;
+
   return async function negotiateFetch(input, init, previous) {
     const p = prepare(input, init);
     const targetHost = o.hostnameOverride ?? hostOf(p.url);
+    const preemptive = o.forcePreemptive === true || (o.rememberChallenge === true && negotiating.has(originOf(p.url)));
     let attempt: Attempt | undefined;
     let proxy = false;
     let r: ResponseLike;
     if (previous !== undefined) {
       // An earlier step of an auth chain already got this challenge.
       r = previous;
-    } else if (o.forcePreemptive) {
+    } else if (preemptive) {
       attempt = await newAttempt(p, targetHost);
       r = await send(fetchFn, p, { header: 'Authorization', value: `Negotiate ${toBase64(attempt.token)}` });
     } else {
       r = await send(fetchFn, p);
+    }
+    if (attempt !== undefined && r.status === 401) {
+      // As requests-kerberos: a 401 to the preemptive token is the first 401; one more try.
+      log.debug?.('401 to the preemptive token: trying once more with a new context');
+      attempt = undefined;
     }
     if (attempt === undefined && (r.status === 401 || r.status === 407)) {
       proxy = r.status === 407;
@@ -317,6 +333,7 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
         return r;
       }
       await r.arrayBuffer().catch(() => undefined); // drain, so the connection can be reused
+      if (o.rememberChallenge && !proxy) negotiating.add(originOf(p.url));
       attempt = await newAttempt(p, proxy ? (o.proxyHost ?? targetHost) : targetHost, r);
       r = await send(fetchFn, p, { header: proxy ? 'Proxy-Authorization' : 'Authorization', value: `Negotiate ${toBase64(attempt.token)}` });
       if (r.status === 401 || r.status === 407) {
@@ -324,9 +341,6 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
         log.warn?.(`authentication failed: a second ${r.status}${token ? ` with a token (${describeToken(token)})` : ''}`);
         return r;
       }
-    } else if (attempt !== undefined && r.status === 401) {
-      log.warn?.('authentication failed: 401 to the preemptive token');
-      return r;
     }
     if (attempt === undefined || mutual === 'disabled') return r;
     const header = proxy ? 'proxy-authenticate' : 'www-authenticate';

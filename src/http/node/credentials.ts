@@ -7,6 +7,7 @@
  * back, as MIT's GSS-API does; delegation gets a forwarded TGT from the same cache.
  * @module
  */
+import { statSync } from 'node:fs';
 import { KerberosError } from '../../errors.js';
 import {
   cacheKdcOffset,
@@ -51,6 +52,19 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
   const context = () => (ctx ??= createKrb5Context());
   let login: Promise<CcacheStore> | undefined;
   const log = o.logger ?? {};
+  // The last ticket per service, kept while its cache file is unchanged (size and mtime) and the
+  // ticket valid: a program making many requests reads the cache once, not once per request.
+  const memo = new Map<string, { out: NegotiateCredentials; stamp: string | undefined; store: CcacheStore; endtime: number }>();
+  const stampOf = (store: CcacheStore): string | undefined => {
+    const path = (store as { path?: unknown }).path;
+    if (typeof path !== 'string') return store.type === 'MEMORY' ? 'memory' : undefined;
+    try {
+      const st = statSync(path);
+      return `${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
 
   async function candidates(serverRealm: string): Promise<CcacheStore[]> {
     const c = context();
@@ -86,6 +100,12 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
   return {
     async getCredentials(req: CredentialRequest): Promise<NegotiateCredentials> {
       const c = context();
+      const key = `${req.service}@${req.host}`;
+      const hit = memo.get(key);
+      if (hit && !req.delegate && hit.endtime > c.now().getTime() + 30_000 && hit.stamp !== undefined && stampOf(hit.store) === hit.stamp) {
+        log.debug?.(`service ticket for ${key} reused (its cache ${hit.store.name} is unchanged)`);
+        return hit.out;
+      }
       const server = await snameToPrincipal(req.service, req.host, { profile: c.profile });
       const stores = await candidates(server.realm);
       let first: unknown;
@@ -98,6 +118,7 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
           const out: NegotiateCredentials = { credential: r.credential, client: text(holder) };
           const off = await cacheKdcOffset(store);
           if (off) out.kdcOffsetSec = off;
+          memo.set(key, { out: { ...out }, stamp: stampOf(store), store, endtime: r.credential.endtime.getTime() });
           if (req.delegate) {
             try {
               out.forwarded = await getForwardedCredential({ ccache: store, context: c });

@@ -2,13 +2,15 @@
  * A `fetch` over `node:http` / `node:https` that keeps what the global `fetch` hides: the TLS
  * server certificate of the connection each response came over (for RFC 5929 channel bindings),
  * and per-request TLS trust (`ca`). Keep-alive agents by default, so an authenticated retry
- * usually reuses the connection of its 401. Responses are the global `Response`.
+ * usually reuses the connection of its 401. Responses are {@link LightResponse}s: the body read
+ * into memory, with `text`, `json`, `arrayBuffer`, `bytes`, `body` and `clone` as `Response` has.
  * @module
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { FetchLike, RequestInitLike, ResponseLike } from '../negotiate-fetch.js';
+import { LightHeaders, LightResponse } from './response.js';
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -58,7 +60,6 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
   const httpsAgent = new https.Agent({ keepAlive, ...(o.ca ? { ca: o.ca } : {}), ...(o.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) });
   const certs = new WeakMap<object, Uint8Array>();
   const byOrigin = new Map<string, Uint8Array>();
-  const R = (globalThis as unknown as { Response: new (body: unknown, init: { status: number; statusText: string; headers: [string, string][] }) => ResponseLike }).Response;
 
   const f = ((input: string, init: RequestInitLike = {}) =>
     new Promise<ResponseLike>((resolve, reject) => {
@@ -94,12 +95,10 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
-          const out: [string, string][] = [];
-          const raw = res.rawHeaders;
-          for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
           const status = res.statusCode ?? 0;
           const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-          const response = new R(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: out });
+          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const response = new LightResponse(status, res.statusMessage ?? '', new LightHeaders(res.rawHeaders), nullBody ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), input);
           if (der) {
             certs.set(response, der);
             byOrigin.set(u.origin, der);
