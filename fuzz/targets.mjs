@@ -166,5 +166,55 @@ export async function loadTargets() {
       });
     }
   }
+  // The initiators and per-message protection (src/gssapi, src/spnego), and negotiateFetch over a
+  // fake server whose WWW-Authenticate carries the input: any reply ends in a value or a
+  // KerberosError, never another exception.
+  const spnegoInit = await tryLoad('spnego/index.js');
+  const httpIndex = await tryLoad('http/index.js');
+  if (gssapi?.Krb5Initiator && spnegoInit?.SpnegoInitiator && formats.decodeCcache) {
+    const { KerberosError } = errors;
+    const cc = formats.decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
+    const svc = cc.credentials.find((c) => c.server.components[0] !== 'krbtgt');
+    if (svc) {
+      const now = () => new Date('2026-01-01T00:00:00Z');
+      targets.push({ name: 'gssapi.Krb5Initiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new gssapi.Krb5Initiator({ credential: svc, now }).step(b) });
+      targets.push({ name: 'spnego.SpnegoInitiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new spnegoInit.SpnegoInitiator(new gssapi.Krb5Initiator({ credential: svc, now })).step(b) });
+      const key = crypto.randomKey(18);
+      const prot = () => new gssapi.Protection({ key, acceptorSubkey: false, initiator: true, sendSeq: 0, recvSeq: 0 });
+      const peer = new gssapi.Protection({ key, acceptorSubkey: false, initiator: false, sendSeq: 0, recvSeq: 0 });
+      const pm = [peer.getMIC(new Uint8Array(8)), peer.wrap(new Uint8Array(20), true), peer.wrap(new Uint8Array(20), false)];
+      targets.push({ name: 'gssapi.Protection.unwrap', allowed: [KerberosError], seeds: () => pm, run: (b) => prot().unwrap(b) });
+      targets.push({ name: 'gssapi.Protection.verifyMIC', allowed: [KerberosError], seeds: () => pm, run: (b) => prot().verifyMIC(new Uint8Array(8), b) });
+      if (httpIndex?.createNegotiateFetch) {
+        const credentials = { getCredentials: async () => ({ credential: svc }) };
+        const fakeResponse = (status, www) => ({
+          status, ok: status < 300, headers: { get: (n) => (n.toLowerCase() === 'www-authenticate' ? www : null) },
+          text: async () => '', arrayBuffer: async () => new ArrayBuffer(0),
+        });
+        for (const mech of ['spnego', 'krb5']) {
+          targets.push({
+            name: `http.negotiateFetch.${mech}`,
+            allowed: [KerberosError],
+            seeds: () => tokens,
+            run: (b) => {
+              let n = 0;
+              const fetch = async () => (n++ === 0 ? fakeResponse(401, 'Negotiate') : fakeResponse(200, `Negotiate ${Buffer.from(b).toString('base64')}`));
+              return httpIndex.createNegotiateFetch({ credentials, fetch, mech })('http://fuzz.example/');
+            },
+          });
+        }
+      }
+    }
+  }
+  if (httpIndex?.certificateSignatureAlgorithm) {
+    const { DecodeError, UnsupportedError: U } = errors;
+    const certs = [];
+    for (const f of ['negotiate-curl.json']) {
+      const j = JSON.parse(readFileSync(join(root, 'fixtures/mit', f), 'utf8'));
+      const pem = j.server?.certificatePem;
+      if (pem) certs.push(Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64')));
+    }
+    targets.push({ name: 'http.certificateSignatureAlgorithm', allowed: [DecodeError, U], seeds: () => certs, run: (b) => httpIndex.certificateSignatureAlgorithm(b) });
+  }
   return targets;
 }

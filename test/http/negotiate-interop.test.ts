@@ -263,6 +263,53 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateFetch against Apache mod
     expect(e.message).toContain(`run kinit nobody@${MIT}`);
   });
 
+  it('a 407 from a proxy: Proxy-Authenticate answered with Proxy-Authorization (a relabelling fetch in front of the real acceptor)', async () => {
+    const nf = createNodeFetch({ ca });
+    // The "proxy": the acceptor's 401/WWW-Authenticate seen as 407/Proxy-Authenticate, and our
+    // Proxy-Authorization passed on as Authorization. The GSS exchange is the acceptor's own.
+    const proxyFetch = async (u: string, init?: Record<string, unknown>) => {
+      const h = (init?.headers as [string, string][]) ?? [];
+      const fwd = h.map(([k, v]) => (k.toLowerCase() === 'proxy-authorization' ? ['Authorization', v] : [k, v]) as [string, string]);
+      const r = await nf(u, { ...init, headers: fwd });
+      const www = r.headers.get('www-authenticate');
+      const body = await r.text();
+      const status = r.status === 401 ? 407 : r.status;
+      return { status, ok: status === 200, headers: { get: (n: string) => (n.toLowerCase() === 'proxy-authenticate' ? www : null) }, text: async () => body, arrayBuffer: async () => new TextEncoder().encode(body).buffer };
+    };
+    const f = createNegotiateFetch({ context: ctx, fetch: proxyFetch as never, proxyHost: 'localhost', sendCbt: false });
+    const r = await f(`${gss.url}/via-proxy`);
+    expect(r.status).toBe(200);
+    expect((await json(r)).user).toBe(`alice@${MIT}`);
+  });
+
+  it('rememberChallenge: after the first 401, later requests to the origin carry the token at once', async () => {
+    const f = fetchWith({ rememberChallenge: true });
+    const hits = async () => (await gss.stats())['/remember'] ?? 0;
+    const h0 = await hits();
+    expect((await f(`${gss.url}/remember`)).status).toBe(200);
+    expect((await hits()) - h0).toBe(2);
+    expect((await f(`${gss.url}/remember`)).status).toBe(200);
+    expect((await hits()) - h0).toBe(3);
+    f.close();
+  });
+
+  it('the logger hears each step, and never a key, a ticket or a password', async () => {
+    const lines: string[] = [];
+    const logger = { debug: (m: string, x?: unknown) => lines.push(m + JSON.stringify(x ?? {})), warn: (m: string, x?: unknown) => lines.push(m + JSON.stringify(x ?? {})) };
+    const pw = createNegotiateFetch({ context: contextFor(`FILE:${mit.dir}/log-${++n}`), principal: `alice@${MIT}`, password: PW, logger, tls: { ca }, delegate: true });
+    expect((await pw(`${gss.url}/whoami`)).status).toBe(200);
+    const all = lines.join('\n');
+    expect(all).toMatch(/service ticket for HTTP\/localhost@TSKRB5\.TEST/);
+    expect(all).toMatch(/mutual authentication: the server proved its identity/);
+    expect(all).not.toContain(PW);
+    const cc = decodeCcache(new Uint8Array(readFileSync(`${mit.dir}/alice.ccache`)));
+    for (const c of cc.credentials) {
+      expect(all).not.toContain(Buffer.from(c.key.value).toString('hex'));
+      expect(all).not.toContain(Buffer.from(c.key.value).toString('base64'));
+      expect(all).not.toContain(Buffer.from(c.ticket).toString('base64').slice(0, 40));
+    }
+  });
+
   it('password: the principal is logged in into a memory cache; no credentials at all says to run kinit', async () => {
     const empty = contextFor(`FILE:${mit.dir}/nothing-${++n}`);
     const r = await createNegotiateFetch({ context: empty, principal: `alice@${MIT}`, password: PW })(apache.httpUrl);
