@@ -107,21 +107,30 @@ export function makeKrbCred(creds: readonly InitiatorCredential[], key: Key, o: 
 
 /** What the acceptor said in a KRB-ERROR token. */
 export class GssKrbError extends GssError {
-  static override readonly kind = 'GssKrbError';
-  static override readonly defaultCode = 'ERR_GSS_KRB_ERROR';
-  constructor(readonly krbError: KRBError) {
+  static override readonly kind: string = 'GssKrbError';
+  static override readonly defaultCode: string = 'ERR_GSS_KRB_ERROR';
+  /**
+   * @param krbError the acceptor's KRB-ERROR
+   * @param ctx the local clock when it arrived and the KDC offset the authenticator was stamped with
+   *   (they let a KRB_AP_ERR_SKEW state the offset)
+   */
+  constructor(readonly krbError: KRBError, ctx: { now?: Date; kdcOffsetSec?: number } = {}) {
     const name = errorCodeName(krbError.errorCode);
     super(
-      `the acceptor refused the AP-REQ: ${krbError.errorCode} ${name}${krbError.eText ? ` (${krbError.eText})` : ''}${advice(krbError.errorCode)}`,
+      `the acceptor refused the AP-REQ: ${krbError.errorCode} ${name}${krbError.eText ? ` (${krbError.eText})` : ''}${advice(krbError, ctx)}`,
       { major: GssStatus.GSS_S_FAILURE, minor: krbError.errorCode },
     );
   }
 }
 
-function advice(code: number): string {
-  switch (code) {
-    case ErrorCode.KRB_AP_ERR_SKEW:
-      return ': the clocks of this host and the server differ by more than the allowed skew';
+function advice(e: KRBError, ctx: { now?: Date; kdcOffsetSec?: number }): string {
+  switch (e.errorCode) {
+    case ErrorCode.KRB_AP_ERR_SKEW: {
+      if (!ctx.now) return ': the clocks of this host and the server differ by more than the allowed skew';
+      const used = ctx.now.getTime() + (ctx.kdcOffsetSec ?? 0) * 1000;
+      const d = Math.round((e.stime.getTime() - used) / 1000);
+      return `: the server's clock is ${Math.abs(d)} s ${d >= 0 ? 'ahead of' : 'behind'} the time in our authenticator (this host's clock${ctx.kdcOffsetSec ? ` plus the cache's KDC offset of ${ctx.kdcOffsetSec} s` : ''}), beyond the allowed skew; synchronise the clocks`;
+    }
     case ErrorCode.KRB_AP_ERR_TKT_EXPIRED:
       return ': the service ticket has expired; get a new one';
     case ErrorCode.KRB_AP_ERR_BAD_INTEGRITY:
@@ -129,7 +138,7 @@ function advice(code: number): string {
       return ": the server's keytab does not match the ticket (the service key was changed?)";
     case ErrorCode.KRB_AP_ERR_NOKEY:
     case ErrorCode.KRB_AP_ERR_BADKEYVER:
-      return ': the server has no key of the ticket\'s version (its keytab is out of date)';
+      return ": the server has no key of the ticket's version (its keytab is out of date)";
     case ErrorCode.KRB_AP_ERR_REPEAT:
       return ': the server saw this authenticator before (a replay)';
     default:

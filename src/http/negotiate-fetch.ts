@@ -13,8 +13,10 @@
  */
 import { GssError, KerberosError, UnsupportedError } from '../errors.js';
 import { GssFlags } from '../iana/index.js';
-import { Krb5Initiator, makeKrbCred, type InitiatorCredential } from '../gssapi/initiator.js';
+import { GssKrbError, Krb5Initiator, makeKrbCred, type InitiatorCredential } from '../gssapi/initiator.js';
+import { decodeSpnegoToken } from '../spnego/spnego-token.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
+import type { KRBError } from '../messages/index.js';
 import { SpnegoInitiator } from '../spnego/initiator.js';
 import { tlsServerEndPointBindings } from '../gssapi/channel-bindings.js';
 import { toBase64 } from './base64.js';
@@ -207,6 +209,7 @@ function hostOf(url: string): string {
 
 /** One context being established for one request. */
 interface Attempt {
+  kdcOffsetSec: number;
   krb5: Krb5Initiator;
   spnego: SpnegoInitiator | undefined;
   token: Uint8Array;
@@ -269,7 +272,7 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
     const spnego = mech === 'spnego' ? new SpnegoInitiator(krb5) : undefined;
     const server = `${creds.credential.server.components.join('/')}@${creds.credential.server.realm}`;
     log.debug?.(`Negotiate: ${mech} token for ${server}`, { client: creds.client, server, flags: krb5.flags, delegated: delegation !== undefined, cbt: channelBindings !== undefined });
-    return { krb5, spnego, token: spnego ? spnego.token : krb5.token };
+    return { krb5, spnego, token: spnego ? spnego.token : krb5.token, kdcOffsetSec: creds.kdcOffsetSec ?? 0 };
   }
 
   /** Verifies the server's token; `true` when verified. Throws MutualAuthenticationError when it does not verify. */
@@ -338,7 +341,14 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
       r = await send(fetchFn, p, { header: proxy ? 'Proxy-Authorization' : 'Authorization', value: `Negotiate ${toBase64(attempt.token)}` });
       if (r.status === 401 || r.status === 407) {
         const token = findNegotiate(parseChallenges(r.headers.get(r.status === 407 ? 'proxy-authenticate' : 'www-authenticate') ?? ''))?.token;
-        log.warn?.(`authentication failed: a second ${r.status}${token ? ` with a token (${describeToken(token)})` : ''}`);
+        const krbError = token ? krbErrorIn(token) : undefined;
+        if (krbError) {
+          // The server said why: that is an error a person can act on (clock skew, stale keytab…).
+          const e = new GssKrbError(krbError, { now: new Date(), kdcOffsetSec: attempt.kdcOffsetSec });
+          log.warn?.(`authentication failed: ${e.message}`);
+          throw e;
+        }
+        log.warn?.(`authentication failed: a second ${r.status}${token ? ` with a token of ${token.length} bytes` : ''}`);
         return r;
       }
     }
@@ -357,14 +367,22 @@ export function createNegotiateFetch(options: NegotiateOptions): NegotiateFetch 
   };
 }
 
-/** A short description of a token from the server, for logs. */
-function describeToken(token: Uint8Array): string {
+/** The KRB-ERROR inside a server token: a raw krb5 token, or a SPNEGO NegTokenResp carrying one. */
+function krbErrorIn(token: Uint8Array): KRBError | undefined {
+  const krb5 = (t: Uint8Array): KRBError | undefined => {
+    try {
+      const m = decodeKrb5Message(t);
+      return m.message.type === 'KRB-ERROR' ? m.message.value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const direct = krb5(token);
+  if (direct) return direct;
   try {
-    const m = decodeKrb5Message(token);
-    if (m.message.type === 'KRB-ERROR') return `KRB-ERROR ${m.message.value.errorCode}${m.message.value.eText ? ` ${m.message.value.eText}` : ''}`;
-    return m.message.type;
+    const t = decodeSpnegoToken(token).token;
+    return t.type === 'negTokenResp' && t.value.responseToken ? krb5(t.value.responseToken) : undefined;
   } catch {
-    return `${token.length} bytes`;
+    return undefined;
   }
 }
-

@@ -26,7 +26,8 @@ import { decodeCcache, parseKrb5Conf } from '../../src/formats/index.js';
 import { Ticket } from '../../src/messages/index.js';
 import { KerberosError, UnsupportedError } from '../../src/errors.js';
 import { createKrb5Context, kinit, type Krb5Context } from '../../src/node/index.js';
-import { createNegotiateFetch, createNodeFetch, type NodeNegotiateOptions } from '../../src/http/node/index.js';
+import { createNegotiateFetch, createNodeFetch, nodeCredentials, type NodeNegotiateOptions } from '../../src/http/node/index.js';
+import { GssKrbError } from '../../src/gssapi/index.js';
 import { MutualAuthenticationError, createAuthFetch, bearer, type ResponseLike } from '../../src/http/index.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -308,6 +309,17 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateFetch against Apache mod
       expect(all).not.toContain(Buffer.from(c.key.value).toString('base64'));
       expect(all).not.toContain(Buffer.from(c.ticket).toString('base64').slice(0, 40));
     }
+  });
+
+  it("clock skew: Apache's KRB-ERROR (inside SPNEGO) is a GssKrbError stating the offset", async () => {
+    const base = nodeCredentials({ context: ctx });
+    // An authenticator an hour ahead, as a host whose clock runs an hour fast would send.
+    const credentials = { getCredentials: async (r: never) => ({ ...(await base.getCredentials(r)), kdcOffsetSec: 3600 }) };
+    const e = await createNegotiateFetch({ credentials, tls: { ca } })(apache.httpUrl).catch((x) => x);
+    expect(e).toBeInstanceOf(GssKrbError);
+    expect(e).toBeInstanceOf(KerberosError);
+    expect(e.krbError.errorCode).toBe(37);
+    expect(e.message).toMatch(/KRB_AP_ERR_SKEW.*server's clock is 3[56]\d\d s behind the time in our authenticator .*KDC offset of 3600 s.*synchronise the clocks/);
   });
 
   it('password: the principal is logged in into a memory cache; no credentials at all says to run kinit', async () => {
