@@ -17,7 +17,7 @@ import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
 import { GssError } from '../../src/errors.js';
 import { GssFlags, GssStatus, Oid } from '../../src/iana/index.js';
 import { Krb5Initiator, makeKrbCred, tlsServerEndPointBindings } from '../../src/gssapi/index.js';
-import { SpnegoInitiator } from '../../src/spnego/index.js';
+import { NegState, SpnegoInitiator, decodeSpnegoToken, encodeMechTypeList, encodeNegTokenResp } from '../../src/spnego/index.js';
 import { createKrb5Context, getForwardedCredential, getServiceCredential, kinit, type Krb5Context } from '../../src/node/index.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -127,6 +127,34 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Initiator / SpnegoInitiator a
       });
     }
   }
+
+  it("SPNEGO mechListMIC: MIT's MIC over our mechanism list verifies; over another list, or a forged one, it is refused; ours verifies at MIT", async () => {
+    const cred = await ticket('aes256-cts-hmac-sha384-192');
+    // MIT establishes the krb5 context (raw token), then signs the DER MechTypeList we offered,
+    // exactly what an acceptor's mechListMIC is (RFC 4178 §5); we frame it in a NegTokenResp.
+    const run = async (mechs: readonly string[], micOver: readonly string[], state: number) => {
+      const k = new Krb5Initiator({ credential: cred });
+      const s = new SpnegoInitiator(k, { mechTypes: mechs });
+      const a = await ok({ op: 'accept', token: b64(k.token) });
+      const mic = bytes((await ok({ op: 'get_mic', msg: b64(encodeMechTypeList(micOver)) })).mic);
+      return { s, k, reply: s.step(encodeNegTokenResp({ negState: state, supportedMech: mechs[0], responseToken: bytes(a.token), mechListMIC: mic })) };
+    };
+    const good = await run([Oid.KRB5, Oid.MS_KRB5], [Oid.KRB5, Oid.MS_KRB5], NegState['accept-completed']);
+    expect(good.reply).toBeUndefined();
+    expect(good.s.established && good.s.micVerified).toBe(true);
+    await expect(run([Oid.KRB5, Oid.MS_KRB5], [Oid.KRB5], NegState['accept-completed'])).rejects.toThrow(/mechListMIC does not verify/);
+    // request-mic: we answer with our own mechListMIC, and MIT verifies it over the list.
+    const asked = await run([Oid.KRB5, Oid.MS_KRB5], [Oid.KRB5, Oid.MS_KRB5], NegState['request-mic']);
+    expect(asked.reply).toBeDefined();
+    const resp = decodeSpnegoToken(asked.reply!).token;
+    expect(resp.type).toBe('negTokenResp');
+    const ours = (resp.value as { mechListMIC?: Uint8Array }).mechListMIC!;
+    expect((await ok({ op: 'verify_mic', msg: b64(encodeMechTypeList([Oid.KRB5, Oid.MS_KRB5])), mic: b64(ours) })).ok).toBe(true);
+    // reject with MIT's KRB-ERROR inside: a GssKrbError; plain reject: a GssError.
+    const k = new Krb5Initiator({ credential: cred });
+    const s = new SpnegoInitiator(k);
+    expect(() => s.step(encodeNegTokenResp({ negState: NegState.reject }))).toThrow(/rejected the negotiation/);
+  });
 
   it('without mutual authentication: ready at once, no reply token, and per-message tokens still line up', async () => {
     const k = new Krb5Initiator({ credential: await ticket('aes256-cts-hmac-sha1-96'), flags: GssFlags.GSS_C_REPLAY_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG });

@@ -88,6 +88,23 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateFetch against Apache mod
     f.close();
   });
 
+  it('a server that keeps the connection authenticated (GssapiConnectionBound): one handshake, then plain requests on the connection', async () => {
+    const nf = createNodeFetch({ ca });
+    let tokens = 0;
+    const counting = async (u: string, init?: Record<string, unknown>) => {
+      if (((init?.headers as [string, string][]) ?? []).some(([k]) => k.toLowerCase() === 'authorization')) tokens++;
+      return nf(u, init);
+    };
+    const f = createNegotiateFetch({ context: ctx, fetch: counting as never });
+    for (let i = 0; i < 3; i++) {
+      const r = await f(apache.boundUrl);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toContain(`user=alice@${MIT}`);
+    }
+    expect(tokens).toBe(1);
+    nf.close();
+  });
+
   it('delegation: Apache stores our forwarded TGT, and MIT klist lists it from the server side', async () => {
     const f = fetchWith({ delegate: true });
     const r = await f(apache.httpUrl);

@@ -37,7 +37,7 @@ export async function startApache({ realm, dir, service = 'HTTP/localhost' }) {
   const logs = join(root, 'logs');
   const delegDir = join(root, 'deleg');
   const rcache = join(root, 'rcache');
-  for (const d of [htdocs, join(htdocs, 'auth'), logs, delegDir, rcache]) mkdirSync(d, { recursive: true });
+  for (const d of [htdocs, join(htdocs, 'auth'), join(htdocs, 'bound'), logs, delegDir, rcache]) mkdirSync(d, { recursive: true });
 
   const keytab = join(root, 'http.keytab');
   const principal = `${service}@${realm.realm}`;
@@ -55,6 +55,7 @@ export async function startApache({ realm, dir, service = 'HTTP/localhost' }) {
   );
 
   writeFileSync(join(htdocs, 'index.html'), 'tskrb5 interop apache\n');
+  writeFileSync(join(htdocs, 'bound', 'whoami'), 'user=<!--#echo var="REMOTE_USER" -->\n');
   writeFileSync(
     join(htdocs, 'auth', 'whoami'),
     'user=<!--#echo var="REMOTE_USER" -->\nccache=<!--#echo var="KRB5CCNAME" -->\n',
@@ -70,7 +71,7 @@ export async function startApache({ realm, dir, service = 'HTTP/localhost' }) {
       }
     }
   }
-  for (const d of [realm.dir, root, htdocs, join(htdocs, 'auth')]) chmodSync(d, 0o755);
+  for (const d of [realm.dir, root, htdocs, join(htdocs, 'auth'), join(htdocs, 'bound')]) chmodSync(d, 0o755);
   chmodSync(realm.krb5Conf, 0o644);
   chmodSync(keytab, w ? 0o640 : 0o600);
   if (w) {
@@ -131,6 +132,19 @@ SSLSessionCache none
   GssapiDelegCcacheDir ${delegDir}
   Require valid-user
 </Location>
+# The same, but a connection stays authenticated after its first success (no 401 on later requests).
+<Location /bound/>
+  SetOutputFilter INCLUDES
+  Options +Includes
+  ForceType text/plain
+  AuthType GSSAPI
+  AuthName "tskrb5"
+  GssapiCredStore keytab:${keytab}
+  GssapiAllowedMech krb5
+  GssapiBasicAuth Off
+  GssapiConnectionBound On
+  Require valid-user
+</Location>
 <VirtualHost 127.0.0.1:${httpsPort}>
   SSLEngine on
   SSLCertificateFile "${certPem}"
@@ -173,6 +187,8 @@ SSLSessionCache none
     httpsPort,
     httpUrl: `http://localhost:${httpPort}/auth/whoami`,
     httpsUrl: `https://localhost:${httpsPort}/auth/whoami`,
+    /** GssapiConnectionBound On: a keep-alive connection stays authenticated. */
+    boundUrl: `http://localhost:${httpPort}/bound/whoami`,
     baseHttp: `http://localhost:${httpPort}`,
     baseHttps: `https://localhost:${httpsPort}`,
     principal,
