@@ -30,6 +30,7 @@ def main():
     ap.add_argument('--mutual', choices=['required', 'optional', 'disabled'], default='required')
     ap.add_argument('--delegate', action='store_true', help='forward the TGT (delegation)')
     ap.add_argument('--preemptive', action='store_true', help='force_preemptive: the token with the first request')
+    ap.add_argument('--session', action='store_true', help='one requests.Session for every request (keep-alive), a fresh HTTPKerberosAuth each')
     args = ap.parse_args()
     if args.ccache:
         os.environ['KRB5CCNAME'] = args.ccache  # before the first GSS call
@@ -43,8 +44,14 @@ def main():
     ok = 0
     errors = {}
     t0 = time.perf_counter()
+    shared = None
+    if args.session:
+        shared = requests.Session()
+        shared.trust_env = False
+        if args.cafile:
+            shared.verify = args.cafile
     for _ in range(args.n):
-        s = requests.Session()
+        s = shared or requests.Session()
         s.trust_env = False
         if args.cafile:
             s.verify = args.cafile
@@ -60,7 +67,8 @@ def main():
             key = '%s: %s' % (type(e).__name__, e)
             errors[key] = errors.get(key, 0) + 1
         finally:
-            s.close()
+            if shared is None:
+                s.close()
     seconds = time.perf_counter() - t0
     print(json.dumps({'n': args.n, 'seconds': round(seconds, 6), 'ok': ok, 'errors': errors}), flush=True)
     sys.exit(0 if ok == args.n else 1)
