@@ -46,8 +46,9 @@ import {
   tgsRealmOf,
   toPrincipal,
   wholeSeconds,
+  type KdcExchangeParams,
 } from './exchange.js';
-import type { AbortSignalLike, Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 /** Options of an AS request; the defaults are MIT 1.20's krb5.conf defaults. */
 export interface AsOptions {
@@ -92,8 +93,7 @@ export interface ClientKey {
 }
 
 /** Parameters of {@link getInitialCredentials}: exactly one of `password` and `keys`. */
-export interface GetInitialCredentialsParams {
-  transport: Transport;
+export interface GetInitialCredentialsParams extends KdcExchangeParams {
   /** The client: `alice`, `alice@EXAMPLE.COM`, or a Principal; with `enterprise`, the enterprise name (`alice@example.com`). */
   client: Principal | string;
   /** The realm to ask (default: the client's realm). */
@@ -104,11 +104,6 @@ export interface GetInitialCredentialsParams {
   /** The service the initial ticket is for (default `krbtgt/REALM@REALM`). */
   service?: Principal | string;
   options?: AsOptions;
-  /** The local clock (default `() => new Date()`). */
-  now?: () => Date;
-  /** Random bytes for nonces (default the crypto layer's CSPRNG). */
-  random?: (n: number) => Uint8Array;
-  signal?: AbortSignalLike;
 }
 
 /** What {@link getInitialCredentials} resolves to. */

@@ -20,7 +20,17 @@ import {
   type Principal,
   type PrincipalName,
 } from '../messages/index.js';
-import type { KdcSendOptions, Transport } from './transport.js';
+import type { AbortSignalLike, KdcSendOptions, Transport } from './transport.js';
+
+/** What every KDC exchange takes: the transport, and the clock, randomness and signal to use. */
+export interface KdcExchangeParams {
+  transport: Transport;
+  /** The local clock (default `() => new Date()`). */
+  now?: () => Date;
+  /** Random bytes for nonces and subkeys (default the crypto layer's CSPRNG). */
+  random?: (n: number) => Uint8Array;
+  signal?: AbortSignalLike;
+}
 
 /** The enctypes requested when the caller gives none: MIT 1.20's default order, AES only. */
 export const DEFAULT_REQUEST_ENCTYPES: readonly number[] = [

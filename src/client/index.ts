@@ -33,3 +33,4 @@ export {
 } from './tgs.js';
 export { kdcErrorFromKrbError, type KdcErrorContext } from './kdc-error.js';
 export { DEFAULT_REQUEST_ENCTYPES } from './exchange.js';
+export type { KdcExchangeParams } from './exchange.js';

@@ -44,9 +44,10 @@ import {
   tgsRealmOf,
   toPrincipal,
   wholeSeconds,
+  type KdcExchangeParams,
 } from './exchange.js';
 import { randomBytes } from '../crypto/index.js';
-import type { AbortSignalLike, Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 /** Options of a TGS request. */
 export interface TgsOptions {
@@ -81,8 +82,7 @@ export interface TgsOptions {
 }
 
 /** Parameters of {@link getServiceTicket}. */
-export interface GetServiceTicketParams {
-  transport: Transport;
+export interface GetServiceTicketParams extends KdcExchangeParams {
   /** A TGT (`krbtgt/REALM@…`), or with `renew` the ticket to renew. */
   tgt: CcacheCredential;
   /**
@@ -91,9 +91,6 @@ export interface GetServiceTicketParams {
    */
   server: Principal | string;
   options?: TgsOptions;
-  now?: () => Date;
-  random?: (n: number) => Uint8Array;
-  signal?: AbortSignalLike;
 }
 
 /** What {@link getServiceTicket} resolves to. */
