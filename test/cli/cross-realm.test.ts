@@ -19,7 +19,7 @@ import { createKrb5Context, getServiceCredential, type KdcTraceEvent } from '../
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(), ...heimdalMissing().map((n: string) => `heimdal ${n}`)];
-const BIN = new URL('../../dist/cli/tskrb5.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/cli/tskrb5.cjs', import.meta.url).pathname;
 const MIT = 'TSKRB5.TEST';
 const HEIM = 'HEIM.TEST';
 const PW = 'Cross-Pa55word!';

@@ -16,7 +16,7 @@ import { startGssAcceptor, gssAcceptorMissing } from '../interop/gss-acceptor.mj
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(), ...apacheMissing(), ...gssAcceptorMissing()];
-const BIN = new URL('../../dist/cli/tskrb5.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/cli/tskrb5.cjs', import.meta.url).pathname;
 const PW = 'Cli-Fetch-Pa55!';
 
 describe.skipIf(!IN_CI && missing.length > 0)('tskrb5 fetch against Apache and python-gssapi', () => {

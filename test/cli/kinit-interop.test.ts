@@ -20,7 +20,7 @@ import { startApache, apacheMissing } from '../interop/apache.mjs';
 import { decodeCcache } from '../../src/formats/index.js';
 
 const IN_CI = process.env.CI === 'true';
-const BIN = new URL('../../dist/cli/tskrb5.js', import.meta.url).pathname;
+const BIN = new URL('../../dist/cli/tskrb5.cjs', import.meta.url).pathname;
 
 function curlMissing(): string[] {
   const curl = which('curl');

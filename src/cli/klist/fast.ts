@@ -11,15 +11,18 @@
  */
 
 import { Buffer } from 'node:buffer';
-import { CcacheScanner, CcacheRecordView, viewCredential, type CcacheCredential, type PrincipalSpan } from '../../formats/index.js';
-import { TicketHead, ticketHead } from '../../messages/index.js';
+import { CcacheScanner, CcacheRecordView, type PrincipalSpan } from '../../formats/ccache-scan.js';
+import { TicketHead, ticketHead } from '../../messages/ticket-head.js';
 
 /** What the listing needs from klist. */
 export interface Lister {
   readonly f: { readonly C: boolean; readonly e: boolean; readonly f: boolean };
   printtime(ts: number): string;
-  /** MIT's show_credential text, for a credential the fast path leaves to the general one. */
-  credential(cred: CcacheCredential, addresses: string): string;
+  /**
+   * MIT's show_credential text for the record `v` of `sc`, which this path leaves to the general
+   * one (the quick klist declines the whole listing here: it throws).
+   */
+  other(sc: CcacheScanner, v: CcacheRecordView): string;
   etypeString(etype: number): string;
   flagLetters(flags: number): string;
   write(s: string): void;
@@ -28,51 +31,90 @@ export interface Lister {
 /** What krb5_unparse_name would escape (`/ @ \` NUL TAB LF BS), and anything beyond ASCII. */
 const SPECIAL = /[/@\\\0\t\n\b\x80-\xff]/;
 
+/** `comp/comp@REALM` for a principal of the file, when every part prints as itself; else null. */
+export function principalText(bytes: Uint8Array, p: PrincipalSpan): string | null {
+  const text = (i: number) => Buffer.from(bytes.buffer, bytes.byteOffset + p.spans[i]!, p.spans[i + 1]!).toString('latin1');
+  let out = '';
+  for (let i = 0; i < p.count; i++) {
+    const c = text(2 + 2 * i);
+    if (SPECIAL.test(c)) return null;
+    out += i ? '/' + c : c;
+  }
+  const realm = text(0);
+  return SPECIAL.test(realm) ? null : `${out}@${realm}`;
+}
+
 /**
  * Lists the records of a cache file's bytes through `k`, as MIT's show_ccache loop does;
  * throws the scanner's DecodeError where the file ends early or is malformed (klist decides
  * what that means), after writing the records before it.
+ *
+ * The loop allocates little: names are compared in the file's text (`startsWith` at an offset),
+ * a realm's string is reused while the next record's realm has the same bytes, and only the
+ * server's components and the line itself are made. In a process that has just started this
+ * loop is most of klist's time, and the garbage collector most of the rest.
  */
-export function listFile(k: Lister, bytes: Uint8Array): void {
+export function listFile(k: Lister, bytes: Uint8Array, sc = new CcacheScanner(bytes)): void {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const sc = new CcacheScanner(bytes);
   const v = new CcacheRecordView();
   const t = new TicketHead();
-  const str = (at: number, len: number) => text.substring(at, at + len);
-  /** The principal's bytes from its component count to its last component. */
-  const region = (p: PrincipalSpan) => text.substring(p.spans[0]! - 8, p.spans[2 * p.count]! + p.spans[2 * p.count + 1]!);
-  const defRegion = region(sc.defaultPrincipal);
-  /** `comp/comp@REALM` when every part prints as itself, else null. */
-  const name = (s: Int32Array, count: number, realmAt: number, realmLen: number, first: number) => {
-    let out = '';
-    for (let i = 0; i < count; i++) {
-      const c = str(s[first + 2 * i]!, s[first + 2 * i + 1]!);
-      if (SPECIAL.test(c)) return null;
-      out += i ? '/' + c : c;
-    }
-    const realm = str(realmAt, realmLen);
-    return SPECIAL.test(realm) ? null : `${out}@${realm}`;
-  };
+  const dp = sc.defaultPrincipal;
+  /** The default principal's bytes from its component count to its last component. */
+  const defAt = dp.spans[0]! - 8;
+  const defRegion = text.substring(defAt, dp.spans[2 * dp.count]! + dp.spans[2 * dp.count + 1]!);
+  /** The server's components, as strings, for the comparison with the ticket's. */
+  const comps: string[] = [];
+  let realm = '';
+  let realmOk = false;
   while (sc.next(v)) {
-    const sv = v.server.spans;
-    const config = (v.server.count === 2 || v.server.count === 3) && str(sv[0]!, sv[1]!) === 'X-CACHECONF:' && str(sv[2]!, sv[3]!) === 'krb5_ccache_conf_data';
-    if (config && !k.f.C) continue;
+    const sp = v.server;
+    const sv = sp.spans;
+    const n = sp.count;
+    if ((n === 2 || n === 3) && sv[1] === 12 && sv[3] === 21 && text.startsWith('X-CACHECONF:', sv[0]!) && text.startsWith('krb5_ccache_conf_data', sv[2]!)) {
+      if (k.f.C) k.write(k.other(sc, v));
+      continue;
+    }
     // The default client when its bytes are the default principal's (the general path decides otherwise).
-    const server = config || region(v.client) !== defRegion ? null : name(sv, v.server.count, sv[0]!, sv[1]!, 2);
-    if (server === null || !ticketHead(bytes, v.ticketAt, v.ticketLen, t)) {
-      k.write(k.credential(viewCredential(sc, v, { views: true }), ''));
+    const cs = v.client.spans;
+    const cAt = cs[0]! - 8;
+    if (cs[2 * v.client.count]! + cs[2 * v.client.count + 1]! - cAt !== defRegion.length || !text.startsWith(defRegion, cAt)) {
+      k.write(k.other(sc, v));
+      continue;
+    }
+    // The server's name, when every part prints as itself.
+    let server = '';
+    let plain = true;
+    for (let i = 0; i < n; i++) {
+      const c = text.substring(sv[2 + 2 * i]!, sv[2 + 2 * i]! + sv[3 + 2 * i]!);
+      if (SPECIAL.test(c)) {
+        plain = false;
+        break;
+      }
+      comps[i] = c;
+      server += i ? '/' + c : c;
+    }
+    if (sv[1] !== realm.length || !text.startsWith(realm, sv[0]!)) {
+      realm = text.substring(sv[0]!, sv[0]! + sv[1]!);
+      realmOk = !SPECIAL.test(realm);
+    }
+    if (!plain || !realmOk || !ticketHead(bytes, v.ticketAt, v.ticketLen, t)) {
+      k.write(k.other(sc, v));
       continue;
     }
     // The ticket's server, when it is not the entry's (MIT prints it then).
+    let same = t.count === n && t.realmLen === realm.length && text.startsWith(realm, t.realmAt);
+    for (let i = 0; same && i < n; i++) same = t.names[2 * i + 1] === comps[i]!.length && text.startsWith(comps[i]!, t.names[2 * i]!);
     let ticketServer = '';
-    const tserver = name(t.names, t.count, t.realmAt, t.realmLen, 0);
-    if (tserver === null) {
-      k.write(k.credential(viewCredential(sc, v, { views: true }), ''));
-      continue;
+    if (!same) {
+      const tserver = ticketServerName(text, t);
+      if (tserver === null) {
+        k.write(k.other(sc, v));
+        continue;
+      }
+      ticketServer = `\tTicket server: ${tserver}\n`;
     }
-    if (tserver !== server || t.count !== v.server.count) ticketServer = `\tTicket server: ${tserver}\n`;
     // MIT show_credential, for a credential of the default client
-    let s = `${k.printtime(v.starttime || v.authtime)}  ${k.printtime(v.endtime)}  ${server}\n`;
+    let s = `${k.printtime(v.starttime || v.authtime)}  ${k.printtime(v.endtime)}  ${server}@${realm}\n`;
     let extra = 0;
     if (v.renewTill) {
       s += `\trenew until ${k.printtime(v.renewTill)}`;
@@ -94,6 +136,18 @@ export function listFile(k: Lister, bytes: Uint8Array): void {
       extra++;
     }
     if (extra) s += '\n';
-    k.write(s + ticketServer);
+    k.write(ticketServer ? s + ticketServer : s);
   }
+}
+
+/** The ticket's `comp/comp@REALM` from the file's text, or null when a part would need MIT's escapes. */
+function ticketServerName(text: string, t: TicketHead): string | null {
+  let out = '';
+  for (let i = 0; i < t.count; i++) {
+    const c = text.substring(t.names[2 * i]!, t.names[2 * i]! + t.names[2 * i + 1]!);
+    if (SPECIAL.test(c)) return null;
+    out += i ? '/' + c : c;
+  }
+  const realm = text.substring(t.realmAt, t.realmAt + t.realmLen);
+  return SPECIAL.test(realm) ? null : `${out}@${realm}`;
 }
