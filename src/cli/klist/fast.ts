@@ -66,77 +66,105 @@ export function listFile(k: Lister, bytes: Uint8Array, sc = new CcacheScanner(by
   const comps: string[] = [];
   let realm = '';
   let realmOk = false;
-  while (sc.next(v)) {
-    const sp = v.server;
-    const sv = sp.spans;
-    const n = sp.count;
-    if ((n === 2 || n === 3) && sv[1] === 12 && sv[3] === 21 && text.startsWith('X-CACHECONF:', sv[0]!) && text.startsWith('krb5_ccache_conf_data', sv[2]!)) {
-      if (k.f.C) k.write(k.other(sc, v));
-      continue;
-    }
-    // The default client when its bytes are the default principal's (the general path decides otherwise).
-    const cs = v.client.spans;
-    const cAt = cs[0]! - 8;
-    if (cs[2 * v.client.count]! + cs[2 * v.client.count + 1]! - cAt !== defRegion.length || !text.startsWith(defRegion, cAt)) {
-      k.write(k.other(sc, v));
-      continue;
-    }
-    // The server's name, when every part prints as itself.
-    let server = '';
-    let plain = true;
-    for (let i = 0; i < n; i++) {
-      const c = text.substring(sv[2 + 2 * i]!, sv[2 + 2 * i]! + sv[3 + 2 * i]!);
-      if (SPECIAL.test(c)) {
-        plain = false;
-        break;
-      }
-      comps[i] = c;
-      server += i ? '/' + c : c;
-    }
-    if (sv[1] !== realm.length || !text.startsWith(realm, sv[0]!)) {
-      realm = text.substring(sv[0]!, sv[0]! + sv[1]!);
-      realmOk = !SPECIAL.test(realm);
-    }
-    if (!plain || !realmOk || !ticketHead(bytes, v.ticketAt, v.ticketLen, t)) {
-      k.write(k.other(sc, v));
-      continue;
-    }
-    // The ticket's server, when it is not the entry's (MIT prints it then).
-    let same = t.count === n && t.realmLen === realm.length && text.startsWith(realm, t.realmAt);
-    for (let i = 0; same && i < n; i++) same = t.names[2 * i + 1] === comps[i]!.length && text.startsWith(comps[i]!, t.names[2 * i]!);
-    let ticketServer = '';
-    if (!same) {
-      const tserver = ticketServerName(text, t);
-      if (tserver === null) {
-        k.write(k.other(sc, v));
+  const showFlags = k.f.f;
+  const showEtypes = k.f.e;
+  // The credentials of one cache share a handful of times: the last few, formatted, at hand.
+  let t1 = -1, s1 = '', t2 = -1, s2 = '';
+  const time = (ts: number): string => {
+    if (ts === t1) return s1;
+    if (ts === t2) return s2;
+    t2 = t1;
+    s2 = s1;
+    t1 = ts;
+    return (s1 = k.printtime(ts));
+  };
+  // Lines go out in batches (fewer calls; the lister's own buffering decides the rest).
+  let out = '';
+  const flush = () => {
+    if (out) k.write(out);
+    out = '';
+  };
+  const other = () => {
+    flush();
+    k.write(k.other(sc, v));
+  };
+  // the records before a malformed one are written before its error leaves
+  try {
+    while (sc.next(v)) {
+      const sp = v.server;
+      const sv = sp.spans;
+      const n = sp.count;
+      if ((n === 2 || n === 3) && sv[1] === 12 && sv[3] === 21 && text.startsWith('X-CACHECONF:', sv[0]!) && text.startsWith('krb5_ccache_conf_data', sv[2]!)) {
+        if (k.f.C) other();
         continue;
       }
-      ticketServer = `\tTicket server: ${tserver}\n`;
-    }
-    // MIT show_credential, for a credential of the default client
-    let s = `${k.printtime(v.starttime || v.authtime)}  ${k.printtime(v.endtime)}  ${server}@${realm}\n`;
-    let extra = 0;
-    if (v.renewTill) {
-      s += `\trenew until ${k.printtime(v.renewTill)}`;
-      extra += 2;
-    }
-    if (k.f.f) {
-      const flags = k.flagLetters(v.flags);
-      if (flags) {
-        s += `${extra ? ', ' : '\t'}Flags: ${flags}`;
+      // The default client when its bytes are the default principal's (the general path decides otherwise).
+      const cs = v.client.spans;
+      const cAt = cs[0]! - 8;
+      if (cs[2 * v.client.count]! + cs[2 * v.client.count + 1]! - cAt !== defRegion.length || !text.startsWith(defRegion, cAt)) {
+        other();
+        continue;
+      }
+      // The server's name, when every part prints as itself.
+      let server = '';
+      let plain = true;
+      for (let i = 0; i < n; i++) {
+        const c = text.substring(sv[2 + 2 * i]!, sv[2 + 2 * i]! + sv[3 + 2 * i]!);
+        if (SPECIAL.test(c)) {
+          plain = false;
+          break;
+        }
+        comps[i] = c;
+        server += i ? '/' + c : c;
+      }
+      if (sv[1] !== realm.length || !text.startsWith(realm, sv[0]!)) {
+        realm = text.substring(sv[0]!, sv[0]! + sv[1]!);
+        realmOk = !SPECIAL.test(realm);
+      }
+      if (!plain || !realmOk || !ticketHead(bytes, v.ticketAt, v.ticketLen, t)) {
+        other();
+        continue;
+      }
+      // The ticket's server, when it is not the entry's (MIT prints it then).
+      let same = t.count === n && t.realmLen === realm.length && text.startsWith(realm, t.realmAt);
+      for (let i = 0; same && i < n; i++) same = t.names[2 * i + 1] === comps[i]!.length && text.startsWith(comps[i]!, t.names[2 * i]!);
+      let ticketServer = '';
+      if (!same) {
+        const tserver = ticketServerName(text, t);
+        if (tserver === null) {
+          other();
+          continue;
+        }
+        ticketServer = `\tTicket server: ${tserver}\n`;
+      }
+      // MIT show_credential, for a credential of the default client
+      let s = `${time(v.starttime || v.authtime)}  ${time(v.endtime)}  ${server}@${realm}\n`;
+      let extra = 0;
+      if (v.renewTill) {
+        s += `\trenew until ${time(v.renewTill)}`;
+        extra += 2;
+      }
+      if (showFlags) {
+        const flags = k.flagLetters(v.flags);
+        if (flags) {
+          s += `${extra ? ', ' : '\t'}Flags: ${flags}`;
+          extra++;
+        }
+      }
+      if (extra > 2) {
+        s += '\n';
+        extra = 0;
+      }
+      if (showEtypes) {
+        s += `${extra ? ', ' : '\t'}Etype (skey, tkt): ${k.etypeString(v.keyEtype)}, ${k.etypeString(t.etype)} `;
         extra++;
       }
+      if (extra) s += '\n';
+      out += ticketServer ? s + ticketServer : s;
+      if (out.length >= 8192) flush();
     }
-    if (extra > 2) {
-      s += '\n';
-      extra = 0;
-    }
-    if (k.f.e) {
-      s += `${extra ? ', ' : '\t'}Etype (skey, tkt): ${k.etypeString(v.keyEtype)}, ${k.etypeString(t.etype)} `;
-      extra++;
-    }
-    if (extra) s += '\n';
-    k.write(ticketServer ? s + ticketServer : s);
+  } finally {
+    flush();
   }
 }
 
