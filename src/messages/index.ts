@@ -24,7 +24,8 @@ export {
 } from './authorization-data.js';
 export { KDCOptions, TicketFlags, APOptions } from './flags.js';
 export { Microseconds } from './microseconds.js';
-export { Ticket, EncTicketPart, TransitedEncoding, TicketHead, ticketHead } from './ticket.js';
+export { Ticket, EncTicketPart, TransitedEncoding } from './ticket.js';
+export { TicketHead, ticketHead } from './ticket-head.js';
 export {
   PAData,
   MethodData,

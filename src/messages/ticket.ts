@@ -104,4 +104,3 @@ export const EncTicketPart: Codec<EncTicketPart> = app(
     authorizationData: opt(field(10, AuthorizationData)),
   }),
 );
-export { TicketHead, ticketHead } from './ticket-head.js';

@@ -11,8 +11,8 @@
  */
 
 import { Buffer } from 'node:buffer';
-import { CcacheScanner, CcacheRecordView, type PrincipalSpan } from '../../formats/ccache-scan.js';
-import { TicketHead, ticketHead } from '../../messages/ticket-head.js';
+import { CcacheScanner, CcacheRecordView, type PrincipalSpan } from '../../formats/index.js';
+import { TicketHead, ticketHead } from '../../messages/index.js';
 
 /** What the listing needs from klist. */
 export interface Lister {

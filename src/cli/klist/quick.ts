@@ -13,10 +13,9 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { CcacheScanner, type CcacheRecordView } from '../../formats/ccache-scan.js';
-import { ticketFlagLetters } from '../../iana/flags.js';
-import { defaultCcacheName, parseCcacheName } from '../../node/env.js';
-import { loadKrb5Conf, storeOptionsFrom } from '../../node/profile.js';
+import { CcacheScanner, type CcacheRecordView } from '../../formats/index.js';
+import { ticketFlagLetters } from '../../iana/index.js';
+import { defaultCcacheName, loadKrb5Conf, parseCcacheName, storeOptionsFrom } from '../../node/index.js';
 import { etypeString } from './etypes.js';
 import { listFile, principalText, type Lister } from './fast.js';
 import { sfstring, timestampWidth, tsOf } from './time.js';
