@@ -185,6 +185,30 @@ describe.skipIf(!IN_CI && (!existsSync(BIN) || !mitKlist))('through the executab
     expect(spawnSync(process.execPath, [BIN, 'klist', '-s', '-c', big], { env: ENV }).status).toBe(1);
   });
 
+  it('a non-blocking pipe read slowly gets the whole output, in order (EAGAIN)', () => {
+    // the parent makes the pipe non-blocking and drains it in small sips, so writes find it full
+    const py = [
+      'import os, subprocess, sys, time',
+      'r, w = os.pipe()',
+      'os.set_blocking(w, False)',
+      'p = subprocess.Popen(sys.argv[1:], stdout=w)',
+      'os.close(w)',
+      'out = bytearray()',
+      'while True:',
+      '    b = os.read(r, 4096)',
+      '    if not b: break',
+      '    out += b',
+      '    time.sleep(0.0005)',
+      'sys.stdout.buffer.write(out)',
+      'sys.exit(p.wait())',
+    ].join('\n');
+    const r = spawnSync('/usr/bin/python3', ['-c', py, process.execPath, BIN, 'klist', '-c', big], { env: ENV, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const m = spawnSync(mitKlist!, ['-c', big], { env: ENV, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(m.stdout);
+  });
+
   it('a closed pipe ends the output quietly', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" klist -c "${big}" | head -n 1; echo "status \${PIPESTATUS[0]}"`], { env: ENV, encoding: 'utf8' });
     expect(r.stdout).toBe(`Ticket cache: FILE:${big}\nstatus 0\n`);
