@@ -18,7 +18,12 @@ export class TicketHead {
   /** Offset and length of each name component: `[c0At, c0Len, c1At, c1Len, …]`. */
   names = new Int32Array(8);
   etype = 0;
-  /** The enc-part's kvno, -1 when absent. */
+  /** Whether the enc-part has a kvno. */
+  hasKvno = false;
+  /**
+   * The enc-part's kvno as sent (negative: the Int32 form of 2^31 and above; `>>> 0` gives the
+   * UInt32), -1 when absent.
+   */
   kvno = -1;
 }
 
@@ -117,16 +122,23 @@ export function ticketHead(bytes: Uint8Array, at: number, length: number, out: T
   if (etype === null) return false;
   out.etype = etype;
   out.kvno = -1;
+  out.hasKvno = false;
   let t = hdr(b, next, end);
   if (t === 0xa1) {
     const kvEnd = hEnd;
     if (hdr(b, hAt, kvEnd) !== 0x02 || hEnd !== kvEnd) return false;
-    // UInt32: up to 5 bytes with a leading zero
+    // UInt32 as peers send it (uint32AsSent): the UInt32 form, up to 5 bytes with a leading
+    // zero, or the Int32 form of 2^31 and above (negative), as MIT's and our codec read it
     const n5 = hEnd - hAt;
-    if (n5 < 1 || n5 > 5 || (n5 > 1 && b[hAt] === 0 && b[hAt + 1]! < 0x80) || b[hAt]! >= 0x80 || (n5 === 5 && b[hAt] !== 0)) return false;
-    let v = 0;
-    for (let i = hAt; i < hEnd; i++) v = v * 256 + b[i]!;
-    out.kvno = v;
+    if (n5 === 5) {
+      if (b[hAt] !== 0 || b[hAt + 1]! < 0x80) return false;
+      out.kvno = (b[hAt + 1]! * 0x1000000 + b[hAt + 2]! * 0x10000 + b[hAt + 3]! * 0x100 + b[hAt + 4]!);
+    } else {
+      const v = int32At(b, hAt, hEnd);
+      if (v === null) return false;
+      out.kvno = v;
+    }
+    out.hasKvno = true;
     t = hdr(b, kvEnd, end);
   }
   if (t !== 0xa2 || hEnd !== end) return false;

@@ -244,6 +244,9 @@ class Klist {
     if (!isConfig) {
       try {
         tkt = credentialTicket(cred, { views: true });
+        // MIT decodes a kvno into a C int: the 5-byte UInt32 form of 2^31 and above overflows it
+        // and the ticket is not shown (the Int32 form, negative, decodes)
+        if ((tkt.encPart.kvno ?? 0) > 0x7fffffff) tkt = null;
       } catch {
         tkt = null;
       }
