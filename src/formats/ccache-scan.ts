@@ -1,14 +1,16 @@
 /**
  * The one reader of the credential cache FILE format (see ccache.ts for the format). It walks a
- * file record by record, checks every length and count against what is left before it moves,
- * and notes where each field lies without building anything: a {@link CcacheRecordView} is
+ * file record by record, checks every length against what is left before it moves (a count
+ * is not checked ahead: its items are read one by one, as MIT reads them, each taking at least
+ * four bytes), and notes where each field lies without building anything: a {@link CcacheRecordView} is
  * numbers and offsets, reused from record to record. `decodeCcache` and `ccacheRecords` build
  * objects from the views; a listing of a large cache (`tskrb5 klist`) can read them directly.
  *
  * Faults are `DecodeError`s with the offset and a path such as `ccache.credentials[2].ticket`.
- * A length or count that runs past the end of the file but not past its size is a short read,
- * code {@link CCACHE_TRUNCATED}: MIT's FILE cache ends its iteration there as at the end of
- * the cache, while a length beyond the file's size is a malformed cache.
+ * A field that runs past the end of the file, or a length that does but not past the file's
+ * size, is a short read, code {@link CCACHE_TRUNCATED}: MIT's FILE cache ends its iteration
+ * there as at the end of the cache; a length beyond the file's size is a malformed cache (MIT's
+ * load_data: `count > maxsize`).
  * @module
  */
 
@@ -48,7 +50,7 @@ export class CcacheRecordView {
   starttime = 0;
   endtime = 0;
   renewTill = 0;
-  /** The byte as stored (0 or 1). */
+  /** The byte as stored: MIT reads any non-zero byte as true. */
   isSkey = 0;
   flags = 0;
   /** Where each list's first element starts, and how many there are. */
@@ -138,8 +140,6 @@ export class CcacheScanner {
       view.isSkey = this.bytes[p + 16]!;
       view.flags = this.at32(p + 17);
       this.pos = p + 21;
-      this.field = '.isSkey';
-      if (view.isSkey > 1) this.fail(`is_skey is ${view.isSkey}, not 0 or 1`, p + 16);
     } else {
       this.field = '.authtime';
       view.authtime = this.u32('authtime');
@@ -150,9 +150,7 @@ export class CcacheScanner {
       this.field = '.renewTill';
       view.renewTill = this.u32('renew_till');
       this.field = '.isSkey';
-      const at = this.pos;
       view.isSkey = this.u8('is_skey');
-      if (view.isSkey > 1) this.fail(`is_skey is ${view.isSkey}, not 0 or 1`, at);
       this.field = '.flags';
       view.flags = this.u32('ticket flags');
     }
@@ -189,7 +187,7 @@ export class CcacheScanner {
     const k = p + 6;
     if (keyLen > end - k - 29) return false;
     p = k + keyLen;
-    if (b[p + 16]! > 1 || b[p + 21] !== 0 || b[p + 22] !== 0 || b[p + 23] !== 0 || b[p + 24] !== 0 || b[p + 25] !== 0 || b[p + 26] !== 0 || b[p + 27] !== 0 || b[p + 28] !== 0) return false;
+    if (b[p + 21] !== 0 || b[p + 22] !== 0 || b[p + 23] !== 0 || b[p + 24] !== 0 || b[p + 25] !== 0 || b[p + 26] !== 0 || b[p + 27] !== 0 || b[p + 28] !== 0) return false;
     const t = p + 29;
     if (end - t < 4) return false;
     const ticketLen = ((b[t]! << 24) | (b[t + 1]! << 16) | (b[t + 2]! << 8) | b[t + 3]!) >>> 0;
@@ -271,29 +269,23 @@ export class CcacheScanner {
     this.pos += n;
     return n;
   }
-  /** A 32-bit count of items each at least `min` bytes long, checked against what is left. */
-  count(what: string, min: number): number {
-    const at = this.pos;
-    const n = this.u32(what);
-    if (n * min > this.bytes.length - this.pos) this.tooLong(n * min, `${what} ${n} cannot fit in the ${this.left} bytes left`, at);
-    return n;
-  }
-
+  /**
+   * A principal: name type (from version 2), component count, realm, components. As MIT's
+   * load_principal, the count is not checked against what is left: the components are read
+   * one by one, so a count too large for the file is a short read where the bytes run out, or a
+   * malformed cache where a length read on the way exceeds the file. Each component takes at
+   * least four bytes, so the loop and the span table are bounded by the input, not the count.
+   */
   principal(span: PrincipalSpan, path: PrincipalPath): void {
     this.field = path.self;
     span.nameType = this.version === 1 ? 0 : this.u32('name type') | 0;
     const countAt = this.pos;
-    let n = this.count('component count', 4);
+    let n = this.u32('component count');
     if (this.version === 1) {
       if (n === 0) this.fail('component count is zero (version 1 counts the realm)', countAt);
       n -= 1;
     }
-    // each component needs at least its 4-byte length, and so does the realm
-    if ((n + 1) * 4 > this.bytes.length - this.pos) this.tooLong((n + 1) * 4, `component count ${n} cannot fit in the ${this.left} bytes left`, countAt);
-    span.count = n;
-    // n is bounded by the bytes left (checked above): the table grows with the input, never past it
-    if (span.spans.length < 2 * (n + 1)) span.spans = new Int32Array(2 * (n + 1));
-    const s = span.spans;
+    let s = span.spans;
     this.field = path.realm;
     s[1] = this.data('realm');
     s[0] = this.pos - s[1];
@@ -301,18 +293,27 @@ export class CcacheScanner {
     for (let i = 1; i <= n; i++) {
       this.index = i - 1;
       const len = this.data('component');
+      if (s.length < 2 * (i + 1)) {
+        const grown = new Int32Array(2 * s.length);
+        grown.set(s);
+        s = span.spans = grown;
+      }
       s[2 * i] = this.pos - len;
       s[2 * i + 1] = len;
     }
+    span.count = n;
     this.index = -1;
   }
 
   /** Where the last {@link typedList}'s first element starts. */
   private listAt = 0;
-  /** A counted list of (16-bit type, data): checked and skipped; returns the count. */
+  /**
+   * A counted list of (16-bit type, data), skipped; returns the count. As MIT's load_cred, the
+   * items are read one by one (each takes at least six bytes: bounded by the input).
+   */
   private typedList(field: string): number {
     this.field = field;
-    const n = this.count('count', 6);
+    const n = this.u32('count');
     this.listAt = this.pos;
     for (let i = 0; i < n; i++) {
       this.index = i;

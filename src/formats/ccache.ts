@@ -187,7 +187,7 @@ class Builder {
       starttime: new Date(v.starttime * 1000),
       endtime: new Date(v.endtime * 1000),
       renewTill: new Date(v.renewTill * 1000),
-      isSkey: v.isSkey === 1,
+      isSkey: v.isSkey !== 0,
       flags: v.flags,
       addresses: this.typedList(v.addressesAt, v.addressCount, false),
       authdata: this.typedList(v.authdataAt, v.authdataCount, true),

@@ -10,6 +10,8 @@
  * {@link ticketHead}: offsets into the bytes given, nothing decoded. Reusable.
  */
 export class TicketHead {
+  /** tkt-vno as sent (5; MIT refuses any other). */
+  tktVno = 0;
   realmAt = 0;
   realmLen = 0;
   nameType = 0;
@@ -78,7 +80,10 @@ export function ticketHead(bytes: Uint8Array, at: number, length: number, out: T
   // tkt-vno [0] INTEGER
   if (hdr(b, hAt, end) !== 0xa0) return false;
   let next = hEnd;
-  if (hdr(b, hAt, next) !== 0x02 || hEnd !== next || int32At(b, hAt, hEnd) === null) return false;
+  if (hdr(b, hAt, next) !== 0x02 || hEnd !== next) return false;
+  const vno = int32At(b, hAt, hEnd);
+  if (vno === null) return false;
+  out.tktVno = vno;
   // realm [1] GeneralString
   if (hdr(b, next, end) !== 0xa1) return false;
   next = hEnd;

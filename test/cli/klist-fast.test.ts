@@ -76,6 +76,7 @@ describe.skipIf(!IN_CI && !mitKlist)('each fallback, against MIT klist', () => {
     ['tickets for other servers (one, and a run of the same)', (cs) => [...cs, ...Array.from({ length: 5 }, (_, i) => rename(cs[1]!, ['HTTP', `h${i}.example`]))]],
     ['a ticket that is not DER', (cs) => [cs[0]!, { ...cs[1]!, ticket: Uint8Array.of(0x61, 0x03, 0x30, 0x01, 0x00) }, cs[2]!]],
     ['an empty ticket', (cs) => [{ ...cs[1]!, ticket: new Uint8Array(0) }]],
+    ['tickets with a tkt-vno other than 5', (cs) => [0, 4, 6, -5].map((tktVno) => ({ ...cs[1]!, ticket: Ticket.encode({ ...Ticket.decode(cs[1]!.ticket), tktVno }) }))],
     ['kvnos of 2^31 and above, in the Int32 form and the UInt32 form', (cs) => [-128, -1, 0x80000000, 0xffffffff].map((kvno) => {
       const t = Ticket.decode(cs[1]!.ticket);
       return { ...cs[1]!, ticket: Ticket.encode({ ...t, encPart: { ...t.encPart, kvno } }) };
@@ -137,6 +138,7 @@ describe('ticketHead finds what Ticket.decode reads', () => {
     expect(head.etype).toBe(t.encPart.etype);
     expect(head.kvno).toBe(t.encPart.kvno ?? -1);
     expect(head.hasKvno).toBe(t.encPart.kvno !== undefined);
+    expect(head.tktVno).toBe(t.tktVno);
   };
 
   it('on every ticket of the fixtures (MIT and Heimdal)', () => {

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runKlist } from '../../src/cli/klist/klist.js';
 import { quickKlist } from '../../src/cli/klist/quick.js';
@@ -156,6 +157,30 @@ function bytesOf(f: string): Buffer {
 
 const BIN = new URL(`../../${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).bin.tskrb5}`, import.meta.url).pathname;
 const mitKlist = which('klist');
+
+describe.skipIf(!IN_CI && !mitKlist)('on mutated and truncated caches, against MIT klist', () => {
+  it('whenever the quick path answers, MIT klist prints the same (status 0)', async () => {
+    const v4 = fixtures.filter((f) => bytesOf(f)[1] === 4);
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...v4), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), fc.nat(), fc.constantFrom([], ['-e'], ['-f', '-e']), (f, edits, cut, flags) => {
+        const b = new Uint8Array(bytesOf(f));
+        for (const [at, v] of edits) b[at % b.length] = v;
+        const bytes = cut % 4 === 0 ? b.subarray(0, cut % (b.length + 1)) : b;
+        const path = join(work, 'mutated.ccache');
+        writeFileSync(path, bytes);
+        const q = quick(['-c', path, ...flags]);
+        if (q === undefined) return;
+        answered++;
+        const m = spawnSync(mitKlist!, ['-c', path, ...flags], { env: { ...process.env, ...BASE_ENV, TZ: 'UTC' }, encoding: 'utf8' });
+        expect({ status: 0, out: q, err: '' }).toEqual({ status: m.status, out: m.stdout, err: m.stderr });
+      }),
+      { numRuns: 200 },
+    );
+    // most mutations land in ciphertext and keys, which the listing does not read
+    expect(answered).toBeGreaterThan(40);
+  });
+});
 
 describe.skipIf(!IN_CI && (!existsSync(BIN) || !mitKlist))('through the executable', () => {
   const ENV = { ...process.env, TZ: 'UTC', LANG: 'C', KRB5_CONFIG: '/dev/null' };

@@ -364,7 +364,7 @@ describe('properties', () => {
     expect(() => decodeCcache(new Uint8Array([0x05, 0x04, 0x00]))).toThrow(DecodeError);
     // v4, empty header, principal with 2^32-1 components
     const huge = new Uint8Array([5, 4, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]);
-    expect(() => decodeCcache(huge)).toThrow(/component count/);
+    expect(() => decodeCcache(huge)).toThrow(DecodeError);
     // v3 principal whose realm length runs past the end
     const long = new Uint8Array([5, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 1, 2]);
     try {

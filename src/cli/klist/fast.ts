@@ -121,7 +121,7 @@ export function listFile(k: Lister, bytes: Uint8Array, sc = new CcacheScanner(by
         realm = text.substring(sv[0]!, sv[0]! + sv[1]!);
         realmOk = !SPECIAL.test(realm);
       }
-      if (!plain || !realmOk || !ticketHead(bytes, v.ticketAt, v.ticketLen, t) || t.kvno > 0x7fffffff) {
+      if (!plain || !realmOk || !ticketHead(bytes, v.ticketAt, v.ticketLen, t) || t.tktVno !== 5 || t.kvno > 0x7fffffff) {
         other();
         continue;
       }

@@ -244,9 +244,10 @@ class Klist {
     if (!isConfig) {
       try {
         tkt = credentialTicket(cred, { views: true });
-        // MIT decodes a kvno into a C int: the 5-byte UInt32 form of 2^31 and above overflows it
-        // and the ticket is not shown (the Int32 form, negative, decodes)
-        if ((tkt.encPart.kvno ?? 0) > 0x7fffffff) tkt = null;
+        // MIT's decoder refuses a tkt-vno other than 5, and decodes a kvno into a C int: the
+        // 5-byte UInt32 form of 2^31 and above overflows it (the Int32 form, negative, decodes);
+        // MIT shows no such ticket
+        if (tkt.tktVno !== 5 || (tkt.encPart.kvno ?? 0) > 0x7fffffff) tkt = null;
       } catch {
         tkt = null;
       }
@@ -260,7 +261,10 @@ class Klist {
       s += 'config: ';
       ccol = 8;
       for (let i = 1; i < cred.server.components.length; i++) {
-        const piece = `${i > 1 ? '(' : ''}${cred.server.components[i]}${i > 1 ? ')' : ''}`;
+        // MIT prints each with printf's %.*s, which stops at a NUL
+        const c = cred.server.components[i]!;
+        const nul = c.indexOf('\0');
+        const piece = `${i > 1 ? '(' : ''}${nul < 0 ? c : c.slice(0, nul)}${i > 1 ? ')' : ''}`;
         s += piece;
         ccol += Buffer.byteLength(piece);
       }
