@@ -28,4 +28,24 @@ describe('package', () => {
     );
     expect(out.trim()).toBe('function function function function');
   });
+
+  it('the subpaths are bundled modules sharing one copy of the code (one class per error, one crypto backend)', () => {
+    for (const target of Object.values(pkg.exports) as ({ default: string } | string)[]) {
+      if (typeof target !== 'string') expect(target.default).toMatch(/^\.\/dist\/bundle\//);
+    }
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        [
+          "const m = await import('tskrb5/messages'); const e = await import('tskrb5/errors'); const r = await import('tskrb5');",
+          "let err; try { m.APReq.decode(new Uint8Array([1, 2, 3])); } catch (x) { err = x; }",
+          "console.log(err.constructor === e.DecodeError, r.DecodeError === e.DecodeError, r.KerberosError === e.KerberosError)",
+        ].join('\n'),
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('true true true');
+  });
 });
