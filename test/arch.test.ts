@@ -12,9 +12,10 @@ const SRC = new URL('../src/', import.meta.url).pathname;
 /** The public entry points: the modules package.json exports (dist/x.js ← src/x.ts). */
 const PUBLIC = new Set(
   Object.values(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, { default?: string } | string>)
-    .map((t) => (typeof t === 'string' ? t : t.default ?? ''))
+    // the types name the source module (the JavaScript is its bundle, dist/bundle/…)
+    .map((t) => (typeof t === 'string' ? t : (t as { types?: string }).types ?? ''))
     .filter((t) => t.startsWith('./dist/'))
-    .map((t) => t.replace(/^\.\/dist\//, '').replace(/\.js$/, '')),
+    .map((t) => t.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '')),
 );
 
 const L0 = ['util', 'iana', 'errors'];

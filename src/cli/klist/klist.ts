@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { lookupService } from 'node:dns/promises';
 import { DecodeError } from '../../errors.js';
-import { CCACHE_TRUNCATED, decodeKeytab, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
+import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
 import {
   defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName,
@@ -19,6 +19,7 @@ import {
 } from './common.js';
 import { etypeString } from './etypes.js';
 import { listFile } from './fast.js';
+import { scanKeytabAsMit, type MitKeytabScan } from './keytab-scan.js';
 
 export { etypeString };
 
@@ -128,15 +129,19 @@ class Klist {
     if (type !== 'FILE' && type !== 'WRFILE') this.fail('Unknown Key table type', `while resolving keytab ${ktname}`);
     const shown = `FILE:${residual}`; // MIT names a WRFILE: keytab FILE: too
     this.write(`Keytab name: ${shown}\n`);
-    let entries: KeytabEntry[];
+    let scan: MitKeytabScan | null;
     try {
-      entries = decodeKeytab(new Uint8Array(readFileSync(residual))).entries;
+      // entry by entry as MIT's reader goes (decodeKeytab would refuse a damaged file outright)
+      scan = scanKeytabAsMit(new Uint8Array(readFileSync(residual)));
     } catch (e) {
       const errno = (e as NodeJS.ErrnoException).code;
       if (errno === 'ENOENT') this.fail(`Key table file '${residual}' not found`, 'while starting keytab scan');
       if (errno === 'EACCES') this.fail(`Permission denied`, 'while starting keytab scan');
-      this.fail(/version/i.test((e as Error).message) ? 'Unsupported key table format version number' : 'Bad format in key table', 'while starting keytab scan');
+      if (errno === 'EISDIR') this.fail('Bad format in keytab', 'while starting keytab scan');
+      throw e;
     }
+    if (scan === null) this.fail('Unsupported key table format version number', 'while starting keytab scan');
+    const entries: KeytabEntry[] = scan.entries;
     const w = this.width;
     if (this.f.t) {
       this.write(`KVNO Timestamp${this.fill(w - 10 + 2)}Principal\n`);
@@ -160,6 +165,7 @@ class Klist {
       });
     }
     this.json.push({ keytab: shown, entries: jsonEntries });
+    if (scan.end === 'format') this.fail('Bad format in keytab', 'while scanning keytab');
     return 0;
   }
 
