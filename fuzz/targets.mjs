@@ -92,6 +92,15 @@ export async function loadTargets() {
       run: (b) => { const s = new formats.CcacheScanner(b); const v = new formats.CcacheRecordView(); while (s.next(v)); },
     });
   }
+  // klist's own readers: the keytab read entry by entry as MIT reads it (never throws), and the
+  // in-place listing of a FILE cache (only the scanner's DecodeError; its own records declined)
+  const ktScan = await tryLoad('cli/klist/keytab-scan.js');
+  if (ktScan) targets.push({ name: 'cli.scanKeytabAsMit', allowed: [], seeds: () => keytabs, run: (b) => ktScan.scanKeytabAsMit(b) });
+  const fast = await tryLoad('cli/klist/fast.js');
+  if (fast) {
+    const lister = { f: { C: true, e: true, f: true }, printtime: String, etypeString: String, flagLetters: String, other: () => '', write: () => {} };
+    targets.push({ name: 'cli.klistListFile', allowed: [DecodeError], seeds: () => caches, run: (b) => fast.listFile(lister, b) });
+  }
   const confDir = join(root, 'fixtures/mit/krb5conf');
   const confs = existsSync(confDir) ? readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))) : [];
   if (formats.parseKrb5Conf) {
