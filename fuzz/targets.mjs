@@ -188,6 +188,18 @@ export async function loadTargets() {
       const now = () => new Date('2026-01-01T00:00:00Z');
       targets.push({ name: 'gssapi.Krb5Initiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new gssapi.Krb5Initiator({ credential: svc, now }).step(b) });
       targets.push({ name: 'spnego.SpnegoInitiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new spnegoInit.SpnegoInitiator(new gssapi.Krb5Initiator({ credential: svc, now })).step(b) });
+      if (gssapi.Krb5Acceptor) {
+        // The acceptor, with the service keys MIT's kadmin recorded for the fixture's tickets, on
+        // AP-REQs our initiator makes from them (and the other tokens): deep into the checks.
+        const meta = JSON.parse(readFileSync(join(root, 'fixtures/mit/ccache/ccaches.json'), 'utf8'));
+        const keys = Object.values(meta.keys.services).flat().map((k) => {
+          const [name, realm] = k.principal.split('@');
+          return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+        });
+        const at = () => svc.authtime;
+        const apReqs = [0, 1, 2].map((i) => new gssapi.Krb5Initiator({ credential: svc, now: at, flags: i === 2 ? 0x3e : 0x02 }).token);
+        targets.push({ name: 'gssapi.Krb5Acceptor.accept', allowed: [KerberosError], seeds: () => [...apReqs, ...tokens], run: (b) => new gssapi.Krb5Acceptor({ keys, now: at, replayCache: false }).accept(b) });
+      }
       const key = crypto.randomKey(18);
       const prot = () => new gssapi.Protection({ key, acceptorSubkey: false, initiator: true, sendSeq: 0, recvSeq: 0 });
       const peer = new gssapi.Protection({ key, acceptorSubkey: false, initiator: false, sendSeq: 0, recvSeq: 0 });

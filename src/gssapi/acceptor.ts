@@ -1,0 +1,310 @@
+/**
+ * The krb5 GSS-API mechanism's acceptor (RFC 4121 §4.1, RFC 2743 `GSS_Accept_sec_context`), as
+ * MIT's krb5_gss_accept_sec_context checks an initiator: the framed AP-REQ's ticket opened with
+ * a service key (matched by principal, enctype and kvno — leniently on the kvno by default, as
+ * DESIGN.md asks: AD bumps kvnos, some tools write 0), the ticket's times, the authenticator's
+ * client (the ticket's), its time (within the clock skew) and its freshness (a bounded in-memory
+ * replay cache), and the 0x8003 checksum: flags, channel bindings (checked when the acceptor has
+ * them; an initiator that sent none is let through unless they are required, as MIT does — the
+ * result says which) and a delegated KRB-CRED. With mutual authentication it answers an AP-REP
+ * carrying a fresh acceptor subkey and sequence number, as MIT does; MIC and Wrap tokens then use
+ * that subkey (RFC 4121 §2).
+ *
+ * Sans-I/O: keys come in as keytab entries (`tskrb5/formats` KeytabEntry is one), the clock and
+ * randomness are injectable, nothing is stored. A failure is a {@link GssAcceptError} with MIT's
+ * major status and, where Kerberos has one, the KRB-ERROR code.
+ * @module
+ */
+import { decrypt, encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
+import { DecodeError, GssError, IntegrityError } from '../errors.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask } from '../iana/index.js';
+import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, type EncKrbCredPart } from '../messages/index.js';
+import { constantTimeEqual, wipe } from '../util/bytes.js';
+import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
+import { decodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
+import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
+import { openKrbCred } from './open.js';
+import { Protection, protectionKey, type ReceivedInfo } from './protection.js';
+import type { CredentialPrincipal } from './initiator.js';
+
+/** A service key, as a keytab entry holds it. */
+export interface AcceptorKey {
+  principal: { realm: string; components: readonly string[] };
+  kvno: number;
+  key: Key;
+}
+
+/** A bounded, in-memory replay cache: authenticators seen within the clock skew. */
+export class ReplayCache {
+  readonly #seen = new Map<string, number>();
+  constructor(readonly maxEntries = 10_000) {}
+  /** Records `id` (expiring at `expires`, ms); false when it was already there and not expired. */
+  check(id: string, now: number, expires: number): boolean {
+    const at = this.#seen.get(id);
+    if (at !== undefined && at > now) return false;
+    if (this.#seen.size >= this.maxEntries) {
+      for (const [k, t] of this.#seen) {
+        if (t <= now) this.#seen.delete(k);
+      }
+      // still full of live entries: the oldest go (a replay of those is then not caught)
+      while (this.#seen.size >= this.maxEntries) this.#seen.delete(this.#seen.keys().next().value as string);
+    }
+    this.#seen.set(id, expires);
+    return true;
+  }
+  get size(): number {
+    return this.#seen.size;
+  }
+}
+
+/** Options of {@link Krb5Acceptor}. */
+export interface Krb5AcceptorOptions {
+  /** The service keys (a keytab's entries). */
+  keys: readonly AcceptorKey[];
+  /** Only tickets for this service (`components` and `realm`; default: any in `keys`). */
+  service?: { realm?: string; components: readonly string[] };
+  /** Use only the key of the ticket's kvno (default false: any kvno of the principal, newest first). */
+  strictKvno?: boolean;
+  /** Channel bindings of this connection (e.g. `{ applicationData: tlsServerEndPointBindings(hash) }`). */
+  channelBindings?: ChannelBindings;
+  /** Refuse an initiator that sent no channel bindings (default false, as MIT). */
+  requireChannelBindings?: boolean;
+  /** Clock skew allowed, seconds (default 300, krb5.conf's clockskew). */
+  clockSkewSec?: number;
+  /** The replay cache; default one shared by every acceptor of this module; `false`: none. */
+  replayCache?: ReplayCache | false;
+  now?: () => Date;
+  random?: (n: number) => Uint8Array;
+  allowWeakCrypto?: boolean;
+}
+
+/** A failed acceptance: GSS major status, and the Kerberos error code where there is one. */
+export class GssAcceptError extends GssError {
+  static override readonly kind: string = 'GssAcceptError';
+  /** The KRB-ERROR code (ErrorCode), when the fault is a Kerberos one. */
+  readonly krbErrorCode: number | undefined;
+  constructor(message: string, major: number, krbErrorCode?: number, options: { cause?: unknown } = {}) {
+    // MIT's minor status: the krb5 com_err table base plus the code
+    super(krbErrorCode === undefined ? message : `${message} (${errorCodeName(krbErrorCode)})`, { major, ...(krbErrorCode === undefined ? {} : { minor: KRB5_ERR_BASE + krbErrorCode }) }, options);
+    this.krbErrorCode = krbErrorCode;
+  }
+}
+
+const KRB5_ERR_BASE = -1765328384;
+const SHARED_REPLAY = new ReplayCache();
+
+const fail = (message: string, major: number, code?: number, cause?: unknown): never => {
+  throw new GssAcceptError(message, major, code, cause === undefined ? {} : { cause });
+};
+
+function samePrincipal(a: { realm: string; components: readonly string[] }, b: { realm: string; components: readonly string[] }): boolean {
+  return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+/**
+ * One acceptor context: {@link accept} takes the initiator's token and returns the reply token
+ * (an AP-REP, or undefined without mutual authentication); the context is then established.
+ */
+export class Krb5Acceptor {
+  /** The authenticated client. */
+  client: CredentialPrincipal | undefined;
+  /** The service the ticket was for. */
+  server: CredentialPrincipal | undefined;
+  /** GSS_C_* flags the initiator asked for (0x8003 Flags), as established. */
+  flags = 0;
+  /** Whether the initiator's channel bindings matched ours (false: it sent none, or we have none). */
+  channelBound = false;
+  /** The delegated credentials (a KRB-CRED), opened, when the initiator delegated. */
+  delegated: { krbCred: Uint8Array; part: EncKrbCredPart } | undefined;
+  /** The ticket's enc part (authtime, endtime, flags, authorization data such as the PAC). */
+  ticketPart: EncTicketPart | undefined;
+  established = false;
+  readonly #o: Krb5AcceptorOptions;
+  readonly #opts: { allowWeakCrypto: boolean };
+  #protection: Protection | undefined;
+  #keys: Key[] = [];
+
+  constructor(o: Krb5AcceptorOptions) {
+    if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
+    this.#o = o;
+    this.#opts = { allowWeakCrypto: o.allowWeakCrypto === true };
+  }
+
+  /** Verifies the initiator's initial token; returns the token to send back, if any. */
+  accept(token: Uint8Array): Uint8Array | undefined {
+    if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
+    if (this.established) fail('the context is already established', GssStatus.GSS_S_FAILURE);
+    const now = (this.#o.now ?? (() => new Date()))().getTime();
+    const skew = (this.#o.clockSkewSec ?? 300) * 1000;
+    let m;
+    try {
+      m = decodeKrb5Message(token);
+    } catch (e) {
+      return fail(`not a krb5 initial context token: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, undefined, e);
+    }
+    if (m.tokId !== TokenId.KRB_AP_REQ || m.message.type !== 'AP-REQ') return fail(`the initiator sent a ${m.message.type} token, not an AP-REQ`, GssStatus.GSS_S_DEFECTIVE_TOKEN);
+    const ap = m.message.value;
+    if (ap.pvno !== 5) fail(`AP-REQ pvno ${ap.pvno}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BADVERSION);
+    if (ap.msgType !== MessageType.KRB_AP_REQ) fail(`AP-REQ msg-type ${ap.msgType}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_MSG_TYPE);
+    if (ap.apOptions & flagMask(APOptions.USE_SESSION_KEY)) fail('user-to-user tickets are not accepted', GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_METHOD);
+    const t = ap.ticket;
+    const server = { nameType: t.sname.nameType, realm: t.realm, components: t.sname.nameString };
+    const want = this.#o.service;
+    if (want && (want.components.length !== server.components.length || want.components.some((c, i) => c !== server.components[i]) || (want.realm !== undefined && want.realm !== server.realm))) {
+      fail(`the ticket is for ${server.components.join('/')}@${server.realm}, not this service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
+    }
+
+    // The service key: the principal's keys of the ticket's enctype, its kvno first.
+    const etype = t.encPart.etype;
+    const kvno = t.encPart.kvno;
+    const mine = this.#o.keys.filter((k) => samePrincipal(k.principal, server));
+    if (mine.length === 0) fail(`no key for ${server.components.join('/')}@${server.realm} in the keytab`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
+    const ofType = mine.filter((k) => k.key.etype === etype);
+    if (ofType.length === 0) fail(`no key of enctype ${etype} for the ticket's service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOKEY);
+    const exact = ofType.filter((k) => kvno === undefined || (k.kvno >>> 0) === (kvno >>> 0));
+    const candidates = this.#o.strictKvno ? exact : [...exact, ...ofType.filter((k) => !exact.includes(k)).sort((a, b) => (b.kvno >>> 0) - (a.kvno >>> 0))];
+    if (candidates.length === 0) fail(`no key of kvno ${kvno} for the ticket's service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_BADKEYVER);
+    let part: EncTicketPart | undefined;
+    for (const c of candidates) {
+      try {
+        part = EncTicketPart.decode(decrypt(c.key, KeyUsage.KDC_REP_TICKET, t.encPart.cipher, this.#opts));
+        break;
+      } catch (e) {
+        if (!(e instanceof IntegrityError)) fail(`the ticket's encrypted part is malformed: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
+      }
+    }
+    if (!part) return fail('the ticket does not decrypt with the service key (a stale keytab?)', GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
+    const session: Key = { etype: part.key.keytype, value: part.key.keyvalue };
+    const start = (part.starttime ?? part.authtime).getTime();
+    if (start - skew > now) fail('the ticket is not valid yet', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
+    if (part.endtime.getTime() + skew < now) fail('the ticket has expired', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
+
+    let auth: Authenticator;
+    try {
+      auth = Authenticator.decode(decrypt(session, KeyUsage.AP_REQ_AUTH, ap.authenticator.cipher, this.#opts));
+    } catch (e) {
+      const integrity = e instanceof IntegrityError;
+      return fail(integrity ? 'the authenticator does not decrypt with the session key' : `the authenticator is malformed: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
+    }
+    const client = { nameType: auth.cname.nameType, realm: auth.crealm, components: auth.cname.nameString };
+    if (!samePrincipal(client, { realm: part.crealm, components: part.cname.nameString })) {
+      fail('the authenticator names another client than the ticket', GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BADMATCH);
+    }
+    const ctime = auth.ctime.getTime() + Math.floor(auth.cusec / 1000);
+    if (Math.abs(ctime - now) > skew) {
+      fail(`the initiator's clock is ${Math.round((ctime - now) / 1000)} s off (more than ${skew / 1000} s)`, GssStatus.GSS_S_CONTEXT_EXPIRED, ErrorCode.KRB_AP_ERR_SKEW);
+    }
+    const rc = this.#o.replayCache === undefined ? SHARED_REPLAY : this.#o.replayCache;
+    if (rc) {
+      const id = `${client.components.join('/')}@${client.realm}|${server.components.join('/')}@${server.realm}|${auth.ctime.getTime()}|${auth.cusec}|${hex(ap.authenticator.cipher.subarray(-16))}`;
+      if (!rc.check(id, now, ctime + skew)) fail('this authenticator was seen before: a replay', GssStatus.GSS_S_DUPLICATE_TOKEN, ErrorCode.KRB_AP_ERR_REPEAT);
+    }
+
+    // The 0x8003 checksum: flags, channel bindings, delegation.
+    if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) {
+      fail('the authenticator has no GSS-API checksum (type 0x8003)', GssStatus.GSS_S_BAD_SIG, ErrorCode.KRB_AP_ERR_INAPP_CKSUM);
+    }
+    let ck;
+    try {
+      ck = decodeGssChecksum(auth.cksum!.checksum);
+    } catch (e) {
+      return fail(`the GSS-API checksum is malformed: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, undefined, e);
+    }
+    const sentNone = constantTimeEqual(ck.bindingsHash, NO_CHANNEL_BINDINGS);
+    if (this.#o.channelBindings) {
+      if (sentNone) {
+        if (this.#o.requireChannelBindings) fail('the initiator sent no channel bindings, and they are required', GssStatus.GSS_S_BAD_BINDINGS);
+      } else if (!constantTimeEqual(ck.bindingsHash, channelBindingsHash(this.#o.channelBindings))) {
+        fail("the initiator's channel bindings are not this connection's", GssStatus.GSS_S_BAD_BINDINGS);
+      } else this.channelBound = true;
+    } else if (this.#o.requireChannelBindings) {
+      throw new TypeError('requireChannelBindings needs channelBindings');
+    }
+    let flags = ck.flags;
+    if (flags & GssFlags.GSS_C_DELEG_FLAG) {
+      if (ck.delegation) {
+        try {
+          this.delegated = { krbCred: ck.delegation, part: openKrbCred(KRBCred.decode(ck.delegation), session, this.#opts) };
+        } catch (e) {
+          if (!(e instanceof DecodeError || e instanceof IntegrityError)) throw e;
+          fail(`the delegated credentials do not open: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, undefined, e);
+        }
+      } else flags &= ~GssFlags.GSS_C_DELEG_FLAG;
+    }
+    const mutual = (ap.apOptions & flagMask(APOptions.MUTUAL_REQUIRED)) !== 0 || (flags & GssFlags.GSS_C_MUTUAL_FLAG) !== 0;
+    const initiatorSubkey: Key | undefined = auth.subkey ? { etype: auth.subkey.keytype, value: auth.subkey.keyvalue } : undefined;
+    const initiatorSeq = (auth.seqNumber ?? 0) >>> 0;
+
+    let reply: Uint8Array | undefined;
+    let acceptorSubkey: Key | undefined;
+    let sendSeq = initiatorSeq;
+    if (mutual) {
+      const random = this.#o.random ?? randomBytes;
+      acceptorSubkey = randomToKey((initiatorSubkey ?? session).etype, random(32), this.#opts);
+      const s = random(4);
+      sendSeq = (((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) & 0x3fffffff) >>> 0;
+      const encPart = EncAPRepPart.encode({
+        ctime: auth.ctime,
+        cusec: auth.cusec,
+        subkey: { keytype: acceptorSubkey.etype, keyvalue: acceptorSubkey.value },
+        seqNumber: sendSeq,
+      });
+      reply = encodeKrb5Message(
+        { type: 'AP-REP', value: { pvno: 5, msgType: MessageType.KRB_AP_REP, encPart: { etype: session.etype, cipher: encrypt(session, KeyUsage.AP_REP_ENCPART, encPart, this.#opts) } } },
+        { framed: true, mech: m.mech ?? Oid.KRB5 },
+      );
+    }
+    this.client = client;
+    this.server = server;
+    this.flags = flags >>> 0;
+    this.ticketPart = part;
+    this.#keys = [session, ...(initiatorSubkey ? [initiatorSubkey] : []), ...(acceptorSubkey ? [acceptorSubkey] : [])];
+    const { key, acceptorSubkey: flag } = protectionKey(session, initiatorSubkey, acceptorSubkey);
+    if (key.etype !== 23 && key.etype !== 24) {
+      this.#protection = new Protection({
+        key,
+        acceptorSubkey: flag,
+        initiator: false,
+        sendSeq,
+        recvSeq: initiatorSeq,
+        replayDetection: (flags & GssFlags.GSS_C_REPLAY_FLAG) !== 0,
+        sequenceDetection: (flags & GssFlags.GSS_C_SEQUENCE_FLAG) !== 0,
+        ...this.#opts,
+      });
+    }
+    this.established = true;
+    return reply;
+  }
+
+  #p(): Protection {
+    if (!this.established) throw new GssError('the context is not established yet', { major: GssStatus.GSS_S_NO_CONTEXT });
+    if (!this.#protection) throw new GssError('per-message tokens need an AES session key (RFC 4757 RC4 tokens are not implemented)', { major: GssStatus.GSS_S_UNAVAILABLE });
+    return this.#protection;
+  }
+
+  getMIC(message: Uint8Array): Uint8Array {
+    return this.#p().getMIC(message);
+  }
+  verifyMIC(message: Uint8Array, token: Uint8Array): ReceivedInfo {
+    return this.#p().verifyMIC(message, token);
+  }
+  wrap(message: Uint8Array, conf = true): Uint8Array {
+    return this.#p().wrap(message, conf);
+  }
+  unwrap(token: Uint8Array): { message: Uint8Array; conf: boolean } & ReceivedInfo {
+    return this.#p().unwrap(token);
+  }
+
+  /** Forgets the keys. */
+  dispose(): void {
+    wipe(...this.#keys.map((k) => k.value));
+    this.#keys = [];
+    this.#protection = undefined;
+  }
+}
