@@ -21,3 +21,4 @@ export { decodeSpnegoToken, encodeNegTokenInit, encodeNegTokenInit2, encodeNegTo
 export { isNtlmToken, onlyNtlm, KERBEROS_MECHS } from './ntlm.js';
 export { contextFlags, gssFlagsOf } from './context-flags.js';
 export { SpnegoInitiator, type SpnegoInitiatorOptions } from './initiator.js';
+export { SpnegoAcceptor, SpnegoRejectError } from './acceptor.js';

@@ -19,6 +19,8 @@ import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
 import { decodeKeytab, type KeytabEntry } from '../../src/formats/index.js';
 import { ErrorCode, GssFlags, GssStatus } from '../../src/iana/index.js';
 import { GssAcceptError, Krb5Acceptor, ReplayCache, tlsServerEndPointBindings } from '../../src/gssapi/index.js';
+import { NegState, SpnegoAcceptor, SpnegoRejectError, decodeSpnegoToken, encodeNegTokenInit } from '../../src/spnego/index.js';
+import { Oid } from '../../src/iana/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(), ...gssPeerMissing()];
@@ -87,7 +89,8 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     if (r.error) throw new Error(`gss-peer ${req.op}: ${r.error}`);
     return r;
   }
-  const init = async (host: string, o: { flags?: number; cb?: string } = {}) => bytes((await ok({ op: 'init', service: `HTTP@${host}`, mech: 'krb5', flags: o.flags ?? MUTUAL, ...(o.cb ? { cb: o.cb } : {}) })).token);
+  const init = async (host: string, o: { flags?: number; cb?: string; mech?: 'krb5' | 'spnego' } = {}) =>
+    bytes((await ok({ op: 'init', service: `HTTP@${host}`, mech: o.mech ?? 'krb5', flags: o.flags ?? MUTUAL, ...(o.cb ? { cb: o.cb } : {}) })).token);
 
   for (const [name, etype] of ETYPES) {
     it(`session key ${name}: MIT's AP-REQ accepted, our AP-REP taken by MIT, then MIC and Wrap both ways`, async () => {
@@ -127,6 +130,50 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
       expect(() => a.verifyMIC(utf8('two'), bytes(mic2.mic))).toThrow();
     });
   }
+
+  for (const [name] of [ETYPES[0], ETYPES[2]]) {
+    it(`SPNEGO, session key ${name}: MIT's NegTokenInit accepted, our NegTokenResp taken by MIT, then Wrap both ways`, async () => {
+      const token = await init(`${name}.tskrb5.test`, { mech: 'spnego' });
+      const a = new SpnegoAcceptor({ keys });
+      const reply = a.accept(token)!;
+      expect(a.mech).toBe('spnego');
+      const resp = decodeSpnegoToken(reply).token;
+      expect(resp.type).toBe('negTokenResp');
+      if (resp.type === 'negTokenResp') {
+        expect(resp.value.negState).toBe(NegState['accept-completed']);
+        expect(resp.value.supportedMech).toBe(Oid.KRB5);
+      }
+      const done = await ok({ op: 'init_step', token: b64(reply) });
+      expect(done.complete).toBe(true);
+      expect(a.krb5.client).toMatchObject({ realm: R, components: ['alice'] });
+      const w = await ok({ op: 'wrap', msg: b64(utf8('over spnego')), conf: true });
+      expect(text(a.krb5.unwrap(bytes(w.token)).message)).toBe('over spnego');
+      const u = await ok({ op: 'unwrap', token: b64(a.krb5.wrap(utf8('and back'), true)) });
+      expect(text(bytes(u.msg))).toBe('and back');
+    });
+  }
+
+  it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first, or not offered, is a reject token', async () => {
+    const raw = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
+    const a = new SpnegoAcceptor({ keys, replayCache: false });
+    const reply = a.accept(raw)!;
+    expect(a.mech).toBe('krb5');
+    expect((await ok({ op: 'init_step', token: b64(reply) })).complete).toBe(true);
+    // MIT's own NegTokenInit, its mech list reordered / stripped: refused with a reject token
+    const spnego = decodeSpnegoToken(await init('aes256-cts-hmac-sha1-96.tskrb5.test', { mech: 'spnego' })).token;
+    if (spnego.type !== 'negTokenInit') throw new Error('expected a NegTokenInit');
+    for (const mechTypes of [[Oid.NTLMSSP, ...spnego.value.mechTypes], ['1.3.6.1.4.1.311.2.2.30']]) {
+      const t = encodeNegTokenInit({ ...spnego.value, mechTypes });
+      try {
+        new SpnegoAcceptor({ keys, replayCache: false }).accept(t);
+        throw new Error('accepted');
+      } catch (e) {
+        expect(e).toBeInstanceOf(SpnegoRejectError);
+        const r = decodeSpnegoToken((e as SpnegoRejectError).token).token;
+        expect(r.type === 'negTokenResp' && r.value.negState).toBe(NegState.reject);
+      }
+    }
+  });
 
   it('a replayed AP-REQ is refused (KRB_AP_ERR_REPEAT), by a second acceptor sharing the cache', async () => {
     const token = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
