@@ -33,3 +33,4 @@ export {
 } from './negotiate-fetch.js';
 export { createAuthFetch, bearer, negotiate, type AuthScheme } from './auth-chain.js';
 export { certificateHashForBindings, certificateSignatureAlgorithm } from './certificate.js';
+export { createNegotiateAuthenticator, type NegotiateServerOptions, type NegotiateResult } from './negotiate-server.js';

@@ -89,3 +89,4 @@ export async function negotiateFetch(input: string | { href: string }, init?: Re
     f.close();
   }
 }
+export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateRequestInfo } from './server.js';

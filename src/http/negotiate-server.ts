@@ -1,0 +1,87 @@
+/**
+ * The server side of RFC 4559: `Authorization: Negotiate <token>` checked with the service's
+ * keys, runtime-neutral (web-standard header values in, a decision out). The Node adapter
+ * (src/http/node/server.ts) wires it to node:http with the keytab.
+ *
+ * - no Negotiate credentials: a challenge, `401` with `WWW-Authenticate: Negotiate`;
+ * - a token that verifies: the client principal, and the `WWW-Authenticate: Negotiate <reply>`
+ *   header carrying the AP-REP (mutual authentication), to send with the response;
+ * - a token that does not: `401` with a plain challenge (or SPNEGO's reject token), and the
+ *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason.
+ * @module
+ */
+import { KerberosError } from '../errors.js';
+import type { ChannelBindings, Krb5Acceptor, AcceptorKey, ReplayCache } from '../gssapi/index.js';
+import { SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
+import { fromBase64, toBase64 } from './base64.js';
+import { parseAuthorization } from './negotiate-header.js';
+
+/** Options of {@link createNegotiateAuthenticator}. */
+export interface NegotiateServerOptions {
+  /** The service keys (keytab entries). */
+  keys: readonly AcceptorKey[];
+  /** Only tickets for this service, e.g. `{ components: ['HTTP', 'www.example.com'] }` (default: any in `keys`). */
+  service?: { realm?: string; components: readonly string[] };
+  strictKvno?: boolean;
+  /** This connection's channel bindings (`tls-server-end-point` of the server's certificate). */
+  channelBindings?: ChannelBindings;
+  requireChannelBindings?: boolean;
+  clockSkewSec?: number;
+  replayCache?: ReplayCache | false;
+  now?: () => Date;
+  allowWeakCrypto?: boolean;
+}
+
+/** What {@link createNegotiateAuthenticator}'s function decides for one request. */
+export type NegotiateResult =
+  | {
+      status: 'ok';
+      /** `name/instance@REALM` of the client. */
+      principal: string;
+      /** The `WWW-Authenticate` value to send with the response (the AP-REP), when there is one. */
+      wwwAuthenticate: string | undefined;
+      /** The established context: client, flags, delegated credentials, MIC and Wrap. */
+      context: Krb5Acceptor;
+    }
+  | { status: 'challenge'; httpStatus: 401; wwwAuthenticate: 'Negotiate' }
+  | { status: 'failed'; httpStatus: 401; wwwAuthenticate: string; error: KerberosError };
+
+/**
+ * A function that checks one request's `Authorization` header value.
+ * @example
+ * ```ts
+ * const check = createNegotiateAuthenticator({ keys: decodeKeytab(bytes).entries })
+ * const r = check(request.headers.get('authorization'))
+ * if (r.status !== 'ok') return new Response('', { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } })
+ * ```
+ */
+export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult {
+  if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
+  return (authorization) => {
+    let token: Uint8Array | undefined;
+    if (authorization) {
+      try {
+        const a = parseAuthorization(authorization);
+        if (a.scheme.toLowerCase() === 'negotiate' && a.token68) token = fromBase64(a.token68);
+      } catch {
+        token = undefined;
+      }
+    }
+    if (!token) return { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' };
+    const acceptor = new SpnegoAcceptor(o);
+    try {
+      const reply = acceptor.accept(token);
+      const c = acceptor.krb5.client!;
+      return {
+        status: 'ok',
+        principal: `${c.components.join('/')}@${c.realm}`,
+        wwwAuthenticate: reply ? `Negotiate ${toBase64(reply)}` : undefined,
+        context: acceptor.krb5,
+      };
+    } catch (e) {
+      if (!(e instanceof KerberosError)) throw e;
+      const www = e instanceof SpnegoRejectError ? `Negotiate ${toBase64(e.token)}` : 'Negotiate';
+      return { status: 'failed', httpStatus: 401, wwwAuthenticate: www, error: e };
+    }
+  };
+}

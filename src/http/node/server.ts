@@ -1,0 +1,87 @@
+/**
+ * Negotiate for node:http servers: `negotiateMiddleware()` checks each request's
+ * `Authorization: Negotiate` with the service keytab (KRB5_KTNAME, else krb5.conf's
+ * default_keytab_name, else /etc/krb5.keytab — as MIT's acceptor finds it), answers a challenge
+ * or a failure with 401, and otherwise sets `req.negotiate` (principal, context) and the
+ * mutual-authentication header, then calls `next()`. Over TLS the connection's channel bindings
+ * (RFC 5929 tls-server-end-point of our certificate) are checked when the client sent them.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { decodeKeytab } from '../../formats/index.js';
+import { tlsServerEndPointBindings, type Krb5Acceptor } from '../../gssapi/index.js';
+import { KeytabFile, loadKrb5Conf, storeOptionsFrom } from '../../node/index.js';
+import { certificateHashForBindings } from '../certificate.js';
+import { createNegotiateAuthenticator, type NegotiateServerOptions } from '../negotiate-server.js';
+
+/** Options of {@link negotiateMiddleware}. */
+export interface NegotiateMiddlewareOptions extends Omit<NegotiateServerOptions, 'keys' | 'channelBindings'> {
+  /** The keytab (a path or `FILE:path`; default: the environment's, as MIT finds it). */
+  keytab?: string;
+  /** The keys themselves, instead of a keytab file. */
+  keys?: NegotiateServerOptions['keys'];
+  /** Called with each refusal (a KerberosError), e.g. to log why (default: nothing). */
+  onError?: (error: Error, req: IncomingMessage) => void;
+}
+
+/** What the middleware puts on an authenticated request. */
+export interface NegotiateRequestInfo {
+  principal: string;
+  context: Krb5Acceptor;
+  /** Whether the client's channel bindings matched this TLS connection's. */
+  channelBound: boolean;
+}
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    negotiate?: NegotiateRequestInfo;
+  }
+}
+
+/** The tls-server-end-point bindings of the certificate this TLS server presented. */
+function connectionBindings(req: IncomingMessage): ReturnType<typeof tlsServerEndPointBindings> | undefined {
+  const sock = req.socket as TLSSocket;
+  if (typeof sock.getCertificate !== 'function') return undefined;
+  const cert = sock.getCertificate() as { raw?: Uint8Array } | null;
+  if (!cert?.raw) return undefined;
+  const hash = certificateHashForBindings(new Uint8Array(cert.raw), (name, data) => new Uint8Array(createHash(name).update(data).digest()));
+  return tlsServerEndPointBindings(hash);
+}
+
+/**
+ * A node:http (or Express/Connect) middleware: `(req, res, next)`.
+ * @example
+ * ```ts
+ * const auth = negotiateMiddleware({ keytab: '/etc/http.keytab' })
+ * http.createServer((req, res) => auth(req, res, () => res.end(`hello ${req.negotiate!.principal}`))).listen(8080)
+ * ```
+ */
+export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  let keys = o.keys;
+  if (!keys) {
+    const name = o.keytab ?? KeytabFile.default(storeOptionsFrom(loadKrb5Conf())).name;
+    const path = new KeytabFile(name).path;
+    // read once, when the server starts: a keytab that is missing or damaged fails loudly here
+    keys = decodeKeytab(new Uint8Array(readFileSync(path))).entries;
+  }
+  const base = { ...o, keys };
+  const plain = createNegotiateAuthenticator(base);
+  return (req, res, next) => {
+    const cb = connectionBindings(req);
+    const check = cb ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb } }) : plain;
+    const r = check(req.headers.authorization);
+    if (r.status !== 'ok') {
+      if (r.status === 'failed') o.onError?.(r.error, req);
+      res.statusCode = 401;
+      res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
+      res.end();
+      return;
+    }
+    if (r.wwwAuthenticate) res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
+    req.negotiate = { principal: r.principal, context: r.context, channelBound: r.context.channelBound };
+    next();
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * `negotiateMiddleware` on a node:http server, with the keytab MIT's kadmin wrote, against real
+ * clients: curl --negotiate (MIT GSS-API, SPNEGO), Debian's python3-requests-kerberos with mutual
+ * authentication REQUIRED (it checks our AP-REP and raises if it does not verify), and MIT's
+ * `--delegation always` (the TGT arrives). No ticket: 401 with the challenge; a stale keytab:
+ * 401, and the reason reaches `onError`.
+ *
+ * In CI (CI=true) a missing peer is a failure; elsewhere the suite is skipped visibly.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-ignore -- plain ESM helper without types
+import { startRealm, missingPeers, which } from '../interop/realm.mjs';
+import { negotiateMiddleware } from '../../src/http/node/index.js';
+import { GssAcceptError } from '../../src/gssapi/index.js';
+
+const IN_CI = process.env.CI === 'true';
+const PY = '/usr/bin/python3';
+const hasRequestsKerberos = spawnSync(PY, ['-c', 'import requests_kerberos'], { stdio: 'ignore' }).status === 0;
+const missing: string[] = [...missingPeers(), ...(which('curl') ? [] : ['curl']), ...(hasRequestsKerberos ? [] : ['python3-requests-kerberos'])];
+const R = 'TSKRB5.TEST';
+const PW = 'Srv-Pa55word!';
+
+describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl and requests-kerberos', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let realm: any;
+  let server: Server, staleServer: Server;
+  let url = '', staleUrl = '';
+  const errors: Error[] = [];
+  const seen: { principal: string; delegated: boolean }[] = [];
+
+  const listen = (s: Server) => new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`http://localhost:${(s.address() as AddressInfo).port}/`)));
+
+  beforeAll(async () => {
+    if (missing.length) throw new Error(`interop peers missing in CI: ${missing.join(', ')} (run test/interop/install.sh)`);
+    realm = await startRealm({ realm: R });
+    await realm.addPrincipal('alice', { password: PW });
+    await realm.addPrincipal('HTTP/localhost', { randkey: true });
+    const kt = await realm.ktadd(`HTTP/localhost@${R}`, join(realm.dir, 'http.keytab'));
+    const stale = await realm.ktadd(`HTTP/localhost@${R}`, join(realm.dir, 'stale.keytab'));
+    // re-key: the first keytab is current again only through ktadd below, the stale one is not
+    await realm.kadmin('cpw -randkey HTTP/localhost');
+    await realm.ktadd(`HTTP/localhost@${R}`, kt, []);
+    await realm.kinit('alice', PW, ['-f']);
+    const auth = negotiateMiddleware({ keytab: `FILE:${kt}`, onError: (e) => errors.push(e) });
+    server = createServer((req, res) =>
+      auth(req, res, () => {
+        seen.push({ principal: req.negotiate!.principal, delegated: req.negotiate!.context.delegated !== undefined });
+        res.end(`hello ${req.negotiate!.principal}`);
+      }),
+    );
+    const staleAuth = negotiateMiddleware({ keytab: stale, onError: (e) => errors.push(e) });
+    staleServer = createServer((req, res) => staleAuth(req, res, () => res.end('should not happen')));
+    url = await listen(server);
+    staleUrl = await listen(staleServer);
+  }, 60_000);
+  afterAll(async () => {
+    server?.close();
+    staleServer?.close();
+    await realm?.stop();
+  });
+
+  /** A client process, run asynchronously: the server answers from this same event loop. */
+  const run = (cmd: string, args: string[], env: Record<string, string | undefined> = {}) =>
+    new Promise<{ stdout: string; stderr: string }>((ok) => {
+      execFile(cmd, args, { env: { ...process.env, ...realm.env, ...env }, encoding: 'utf8', timeout: 30_000 }, (_e, stdout, stderr) => ok({ stdout, stderr }));
+    });
+  const curl = (args: string[], env: Record<string, string | undefined> = {}) => run('curl', ['-s', '-i', '--negotiate', '-u', ':', ...args], env);
+
+  it('curl --negotiate: 200 with the client principal, and our mutual-authentication header', async () => {
+    const r = await curl([url]);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200/m);
+    expect(r.stdout).toMatch(/^WWW-Authenticate: Negotiate [A-Za-z0-9+/=]+\r$/m);
+    expect(r.stdout.trimEnd().endsWith(`hello alice@${R}`)).toBe(true);
+  });
+
+  it('curl without a ticket: 401 and the challenge', async () => {
+    const r = await curl([url], { KRB5CCNAME: `FILE:${realm.dir}/none` });
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 401/m);
+    expect(r.stdout).toMatch(/^WWW-Authenticate: Negotiate\r$/m);
+  });
+
+  it('curl --delegation always: the forwarded TGT arrives', async () => {
+    seen.length = 0;
+    const r = await curl(['--delegation', 'always', url]);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200/m);
+    expect(seen).toEqual([{ principal: `alice@${R}`, delegated: true }]);
+  });
+
+  it('requests-kerberos with mutual authentication REQUIRED verifies our AP-REP', async () => {
+    const py = [
+      'import sys, requests, requests_kerberos',
+      'r = requests.get(sys.argv[1], auth=requests_kerberos.HTTPKerberosAuth(mutual_authentication=requests_kerberos.REQUIRED))',
+      'print(r.status_code, r.text)',
+    ].join('\n');
+    const r = await run(PY, ['-c', py, url]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(`200 hello alice@${R}`);
+  });
+
+  it('a stale keytab: 401, and onError hears why', async () => {
+    errors.length = 0;
+    const r = await curl([staleUrl]);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 401/m);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toBeInstanceOf(GssAcceptError);
+    expect(errors[0]!.message).toMatch(/does not decrypt with the service key/);
+  });
+});
