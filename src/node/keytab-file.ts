@@ -4,8 +4,8 @@
  * (MIT's writable alias) or no prefix.
  * @module
  */
-import { promises as fsp } from 'node:fs';
-import { UnsupportedError } from '../errors.js';
+import { promises as fsp, readFileSync } from 'node:fs';
+import { KerberosError, UnsupportedError } from '../errors.js';
 import { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry } from '../formats/index.js';
 import { atomicWrite } from './atomic-write.js';
 import { defaultKeytabName, parseKeytabName, type EnvOptions } from './env.js';
@@ -36,6 +36,21 @@ export class KeytabFile {
       throw e;
     }
     return decodeKeytab(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  }
+  /**
+   * The keytab's entries, read synchronously (a server reading its keys once as it starts);
+   * a missing file is a `KerberosError` (code ERR_KEYTAB_NOT_FOUND), as MIT's acceptor finds no
+   * credentials then.
+   */
+  readEntriesSync(): KeytabEntry[] {
+    let b: Buffer;
+    try {
+      b = readFileSync(this.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new KerberosError(`keytab ${this.name} not found`, { code: 'ERR_KEYTAB_NOT_FOUND', cause: e });
+      throw e;
+    }
+    return decodeKeytab(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)).entries;
   }
   async entries(): Promise<KeytabEntry[]> {
     return (await this.read()).entries;

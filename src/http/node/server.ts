@@ -8,10 +8,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { decodeKeytab } from '../../formats/index.js';
 import { tlsServerEndPointBindings, type Krb5Acceptor } from '../../gssapi/index.js';
 import { KeytabFile, loadKrb5Conf, storeOptionsFrom } from '../../node/index.js';
 import { certificateHashForBindings } from '../certificate.js';
@@ -62,10 +60,8 @@ function connectionBindings(req: IncomingMessage): ReturnType<typeof tlsServerEn
 export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   let keys = o.keys;
   if (!keys) {
-    const name = o.keytab ?? KeytabFile.default(storeOptionsFrom(loadKrb5Conf())).name;
-    const path = new KeytabFile(name).path;
     // read once, when the server starts: a keytab that is missing or damaged fails loudly here
-    keys = decodeKeytab(new Uint8Array(readFileSync(path))).entries;
+    keys = (o.keytab ? new KeytabFile(o.keytab) : KeytabFile.default(storeOptionsFrom(loadKrb5Conf()))).readEntriesSync();
   }
   const base = { ...o, keys };
   const plain = createNegotiateAuthenticator(base);
