@@ -24,7 +24,8 @@ import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from '
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
 import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
 import { openKrbCred } from './open.js';
-import { Protection, protectionKey, type ReceivedInfo } from './protection.js';
+import { Krb5Context } from './context.js';
+import { Protection, protectionKey } from './protection.js';
 import type { CredentialPrincipal } from './initiator.js';
 
 /** A service key, as a keytab entry holds it. */
@@ -111,7 +112,7 @@ function hex(b: Uint8Array): string {
  * One acceptor context: {@link accept} takes the initiator's token and returns the reply token
  * (an AP-REP, or undefined without mutual authentication); the context is then established.
  */
-export class Krb5Acceptor {
+export class Krb5Acceptor extends Krb5Context {
   /** The authenticated client. */
   client: CredentialPrincipal | undefined;
   /** The service the ticket was for. */
@@ -124,13 +125,12 @@ export class Krb5Acceptor {
   delegated: { krbCred: Uint8Array; part: EncKrbCredPart } | undefined;
   /** The ticket's enc part (authtime, endtime, flags, authorization data such as the PAC). */
   ticketPart: EncTicketPart | undefined;
-  established = false;
   readonly #o: Krb5AcceptorOptions;
   readonly #opts: { allowWeakCrypto: boolean };
-  #protection: Protection | undefined;
   #keys: Key[] = [];
 
   constructor(o: Krb5AcceptorOptions) {
+    super();
     if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
     this.#o = o;
     this.#opts = { allowWeakCrypto: o.allowWeakCrypto === true };
@@ -267,7 +267,7 @@ export class Krb5Acceptor {
     this.#keys = [session, ...(initiatorSubkey ? [initiatorSubkey] : []), ...(acceptorSubkey ? [acceptorSubkey] : [])];
     const { key, acceptorSubkey: flag } = protectionKey(session, initiatorSubkey, acceptorSubkey);
     if (key.etype !== 23 && key.etype !== 24) {
-      this.#protection = new Protection({
+      this.protection = new Protection({
         key,
         acceptorSubkey: flag,
         initiator: false,
@@ -282,29 +282,10 @@ export class Krb5Acceptor {
     return reply;
   }
 
-  #p(): Protection {
-    if (!this.established) throw new GssError('the context is not established yet', { major: GssStatus.GSS_S_NO_CONTEXT });
-    if (!this.#protection) throw new GssError('per-message tokens need an AES session key (RFC 4757 RC4 tokens are not implemented)', { major: GssStatus.GSS_S_UNAVAILABLE });
-    return this.#protection;
-  }
-
-  getMIC(message: Uint8Array): Uint8Array {
-    return this.#p().getMIC(message);
-  }
-  verifyMIC(message: Uint8Array, token: Uint8Array): ReceivedInfo {
-    return this.#p().verifyMIC(message, token);
-  }
-  wrap(message: Uint8Array, conf = true): Uint8Array {
-    return this.#p().wrap(message, conf);
-  }
-  unwrap(token: Uint8Array): { message: Uint8Array; conf: boolean } & ReceivedInfo {
-    return this.#p().unwrap(token);
-  }
-
   /** Forgets the keys. */
   dispose(): void {
     wipe(...this.#keys.map((k) => k.value));
     this.#keys = [];
-    this.#protection = undefined;
+    this.protection = undefined;
   }
 }

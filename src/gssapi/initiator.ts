@@ -17,7 +17,8 @@ import { wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
 import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
-import { Protection, protectionKey, type ReceivedInfo } from './protection.js';
+import { Krb5Context } from './context.js';
+import { Protection, protectionKey } from './protection.js';
 
 /** A principal as a credential cache holds it (structurally `tskrb5/formats`' CcachePrincipal). */
 export interface CredentialPrincipal {
@@ -157,13 +158,11 @@ function advice(e: KRBError, ctx: { now?: Date; kdcOffsetSec?: number }): string
  * const mic = ctx.getMIC(bytes)
  * ```
  */
-export class Krb5Initiator {
+export class Krb5Initiator extends Krb5Context {
   /** The initial context token. */
   readonly token: Uint8Array;
   /** The flags sent in the 0x8003 checksum. */
   readonly flags: number;
-  /** Whether the context is established (after the AP-REP, or at once without mutual authentication). */
-  established: boolean;
   /** Whether the acceptor proved itself (an AP-REP was verified). */
   mutual = false;
   readonly #session: Key;
@@ -172,10 +171,10 @@ export class Krb5Initiator {
   readonly #cusec: number;
   readonly #seq: number;
   readonly #opts: { allowWeakCrypto: boolean };
-  #protection: Protection | undefined;
   #acceptorSubkey: Key | undefined;
 
   constructor(o: Krb5InitiatorOptions) {
+    super();
     const c = o.credential;
     if (typeof c !== 'object' || c === null || !(c.ticket instanceof Uint8Array) || !(c.key?.value instanceof Uint8Array)) {
       throw new TypeError('credential must be a service ticket credential (client, server, key, ticket, …)');
@@ -272,7 +271,7 @@ export class Krb5Initiator {
   #ready(acceptorSeq?: number): void {
     const { key, acceptorSubkey } = protectionKey(this.#session, this.#subkey, this.#acceptorSubkey);
     if (key.etype === 23 || key.etype === 24) return; // RFC 4757 tokens: not implemented; context still usable for authentication
-    this.#protection = new Protection({
+    this.protection = new Protection({
       key,
       acceptorSubkey,
       initiator: true,
@@ -285,28 +284,9 @@ export class Krb5Initiator {
     });
   }
 
-  #p(): Protection {
-    if (!this.established) throw new GssError('the context is not established yet', { major: GssStatus.GSS_S_NO_CONTEXT });
-    if (!this.#protection) throw new GssError('per-message tokens need an AES session key (RFC 4757 RC4 tokens are not implemented)', { major: GssStatus.GSS_S_UNAVAILABLE });
-    return this.#protection;
-  }
-
-  getMIC(message: Uint8Array): Uint8Array {
-    return this.#p().getMIC(message);
-  }
-  verifyMIC(message: Uint8Array, token: Uint8Array): ReceivedInfo {
-    return this.#p().verifyMIC(message, token);
-  }
-  wrap(message: Uint8Array, conf = true): Uint8Array {
-    return this.#p().wrap(message, conf);
-  }
-  unwrap(token: Uint8Array): { message: Uint8Array; conf: boolean } & ReceivedInfo {
-    return this.#p().unwrap(token);
-  }
-
   /** Forgets the keys. */
   dispose(): void {
     wipe(this.#subkey.value, this.#acceptorSubkey?.value);
-    this.#protection = undefined;
+    this.protection = undefined;
   }
 }
