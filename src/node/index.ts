@@ -11,3 +11,4 @@ export * from './kdc-transport/index.js';
 export { loadKrb5Conf, storeOptionsFrom, type ProfileStoreOptions } from './profile.js';
 export { createKrb5Context, kinit, getServiceCredential, getForwardedCredential, cacheKdcOffset, parseClientPrincipal, resolveServer, type Krb5Context, type Krb5ContextOptions, type KinitOptions, type KinitResult, type ServiceCredentialOptions, type ServiceCredentialResult } from './login.js';
 export { snameToPrincipal, canonicalHost, canonicalizeMode, nodeHostNameResolver, type HostNameResolver, type SnameOptions } from './sname.js';
+export { credentialsFromKrbCred, storeDelegatedCredentials } from './delegated.js';

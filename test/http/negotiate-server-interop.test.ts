@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
 import { startRealm, missingPeers, which } from '../interop/realm.mjs';
 import { negotiateMiddleware } from '../../src/http/node/index.js';
+import { storeDelegatedCredentials } from '../../src/node/index.js';
 import { GssAcceptError } from '../../src/gssapi/index.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -31,6 +32,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
   let url = '', staleUrl = '';
   const errors: Error[] = [];
   const seen: { principal: string; delegated: boolean }[] = [];
+  const stored: Promise<unknown>[] = [];
 
   const listen = (s: Server) => new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`http://localhost:${(s.address() as AddressInfo).port}/`)));
 
@@ -48,7 +50,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     const auth = negotiateMiddleware({ keytab: `FILE:${kt}`, onError: (e) => errors.push(e) });
     server = createServer((req, res) =>
       auth(req, res, () => {
-        seen.push({ principal: req.negotiate!.principal, delegated: req.negotiate!.context.delegated !== undefined });
+        const d = req.negotiate!.context.delegated;
+        seen.push({ principal: req.negotiate!.principal, delegated: d !== undefined });
+        if (d) stored.push(storeDelegatedCredentials(d, `FILE:${realm.dir}/delegated.ccache`));
         res.end(`hello ${req.negotiate!.principal}`);
       }),
     );
@@ -83,11 +87,21 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     expect(r.stdout).toMatch(/^WWW-Authenticate: Negotiate\r$/m);
   });
 
-  it('curl --delegation always: the forwarded TGT arrives', async () => {
+  it('curl --delegation always: the forwarded TGT arrives, stored in a cache MIT klist lists and MIT kvno uses', async () => {
     seen.length = 0;
     const r = await curl(['--delegation', 'always', url]);
     expect(r.stdout).toMatch(/^HTTP\/1\.1 200/m);
     expect(seen).toEqual([{ principal: `alice@${R}`, delegated: true }]);
+    await Promise.all(stored);
+    const cc = `FILE:${realm.dir}/delegated.ccache`;
+    const k = await run('klist', ['-f', '-c', cc]);
+    expect(k.stdout).toContain(`Default principal: alice@${R}`);
+    expect(k.stdout).toContain(`krbtgt/${R}@${R}`);
+    expect(k.stdout).toMatch(/Flags: F/); // forwarded
+    // the delegated TGT is good at the KDC: MIT kvno gets a service ticket with it
+    const v = await run('kvno', ['-c', cc, `HTTP/localhost@${R}`]);
+    expect(v.stderr).toBe('');
+    expect(v.stdout).toMatch(new RegExp(`HTTP/localhost@${R}: kvno = 2`));
   });
 
   it('requests-kerberos with mutual authentication REQUIRED verifies our AP-REP', async () => {
