@@ -7,15 +7,17 @@
  *
  * In CI (CI=true) a missing peer is a failure; elsewhere the suite is skipped visibly.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
 import { startRealm, missingPeers, which } from '../interop/realm.mjs';
-import { negotiateMiddleware } from '../../src/http/node/index.js';
-import { storeDelegatedCredentials } from '../../src/node/index.js';
+import { createNegotiateFetch, negotiateMiddleware } from '../../src/http/node/index.js';
+import { createKrb5Context, storeDelegatedCredentials } from '../../src/node/index.js';
 import { GssAcceptError } from '../../src/gssapi/index.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -113,6 +115,32 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     const r = await run(PY, ['-c', py, url]);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(`200 hello alice@${R}`);
+  });
+
+  it('over TLS: our client\'s channel bindings match the server\'s certificate; curl, sending none, is refused when they are required', async () => {
+    const dir = realm.dir as string;
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.pem'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    const tls = { key: readFileSync(join(dir, 'tls.key')), cert: readFileSync(join(dir, 'tls.pem')) };
+    const kt = join(dir, 'http.keytab');
+    const bound: boolean[] = [];
+    for (const requireChannelBindings of [false, true]) {
+      const auth = negotiateMiddleware({ keytab: kt, requireChannelBindings, onError: (e) => errors.push(e) });
+      const s = createHttpsServer(tls, (req, res) => auth(req, res, () => (bound.push(req.negotiate!.channelBound), res.end('tls ok'))));
+      const u = await new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`https://localhost:${(s.address() as AddressInfo).port}/`)));
+      try {
+        const f = createNegotiateFetch({ tls: { ca: tls.cert.toString() }, ccache: `FILE:${dir}/ccache`, context: createKrb5Context({ env: { ...process.env, ...realm.env } }) });
+        const r = await f(u);
+        expect(r.status).toBe(200);
+        expect(await r.text()).toBe('tls ok');
+        f.close();
+        const c = await curl(['--cacert', join(dir, 'tls.pem'), u]);
+        expect(c.stdout).toMatch(requireChannelBindings ? /^HTTP\/1\.1 401/m : /^HTTP\/1\.1 200/m);
+      } finally {
+        s.close();
+      }
+    }
+    // ours bound both times; curl's (no bindings) passed unbound once, and was refused once
+    expect(bound).toEqual([true, false, true]);
   });
 
   it('a stale keytab: 401, and onError hears why', async () => {
