@@ -1,0 +1,81 @@
+/**
+ * Krb5Acceptor's checks one by one, on a real MIT ticket (fixtures/mit/ccache/v4-kvno.ccache,
+ * HTTP/localhost) opened with the service keys MIT's kadmin recorded (ccaches.json), the
+ * authenticators made by our initiator: what the MIT initiator cannot be made to send (another
+ * client than the ticket's, an expired ticket, a kvno not in the keytab) is refused with MIT's
+ * status and Kerberos code. The interop suite (acceptor-interop.test.ts) covers MIT's tokens.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeCcache } from '../../src/formats/index.js';
+import { ErrorCode, GssFlags, GssStatus } from '../../src/iana/index.js';
+import { GssAcceptError, Krb5Acceptor, Krb5Initiator, ReplayCache, type AcceptorKey } from '../../src/gssapi/index.js';
+
+const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
+const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
+const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
+const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as { keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> } };
+const keys: AcceptorKey[] = Object.values(meta.keys.services).flat().map((k) => {
+  const [name, realm] = k.principal.split('@') as [string, string];
+  return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+});
+const at = (offsetMs = 0) => () => new Date(svc.authtime.getTime() + offsetMs);
+const MUTUAL = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG | GssFlags.GSS_C_REPLAY_FLAG;
+
+function refused(f: () => unknown, major: number, code?: number): void {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GssAcceptError);
+    expect((e as GssAcceptError).major, (e as Error).message).toBe(major);
+    expect((e as GssAcceptError).krbErrorCode, (e as Error).message).toBe(code);
+    return;
+  }
+  throw new Error('accepted');
+}
+
+describe('Krb5Acceptor on an MIT ticket', () => {
+  it('accepts, answers an AP-REP our initiator verifies, and MIC/Wrap flow both ways', () => {
+    const i = new Krb5Initiator({ credential: svc, now: at(), flags: MUTUAL });
+    const a = new Krb5Acceptor({ keys, now: at(), replayCache: false });
+    const reply = a.accept(i.token)!;
+    i.step(reply);
+    expect(i.mutual).toBe(true);
+    expect(a.client).toEqual({ nameType: 1, realm: 'TSKRB5.TEST', components: ['alice'] });
+    expect(a.server).toMatchObject({ realm: 'TSKRB5.TEST', components: ['HTTP', 'localhost'] });
+    const m = new TextEncoder().encode('hello');
+    expect(a.verifyMIC(m, i.getMIC(m)).supplementary).toBe(0);
+    expect(new TextDecoder().decode(i.unwrap(a.wrap(m)).message)).toBe('hello');
+    expect(() => a.accept(i.token)).toThrow(/already established/);
+  });
+
+  it('refuses an authenticator for another client than the ticket\'s (KRB_AP_ERR_BADMATCH)', () => {
+    const i = new Krb5Initiator({ credential: { ...svc, client: { ...svc.client, components: ['mallory'] } }, now: at(), flags: MUTUAL });
+    refused(() => new Krb5Acceptor({ keys, now: at(), replayCache: false }).accept(i.token), GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BADMATCH);
+  });
+
+  it('refuses an expired ticket, and one not valid yet', () => {
+    const late = svc.endtime.getTime() - svc.authtime.getTime() + 10 * 60_000;
+    refused(() => new Krb5Acceptor({ keys, now: at(late), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(late) }).token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
+    const early = -(svc.starttime.getTime() - svc.authtime.getTime()) - 10 * 60_000;
+    refused(() => new Krb5Acceptor({ keys, now: at(early), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(early) }).token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
+  });
+
+  it('the kvno: lenient by default (a keytab whose kvno differs still works), strict on request', () => {
+    const other = keys.map((k) => ({ ...k, kvno: k.kvno + 7 }));
+    const token = () => new Krb5Initiator({ credential: svc, now: at() }).token;
+    expect(new Krb5Acceptor({ keys: other, now: at(), replayCache: false }).accept(token())).toBeInstanceOf(Uint8Array);
+    refused(() => new Krb5Acceptor({ keys: other, now: at(), replayCache: false, strictKvno: true }).accept(token()), GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_BADKEYVER);
+    const wrongType = keys.map((k) => ({ ...k, key: { ...k.key, etype: k.key.etype === 18 ? 17 : 18 } }));
+    refused(() => new Krb5Acceptor({ keys: wrongType.filter((k) => k.key.etype !== 18), now: at(), replayCache: false }).accept(token()), GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOKEY);
+  });
+
+  it('the replay cache is bounded and forgets what has expired', () => {
+    const rc = new ReplayCache(3);
+    expect(rc.check('a', 0, 100)).toBe(true);
+    expect(rc.check('a', 50, 150)).toBe(false);
+    expect(rc.check('a', 100, 200)).toBe(true); // expired at 100
+    for (const id of ['b', 'c', 'd']) rc.check(id, 100, 1000);
+    expect(rc.size).toBeLessThanOrEqual(3);
+  });
+});
