@@ -11,26 +11,13 @@
  * @module
  */
 import { KerberosError } from '../errors.js';
-import type { ChannelBindings, Krb5Acceptor, AcceptorKey, ReplayCache } from '../gssapi/index.js';
+import type { Krb5Acceptor, Krb5AcceptorOptions } from '../gssapi/index.js';
 import { SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { parseAuthorization } from './negotiate-header.js';
 
-/** Options of {@link createNegotiateAuthenticator}. */
-export interface NegotiateServerOptions {
-  /** The service keys (keytab entries). */
-  keys: readonly AcceptorKey[];
-  /** Only tickets for this service, e.g. `{ components: ['HTTP', 'www.example.com'] }` (default: any in `keys`). */
-  service?: { realm?: string; components: readonly string[] };
-  strictKvno?: boolean;
-  /** This connection's channel bindings (`tls-server-end-point` of the server's certificate). */
-  channelBindings?: ChannelBindings;
-  requireChannelBindings?: boolean;
-  clockSkewSec?: number;
-  replayCache?: ReplayCache | false;
-  now?: () => Date;
-  allowWeakCrypto?: boolean;
-}
+/** Options of {@link createNegotiateAuthenticator}: the acceptor's (keys, service, kvno, channel bindings, skew, replay cache). */
+export type NegotiateServerOptions = Krb5AcceptorOptions;
 
 /** What {@link createNegotiateAuthenticator}'s function decides for one request. */
 export type NegotiateResult =
