@@ -17,7 +17,7 @@
  */
 import { decrypt, encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { DecodeError, GssError, IntegrityError } from '../errors.js';
-import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask } from '../iana/index.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TicketFlags, TokenId, errorCodeName, flagMask } from '../iana/index.js';
 import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, type EncKrbCredPart } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
@@ -184,6 +184,8 @@ export class Krb5Acceptor extends Krb5Context {
     const start = (part.starttime ?? part.authtime).getTime();
     if (start - skew > now) fail('the ticket is not valid yet', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
     if (part.endtime.getTime() + skew < now) fail('the ticket has expired', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
+    // a postdated ticket not yet validated by the KDC (RFC 4120 §2.2)
+    if (part.flags & flagMask(TicketFlags.INVALID)) fail('the ticket is marked invalid (postdated, not validated)', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
 
     let auth: Authenticator;
     try {

@@ -8,7 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeCcache } from '../../src/formats/index.js';
-import { ErrorCode, GssFlags, GssStatus } from '../../src/iana/index.js';
+import { ErrorCode, GssFlags, GssStatus, KeyUsage, TicketFlags, flagMask } from '../../src/iana/index.js';
+import { decrypt, encrypt } from '../../src/crypto/index.js';
+import { EncTicketPart, Ticket } from '../../src/messages/index.js';
 import { GssAcceptError, Krb5Acceptor, Krb5Initiator, ReplayCache, type AcceptorKey } from '../../src/gssapi/index.js';
 
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
@@ -59,6 +61,16 @@ describe('Krb5Acceptor on an MIT ticket', () => {
     refused(() => new Krb5Acceptor({ keys, now: at(late), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(late) }).token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
     const early = -(svc.starttime.getTime() - svc.authtime.getTime()) - 10 * 60_000;
     refused(() => new Krb5Acceptor({ keys, now: at(early), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(early) }).token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
+  });
+
+  it('refuses a ticket marked invalid (postdated, not yet validated)', () => {
+    const t = Ticket.decode(svc.ticket);
+    const key = keys.find((k) => k.principal.components.join('/') === 'HTTP/localhost' && k.key.etype === t.encPart.etype)!.key;
+    const part = EncTicketPart.decode(decrypt(key, KeyUsage.KDC_REP_TICKET, t.encPart.cipher));
+    const forged = EncTicketPart.encode({ ...part, flags: (part.flags | flagMask(TicketFlags.INVALID)) >>> 0 });
+    const ticket = Ticket.encode({ ...t, encPart: { ...t.encPart, cipher: encrypt(key, KeyUsage.KDC_REP_TICKET, forged) } });
+    const i = new Krb5Initiator({ credential: { ...svc, ticket }, now: at() });
+    refused(() => new Krb5Acceptor({ keys, now: at(), replayCache: false }).accept(i.token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
   });
 
   it('the kvno: lenient by default (a keytab whose kvno differs still works), strict on request', () => {
