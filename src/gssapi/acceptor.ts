@@ -84,6 +84,8 @@ export class GssAcceptError extends GssError {
   static override readonly kind: string = 'GssAcceptError';
   /** The KRB-ERROR code (ErrorCode), when the fault is a Kerberos one. */
   readonly krbErrorCode: number | undefined;
+  /** The KRB-ERROR token to send the initiator, as MIT's acceptor does (set by {@link Krb5Acceptor.accept}). */
+  token: Uint8Array | undefined;
   constructor(message: string, major: number, krbErrorCode?: number, options: { cause?: unknown } = {}) {
     // MIT's minor status: the krb5 com_err table base plus the code
     super(krbErrorCode === undefined ? message : `${message} (${errorCodeName(krbErrorCode)})`, { major, ...(krbErrorCode === undefined ? {} : { minor: KRB5_ERR_BASE + krbErrorCode }) }, options);
@@ -136,11 +138,39 @@ export class Krb5Acceptor extends Krb5Context {
     this.#opts = { allowWeakCrypto: o.allowWeakCrypto === true };
   }
 
-  /** Verifies the initiator's initial token; returns the token to send back, if any. */
+  /**
+   * Verifies the initiator's initial token; returns the token to send back, if any. A refusal is
+   * a {@link GssAcceptError}; where Kerberos has a code for it, the error carries the KRB-ERROR
+   * token MIT's acceptor would send (`token`: a clock skew tells the initiator the server's time).
+   */
   accept(token: Uint8Array): Uint8Array | undefined {
     if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
     if (this.established) fail('the context is already established', GssStatus.GSS_S_FAILURE);
     const now = (this.#o.now ?? (() => new Date()))().getTime();
+    this.#sname = undefined;
+    try {
+      return this.#accept(token, now);
+    } catch (e) {
+      // (read again: #accept set it; TypeScript still sees the `undefined` above)
+      const sname = this.#sname as CredentialPrincipal | undefined;
+      if (e instanceof GssAcceptError && e.krbErrorCode !== undefined && sname) {
+        const stime = new Date(Math.floor(now / 1000) * 1000);
+        e.token = encodeKrb5Message(
+          {
+            type: 'KRB-ERROR',
+            value: { pvno: 5, msgType: MessageType.KRB_ERROR, stime, susec: (now % 1000) * 1000, errorCode: e.krbErrorCode, realm: sname.realm, sname: { nameType: sname.nameType, nameString: [...sname.components] } },
+          },
+          { framed: true, mech: this.#mech ?? Oid.KRB5 },
+        );
+      }
+      throw e;
+    }
+  }
+
+  #sname: CredentialPrincipal | undefined;
+  #mech: string | undefined;
+
+  #accept(token: Uint8Array, now: number): Uint8Array | undefined {
     const skew = (this.#o.clockSkewSec ?? 300) * 1000;
     let m;
     try {
@@ -155,6 +185,8 @@ export class Krb5Acceptor extends Krb5Context {
     if (ap.apOptions & flagMask(APOptions.USE_SESSION_KEY)) fail('user-to-user tickets are not accepted', GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_METHOD);
     const t = ap.ticket;
     const server = { nameType: t.sname.nameType, realm: t.realm, components: t.sname.nameString };
+    this.#sname = server;
+    this.#mech = m.mech;
     const want = this.#o.service;
     if (want && (want.components.length !== server.components.length || want.components.some((c, i) => c !== server.components[i]) || (want.realm !== undefined && want.realm !== server.realm))) {
       fail(`the ticket is for ${server.components.join('/')}@${server.realm}, not this service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);

@@ -11,7 +11,7 @@
  * @module
  */
 import { KerberosError } from '../errors.js';
-import type { Krb5Acceptor, Krb5AcceptorOptions } from '../gssapi/index.js';
+import { GssAcceptError, type Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
 import { SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { parseAuthorization } from './negotiate-header.js';
@@ -67,7 +67,9 @@ export function createNegotiateAuthenticator(o: NegotiateServerOptions): (author
       };
     } catch (e) {
       if (!(e instanceof KerberosError)) throw e;
-      const www = e instanceof SpnegoRejectError ? `Negotiate ${toBase64(e.token)}` : 'Negotiate';
+      // a reject token, or the KRB-ERROR the acceptor made (a clock skew tells the client our time)
+      const t = e instanceof SpnegoRejectError ? e.token : e instanceof GssAcceptError ? e.token : undefined;
+      const www = t ? `Negotiate ${toBase64(t)}` : 'Negotiate';
       return { status: 'failed', httpStatus: 401, wwwAuthenticate: www, error: e };
     }
   };

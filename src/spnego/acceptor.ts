@@ -14,7 +14,7 @@
  */
 import { GssError, KerberosError } from '../errors.js';
 import { GssStatus, Oid } from '../iana/index.js';
-import { Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
+import { GssAcceptError, Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
 import { isFramedToken, unwrapInitialToken } from '../gssapi/index.js';
 import { NegState } from './neg-state.js';
 import { KERBEROS_MECHS } from './ntlm.js';
@@ -82,7 +82,14 @@ export class SpnegoAcceptor {
       );
     }
     if (!init.mechToken) throw new SpnegoRejectError('the NegTokenInit carries no optimistic Kerberos token', REJECT, GssStatus.GSS_S_DEFECTIVE_TOKEN);
-    const reply = this.krb5.accept(init.mechToken);
+    let reply: Uint8Array | undefined;
+    try {
+      reply = this.krb5.accept(init.mechToken);
+    } catch (e) {
+      // the krb5 error token goes back inside a reject, as MIT's SPNEGO acceptor sends it
+      if (e instanceof GssAcceptError && e.token) e.token = encodeNegTokenResp({ negState: NegState.reject, responseToken: e.token });
+      throw e;
+    }
     let mechListMIC: Uint8Array | undefined;
     if (init.mechListMIC) {
       // RFC 4178 §5: the MIC is over the DER MechTypeList as the initiator sent it

@@ -197,6 +197,24 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expect(new Krb5Acceptor({ keys, replayCache: false }).accept(t)).toBeInstanceOf(Uint8Array);
   });
 
+  it('a skewed clock: the KRB-ERROR token we send back is read by MIT\'s initiator (raw krb5 and SPNEGO) as a clock skew', async () => {
+    const later = () => new Date(Date.now() + 10 * 60_000);
+    for (const mech of ['krb5', 'spnego'] as const) {
+      const token = await init('aes256-cts-hmac-sha1-96.tskrb5.test', { mech });
+      let err: GssAcceptError | undefined;
+      try {
+        (mech === 'spnego' ? new SpnegoAcceptor({ keys, replayCache: false, now: later }) : new Krb5Acceptor({ keys, replayCache: false, now: later })).accept(token);
+      } catch (e) {
+        err = e as GssAcceptError;
+      }
+      expect(err).toBeInstanceOf(GssAcceptError);
+      expect(err!.krbErrorCode).toBe(ErrorCode.KRB_AP_ERR_SKEW);
+      expect(err!.token).toBeInstanceOf(Uint8Array);
+      const r = await peer.request({ op: 'init_step', token: b64(err!.token!) });
+      expect(r.error, mech).toMatch(/[Cc]lock skew too great/);
+    }
+  });
+
   it('channel bindings: matched, another connection\'s refused, none let through unless required', async () => {
     const hash = new Uint8Array(32).fill(7);
     const cb = { applicationData: tlsServerEndPointBindings(hash) };

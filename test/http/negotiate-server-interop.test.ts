@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealm, missingPeers, which } from '../interop/realm.mjs';
 import { createNegotiateFetch, negotiateMiddleware } from '../../src/http/node/index.js';
 import { createKrb5Context, storeDelegatedCredentials } from '../../src/node/index.js';
-import { GssAcceptError } from '../../src/gssapi/index.js';
+import { GssAcceptError, GssKrbError } from '../../src/gssapi/index.js';
+import { ErrorCode } from '../../src/iana/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const PY = '/usr/bin/python3';
@@ -141,6 +142,23 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     }
     // ours bound both times; curl's (no bindings) passed unbound once, and was refused once
     expect(bound).toEqual([true, false, true]);
+  });
+
+  it('a server clock 10 minutes ahead: our client is told the skew by the KRB-ERROR our server sends', async () => {
+    const dir = realm.dir as string;
+    const auth = negotiateMiddleware({ keytab: join(dir, 'http.keytab'), now: () => new Date(Date.now() + 10 * 60_000) });
+    const s = createServer((req, res) => auth(req, res, () => res.end('no')));
+    const u = await listen(s);
+    try {
+      const f = createNegotiateFetch({ ccache: `FILE:${dir}/ccache`, context: createKrb5Context({ env: { ...process.env, ...realm.env } }) });
+      const e = await f(u).then(() => undefined, (x: unknown) => x as Error & { errorCode?: number });
+      f.close();
+      expect(e).toBeInstanceOf(GssKrbError);
+      expect((e as GssKrbError).krbError.errorCode).toBe(ErrorCode.KRB_AP_ERR_SKEW);
+      expect(e!.message).toMatch(/skew/i);
+    } finally {
+      s.close();
+    }
   });
 
   it('a stale keytab: 401, and onError hears why', async () => {
