@@ -153,6 +153,17 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     });
   }
 
+  it('SPNEGO as browsers on Windows send it (Microsoft\'s krb5 OID first, then RFC 4121\'s): supportedMech echoes it, MIT takes the AP-REP inside', async () => {
+    const ap = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
+    const t = encodeNegTokenInit({ mechTypes: [Oid.MS_KRB5, Oid.KRB5], mechToken: ap });
+    const a = new SpnegoAcceptor({ keys, replayCache: false });
+    const resp = decodeSpnegoToken(a.accept(t)!).token;
+    if (resp.type !== 'negTokenResp') throw new Error('expected a NegTokenResp');
+    expect(resp.value.negState).toBe(NegState['accept-completed']);
+    expect(resp.value.supportedMech).toBe(Oid.MS_KRB5);
+    expect((await ok({ op: 'init_step', token: b64(resp.value.responseToken!) })).complete).toBe(true);
+  });
+
   it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first, or not offered, is a reject token', async () => {
     const raw = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
     const a = new SpnegoAcceptor({ keys, replayCache: false });
