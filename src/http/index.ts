@@ -33,4 +33,4 @@ export {
 } from './negotiate-fetch.js';
 export { createAuthFetch, bearer, negotiate, type AuthScheme } from './auth-chain.js';
 export { certificateHashForBindings, certificateSignatureAlgorithm } from './certificate.js';
-export { createNegotiateAuthenticator, type NegotiateServerOptions, type NegotiateResult } from './negotiate-server.js';
+export { createNegotiateAuthenticator, negotiateHandler, type NegotiateServerOptions, type NegotiateResult, type NegotiateInfo, type WebResponse } from './negotiate-server.js';

@@ -74,3 +74,56 @@ export function createNegotiateAuthenticator(o: NegotiateServerOptions): (author
     }
   };
 }
+
+// The web platform's Response and Headers, as far as negotiateHandler uses them (this layer
+// compiles without DOM types; any runtime with fetch has them).
+interface HeadersLike {
+  get(name: string): string | null;
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+}
+/** A web-standard Response, structurally. */
+export interface WebResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: HeadersLike;
+  readonly body: unknown;
+}
+declare const Response: new (body: unknown, init?: { status?: number; statusText?: string; headers?: unknown }) => WebResponse;
+declare const Headers: new (init?: unknown) => HeadersLike;
+
+/** What {@link negotiateHandler} passes to the application with each authenticated request. */
+export interface NegotiateInfo {
+  principal: string;
+  context: Krb5Acceptor;
+}
+
+/**
+ * Negotiate for web-standard servers (Deno.serve, Bun.serve, a service worker, anything that
+ * takes `(Request) => Response`): unauthenticated requests get `401` with the challenge, the
+ * others reach `handler`, whose response gets the mutual-authentication header.
+ * @example
+ * ```ts
+ * Deno.serve(negotiateHandler({ keys }, (req, { principal }) => new Response(`hello ${principal}`)))
+ * ```
+ */
+export function negotiateHandler<Req extends { headers: { get(name: string): string | null } }>(
+  o: NegotiateServerOptions & { onError?: (error: KerberosError, req: Req) => void },
+  handler: (req: Req, info: NegotiateInfo) => WebResponse | Promise<WebResponse>,
+): (req: Req) => Promise<WebResponse> {
+  const check = createNegotiateAuthenticator(o);
+  return async (req) => {
+    const r = check(req.headers.get('authorization'));
+    if (r.status !== 'ok') {
+      if (r.status === 'failed') o.onError?.(r.error, req);
+      return new Response(null, { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } });
+    }
+    const res = await handler(req, { principal: r.principal, context: r.context });
+    if (r.wwwAuthenticate && !res.headers.has('www-authenticate')) {
+      const headers = new Headers(res.headers);
+      headers.set('www-authenticate', r.wwwAuthenticate);
+      return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+    }
+    return res;
+  };
+}

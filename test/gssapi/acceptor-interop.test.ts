@@ -21,6 +21,7 @@ import { ErrorCode, GssFlags, GssStatus } from '../../src/iana/index.js';
 import { GssAcceptError, Krb5Acceptor, ReplayCache, tlsServerEndPointBindings } from '../../src/gssapi/index.js';
 import { NegState, SpnegoAcceptor, SpnegoRejectError, decodeSpnegoToken, encodeNegTokenInit } from '../../src/spnego/index.js';
 import { Oid } from '../../src/iana/index.js';
+import { negotiateHandler } from '../../src/http/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(), ...gssPeerMissing()];
@@ -162,6 +163,21 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expect(resp.value.negState).toBe(NegState['accept-completed']);
     expect(resp.value.supportedMech).toBe(Oid.MS_KRB5);
     expect((await ok({ op: 'init_step', token: b64(resp.value.responseToken!) })).complete).toBe(true);
+  });
+
+  it('negotiateHandler (web-standard Request/Response): MIT\'s token in, 200 with the AP-REP MIT completes on; no token, 401', async () => {
+    const handle = negotiateHandler({ keys, replayCache: false }, (_req, info) => new Response(`hello ${info.principal}`, { headers: { 'content-type': 'text/plain' } }));
+    const token = await init('aes128-cts-hmac-sha256-128.tskrb5.test', { mech: 'spnego' });
+    const res = (await handle(new Request('http://web.example/', { headers: { authorization: `Negotiate ${b64(token)}` } }))) as Response;
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(`hello alice@${R}`);
+    expect(res.headers.get('content-type')).toBe('text/plain');
+    const www = res.headers.get('www-authenticate')!;
+    expect(www).toMatch(/^Negotiate /);
+    expect((await ok({ op: 'init_step', token: www.slice('Negotiate '.length) })).complete).toBe(true);
+    const none = (await handle(new Request('http://web.example/'))) as Response;
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Negotiate');
   });
 
   it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first, or not offered, is a reject token', async () => {
