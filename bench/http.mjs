@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, table } from './lib.mjs';
+import { httpPeers, median, table } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -24,11 +24,7 @@ export const name = 'http';
 export async function run(opts = {}) {
   const quick = !!opts.quick;
   const log = opts.log ?? (() => {});
-  const { startRealm, missingPeers, which } = await import(pathToFileURL(join(root, 'test/interop/realm.mjs')).href);
-  const { startApache, apacheMissing } = await import(pathToFileURL(join(root, 'test/interop/apache.mjs')).href);
-  const missing = [...missingPeers(), ...apacheMissing(), ...(which('curl') ? [] : ['curl'])];
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import requests_kerberos'], { stdio: 'ignore' });
-  if (py.status !== 0) missing.push('python3-requests-kerberos');
+  const { startRealm, startApache, missing } = await httpPeers(root);
   if (missing.length) return { name, text: `skipped: missing ${missing.join(', ')} (run test/interop/install.sh)`, results: { skipped: missing } };
 
   const T = await import(pathToFileURL(join(root, 'dist/index.js')).href);

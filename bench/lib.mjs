@@ -153,3 +153,18 @@ export function fmtSize(n) {
   if (n >= 1024) return `${n / 1024} KiB`;
   return `${n} B`;
 }
+
+/**
+ * The interop helpers the HTTP benches share (a throwaway MIT realm, Apache + mod_auth_gssapi),
+ * and what of their peers is missing (MIT krb5, Apache, curl, python3-requests-kerberos).
+ */
+export async function httpPeers(root) {
+  const { spawnSync } = await import('node:child_process');
+  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
+  const realm = await import(pathToFileURL(join(root, 'test/interop/realm.mjs')).href);
+  const apache = await import(pathToFileURL(join(root, 'test/interop/apache.mjs')).href);
+  const missing = [...realm.missingPeers(), ...apache.apacheMissing(), ...(realm.which('curl') ? [] : ['curl'])];
+  if (spawnSync('/usr/bin/python3', ['-c', 'import requests_kerberos'], { stdio: 'ignore' }).status !== 0) missing.push('python3-requests-kerberos');
+  return { startRealm: realm.startRealm, startApache: apache.startApache, missing };
+}

@@ -74,39 +74,54 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
         headers[key] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
       }
       if (body !== undefined) headers['content-length'] = String(body.length);
-      const req = (isHttps ? https : http).request(u, {
-        method: init.method ?? 'GET',
-        headers,
-        agent: isHttps ? httpsAgent : httpAgent,
-        ...(init.signal ? { signal: init.signal as AbortSignal } : {}),
-        ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
-      });
-      req.on('timeout', () => req.destroy(new Error(`request to ${u.origin} timed out after ${o.timeoutMs} ms`)));
-      req.on('error', reject);
-      req.on('response', (res) => {
-        // The socket goes back to the agent's pool at the end of the body: read the certificate now.
-        let der: Uint8Array | undefined;
-        const sock = res.socket as TLSSocket | null;
-        if (isHttps && sock && typeof sock.getPeerCertificate === 'function') {
-          const c = sock.getPeerCertificate();
-          if (c && c.raw) der = new Uint8Array(c.raw);
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
-          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          const response = new LightResponse(status, res.statusMessage ?? '', new LightHeaders(res.rawHeaders), nullBody ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), input);
-          if (der) {
-            certs.set(response, der);
-            byOrigin.set(u.origin, der);
-          }
-          resolve(response);
+      send(false);
+      /**
+       * One attempt. A kept-alive connection the server has just closed (Apache's
+       * MaxKeepAliveRequests, KeepAliveTimeout) fails before any response: the request goes once
+       * more on a new connection, as Node's documentation advises and urllib3 does; the body is
+       * a buffer, so it can be sent again.
+       */
+      function send(retried: boolean): void {
+        const req = (isHttps ? https : http).request(u, {
+          method: init.method ?? 'GET',
+          headers,
+          agent: isHttps ? httpsAgent : httpAgent,
+          ...(init.signal ? { signal: init.signal as AbortSignal } : {}),
+          ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
         });
-      });
-      req.end(body);
+        req.on('timeout', () => req.destroy(new Error(`request to ${u.origin} timed out after ${o.timeoutMs} ms`)));
+        let answered = false;
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          const stale = req.reusedSocket && !answered && !retried && (e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.message === 'socket hang up');
+          if (stale && !(init.signal as AbortSignal | undefined)?.aborted) send(true);
+          else reject(e);
+        });
+        req.on('response', (res) => {
+          answered = true;
+          // The socket goes back to the agent's pool at the end of the body: read the certificate now.
+          let der: Uint8Array | undefined;
+          const sock = res.socket as TLSSocket | null;
+          if (isHttps && sock && typeof sock.getPeerCertificate === 'function') {
+            const c = sock.getPeerCertificate();
+            if (c && c.raw) der = new Uint8Array(c.raw);
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
+            const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            const response = new LightResponse(status, res.statusMessage ?? '', new LightHeaders(res.rawHeaders), nullBody ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), input);
+            if (der) {
+              certs.set(response, der);
+              byOrigin.set(u.origin, der);
+            }
+            resolve(response);
+          });
+        });
+        req.end(body);
+      }
     })) as NodeFetch;
   f.peerCertificate = (r) => certs.get(r);
   f.originCertificate = (url) => byOrigin.get(new URL(url).origin);
