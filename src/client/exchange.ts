@@ -21,6 +21,7 @@ import {
   type PrincipalName,
 } from '../messages/index.js';
 import type { AbortSignalLike, KdcSendOptions, Transport } from './transport.js';
+import { secretKey } from '../util/secret.js';
 
 /** What every KDC exchange takes: the transport, and the clock, randomness and signal to use. */
 export interface KdcExchangeParams {
@@ -210,7 +211,7 @@ export function credentialFromReply(rep: KDCRep, part: EncKDCRepPart, extra: { i
   return {
     client: ccPrincipal(rep.cname, rep.crealm),
     server: ccPrincipal(part.sname, part.srealm),
-    key: { etype: part.key.keytype, value: part.key.keyvalue },
+    key: secretKey(part.key.keytype, part.key.keyvalue),
     authtime: part.authtime,
     starttime: part.starttime ?? part.authtime,
     endtime: part.endtime,

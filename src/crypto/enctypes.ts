@@ -55,3 +55,21 @@ export function checksumProfileOf(cksumtype: number, options?: CryptoOptions): E
 export function isSupportedEnctype(etype: number): boolean {
   return PROFILES.has(etype);
 }
+
+/**
+ * Why a key of `etype` cannot be used under `options` (not implemented, or weak without the
+ * opt-in), or undefined when it can. For keys that arrive on the wire: say it before using them.
+ * @example
+ * ```ts
+ * enctypeRefusal(23) // { code: 'ERR_WEAK_CRYPTO', message: 'arcfour-hmac (23) is a weak encryption type …' }
+ * ```
+ */
+export function enctypeRefusal(etype: number, options?: CryptoOptions): { code: 'ERR_UNSUPPORTED_ETYPE' | 'ERR_WEAK_CRYPTO'; message: string } | undefined {
+  try {
+    profileOf(etype, options);
+    return undefined;
+  } catch (e) {
+    const err = e as UnsupportedError;
+    return { code: err.code === 'ERR_WEAK_CRYPTO' ? 'ERR_WEAK_CRYPTO' : 'ERR_UNSUPPORTED_ETYPE', message: err.message };
+  }
+}

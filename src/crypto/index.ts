@@ -19,10 +19,11 @@ import { IntegrityError, UnsupportedError } from '../errors.js';
 import { constantTimeEqual, u32be, utf8 } from '../util/bytes.js';
 import { backend, randomBytes, type HashName } from './backend.js';
 import { checksumProfileOf, profileOf, type CryptoOptions } from './enctypes.js';
+import { secretKey } from '../util/secret.js';
 
 export { setCryptoBackend, cryptoBackend, randomBytes, type BackendChoice } from './backend.js';
 export { nfold } from './nfold.js';
-export { SUPPORTED_ENCTYPES, isSupportedEnctype, type CryptoOptions } from './enctypes.js';
+export { SUPPORTED_ENCTYPES, isSupportedEnctype, enctypeRefusal, type CryptoOptions } from './enctypes.js';
 
 /** A Kerberos key: its enctype and its bytes. Treat `value` as immutable once used. */
 export interface Key {
@@ -82,7 +83,7 @@ export function stringToKey(
     }
     raw = u32be(params.iterations);
   }
-  return { etype, value: p.stringToKey(bytesOf(password, 'password'), bytesOf(salt, 'salt'), raw) };
+  return secretKey(etype, p.stringToKey(bytesOf(password, 'password'), bytesOf(salt, 'salt'), raw));
 }
 
 /**
@@ -93,13 +94,13 @@ export function randomToKey(etype: number, bytes: Uint8Array, options?: CryptoOp
   const p = profileOf(etype, options);
   checkData(bytes, 'bytes');
   if (bytes.length < p.keyBytes) throw new RangeError(`${p.name} random-to-key needs ${p.keyBytes} bytes, got ${bytes.length}`);
-  return { etype, value: p.randomToKey(bytes) };
+  return secretKey(etype, p.randomToKey(bytes));
 }
 
 /** A fresh random key of `etype` (session keys, subkeys). */
 export function randomKey(etype: number, options?: CryptoOptions): Key {
   const p = profileOf(etype, options);
-  return { etype, value: p.randomToKey(randomBytes(p.keyBytes)) };
+  return secretKey(etype, p.randomToKey(randomBytes(p.keyBytes)));
 }
 
 /**

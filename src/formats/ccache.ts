@@ -23,6 +23,7 @@
 import { Ticket } from '../messages/ticket.js';
 import { utf8 } from '../util/bytes.js';
 import { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, NameDecoder, type PrincipalSpan } from './ccache-scan.js';
+import { secretKey } from '../util/secret.js';
 
 export { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, PrincipalSpan } from './ccache-scan.js';
 
@@ -182,7 +183,7 @@ class Builder {
     const out: CcacheCredential = {
       client: this.principal(v.client, RECORD, v.index, '.client'),
       server: this.principal(v.server, RECORD, v.index, '.server'),
-      key: { etype: v.keyEtype, value: this.bytes(v.keyAt, v.keyLen) },
+      key: secretKey(v.keyEtype, this.bytes(v.keyAt, v.keyLen)),
       authtime: new Date(v.authtime * 1000),
       starttime: new Date(v.starttime * 1000),
       endtime: new Date(v.endtime * 1000),

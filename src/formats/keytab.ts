@@ -12,6 +12,7 @@
 
 import { DecodeError } from '../errors.js';
 import { fromUtf8, utf8 } from '../util/bytes.js';
+import { secretKey } from '../util/secret.js';
 
 /** One key of a keytab. */
 export interface KeytabEntry {
@@ -140,7 +141,7 @@ function readEntry(r: Reader, version: 1 | 2, end: number): KeytabEntry {
     kvno32 = true;
     if (v !== 0) kvno = v; // MIT: a zero 32-bit kvno means "use the 8-bit one"
   }
-  const entry: KeytabEntry = { principal: { realm, components, nameType }, timestamp, kvno, key: { etype: (etype << 16) >> 16, value }, kvno32 };
+  const entry: KeytabEntry = { principal: { realm, components, nameType }, timestamp, kvno, key: secretKey((etype << 16) >> 16, value), kvno32 };
   if (end > r.pos) entry.extra = r.bytes(end - r.pos, 'trailing record bytes');
   return entry;
 }

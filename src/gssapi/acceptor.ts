@@ -15,9 +15,9 @@
  * major status and, where Kerberos has one, the KRB-ERROR code.
  * @module
  */
-import { decrypt, encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
-import { DecodeError, GssError, IntegrityError } from '../errors.js';
-import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TicketFlags, TokenId, errorCodeName, flagMask } from '../iana/index.js';
+import { decrypt, encrypt, enctypeRefusal, randomBytes, randomToKey, type Key } from '../crypto/index.js';
+import { DecodeError, GssError, IntegrityError, KerberosError } from '../errors.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TicketFlags, TokenId, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
 import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, type EncKrbCredPart } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
@@ -27,6 +27,7 @@ import { openKrbCred } from './open.js';
 import { Krb5Context } from './context.js';
 import { Protection, protectionKey } from './protection.js';
 import type { CredentialPrincipal } from './initiator.js';
+import { redact } from '../util/secret.js';
 
 /** A service key, as a keytab entry holds it. */
 export interface AcceptorKey {
@@ -86,7 +87,7 @@ export class GssAcceptError extends GssError {
   readonly krbErrorCode: number | undefined;
   /** The KRB-ERROR token to send the initiator, as MIT's acceptor does (set by {@link Krb5Acceptor.accept}). */
   token: Uint8Array | undefined;
-  constructor(message: string, major: number, krbErrorCode?: number, options: { cause?: unknown } = {}) {
+  constructor(message: string, major: number, krbErrorCode?: number, options: { cause?: unknown; code?: string } = {}) {
     // MIT's minor status: the krb5 com_err table base plus the code
     super(krbErrorCode === undefined ? message : `${message} (${errorCodeName(krbErrorCode)})`, { major, ...(krbErrorCode === undefined ? {} : { minor: KRB5_ERR_BASE + krbErrorCode }) }, options);
     this.krbErrorCode = krbErrorCode;
@@ -96,12 +97,26 @@ export class GssAcceptError extends GssError {
 const KRB5_ERR_BASE = -1765328384;
 const SHARED_REPLAY = new ReplayCache();
 
+/** An exception that is not a KerberosError, met while accepting: a refusal all the same. */
+function internalError(e: unknown): GssAcceptError {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new GssAcceptError(`the initiator's token could not be accepted (${what})`, GssStatus.GSS_S_FAILURE, undefined, { cause: e, code: 'ERR_ACCEPT_INTERNAL' });
+}
+
 const fail = (message: string, major: number, code?: number, cause?: unknown): never => {
   throw new GssAcceptError(message, major, code, cause === undefined ? {} : { cause });
 };
 
 function samePrincipal(a: { realm: string; components: readonly string[] }, b: { realm: string; components: readonly string[] }): boolean {
   return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
+}
+
+/** A key of a refused enctype, said plainly: RC4 by name, with how to allow it. */
+function weakMessage(etype: number, what: string, r: { code: string }): string {
+  if (r.code === 'ERR_WEAK_CRYPTO') {
+    return `${what} ${enctypeName(etype)} (RC4, etype ${etype}), a weak enctype this acceptor does not permit: give the service AES keys (in Active Directory, set msDS-SupportedEncryptionTypes on its account), or pass allowWeakCrypto: true to accept RC4`;
+  }
+  return `${what} enctype ${etype} (${enctypeName(etype)}), which is not supported`;
 }
 
 function hex(b: Uint8Array): string {
@@ -134,6 +149,7 @@ export class Krb5Acceptor extends Krb5Context {
   constructor(o: Krb5AcceptorOptions) {
     super();
     if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
+    if (o.requireChannelBindings && !o.channelBindings) throw new TypeError('requireChannelBindings needs channelBindings');
     this.#o = o;
     this.#opts = { allowWeakCrypto: o.allowWeakCrypto === true };
   }
@@ -150,7 +166,10 @@ export class Krb5Acceptor extends Krb5Context {
     this.#sname = undefined;
     try {
       return this.#accept(token, now);
-    } catch (e) {
+    } catch (thrown) {
+      // Whatever went wrong inside is a refusal, never another kind of exception (the
+      // initiator chose every byte we looked at).
+      const e = thrown instanceof KerberosError ? thrown : internalError(thrown);
       // (read again: #accept set it; TypeScript still sees the `undefined` above)
       const sname = this.#sname as CredentialPrincipal | undefined;
       if (e instanceof GssAcceptError && e.krbErrorCode !== undefined && sname) {
@@ -197,6 +216,8 @@ export class Krb5Acceptor extends Krb5Context {
     const kvno = t.encPart.kvno;
     const mine = this.#o.keys.filter((k) => samePrincipal(k.principal, server));
     if (mine.length === 0) fail(`no key for ${server.components.join('/')}@${server.realm} in the keytab`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
+    const refusal = enctypeRefusal(etype, this.#opts);
+    if (refusal) fail(weakMessage(etype, 'the ticket is encrypted with', refusal), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
     const ofType = mine.filter((k) => k.key.etype === etype);
     if (ofType.length === 0) fail(`no key of enctype ${etype} for the ticket's service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOKEY);
     const exact = ofType.filter((k) => kvno === undefined || (k.kvno >>> 0) === (kvno >>> 0));
@@ -213,6 +234,8 @@ export class Krb5Acceptor extends Krb5Context {
     }
     if (!part) return fail('the ticket does not decrypt with the service key (a stale keytab?)', GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
     const session: Key = { etype: part.key.keytype, value: part.key.keyvalue };
+    const sessionRefusal = enctypeRefusal(session.etype, this.#opts);
+    if (sessionRefusal) fail(weakMessage(session.etype, "the ticket's session key is of", sessionRefusal), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
     const start = (part.starttime ?? part.authtime).getTime();
     if (start - skew > now) fail('the ticket is not valid yet', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
     if (part.endtime.getTime() + skew < now) fail('the ticket has expired', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
@@ -225,6 +248,10 @@ export class Krb5Acceptor extends Krb5Context {
     } catch (e) {
       const integrity = e instanceof IntegrityError;
       return fail(integrity ? 'the authenticator does not decrypt with the session key' : `the authenticator is malformed: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
+    }
+    if (auth.subkey) {
+      const r = enctypeRefusal(auth.subkey.keytype, this.#opts);
+      if (r) fail(weakMessage(auth.subkey.keytype, "the authenticator's subkey is of", r), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
     }
     const client = { nameType: auth.cname.nameType, realm: auth.crealm, components: auth.cname.nameString };
     if (!samePrincipal(client, { realm: part.crealm, components: part.cname.nameString })) {
@@ -257,14 +284,12 @@ export class Krb5Acceptor extends Krb5Context {
       } else if (!constantTimeEqual(ck.bindingsHash, channelBindingsHash(this.#o.channelBindings))) {
         fail("the initiator's channel bindings are not this connection's", GssStatus.GSS_S_BAD_BINDINGS);
       } else this.channelBound = true;
-    } else if (this.#o.requireChannelBindings) {
-      throw new TypeError('requireChannelBindings needs channelBindings');
     }
     let flags = ck.flags;
     if (flags & GssFlags.GSS_C_DELEG_FLAG) {
       if (ck.delegation) {
         try {
-          this.delegated = { krbCred: ck.delegation, part: openKrbCred(KRBCred.decode(ck.delegation), session, this.#opts) };
+          this.delegated = redact({ krbCred: ck.delegation, part: openKrbCred(KRBCred.decode(ck.delegation), session, this.#opts) }, ['krbCred'], 'DelegatedCredentials');
         } catch (e) {
           if (!(e instanceof DecodeError || e instanceof IntegrityError)) throw e;
           fail(`the delegated credentials do not open: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, undefined, e);

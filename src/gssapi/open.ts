@@ -20,6 +20,7 @@ import {
   type KRBCred,
   type Ticket,
 } from '../messages/index.js';
+import { secretKey } from '../util/secret.js';
 
 /**
  * The ticket's EncTicketPart, with the service's long-term key.
@@ -51,5 +52,5 @@ export function openKrbCred(cred: KRBCred, key: Key | undefined, options?: Crypt
 
 /** The session key an EncTicketPart or EncKDCRepPart carries, as `tskrb5/crypto` takes keys. */
 export function sessionKeyOf(part: { key: { keytype: number; keyvalue: Uint8Array } }): Key {
-  return { etype: part.key.keytype, value: part.key.keyvalue };
+  return secretKey(part.key.keytype, part.key.keyvalue);
 }

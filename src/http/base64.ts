@@ -35,6 +35,48 @@ export function toBase64(bytes: Uint8Array): string {
   return out;
 }
 
+let PAIRS: Int16Array | undefined;
+let SCRATCH = new Uint8Array(0);
+declare const TextEncoder: { new (): { encodeInto(s: string, into: Uint8Array): { read: number; written: number } } };
+const encoder = new TextEncoder();
+
+/** `full` characters (a multiple of 4) of `text` into `out`; returns the bytes written. */
+function decodePairs(text: string, full: number, out: Uint8Array): number {
+  if (!PAIRS) {
+    // the 12 bits of every pair of alphabet characters, indexed by the two bytes; -1 elsewhere
+    PAIRS = new Int16Array(65536).fill(-1);
+    for (let a = 0; a < 64; a++) for (let b = 0; b < 64; b++) PAIRS[(ALPHABET.charCodeAt(a) << 8) | ALPHABET.charCodeAt(b)] = (a << 6) | b;
+  }
+  const P = PAIRS;
+  // a character outside ASCII becomes several bytes; then the group check below fails somewhere
+  if (SCRATCH.length < full * 3) SCRATCH = new Uint8Array(Math.max(full * 3, 1024));
+  const s = SCRATCH;
+  encoder.encodeInto(full === text.length ? text : text.slice(0, full), s);
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const x = P[(s[i]! << 8) | s[i + 1]!]!;
+    const y = P[(s[i + 2]! << 8) | s[i + 3]!]!;
+    if ((x | y) < 0) badChar(text, i);
+    out[o] = x >>> 4;
+    out[o + 1] = ((x & 15) << 4) | (y >>> 8);
+    out[o + 2] = y & 0xff;
+    o += 3;
+  }
+  return o;
+}
+
+/** The 6-bit value of the character at `i`, or -1. */
+function code(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? LOOKUP[c]! : -1;
+}
+
+function badChar(text: string, from: number): never {
+  let i = from;
+  while (code(text, i) >= 0) i++;
+  throw new DecodeError(`invalid base64 character ${JSON.stringify(text[i])}`, { path: 'base64', offset: i });
+}
+
 /**
  * Decode base64, strictly: the standard alphabet only, no whitespace, padding either complete
  * or absent, and the unused bits of the last character zero (RFC 4648 §3.5, canonical
@@ -56,20 +98,33 @@ export function fromBase64(text: string): Uint8Array {
   if (pad > 0 && text.length % 4 !== 0) throw new DecodeError('base64 padding does not complete a 4-character group', { path: 'base64', offset: end });
   if (end % 4 === 1) throw new DecodeError('base64 length is not valid (one character left over)', { path: 'base64', offset: end - 1 });
   const out = new Uint8Array(Math.floor((end * 3) / 4));
-  let acc = 0;
-  let bits = 0;
+  const full = end - (end % 4);
   let o = 0;
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? LOOKUP[c]! : -1;
-    if (v < 0) throw new DecodeError(`invalid base64 character ${JSON.stringify(text[i])}`, { path: 'base64', offset: i });
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >>> bits) & 0xff;
-    }
+  let i = 0;
+  if (full >= 256) {
+    // long tokens: the characters as bytes, then two lookups of a pair table per group of four
+    // (half the time of four single lookups on charCodeAt)
+    o = decodePairs(text, full, out);
+    i = full;
   }
-  if ((acc & ((1 << bits) - 1)) !== 0) throw new DecodeError('base64 has non-zero bits after the last byte (not canonical)', { path: 'base64', offset: end - 1 });
+  for (; i < full; i += 4) {
+    const a = code(text, i), b = code(text, i + 1), c = code(text, i + 2), d = code(text, i + 3);
+    if ((a | b | c | d) < 0) badChar(text, i);
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o] = n >>> 16;
+    out[o + 1] = (n >>> 8) & 0xff;
+    out[o + 2] = n & 0xff;
+    o += 3;
+  }
+  const rest = end - full;
+  if (rest > 0) {
+    const a = code(text, i), b = code(text, i + 1), c = rest === 3 ? code(text, i + 2) : 0;
+    if ((a | b | c) < 0) badChar(text, i);
+    const n = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = n >>> 16;
+    if (rest === 3) out[o++] = (n >>> 8) & 0xff;
+    // the unused bits of the last character must be zero (canonical encoding)
+    if ((rest === 2 ? n & 0xffff : n & 0xff) !== 0) throw new DecodeError('base64 has non-zero bits after the last byte (not canonical)', { path: 'base64', offset: end - 1 });
+  }
   return out;
 }

@@ -13,6 +13,8 @@ export {
   findNegotiate,
   parseAuthorization,
   parseNegotiateAuthorization,
+  negotiateToken,
+  MAX_NEGOTIATE_TOKEN_BYTES,
   formatNegotiate,
   type Challenge,
 } from './negotiate-header.js';

@@ -10,14 +10,21 @@
  *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason.
  * @module
  */
-import { KerberosError } from '../errors.js';
+import { GssError, KerberosError } from '../errors.js';
+import { GssStatus } from '../iana/index.js';
 import { GssAcceptError, type Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
 import { SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
-import { fromBase64, toBase64 } from './base64.js';
-import { parseAuthorization } from './negotiate-header.js';
+import { toBase64 } from './base64.js';
+import { MAX_NEGOTIATE_TOKEN_BYTES, negotiateToken } from './negotiate-header.js';
 
-/** Options of {@link createNegotiateAuthenticator}: the acceptor's (keys, service, kvno, channel bindings, skew, replay cache). */
-export type NegotiateServerOptions = Krb5AcceptorOptions;
+/** Options of {@link createNegotiateAuthenticator}: the acceptor's (keys, service, kvno, channel bindings, skew, replay cache), and the token bound. */
+export interface NegotiateServerOptions extends Krb5AcceptorOptions {
+  /**
+   * The longest token taken, in bytes (default 65536, {@link MAX_NEGOTIATE_TOKEN_BYTES}): a
+   * longer `Authorization` header is refused before it is decoded.
+   */
+  maxTokenBytes?: number;
+}
 
 /** What {@link createNegotiateAuthenticator}'s function decides for one request. */
 export type NegotiateResult =
@@ -44,19 +51,20 @@ export type NegotiateResult =
  */
 export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult {
   if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
+  if (o.requireChannelBindings && !o.channelBindings) throw new TypeError('requireChannelBindings needs channelBindings');
+  const maxBytes = o.maxTokenBytes ?? MAX_NEGOTIATE_TOKEN_BYTES;
   return (authorization) => {
+    // Whatever the header holds, the answer is a decision: a challenge, a refusal or the
+    // principal — never an exception (the client chose every byte of it).
     let token: Uint8Array | undefined;
-    if (authorization) {
-      try {
-        const a = parseAuthorization(authorization);
-        if (a.scheme.toLowerCase() === 'negotiate' && a.token68) token = fromBase64(a.token68);
-      } catch {
-        token = undefined;
-      }
+    try {
+      token = negotiateToken(authorization, { maxBytes });
+    } catch (e) {
+      return failed(e);
     }
     if (!token) return { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' };
-    const acceptor = new SpnegoAcceptor(o);
     try {
+      const acceptor = new SpnegoAcceptor(o);
       const reply = acceptor.accept(token);
       const c = acceptor.krb5.client!;
       return {
@@ -66,13 +74,16 @@ export function createNegotiateAuthenticator(o: NegotiateServerOptions): (author
         context: acceptor.krb5,
       };
     } catch (e) {
-      if (!(e instanceof KerberosError)) throw e;
-      // a reject token, or the KRB-ERROR the acceptor made (a clock skew tells the client our time)
-      const t = e instanceof SpnegoRejectError ? e.token : e instanceof GssAcceptError ? e.token : undefined;
-      const www = t ? `Negotiate ${toBase64(t)}` : 'Negotiate';
-      return { status: 'failed', httpStatus: 401, wwwAuthenticate: www, error: e };
+      return failed(e);
     }
   };
+}
+
+/** A refusal: the reject token or the KRB-ERROR the acceptor made (a clock skew tells the client our time). */
+function failed(thrown: unknown): NegotiateResult {
+  const e = thrown instanceof KerberosError ? thrown : new GssError(`the request's credentials could not be checked (${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)})`, { major: GssStatus.GSS_S_FAILURE }, { cause: thrown, code: 'ERR_ACCEPT_INTERNAL' });
+  const t = e instanceof SpnegoRejectError ? e.token : e instanceof GssAcceptError ? e.token : undefined;
+  return { status: 'failed', httpStatus: 401, wwwAuthenticate: t ? `Negotiate ${toBase64(t)}` : 'Negotiate', error: e };
 }
 
 // The web platform's Response and Headers, as far as negotiateHandler uses them (this layer
@@ -115,7 +126,13 @@ export function negotiateHandler<Req extends { headers: { get(name: string): str
   return async (req) => {
     const r = check(req.headers.get('authorization'));
     if (r.status !== 'ok') {
-      if (r.status === 'failed') o.onError?.(r.error, req);
+      if (r.status === 'failed' && o.onError) {
+        try {
+          o.onError(r.error, req);
+        } catch {
+          // the application's logger failed; the refusal stands
+        }
+      }
       return new Response(null, { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } });
     }
     const res = await handler(req, { principal: r.principal, context: r.context });

@@ -39,3 +39,36 @@ export const ENCTYPE_NAMES: Readonly<Record<number, string>> = {
 export function enctypeName(etype: number): string {
   return ENCTYPE_NAMES[etype] ?? `etype ${etype}`;
 }
+
+/**
+ * Key lengths in bytes (RFC 3961 §6, RFC 3962, RFC 4757, RFC 6803, RFC 8009), by enctype: what a
+ * key of that enctype must be when it arrives on the wire (MIT's keylength per enctype).
+ */
+export const ENCTYPE_KEY_BYTES: Readonly<Record<number, number>> = {
+  1: 8,
+  2: 8,
+  3: 8,
+  16: 24,
+  17: 16,
+  18: 32,
+  19: 16,
+  20: 32,
+  23: 16,
+  24: 16,
+  25: 16,
+  26: 32,
+};
+
+/**
+ * Why a key of `etype` with `length` bytes cannot be one (a known enctype, another length), or
+ * undefined when it can (or the enctype is unknown here: its user refuses it).
+ * @example
+ * ```ts
+ * keyLengthProblem(18, 16) // "a key of aes256-cts-hmac-sha1-96 (18) must be 32 bytes, got 16"
+ * ```
+ */
+export function keyLengthProblem(etype: number, length: number): string | undefined {
+  const want = ENCTYPE_KEY_BYTES[etype];
+  if (want === undefined || want === length) return undefined;
+  return `a key of ${enctypeName(etype)} (${etype}) must be ${want} bytes, got ${length}`;
+}

@@ -3,7 +3,9 @@
  * numbers. The messages layer never encrypts or decrypts; `cipher` stays opaque.
  * @module
  */
-import { type Codec, field, int32, octetString, opt, seq, uint32AsSent } from '../asn1/index.js';
+import { type Codec, field, int32, map, octetString, opt, seq, uint32AsSent } from '../asn1/index.js';
+import { keyLengthProblem } from '../iana/index.js';
+import { SecretEncryptionKey } from '../util/secret.js';
 
 /** `EncryptedData ::= SEQUENCE { etype [0] Int32, kvno [1] UInt32 OPTIONAL, cipher [2] OCTET STRING }` (RFC 4120 §5.2.9). */
 export interface EncryptedData {
@@ -35,17 +37,28 @@ export interface EncryptionKey {
 }
 
 /**
- * The codec of {@link EncryptionKey}.
+ * The codec of {@link EncryptionKey}. A key of a known enctype whose length is not that
+ * enctype's is refused where it is decoded (a `DecodeError`), as a key arriving on the wire must
+ * be; an unknown enctype is kept, for its user to refuse. Decoded keys print as
+ * `[redacted: N bytes]` in `JSON.stringify` and `util.inspect`.
  *
  * @example
  * ```ts
  * EncryptionKey.decode(bytes).keytype // 18
  * ```
  */
-export const EncryptionKey: Codec<EncryptionKey> = seq('EncryptionKey', {
-  keytype: field(0, int32),
-  keyvalue: field(1, octetString),
-});
+export const EncryptionKey: Codec<EncryptionKey> = map(
+  seq('EncryptionKey', {
+    keytype: field(0, int32),
+    keyvalue: field(1, octetString),
+  }),
+  (k): EncryptionKey => {
+    const problem = keyLengthProblem(k.keytype, k.keyvalue.length);
+    if (problem) throw new RangeError(problem);
+    return new SecretEncryptionKey(k.keytype, k.keyvalue);
+  },
+  (k) => k,
+);
 
 /** `Checksum ::= SEQUENCE { cksumtype [0] Int32, checksum [1] OCTET STRING }` (RFC 4120 §5.2.9). */
 export interface Checksum {

@@ -9,6 +9,7 @@ import { KerberosError } from '../errors.js';
 import type { CcacheCredential, CcachePrincipal } from '../formats/index.js';
 import { KRBCred, Ticket, type EncKrbCredPart } from '../messages/index.js';
 import { openCcache, type OpenCcacheOptions } from './ccache/index.js';
+import { secretKey } from '../util/secret.js';
 
 const ZERO = new Date(0);
 
@@ -27,7 +28,7 @@ export function credentialsFromKrbCred(cred: KRBCred, part: EncKrbCredPart): Cca
     return {
       client: { nameType: info.pname.nameType, realm: info.prealm, components: info.pname.nameString },
       server: { nameType: (info.sname ?? t.sname).nameType, realm: info.srealm ?? t.realm, components: (info.sname ?? t.sname).nameString },
-      key: { etype: info.key.keytype, value: info.key.keyvalue },
+      key: secretKey(info.key.keytype, info.key.keyvalue),
       authtime: info.authtime ?? info.starttime ?? ZERO,
       starttime: info.starttime ?? ZERO,
       endtime: info.endtime ?? ZERO,

@@ -51,6 +51,17 @@ export class SpnegoAcceptor {
   /** Verifies the initiator's initial token; returns the token to send back (possibly empty of a krb5 reply). */
   accept(token: Uint8Array): Uint8Array | undefined {
     if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
+    try {
+      return this.#accept(token);
+    } catch (e) {
+      // the initiator chose every byte: whatever failed is a refusal, never another exception
+      if (e instanceof KerberosError) throw e;
+      const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      throw new GssError(`the initiator's token could not be accepted (${what})`, { major: GssStatus.GSS_S_FAILURE }, { cause: e, code: 'ERR_ACCEPT_INTERNAL' });
+    }
+  }
+
+  #accept(token: Uint8Array): Uint8Array | undefined {
     if (isFramedToken(token)) {
       let mech: string | undefined;
       try {

@@ -8,6 +8,7 @@ import {
   findNegotiate,
   formatNegotiate,
   fromBase64,
+  negotiateToken,
   parseAuthorization,
   parseChallenges,
   parseNegotiateAuthorization,
@@ -160,6 +161,23 @@ describe('base64', () => {
       expect(fromBase64(nodeB64(b).replace(/=+$/, ''))).toEqual(b); // unpadded accepted
     }));
   });
+  it('long inputs (the pair-table path) match node:buffer, and a bad character anywhere is named at its offset', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 190, maxLength: 3000 }), fc.nat(), fc.constantFrom('!', '-', '_', ' ', '\u00e9', '\u{1F600}', '=', '\0'), (b, at, bad) => {
+      const text = nodeB64(b);
+      expect(fromBase64(text)).toEqual(b);
+      const i = at % (text.length - 2);
+      const broken = text.slice(0, i) + bad + text.slice(i + 1);
+      let err: unknown;
+      try {
+        fromBase64(broken);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DecodeError);
+      // a lone '=' inside is named where the alphabet stops; padding faults at the end are said otherwise
+      if (bad !== '=' && bad.length === 1) expect((err as DecodeError).offset).toBe(i);
+    }), { numRuns: 200 });
+  });
   it('RFC 4648 §10 vectors', () => {
     const enc = (s: string) => toBase64(new TextEncoder().encode(s));
     expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map(enc)).toEqual(['', 'Zg==', 'Zm8=', 'Zm9v', 'Zm9vYg==', 'Zm9vYmE=', 'Zm9vYmFy']);
@@ -172,5 +190,36 @@ describe('base64', () => {
         expect((e as Error).constructor).toBe(DecodeError);
       }
     }));
+  });
+});
+
+describe('negotiateToken (a server reading Authorization)', () => {
+  const b64 = (b: Uint8Array) => globalThis.Buffer.from(b).toString('base64');
+  const gss = (n: number) => {
+    // a GSS-API initial token of n bytes: 60, a DER length, then anything
+    const body = n - (n - 2 < 128 ? 2 : n - 3 < 256 ? 3 : n - 4 < 65536 ? 4 : 5);
+    const len = body < 128 ? [body] : body < 256 ? [0x81, body] : body < 65536 ? [0x82, body >> 8, body & 255] : [0x83, body >> 16, (body >> 8) & 255, body & 255];
+    return Uint8Array.from([0x60, ...len, ...new Uint8Array(body).fill(7)]);
+  };
+  it('gives the token of any well-framed size, and nothing for no header or another scheme', () => {
+    for (const n of [10, 129, 300, 5000, 65536]) expect(negotiateToken(`Negotiate ${b64(gss(n))}`)).toEqual(gss(n));
+    expect(negotiateToken(`  negotiate\t${b64(gss(300))}  `)).toEqual(gss(300));
+    for (const v of [undefined, null, '', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', 'NegotiateX abc', 'Bearer x']) expect(negotiateToken(v)).toBeUndefined();
+  });
+  it('refuses a token over the bound before decoding it (ERR_TOKEN_TOO_LARGE), and says so for any bound', () => {
+    const big = `Negotiate ${b64(gss(70000))}`;
+    expect(() => negotiateToken(big)).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_TOO_LARGE' }));
+    expect(() => negotiateToken(`Negotiate ${b64(gss(5000))}`, { maxBytes: 4096 })).toThrow(/longer than 4096 bytes/);
+    // junk past the bound is refused on its length alone: not even a base64 fault is reported
+    expect(() => negotiateToken(`Negotiate ${'!'.repeat(100_000)}`)).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_TOO_LARGE' }));
+  });
+  it('refuses junk on its first bytes: not GSS-API, SPNEGO or NTLM, or a DER length that is not the size', () => {
+    expect(() => negotiateToken(`Negotiate ${b64(new Uint8Array(3000).fill(0x41))}`)).toThrow(/not a GSS-API, SPNEGO or NTLM token/);
+    const t = gss(3000);
+    expect(() => negotiateToken(`Negotiate ${b64(t.subarray(0, 2999))}`)).toThrow(/DER length \(3000 bytes\) is not its size \(2999 bytes\)/);
+    // NTLM goes through, for the acceptor to name it
+    const ntlm = new TextEncoder().encode('NTLMSSP\0\x01\0\0\0' + 'x'.repeat(40));
+    expect(negotiateToken(`Negotiate ${b64(ntlm)}`)).toEqual(ntlm);
+    expect(() => negotiateToken('Negotiate')).toThrow(/without a token/);
   });
 });

@@ -3,6 +3,7 @@
  * tests here and for later layers' tests (client, KDC, GSS-API) to reuse.
  */
 import fc from 'fast-check';
+import { ENCTYPE_KEY_BYTES } from '../../src/iana/index.js';
 import type {
   ADAndOr,
   ADKDCIssued,
@@ -69,7 +70,11 @@ export const principalNameArb: fc.Arbitrary<PrincipalName> = fc.record({
   nameString: fc.array(strArb, { maxLength: 4 }),
 });
 export const encryptedDataArb: fc.Arbitrary<EncryptedData> = fc.record({ etype: smallIntArb, kvno: fc.option(uint32AsSentArb, opt), cipher: bytesArb });
-export const encryptionKeyArb: fc.Arbitrary<EncryptionKey> = fc.record({ keytype: smallIntArb, keyvalue: bytesArb });
+/** A key as the wire may carry one: a known enctype with its key length, or an unknown enctype with any bytes. */
+export const encryptionKeyArb: fc.Arbitrary<EncryptionKey> = fc.oneof(
+  fc.constantFrom(...Object.entries(ENCTYPE_KEY_BYTES)).chain(([t, n]) => fc.record({ keytype: fc.constant(Number(t)), keyvalue: fc.uint8Array({ minLength: n, maxLength: n }) })),
+  fc.record({ keytype: smallIntArb.filter((t) => ENCTYPE_KEY_BYTES[t] === undefined), keyvalue: bytesArb }),
+);
 export const checksumArb: fc.Arbitrary<Checksum> = fc.record({ cksumtype: smallIntArb, checksum: bytesArb });
 export const hostAddressArb: fc.Arbitrary<HostAddress> = fc.record({ addrType: smallIntArb, address: fc.uint8Array({ maxLength: 16 }) });
 export const hostAddressesArb = fc.array(hostAddressArb, { maxLength: 3 });

@@ -141,7 +141,9 @@ export function renderTree(title: string, value: unknown, o: RenderOptions = {})
 /** JSON with the same conversions as the tree (bytes as hex, times as ISO, bigint as string). */
 export function renderJson(value: unknown): string {
   return JSON.stringify(
-    value,
+    // decode opens what the keys given to it open, and shows it all, keys included (as klist -K
+    // does): the redaction the library's objects carry is for logs, not for this tool
+    plain(value),
     (_k, v: unknown) => {
       if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
       if (typeof v === 'bigint') return v.toString();
@@ -149,4 +151,13 @@ export function renderJson(value: unknown): string {
     },
     2,
   );
+}
+
+/** A copy of decoded data as plain objects, so that no `toJSON` (a redacted key's) applies. */
+function plain(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array || v instanceof Date) return v;
+  if (Array.isArray(v)) return v.map(plain);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+  return out;
 }

@@ -13,7 +13,9 @@ import type { TLSSocket } from 'node:tls';
 import { tlsServerEndPointBindings, type Krb5Acceptor } from '../../gssapi/index.js';
 import { KeytabFile, loadKrb5Conf, storeOptionsFrom } from '../../node/index.js';
 import { certificateHashForBindings } from '../certificate.js';
-import { createNegotiateAuthenticator, type NegotiateServerOptions } from '../negotiate-server.js';
+import { GssError, KerberosError } from '../../errors.js';
+import { GssStatus } from '../../iana/index.js';
+import { createNegotiateAuthenticator, type NegotiateResult, type NegotiateServerOptions } from '../negotiate-server.js';
 
 /** Options of {@link negotiateMiddleware}. */
 export interface NegotiateMiddlewareOptions extends Omit<NegotiateServerOptions, 'keys' | 'channelBindings'> {
@@ -22,7 +24,7 @@ export interface NegotiateMiddlewareOptions extends Omit<NegotiateServerOptions,
   /** The keys themselves, instead of a keytab file. */
   keys?: NegotiateServerOptions['keys'];
   /** Called with each refusal (a KerberosError), e.g. to log why (default: nothing). */
-  onError?: (error: Error, req: IncomingMessage) => void;
+  onError?: (error: KerberosError, req: IncomingMessage) => void;
 }
 
 /** What the middleware puts on an authenticated request. */
@@ -63,17 +65,45 @@ export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: I
     // read once, when the server starts: a keytab that is missing or damaged fails loudly here
     keys = (o.keytab ? new KeytabFile(o.keytab) : KeytabFile.default(storeOptionsFrom(loadKrb5Conf()))).readEntriesSync();
   }
-  const base = { ...o, keys };
+  const { requireChannelBindings, ...rest } = o;
+  const base = { ...rest, keys };
   const plain = createNegotiateAuthenticator(base);
+  const refuse = (req: IncomingMessage, res: ServerResponse, www: string, error: KerberosError | undefined) => {
+    if (error && o.onError) {
+      try {
+        o.onError(error, req);
+      } catch (e) {
+        // the application's own logger failed: the refusal stands, and the failure is said once
+        process.emitWarning(`negotiateMiddleware: onError threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    res.statusCode = 401;
+    res.setHeader('WWW-Authenticate', www);
+    res.end();
+  };
   return (req, res, next) => {
-    const cb = connectionBindings(req);
-    const check = cb ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb } }) : plain;
-    const r = check(req.headers.authorization);
+    let r: NegotiateResult;
+    try {
+      const cb = connectionBindings(req);
+      if (!cb && requireChannelBindings) {
+        // no TLS, so no bindings can match: refused, with the reason (unless there is no token yet)
+        r = plain(req.headers.authorization);
+        if (r.status === 'ok') {
+          r.context.dispose();
+          r = { status: 'failed', httpStatus: 401, wwwAuthenticate: 'Negotiate', error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }) };
+        }
+      } else {
+        const check = cb ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb }, ...(requireChannelBindings ? { requireChannelBindings } : {}) }) : plain;
+        r = check(req.headers.authorization);
+      }
+    } catch (e) {
+      // (the authenticator itself never throws; reading the connection's certificate might)
+      const error = e instanceof KerberosError ? e : new GssError(`the request could not be checked (${e instanceof Error ? e.message : String(e)})`, { major: GssStatus.GSS_S_FAILURE }, { cause: e, code: 'ERR_ACCEPT_INTERNAL' });
+      refuse(req, res, 'Negotiate', error);
+      return;
+    }
     if (r.status !== 'ok') {
-      if (r.status === 'failed') o.onError?.(r.error, req);
-      res.statusCode = 401;
-      res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
-      res.end();
+      refuse(req, res, r.wwwAuthenticate, r.status === 'failed' ? r.error : undefined);
       return;
     }
     if (r.wwwAuthenticate) res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
