@@ -227,6 +227,13 @@ export async function loadTargets() {
       }
     }
   }
+  // Past authentication (issue 11): valid tickets — MIT's, and ones forged with a test service
+  // key — carrying authenticators whose every field comes from the fuzz input (subkeys of any
+  // enctype and length, 0x8003 bodies, delegation blobs, flags, sequence numbers, skewed times),
+  // raw or inside SPNEGO with any mechListMIC (junk, well-formed headers, real MICs), through the
+  // server's authenticator; then per-message tokens on whatever context was established. The
+  // authenticator may never throw (allowed: nothing); the contexts only KerberosErrors.
+  targets.push(await forgedAuthenticatorTarget(errors));
   if (httpIndex?.certificateSignatureAlgorithm) {
     const { DecodeError, UnsupportedError: U } = errors;
     const certs = [];
@@ -238,4 +245,164 @@ export async function loadTargets() {
     targets.push({ name: 'http.certificateSignatureAlgorithm', allowed: [DecodeError, U], seeds: () => certs, run: (b) => httpIndex.certificateSignatureAlgorithm(b) });
   }
   return targets;
+}
+
+/** An export that must exist: a renamed one fails the fuzz run loudly instead of dropping a target. */
+function need(mod, name, where) {
+  const v = mod?.[name];
+  if (v === undefined) throw new Error(`fuzz/targets.mjs: ${where} has no export ${name} (renamed? update the target)`);
+  return v;
+}
+
+async function forgedAuthenticatorTarget(errors) {
+  const { KerberosError } = errors;
+  const crypto = await load('crypto/index.js');
+  const messages = await load('messages/index.js');
+  const formats = await load('formats/index.js');
+  const gssapi = await load('gssapi/index.js');
+  const spnego = await load('spnego/index.js');
+  const http = await load('http/index.js');
+  const [encrypt, decrypt, checksum] = ['encrypt', 'decrypt', 'checksum'].map((n) => need(crypto, n, 'crypto'));
+  const [Authenticator, Ticket, EncTicketPart] = ['Authenticator', 'Ticket', 'EncTicketPart'].map((n) => need(messages, n, 'messages'));
+  const [encodeGssChecksum, encodeKrb5Message, makeKrbCred] = ['encodeGssChecksum', 'encodeKrb5Message', 'makeKrbCred'].map((n) => need(gssapi, n, 'gssapi'));
+  const encodeNegTokenInit = need(spnego, 'encodeNegTokenInit', 'spnego');
+  const encodeMechTypeList = need(spnego, 'encodeMechTypeList', 'spnego');
+  const createNegotiateAuthenticator = need(http, 'createNegotiateAuthenticator', 'http');
+  const toBase64 = need(http, 'toBase64', 'http');
+
+  const cc = formats.decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
+  const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP');
+  const tgt = cc.credentials.find((c) => c.server.components[0] === 'krbtgt');
+  const meta = JSON.parse(readFileSync(join(root, 'fixtures/mit/ccache/ccaches.json'), 'utf8'));
+  const mitKeys = Object.values(meta.keys.services).flat().map((k) => {
+    const [name, realm] = k.principal.split('@');
+    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+  });
+  const realTicket = messages.Ticket.decode(svc.ticket);
+  const mitKey = mitKeys.find((k) => k.principal.components[0] === 'HTTP' && k.key.etype === realTicket.encPart.etype).key;
+  const realPart = EncTicketPart.decode(decrypt(mitKey, 2, realTicket.encPart.cipher));
+  // a test service, its own keys (every AES enctype), for tickets forged here
+  const testPrincipal = { realm: 'FUZZ.TEST', components: ['HTTP', 'fuzz.test'] };
+  const testKeys = [17, 18, 19, 20].map((etype) => ({ principal: testPrincipal, kvno: 3, key: crypto.randomKey(etype) }));
+  const keys = [...mitKeys, ...testKeys];
+  const at = svc.authtime.getTime();
+  const now = () => new Date(at);
+  const check = createNegotiateAuthenticator({ keys, now: () => new Date(at), replayCache: false });
+  const krbCred = makeKrbCred([tgt], svc.key, { now });
+  const etypes = [17, 18, 19, 20, 23, 24, 0, 1, 3, 16, 99, -128, 2 ** 31 - 1];
+  const lengths = [16, 32, 0, 1, 8, 15, 24, 31, 33, 64];
+  const mechs = [['1.2.840.113554.1.2.2'], ['1.2.840.48018.1.2.2'], ['1.3.6.1.4.1.311.2.2.10', '1.2.840.113554.1.2.2'], ['1.2.840.113554.1.2.2', '1.3.6.1.4.1.311.2.2.10'], []];
+
+  const run = (input) => {
+    let p = 0;
+    // the input as a stream of choices, read round and round (an exhausted stream would make
+    // every later choice the same)
+    const u8 = () => (input.length === 0 ? 0 : input[p++ % input.length] ^ (p / input.length) | 0) & 0xff;
+    const u32 = () => ((u8() << 24) | (u8() << 16) | (u8() << 8) | u8()) >>> 0;
+    const pick = (a) => a[u8() % a.length];
+    const bytes = (max) => {
+      const n = u8() % (max + 1);
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = u8();
+      return out;
+    };
+    const keyOf = () => ({ keytype: pick(etypes), keyvalue: new Uint8Array(pick(lengths)).map(() => u8()) });
+
+    // the ticket: MIT's own, or one forged under a test service key with chosen contents
+    let ticket, session;
+    if (u8() % 2 === 0) {
+      ticket = svc.ticket;
+      session = { etype: svc.key.etype, value: svc.key.value };
+    } else {
+      const sk = u8() % 4 === 0 ? keyOf() : { keytype: pick([17, 18, 19, 20]), keyvalue: null };
+      const sEtype = sk.keytype;
+      const sValue = sk.keyvalue ?? crypto.randomKey(sEtype).value;
+      const part = {
+        ...realPart,
+        key: { keytype: sEtype, keyvalue: sValue },
+        flags: u8() % 2 ? u32() : realPart.flags,
+        ...(u8() % 3 === 0 ? { authorizationData: [{ adType: u32() & 0x7fffffff, adData: bytes(60) }] } : {}),
+        ...(u8() % 4 === 0 ? { endtime: new Date(at - 3600_000) } : {}),
+      };
+      const skey = pick(testKeys);
+      const enc = encrypt(skey.key, 2, EncTicketPart.encode(part));
+      ticket = Ticket.encode({ tktVno: 5, realm: testPrincipal.realm, sname: { nameType: 2, nameString: [...testPrincipal.components] }, encPart: { etype: skey.key.etype, kvno: u8() % 2 ? 3 : u32(), cipher: enc } });
+      session = { etype: sEtype, value: sValue };
+    }
+    // the authenticator
+    const gssFlags = pick([0, 0x3e, 0x3f, 0x30, 0x02, u32()]);
+    const deleg = gssFlags & 1 ? pick([krbCred, bytes(120), krbCred.map((b, i) => (i === u8() * 4 ? b ^ 0xff : b))]) : undefined;
+    let cksum;
+    const ck = u8() % 6;
+    if (ck < 4) {
+      cksum = { cksumtype: 0x8003, checksum: encodeGssChecksum({ flags: gssFlags, bindingsHash: u8() % 4 ? new Uint8Array(16) : new Uint8Array(16).map(() => u8()), ...(deleg && gssFlags & 1 ? { delegation: deleg } : {}), ...(u8() % 5 === 0 ? { exts: [{ type: u32(), data: bytes(20) }] } : {}) }) };
+      if (cksum.checksum.length < 24) cksum = { cksumtype: 0x8003, checksum: bytes(60) };
+    } else if (ck === 4) cksum = { cksumtype: u32() & 0xffff, checksum: bytes(60) };
+    const subkey = u8() % 5 === 0 ? undefined : u8() % 3 === 0 ? keyOf() : { keytype: session.etype, keyvalue: new Uint8Array(session.value.length).map(() => u8()) };
+    const auth = {
+      authenticatorVno: 5,
+      crealm: u8() % 8 === 0 ? 'OTHER.TEST' : svc.client.realm,
+      cname: { nameType: 1, nameString: u8() % 8 === 0 ? ['mallory'] : [...svc.client.components] },
+      ...(cksum ? { cksum } : {}),
+      cusec: u8() * 3000,
+      ctime: new Date(Math.floor((at + (u8() % 8 === 0 ? (u8() - 128) * 10_000 : 0)) / 1000) * 1000),
+      ...(subkey ? { subkey } : {}),
+      ...(u8() % 2 ? { seqNumber: u32() } : {}),
+    };
+    let authBytes;
+    try {
+      authBytes = u8() % 16 === 0 ? bytes(200) : Authenticator.encode(auth);
+    } catch {
+      return; // not encodable (a bad session key for the cipher below, etc.): nothing to send
+    }
+    let authCipher;
+    try {
+      authCipher = encrypt(session, 11, authBytes, { allowWeakCrypto: true });
+    } catch {
+      authCipher = bytes(100);
+    }
+    const apReq = encodeKrb5Message({ type: 'AP-REQ', value: { pvno: 5, msgType: 14, apOptions: pick([0, 0x20000000, u32() & 0x7fffffff]), ticket: Ticket.decode(ticket), authenticator: { etype: session.etype, cipher: authCipher } } }, { framed: true, mech: '1.2.840.113554.1.2.2' });
+    // raw, or inside SPNEGO with a chosen mechanism list and mechListMIC
+    let token = apReq;
+    if (u8() % 3) {
+      const mechTypes = pick(mechs);
+      const m = u8() % 5;
+      let mic;
+      if (m === 1) mic = bytes(40);
+      else if (m === 2) mic = Uint8Array.from([0x04, 0x04, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, ...bytes(24)]);
+      else if (m === 3 && subkey) {
+        // a real MIC (RFC 4121 §4.2.6.1) under the initiator's subkey, whatever that subkey is
+        try {
+          const hdr = Uint8Array.from([0x04, 0x04, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+          const list = encodeMechTypeList(mechTypes);
+          const sum = checksum({ etype: subkey.keytype, value: subkey.keyvalue }, 25, Uint8Array.from([...list, ...hdr]), undefined, { allowWeakCrypto: true });
+          mic = Uint8Array.from([...hdr, ...sum]);
+        } catch {
+          mic = bytes(28);
+        }
+      }
+      token = encodeNegTokenInit({ mechTypes, mechToken: apReq, ...(mic ? { mechListMIC: mic } : {}) });
+    }
+    const r = check(`Negotiate ${toBase64(token)}`);
+    if (!r || !['ok', 'failed', 'challenge'].includes(r.status)) throw new Error(`not a decision: ${JSON.stringify(r?.status)}`);
+    if (r.status === 'failed' && !(r.error instanceof KerberosError)) throw new Error(`a refusal that is not a KerberosError: ${r.error}`);
+    if (r.status === 'ok') {
+      // per-message tokens on the established context: only KerberosErrors
+      const ctx = r.context;
+      for (let k = 0; k < 3; k++) {
+        try {
+          const op = u8() % 4;
+          if (op === 0) ctx.verifyMIC(bytes(20), bytes(40));
+          else if (op === 1) ctx.unwrap(bytes(80));
+          else if (op === 2) ctx.getMIC(bytes(20));
+          else ctx.wrap(bytes(30), u8() % 2 === 0);
+        } catch (e) {
+          if (!(e instanceof KerberosError)) throw e;
+        }
+      }
+    }
+    return r.status === 'failed' ? r.error.message.replace(/\(.*$/, '').slice(0, 60) : r.status;
+  };
+  const seeds = () => Array.from({ length: 32 }, (_, i) => Uint8Array.from({ length: 400 }, (_, j) => (i * 97 + j * 31 + ((i * j) >> 3)) & 0xff));
+  return { name: 'http.createNegotiateAuthenticator.forged', allowed: [], seeds, run };
 }

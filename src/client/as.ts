@@ -242,6 +242,9 @@ async function asInRealm(
   const timesync = o.kdcTimesync !== false;
   const clockskewMs = (o.clockskewSec ?? 300) * 1000;
   let etypes = requestEnctypes(o.etypes, allowWeakCrypto);
+  // what a session key may be: the enctypes permitted (the keytab's filter below narrows only
+  // what the reply key may be)
+  const permitted = etypes;
   if (params.keys) {
     // As MIT does for a keytab: ask only for enctypes we hold a key of.
     etypes = etypes.filter((e) => params.keys!.some((k) => k.etype === e));
@@ -354,6 +357,12 @@ async function asInRealm(
       ...(body.rtime ? { rtime: body.rtime } : {}),
       renewable: renewSec > 0,
     });
+
+    // The session key must be of an enctype we asked for (the TGS path checks the same): with
+    // weak crypto off, an RC4 session key is refused here, not met later.
+    if (!permitted.includes(part.key.keytype)) {
+      throw new ProtocolError(`AS-REP session key is of enctype ${part.key.keytype}, which is not permitted ([${permitted.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
+    }
 
     // MIT verify_as_reply: the offset is authtime minus the time the request went out.
     const offsetSec = seconds(part.authtime) - seconds(sent);

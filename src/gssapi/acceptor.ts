@@ -29,6 +29,19 @@ import { Protection, protectionKey } from './protection.js';
 import type { CredentialPrincipal } from './initiator.js';
 import { redact } from '../util/secret.js';
 
+/**
+ * Credentials an initiator delegated (RFC 4121 §4.1.1: a KRB-CRED in the 0x8003 checksum),
+ * opened with the session key. The KRB-CRED's own client names are the initiator's to write:
+ * `client`, the principal the ticket authenticated, is what they must be (see
+ * `storeDelegatedCredentials`).
+ */
+export interface DelegatedCredentials {
+  krbCred: Uint8Array;
+  part: EncKrbCredPart;
+  /** The authenticated client (the ticket's), not what the KRB-CRED says. */
+  client: CredentialPrincipal;
+}
+
 /** A service key, as a keytab entry holds it. */
 export interface AcceptorKey {
   principal: { realm: string; components: readonly string[] };
@@ -138,8 +151,8 @@ export class Krb5Acceptor extends Krb5Context {
   flags = 0;
   /** Whether the initiator's channel bindings matched ours (false: it sent none, or we have none). */
   channelBound = false;
-  /** The delegated credentials (a KRB-CRED), opened, when the initiator delegated. */
-  delegated: { krbCred: Uint8Array; part: EncKrbCredPart } | undefined;
+  /** The delegated credentials (a KRB-CRED), opened, when the initiator delegated; `client` is the authenticated client. */
+  delegated: DelegatedCredentials | undefined;
   /** The ticket's enc part (authtime, endtime, flags, authorization data such as the PAC). */
   ticketPart: EncTicketPart | undefined;
   readonly #o: Krb5AcceptorOptions;
@@ -289,7 +302,7 @@ export class Krb5Acceptor extends Krb5Context {
     if (flags & GssFlags.GSS_C_DELEG_FLAG) {
       if (ck.delegation) {
         try {
-          this.delegated = redact({ krbCred: ck.delegation, part: openKrbCred(KRBCred.decode(ck.delegation), session, this.#opts) }, ['krbCred'], 'DelegatedCredentials');
+          this.delegated = redact({ krbCred: ck.delegation, part: openKrbCred(KRBCred.decode(ck.delegation), session, this.#opts), client }, ['krbCred'], 'DelegatedCredentials');
         } catch (e) {
           if (!(e instanceof DecodeError || e instanceof IntegrityError)) throw e;
           fail(`the delegated credentials do not open: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, undefined, e);

@@ -20,7 +20,7 @@ const NONCE = 0x11111111; // what rnd gives, below 2^31
 /** The password key with the default salt of alice@EXAMPLE.COM, as the KDC holds it. */
 const aliceKey = stringToKey(18, PW, 'EXAMPLE.COMalice');
 
-function okReply(req: Uint8Array, over: { nonce?: number; cname?: string[]; crealm?: string; sname?: string[]; authtime?: Date } = {}) {
+function okReply(req: Uint8Array, over: { nonce?: number; cname?: string[]; crealm?: string; sname?: string[]; authtime?: Date; key?: { keytype: number; keyvalue: Uint8Array } } = {}) {
   const r = decodeAsReq(req);
   return asRep(aliceKey, {
     crealm: over.crealm ?? R,
@@ -28,7 +28,7 @@ function okReply(req: Uint8Array, over: { nonce?: number; cname?: string[]; crea
     // With another cname the KDC must say the salt, else the client derives it from that name.
     ...(over.cname ? { padata: [{ padataType: 19, padataValue: ETypeInfo2.encode([{ etype: 18, salt: 'EXAMPLE.COMalice' }]) }] } : {}),
     part: part({
-      key: SESSION,
+      key: over.key ?? SESSION,
       nonce: over.nonce ?? r.reqBody.nonce,
       srealm: R,
       sname: over.sname ? { nameType: 2, nameString: over.sname } : krbtgt(R),
@@ -191,6 +191,19 @@ describe('getInitialCredentials: reply checks', () => {
     const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd }).catch((x) => x);
     expect(e).toBeInstanceOf(ProtocolError);
     expect(e.code).toBe('ERR_SERVER_MISMATCH');
+  });
+
+  it('a session key of an enctype not requested (RC4 with weak crypto off) is a ProtocolError, as in the TGS path', async () => {
+    const rc4 = { keytype: 23, keyvalue: new Uint8Array(16).fill(3) };
+    const t = scripted((_, req) => okReply(req, { key: rc4 }));
+    const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd }).catch((x) => x);
+    expect(e).toBeInstanceOf(ProtocolError);
+    expect(e.code).toBe('ERR_ETYPE_MISMATCH');
+    expect(e.message).toMatch(/session key is of enctype 23/);
+    // a requested enctype other than the reply's own is fine (MIT gives aes256 session keys to aes128 users)
+    const t2 = scripted((_, req) => okReply(req, { key: { keytype: 17, keyvalue: new Uint8Array(16).fill(4) } }));
+    const ok = await getInitialCredentials({ transport: t2, client: `alice@${R}`, password: PW, now, random: rnd });
+    expect(ok.credential.key.etype).toBe(17);
   });
 
   it('an enc-part in an enctype not requested is a ProtocolError', async () => {
