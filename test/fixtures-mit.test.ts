@@ -130,7 +130,7 @@ function md5Bindings(applicationData: Uint8Array): Uint8Array {
 }
 
 function principal(name: M.PrincipalName, realm: string): string {
-  return M.principalToString({ name, realm });
+  return M.unparsePrincipal({ components: name.nameString, realm });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import {
   type PAData,
   type Principal,
   type PrincipalName,
+  unparsePrincipal,
 } from '../messages/index.js';
 import { decrypt } from '../crypto/index.js';
 import { wipe } from '../util/bytes.js';
@@ -45,6 +46,8 @@ import {
   tgsName,
   tgsRealmOf,
   toPrincipal,
+  nameOf,
+  principalOf,
   wholeSeconds,
   type KdcExchangeParams,
 } from './exchange.js';
@@ -205,7 +208,7 @@ export async function getInitialCredentials(params: GetInitialCredentialsParams)
   if (enterprise) {
     if (typeof params.client !== 'string') throw new TypeError('an enterprise client is given as text, e.g. alice@example.com');
     if (params.realm === undefined) throw new TypeError('an enterprise client needs realm');
-    client = { name: { nameType: NameType.NT_ENTERPRISE, nameString: [params.client] }, realm: params.realm };
+    client = { nameType: NameType.NT_ENTERPRISE, components: [params.client], realm: params.realm };
   } else {
     client = toPrincipal(params.client, params.realm);
   }
@@ -215,7 +218,7 @@ export async function getInitialCredentials(params: GetInitialCredentialsParams)
   const maxReferrals = o.maxReferrals ?? 5;
   const seen = new Set<string>([realm]);
   for (;;) {
-    const service = params.service !== undefined ? toPrincipal(params.service, realm) : { name: tgsName(realm), realm };
+    const service = params.service !== undefined ? toPrincipal(params.service, realm) : principalOf(tgsName(realm), realm);
     const r = await asInRealm(params, o, { ...client, realm }, realm, service, canonicalize);
     if ('referral' in r) {
       if (seen.has(r.referral)) throw new ProtocolError(`client referral loop: ${[...seen, r.referral].join(' → ')}`, { code: 'ERR_REFERRAL_LOOP' });
@@ -260,8 +263,8 @@ async function asInRealm(
   if (canonicalize) kdcOptions |= flagMask(KdcOpt.CANONICALIZE);
   kdcOptions >>>= 0;
   const lifetimeSec = o.lifetimeSec ?? 86400;
-  const clientText = show(client.name, client.realm);
-  const serverText = show(service.name, service.realm);
+  const clientText = unparsePrincipal(client);
+  const serverText = unparsePrincipal(service);
 
   let preauth: PreauthChoice | undefined;
   let preauthOffered: number[] | undefined;
@@ -270,9 +273,9 @@ async function asInRealm(
     const nonce = makeNonce(params.random);
     const body: KDCReqBody = {
       kdcOptions,
-      cname: client.name,
+      cname: nameOf(client),
       realm,
-      sname: service.name,
+      sname: nameOf(service),
       till: wholeSeconds(sent.getTime() + lifetimeSec * 1000),
       ...(renewSec > 0 ? { rtime: wholeSeconds(sent.getTime() + renewSec * 1000) } : {}),
       nonce,
@@ -344,13 +347,13 @@ async function asInRealm(
       if (key.derived) wipe(key.key.value);
     }
 
-    const serverMayChange = canonicalize && tgsRealmOf(service.name) !== undefined && tgsRealmOf(part.sname) !== undefined;
+    const serverMayChange = canonicalize && tgsRealmOf(nameOf(service)) !== undefined && tgsRealmOf(part.sname) !== undefined;
     checkReply('AS', rep, part, {
       nonce,
-      cname: client.name,
+      cname: nameOf(client),
       crealm: realm,
       clientMayChange: canonicalize,
-      sname: service.name,
+      sname: nameOf(service),
       srealm: service.realm,
       serverMayChange,
       till: body.till,
@@ -382,7 +385,7 @@ async function asInRealm(
       credential: credentialFromReply(rep, part),
       encPart: part,
       reply: rep,
-      client: { name: rep.cname, realm: rep.crealm },
+      client: principalOf(rep.cname, rep.crealm),
       realm,
       kdcOffset: { seconds: offsetSec, microseconds: 0 },
       preauthType: preauth ? PaDataType.PA_ENC_TIMESTAMP : undefined,
@@ -407,13 +410,13 @@ function choosePreauth(
     // MIT's KDC offers PA-ENC-TIMESTAMP and ETYPE-INFO2 only for the client keys of requested
     // enctypes: with neither, the client has no key of any enctype we asked for.
     throw new UnsupportedError(
-      `the KDC offers no pre-authentication for ${show(client.name, client.realm)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(23) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
+      `the KDC offers no pre-authentication for ${unparsePrincipal(client)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(23) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
       { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
     );
   }
   if (methods.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP)) {
     throw new UnsupportedError(
-      `${show(client.name, client.realm)} needs pre-authentication of a type tskrb5 does not do (the KDC offers padata ${types.join(', ')}; only encrypted timestamp, 2, is implemented)`,
+      `${unparsePrincipal(client)} needs pre-authentication of a type tskrb5 does not do (the KDC offers padata ${types.join(', ')}; only encrypted timestamp, 2, is implemented)`,
       { code: 'ERR_PREAUTH_UNSUPPORTED', cause: kdcErrorFromKrbError(e) },
     );
   }
@@ -422,15 +425,15 @@ function choosePreauth(
   let entry: SaltInfo | undefined = info.find((i) => usable(i.etype));
   if (info.length > 0 && entry === undefined) {
     throw new UnsupportedError(
-      `the KDC has keys for ${show(client.name, client.realm)} only in enctypes ${info.map((i) => i.etype).join(', ')}, none of them requested or usable (${etypes.join(', ')})`,
+      `the KDC has keys for ${unparsePrincipal(client)} only in enctypes ${info.map((i) => i.etype).join(', ')}, none of them requested or usable (${etypes.join(', ')})`,
       { code: 'ERR_ETYPE_NOSUPP' },
     );
   }
   entry ??= { etype: etypes[0]! };
-  const salt = entry.salt ?? pwSalt(methods) ?? defaultSalt(client.realm, client.name);
+  const salt = entry.salt ?? pwSalt(methods) ?? defaultSalt(client.realm, nameOf(client));
   if (params.keys) {
     const k = pickKey(params.keys, entry.etype, undefined);
-    if (!k) throw new UnsupportedError(`no key of enctype ${entry.etype} for ${show(client.name, client.realm)}`, { code: 'ERR_KEY_MISSING' });
+    if (!k) throw new UnsupportedError(`no key of enctype ${entry.etype} for ${unparsePrincipal(client)}`, { code: 'ERR_KEY_MISSING' });
     return { key: { etype: k.etype, value: k.value }, offsetMs, salt };
   }
   const key = stringToKey(entry.etype, params.password!, salt, entry.s2kparams, cryptoOpts);

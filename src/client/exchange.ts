@@ -7,14 +7,14 @@
 import { randomBytes } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { EncType, MessageType, NameType } from '../iana/index.js';
-import type { CcacheCredential, CcachePrincipal } from '../formats/ccache.js';
+import type { CcacheCredential } from '../formats/ccache.js';
 import {
   ASRep,
   KRBError,
   TGSRep,
   Ticket,
   parsePrincipal,
-  principalToString,
+  unparsePrincipal,
   type EncKDCRepPart,
   type KDCRep,
   type Principal,
@@ -70,15 +70,26 @@ export function sameNonce(a: number, b: number): boolean {
   return a >>> 0 === b >>> 0;
 }
 
-/** A principal from text (`name/inst@REALM`) or as given. */
+/** A principal from text (`name/inst@REALM`, MIT's syntax) or as given. */
 export function toPrincipal(p: Principal | string, defaultRealm?: string, nameType?: number): Principal {
   if (typeof p === 'string') {
-    return parsePrincipal(p, { ...(defaultRealm !== undefined ? { defaultRealm } : {}), ...(nameType !== undefined ? { nameType } : {}) });
+    const q = parsePrincipal(p, defaultRealm !== undefined ? { realm: defaultRealm } : { noDefaultRealm: true });
+    return nameType === undefined ? q : { ...q, nameType };
   }
-  if (typeof p !== 'object' || p === null || typeof p.realm !== 'string' || !Array.isArray(p.name?.nameString)) {
-    throw new TypeError('principal must be a string or { name: { nameType, nameString }, realm }');
+  if (typeof p !== 'object' || p === null || typeof p.realm !== 'string' || !Array.isArray(p.components)) {
+    throw new TypeError('principal must be a string or { nameType, components, realm }');
   }
   return p;
+}
+
+/** A principal's name as messages carry it (PrincipalName, without the realm). */
+export function nameOf(p: { nameType: number; components: readonly string[] }): PrincipalName {
+  return { nameType: p.nameType, nameString: [...p.components] };
+}
+
+/** A principal from a PrincipalName and a realm. */
+export function principalOf(name: PrincipalName, realm: string): Principal {
+  return { nameType: name.nameType, components: [...name.nameString], realm };
 }
 
 /** RFC 4120 §6.2: two names are equal when their components are; the name type does not count. */
@@ -98,7 +109,7 @@ export function tgsName(realm: string): PrincipalName {
 
 /** A principal as text, for messages. */
 export function show(name: PrincipalName, realm: string): string {
-  return principalToString({ name, realm });
+  return unparsePrincipal({ components: name.nameString, realm });
 }
 
 /** A decoded KDC reply: the KDC-REP or the KRB-ERROR. */
@@ -198,10 +209,6 @@ export function wholeSeconds(ms: number): Date {
   return new Date(Math.floor(ms / 1000) * 1000);
 }
 
-function ccPrincipal(name: PrincipalName, realm: string): CcachePrincipal {
-  return { nameType: name.nameType, realm, components: [...name.nameString] };
-}
-
 /**
  * The ccache form of a reply's credential: the client from the reply (crealm, cname), the server
  * from the encrypted part, the session key, times (starttime = authtime when absent, as MIT
@@ -209,8 +216,8 @@ function ccPrincipal(name: PrincipalName, realm: string): CcachePrincipal {
  */
 export function credentialFromReply(rep: KDCRep, part: EncKDCRepPart, extra: { isSkey?: boolean; secondTicket?: Uint8Array } = {}): CcacheCredential {
   return {
-    client: ccPrincipal(rep.cname, rep.crealm),
-    server: ccPrincipal(part.sname, part.srealm),
+    client: principalOf(rep.cname, rep.crealm),
+    server: principalOf(part.sname, part.srealm),
     key: secretKey(part.key.keytype, part.key.keyvalue),
     authtime: part.authtime,
     starttime: part.starttime ?? part.authtime,
@@ -225,7 +232,4 @@ export function credentialFromReply(rep: KDCRep, part: EncKDCRepPart, extra: { i
   };
 }
 
-/** A ccache principal as a messages `Principal`. */
-export function fromCcachePrincipal(p: CcachePrincipal): Principal {
-  return { name: { nameType: p.nameType, nameString: [...p.components] }, realm: p.realm };
-}
+

@@ -28,6 +28,7 @@ import {
   type KDCRep,
   type Principal,
   type PrincipalName,
+  unparsePrincipal,
 } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
 import { kdcErrorFromKrbError } from './kdc-error.js';
@@ -35,7 +36,7 @@ import {
   checkReply,
   credentialFromReply,
   exchange,
-  fromCcachePrincipal,
+  nameOf,
   makeNonce,
   requestEnctypes,
   sameName,
@@ -215,11 +216,10 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
   } finally {
     if (subkey) wipe(subkey.value);
   }
-  const tgtClient = fromCcachePrincipal(tgt.client);
   checkReply('TGS', rep, part, {
     nonce,
-    cname: tgtClient.name,
-    crealm: tgtClient.realm,
+    cname: nameOf(tgt.client),
+    crealm: tgt.client.realm,
     clientMayChange: false,
     sname: p.sname,
     srealm: p.kdcRealm,
@@ -320,7 +320,7 @@ export async function getServiceTicket(params: GetServiceTicketParams): Promise<
   const clientRealm = tgtRealm(tgt);
 
   // A named realm other than the TGT's: cross-realm TGTs along the path first (MIT's capaths walk).
-  if (server.realm !== '' && server.realm !== clientRealm && tgsRealmOf(server.name) !== server.realm) {
+  if (server.realm !== '' && server.realm !== clientRealm && tgsRealmOf(nameOf(server)) !== server.realm) {
     const path = (o.transitPath ?? hierarchicalPath(clientRealm, server.realm)).filter((r) => r !== '.' && r !== '' && r !== clientRealm);
     for (const next of [...path, server.realm]) {
       const at = tgtRealm(cur);
@@ -343,23 +343,23 @@ export async function getServiceTicket(params: GetServiceTicketParams): Promise<
     const kdcRealm = tgtRealm(cur);
     const r = await tgsOnce(params, cur, {
       kdcRealm,
-      sname: server.name,
+      sname: nameOf(server),
       serverMayChange: canonicalize,
       kdcOptions: kdcOptionsOf(o, canonicalize),
       till: tillFor(cur),
       ...(o.encTktInSkey ? { additionalTicket: o.encTktInSkey } : {}),
     });
     const other = tgsRealmOf(r.encPart.sname);
-    const isReferral = canonicalize && other !== undefined && other !== kdcRealm && !sameName(r.encPart.sname, server.name);
+    const isReferral = canonicalize && other !== undefined && other !== kdcRealm && !sameName(r.encPart.sname, nameOf(server));
     if (!isReferral) return { ...r, realm: kdcRealm, tgts };
     // RFC 6806 §8: krbtgt/OTHER@THIS in answer to another name is a referral to OTHER.
     if (visited.includes(other)) {
-      throw new ProtocolError(`referral loop for ${show(server.name, server.realm || kdcRealm)}: ${[...visited, other].join(' → ')}`, {
+      throw new ProtocolError(`referral loop for ${unparsePrincipal({ components: server.components, realm: server.realm || kdcRealm })}: ${[...visited, other].join(' → ')}`, {
         code: 'ERR_REFERRAL_LOOP',
       });
     }
     if (hop + 1 > maxReferrals) {
-      throw new ProtocolError(`more than ${maxReferrals} referrals for ${show(server.name, server.realm || kdcRealm)}: ${visited.join(' → ')}`, {
+      throw new ProtocolError(`more than ${maxReferrals} referrals for ${unparsePrincipal({ components: server.components, realm: server.realm || kdcRealm })}: ${visited.join(' → ')}`, {
         code: 'ERR_REFERRAL_LIMIT',
       });
     }
@@ -381,7 +381,7 @@ export function renewCredential(params: Omit<GetServiceTicketParams, 'server'>):
   const t = params.tgt;
   return getServiceTicket({
     ...params,
-    server: { name: { nameType: t.server.nameType, nameString: t.server.components }, realm: t.server.realm },
+    server: { nameType: t.server.nameType, components: [...t.server.components], realm: t.server.realm },
     options: { ...params.options, renew: true },
   });
 }
@@ -399,7 +399,7 @@ export function getForwardedTgt(params: Omit<GetServiceTicketParams, 'server'>):
   const t = params.tgt;
   return getServiceTicket({
     ...params,
-    server: { name: { nameType: t.server.nameType, nameString: t.server.components }, realm: t.server.realm },
+    server: { nameType: t.server.nameType, components: [...t.server.components], realm: t.server.realm },
     options: { forwardable: true, ...params.options, forwarded: true, canonicalize: false },
   });
 }

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-export { Realm, PrincipalName, type Principal, type ParsePrincipalOptions, principalToString, parsePrincipal } from './principal.js';
+export { Realm, PrincipalName, type Principal, type ParsePrincipalOptions, type UnparsePrincipalOptions, parsePrincipal, unparsePrincipal, samePrincipal } from './principal.js';
 export { EncryptionKey, EncryptedData, Checksum } from './encryption.js';
 export { HostAddress, HostAddresses } from './host-address.js';
 export {

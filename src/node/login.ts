@@ -24,7 +24,7 @@ import {
   type Krb5Conf,
 } from '../formats/index.js';
 import { NameType } from '../iana/index.js';
-import { Ticket, parsePrincipal, principalToString, type Principal } from '../messages/index.js';
+import { Ticket, parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import {
   getInitialCredentials,
   getServiceTicket,
@@ -84,14 +84,13 @@ export function createKrb5Context(o: Krb5ContextOptions = {}): Krb5Context {
   };
 }
 
-function ccPrincipal(p: Principal): CcachePrincipal {
-  return { nameType: p.name.nameType, realm: p.realm, components: [...p.name.nameString] };
+function ccText(p: Principal): string {
+  return unparsePrincipal(p);
 }
-function fromCc(p: CcachePrincipal): Principal {
-  return { name: { nameType: p.nameType, nameString: [...p.components] }, realm: p.realm };
-}
-function ccText(p: CcachePrincipal): string {
-  return principalToString(fromCc(p));
+/** Text as krb5_parse_name reads it, with `realm` as the default; `''` when none (the caller says what is missing). */
+function parseWithRealm(text: string, realm: string | undefined, nameType?: number): Principal {
+  const p = parsePrincipal(text, realm !== undefined ? { realm } : { noDefaultRealm: true });
+  return nameType === undefined ? p : { ...p, nameType };
 }
 
 /** A `[libdefaults]` duration (`10h`, `1d 2h`, seconds), for the realm when it has its own. */
@@ -209,12 +208,12 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
   if (principalText === undefined) throw new KerberosError('no principal given and no credentials cache to renew', { code: 'ERR_CCACHE_NOT_FOUND' });
 
   const client: Principal = o.enterprise
-    ? { name: { nameType: NameType.NT_ENTERPRISE, nameString: [principalText] }, realm: realmDefault ?? '' }
-    : parsePrincipal(principalText, realmDefault !== undefined ? { defaultRealm: realmDefault } : {});
+    ? { nameType: NameType.NT_ENTERPRISE, components: [principalText], realm: realmDefault ?? '' }
+    : parseWithRealm(principalText, realmDefault);
   if (client.realm === '') {
     throw new KerberosError(`no realm in ${principalText} and no default_realm in krb5.conf`, { code: 'ERR_NO_REALM' });
   }
-  const me = ccPrincipal(client);
+  const me = client;
   const timesync = libdefaultBoolean(profile, 'kdc_timesync', LIBDEFAULTS.kdc_timesync, client.realm);
 
   if (o.renew) {
@@ -234,14 +233,14 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     const name = o.keytab === true ? (o.clientKeytab ? defaultClientKeytabName(ctx.store) : defaultKeytabName(ctx.store)) : o.keytab;
     const entries = await new KeytabFile(name).entries();
     keys = entries
-      .filter((e) => e.principal.realm === client.realm && e.principal.components.join('/') === client.name.nameString.join('/'))
+      .filter((e) => samePrincipal(e.principal, client))
       .map((e) => ({ etype: e.key.etype, value: e.key.value, kvno: e.kvno }));
     if (keys.length === 0) {
-      throw new KerberosError(`keytab ${name} has no key for ${principalToString(client)}`, { code: 'ERR_KEYTAB_NO_KEY' });
+      throw new KerberosError(`keytab ${name} has no key for ${unparsePrincipal(client)}`, { code: 'ERR_KEYTAB_NO_KEY' });
     }
   } else if (password === undefined) {
     if (!o.prompt) throw new TypeError('give password, prompt or keytab');
-    password = await o.prompt(`Password for ${principalToString(client)}: `);
+    password = await o.prompt(`Password for ${unparsePrincipal(client)}: `);
   }
 
   const asOptions: AsOptions = {
@@ -358,11 +357,11 @@ function tgsDefaults(profile: readonly Krb5Conf[], realm: string, kdcOffset: { s
  * realm `''` (the TGT's realm is asked, and its referrals followed).
  */
 export function resolveServer(profile: readonly Krb5Conf[], text: string, nameType: number = NameType.NT_PRINCIPAL): Principal {
-  const p = parsePrincipal(text, { nameType });
+  const p = parseWithRealm(text, undefined, nameType);
   if (p.realm !== '') return p;
-  const host = p.name.nameString.length === 2 ? p.name.nameString[1]! : undefined;
+  const host = p.components.length === 2 ? p.components[1]! : undefined;
   const realm = host !== undefined ? domainRealm(profile, host) : undefined;
-  return { name: p.name, realm: realm ?? '' };
+  return { ...p, realm: realm ?? '' };
 }
 
 /** Options of {@link getServiceCredential}. */
@@ -396,8 +395,8 @@ export interface ServiceCredentialResult {
 
 function sameServer(c: CcacheCredential, server: Principal): boolean {
   return (
-    c.server.components.length === server.name.nameString.length &&
-    c.server.components.every((x, i) => x === server.name.nameString[i]) &&
+    c.server.components.length === server.components.length &&
+    c.server.components.every((x, i) => x === server.components[i]) &&
     (server.realm === '' || c.server.realm === server.realm)
   );
 }
@@ -492,5 +491,5 @@ export async function cacheKdcOffset(store: CcacheStore): Promise<number | undef
 /** A client principal from text as `krb5_parse_name` reads it: the profile's default realm when the text names none. */
 export function parseClientPrincipal(text: string, context: Krb5Context): CcachePrincipal {
   const r = defaultRealm(context.profile);
-  return ccPrincipal(parsePrincipal(text, r !== undefined ? { defaultRealm: r } : {}));
+  return parseWithRealm(text, r);
 }

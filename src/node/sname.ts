@@ -105,5 +105,5 @@ export async function canonicalHost(host: string, profile: readonly Krb5Conf[], 
 export async function snameToPrincipal(service: string, host: string | undefined, o: SnameOptions): Promise<Principal> {
   const given = clean(host ?? localHostname());
   const h = canonicalizeMode(o.profile) === 'true' ? await canonicalHost(given, o.profile, o.resolver) : given;
-  return { name: { nameType: NameType.NT_SRV_HST, nameString: [service, h] }, realm: domainRealm(o.profile, h) ?? '' };
+  return { nameType: NameType.NT_SRV_HST, components: [service, h], realm: domainRealm(o.profile, h) ?? '' };
 }

@@ -23,6 +23,11 @@
  *       realm+principal).
  *   benchc OP ETYPE SIZE MINMS                      -> ITERS NS_PER_OP
  *       OP = enc | dec | cksum via krb5_c_* (keys re-derived on every call), for reference.
+ *   defrealm HEXREALM|-                             -> "ok"  (krb5_set_default_realm; "-": none)
+ *   parse FLAGS HEXTEXT                             -> TYPE HEXREALM COMPS (krb5_parse_name_flags)
+ *   unparse FLAGS TYPE HEXREALM COMPS               -> hex text         (krb5_unparse_name_flags)
+ *       COMPS: the components' hex joined by ',' ("" for an empty component, "~" for none);
+ *       HEXREALM "-" is the empty realm. A text with a NUL is cut there by MIT's C string.
  *   version                                         -> the harness protocol version
  *   quit                                            -> exits
  *
@@ -133,6 +138,89 @@ static uint64_t now_ns(void)
 #define MAXTOK 8
 
 /* ---------- operations ---------- */
+
+static void put_hex_field(const char *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (n == 0) { fputc('-', stdout); return; }
+    for (size_t i = 0; i < n; i++) {
+        fputc(digits[(unsigned char)p[i] >> 4], stdout);
+        fputc(digits[(unsigned char)p[i] & 15], stdout);
+    }
+}
+
+static void op_defrealm(char **t, int nt)
+{
+    krb5_data r;
+    krb5_error_code ret;
+    if (nt != 2 || parse_hex(t[1], &r)) { put_err(0, "usage: defrealm HEXREALM|-"); return; }
+    r.data[r.length] = '\0';
+    ret = krb5_set_default_realm(ctx, strcmp(t[1], "-") == 0 ? NULL : r.data);
+    free(r.data);
+    if (ret) put_err(ret, "krb5_set_default_realm");
+    else printf("ok\n");
+}
+
+static void op_parse(char **t, int nt)
+{
+    long flags;
+    krb5_data text;
+    krb5_principal p = NULL;
+    krb5_error_code ret;
+    if (nt != 3 || parse_int(t[1], &flags) || parse_hex(t[2], &text)) { put_err(0, "usage: parse FLAGS HEXTEXT"); return; }
+    text.data[text.length] = '\0';
+    ret = krb5_parse_name_flags(ctx, text.data, (int)flags, &p);
+    free(text.data);
+    if (ret) { put_err(ret, "krb5_parse_name_flags"); return; }
+    printf("%ld ", (long)p->type);
+    put_hex_field(p->realm.data, p->realm.length);
+    fputc(' ', stdout);
+    if (p->length == 0) fputc('~', stdout);
+    for (krb5_int32 i = 0; i < p->length; i++) {
+        if (i) fputc(',', stdout);
+        if (p->data[i].length) put_hex_field(p->data[i].data, p->data[i].length);
+    }
+    fputc('\n', stdout);
+    krb5_free_principal(ctx, p);
+}
+
+static void op_unparse(char **t, int nt)
+{
+    long flags, type;
+    krb5_data realm;
+    krb5_principal_data p;
+    krb5_data comps[64];
+    char *name = NULL;
+    krb5_error_code ret;
+    int n = 0;
+    if (nt != 5 || parse_int(t[1], &flags) || parse_int(t[2], &type) || parse_hex(t[3], &realm)) { put_err(0, "usage: unparse FLAGS TYPE HEXREALM COMPS"); return; }
+    if (strcmp(t[4], "~") != 0) {
+        char *s = t[4];
+        for (;;) {
+            char *comma = strchr(s, ',');
+            if (comma) *comma = '\0';
+            if (n == 64 || parse_hex(*s ? s : "-", &comps[n])) { put_err(0, "bad component"); goto out; }
+            n++;
+            if (!comma) break;
+            s = comma + 1;
+        }
+    }
+    memset(&p, 0, sizeof(p));
+    p.magic = KV5M_PRINCIPAL;
+    p.realm = realm;
+    p.data = comps;
+    p.length = n;
+    p.type = (krb5_int32)type;
+    ret = krb5_unparse_name_flags(ctx, &p, (int)flags, &name);
+    if (ret) put_err(ret, "krb5_unparse_name_flags");
+    else {
+        put_hex((const unsigned char *)name, strlen(name));
+        krb5_free_unparsed_name(ctx, name);
+    }
+out:
+    for (int i = 0; i < n; i++) free(comps[i].data);
+    free(realm.data);
+}
 
 static void op_s2k(char **t, int nt)
 {
@@ -561,6 +649,12 @@ int main(void)
             op_bench(t, nt, 1);
         } else if (strcmp(t[0], "benchc") == 0) {
             op_bench(t, nt, 0);
+        } else if (strcmp(t[0], "defrealm") == 0) {
+            op_defrealm(t, nt);
+        } else if (strcmp(t[0], "parse") == 0) {
+            op_parse(t, nt);
+        } else if (strcmp(t[0], "unparse") == 0) {
+            op_unparse(t, nt);
         } else if (strcmp(t[0], "version") == 0) {
             printf("krb5harness 1\n");
         } else if (strcmp(t[0], "quit") == 0) {

@@ -29,7 +29,8 @@ import {
   decodeEData,
   decodeKerberosMessage,
   KRBCred,
-  principalToString,
+  samePrincipal,
+  unparsePrincipal,
   type APRep,
   type APReq as APReqValue,
   EncryptedData,
@@ -88,7 +89,7 @@ export function analyze(bytes: Uint8Array, keys: Keys): Analysis {
     out.sections.push({
       title: `keytab (version ${kt.version}, ${kt.entries.length} entries)`,
       value: kt.entries.map((e) => ({
-        principal: `${e.principal.components.join('/')}@${e.principal.realm}`,
+        principal: unparsePrincipal(e.principal),
         kvno: e.kvno,
         timestamp: e.timestamp,
         etype: e.key.etype,
@@ -157,12 +158,11 @@ function open<T>(etype: number, candidates: Key[], opener: (key: Key) => T): { v
   return { why: `${fitting.length} ${enctypeName(etype)} key(s) tried, none fits (integrity check failed)` };
 }
 
-const name = (p: PrincipalName, realm: string) => principalToString({ name: p, realm });
+const name = (p: PrincipalName, realm: string) => unparsePrincipal({ components: p.nameString, realm });
 
 function serviceKeys(keys: Keys, sname: PrincipalName, realm: string, kvno: number | undefined): Key[] {
-  const want = name(sname, realm);
   const fromKeytab = keys.keytab
-    .filter((e) => `${e.principal.components.join('/')}@${e.principal.realm}` === want)
+    .filter((e) => samePrincipal(e.principal, { components: sname.nameString, realm }))
     // Lenient on kvno (AD bumps it, some tools write 0), but the matching kvno first.
     .sort((a, b) => Number(b.kvno === kvno) - Number(a.kvno === kvno))
     .map((e) => e.key);

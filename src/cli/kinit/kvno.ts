@@ -7,7 +7,7 @@
 import { decrypt } from '../../crypto/index.js';
 import { KeyUsage } from '../../iana/index.js';
 import { defaultRealm, enctypeFromName } from '../../formats/index.js';
-import { EncTicketPart, Ticket, principalToString } from '../../messages/index.js';
+import { EncTicketPart, Ticket, unparsePrincipal } from '../../messages/index.js';
 import { createKrb5Context, getServiceCredential, KeytabFile, openCcache, snameToPrincipal } from '../../node/index.js';
 import { comErr, getopt, runTool, type Out, type ToolContext } from '../klist/common.js';
 import { describeError } from './kinit.js';
@@ -64,7 +64,7 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
       let name = sname !== undefined ? `${sname}/${operand}` : /(^|[^\\])@/.test(operand) || realm0 === undefined ? operand : `${operand}@${realm0}`;
       try {
         const server = sname !== undefined ? await snameToPrincipal(sname, operand, { profile: context.profile }) : name;
-        if (typeof server !== 'string') name = server.realm === '' ? `${principalToString(server)}@` : principalToString(server);
+        if (typeof server !== 'string') name = unparsePrincipal(server);
         const r = await getServiceCredential({
           server,
           ccache: store,

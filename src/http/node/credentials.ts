@@ -129,7 +129,7 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
           return out;
         } catch (e) {
           first ??= e;
-          log.debug?.(`${store.name} (${text(holder)}) gives no ticket for ${text({ realm: server.realm || '(referral)', components: server.name.nameString })}: ${(e as Error).message}`);
+          log.debug?.(`${store.name} (${text(holder)}) gives no ticket for ${text({ realm: server.realm || '(referral)', components: server.components })}: ${(e as Error).message}`);
         }
       }
       if (first) throw first;
