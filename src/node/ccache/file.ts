@@ -367,7 +367,7 @@ export class FileStore implements CcacheStore {
       } finally {
         await fh.close().catch(() => {});
       }
-      if (stale) return this.rewrite(() => true, creds);
+      if (stale) return this.rewrite(() => true, creds, { waited: true });
     }
     throw contended(this.name);
   }
@@ -388,8 +388,8 @@ export class FileStore implements CcacheStore {
    * writers: the rename happens only if the file is unchanged since it was read (else it is
    * read and changed again), and records appended to the old file meanwhile follow to the new.
    */
-  private async rewrite(keep: (c: CcacheCredential) => boolean, extra: CcacheCredential[] = []): Promise<void> {
-    let waits = 0;
+  private async rewrite(keep: (c: CcacheCredential) => boolean, extra: CcacheCredential[] = [], o: { waited?: boolean } = {}): Promise<void> {
+    let waits = o.waited ? TRUNCATED_WAITS.length : 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       let fh: fsp.FileHandle;
       try {
@@ -412,7 +412,7 @@ export class FileStore implements CcacheStore {
         const next = f.records.filter(keep);
         if (next.length === f.records.length && extra.length === 0 && !f.truncated) return; // nothing to change
         // MIT appends under an exclusive lock: let one in progress finish into the file read again
-        await waitUnlocked(st);
+        const unlocked = await waitUnlocked(st);
         const me = process.geteuid?.();
         const owner = me === 0 && st.uid !== 0n ? { uid: Number(st.uid), gid: Number(st.gid) } : undefined;
         try {
@@ -421,7 +421,7 @@ export class FileStore implements CcacheStore {
             beforeRename: async () => {
               const now = await fsp.stat(this.path, { bigint: true }).catch(() => null);
               if (!now || now.ino !== st.ino || now.dev !== st.dev || now.size !== BigInt(bytes.length) || now.mtimeNs !== st.mtimeNs) throw CHANGED;
-              if (await writeLocked(now)) throw CHANGED;
+              if (unlocked && (await writeLocked(now))) throw CHANGED;
             },
           });
         } catch (e) {

@@ -39,13 +39,15 @@ export async function writeLocked(st: Pick<BigIntStats, 'dev' | 'ino'>, locksTex
   return false;
 }
 
-/** Waits (up to `timeoutMs`) until no exclusive lock is held or awaited on the file; resolves to whether it waited. */
+/**
+ * Waits (up to `timeoutMs`) until no exclusive lock is held or awaited on the file; resolves to
+ * false when one still is then (a holder that is not just appending: it is not waited for again).
+ */
 export async function waitUnlocked(st: Pick<BigIntStats, 'dev' | 'ino'>, timeoutMs = 2000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  let waited = false;
-  while ((await writeLocked(st)) && Date.now() < deadline) {
-    waited = true;
+  while (await writeLocked(st)) {
+    if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 2));
   }
-  return waited;
+  return true;
 }
