@@ -364,16 +364,17 @@ function seconds(d: Date, what: string): number {
   return s;
 }
 
-function writePrincipal(w: Writer, p: CcachePrincipal): void {
-  w.u32(int32(p.nameType, 'name type'));
-  w.u32(p.components.length);
+function writePrincipal(w: Writer, p: CcachePrincipal, version: 1 | 2 | 3 | 4 = 4): void {
+  // Version 1 has no name type and counts the realm among the components.
+  if (version !== 1) w.u32(int32(p.nameType, 'name type'));
+  w.u32(p.components.length + (version === 1 ? 1 : 0));
   w.data(utf8(p.realm));
   for (const c of p.components) w.data(utf8(c));
 }
 
-function writeCredential(w: Writer, version: 3 | 4, c: CcacheCredential): void {
-  writePrincipal(w, c.client);
-  writePrincipal(w, c.server);
+function writeCredential(w: Writer, version: 1 | 2 | 3 | 4, c: CcacheCredential): void {
+  writePrincipal(w, c.client, version);
+  writePrincipal(w, c.server, version);
   w.u16(int16(c.key.etype, 'enctype'));
   if (version === 3) w.u16(int16(c.keytypeV3 ?? c.key.etype, 'key type'));
   w.data(c.key.value);
@@ -415,6 +416,23 @@ function configCredential(e: CcacheConfigEntry, defaultPrincipal: CcachePrincipa
   const { serverNameType, ...rest } = rec;
   const components = e.principal === undefined ? [CONFIG_NAME, e.key] : [CONFIG_NAME, e.key, e.principal];
   return { ...rest, server: { nameType: serverNameType, realm: CONFIG_REALM, components }, ticket: e.value };
+}
+
+/**
+ * One credential record as a cache file of `version` holds it (versions 1 and 2 in little-endian
+ * host order, as {@link CcacheScanner} reads them): what an append to an existing file writes
+ * after its last record, as MIT's `fcc_store` does. A config entry is a credential whose server
+ * is a `krb5_ccache_conf_data/…@X-CACHECONF:` principal.
+ * @example
+ * ```ts
+ * const bytes = encodeCcacheCredential(cred, decodeCcache(file).version)
+ * ```
+ */
+export function encodeCcacheCredential(cred: CcacheCredential, version: 1 | 2 | 3 | 4 = 4): Uint8Array {
+  if (version !== 1 && version !== 2 && version !== 3 && version !== 4) throw new RangeError(`no ccache version ${String(version)}`);
+  const w = new Writer(version < 3);
+  writeCredential(w, version, cred);
+  return w.done();
 }
 
 /**

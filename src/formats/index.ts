@@ -13,6 +13,7 @@ export {
   PrincipalSpan,
   viewCredential,
   encodeCcache,
+  encodeCcacheCredential,
   isConfigPrincipal,
   configEntry,
   credentialTicket,

@@ -99,7 +99,6 @@ export async function storeDelegatedCredentials(
   if (creds.length === 0) throw new ProtocolError('the KRB-CRED carries no ticket', { code: 'ERR_BAD_KRB_CRED' });
   const client = creds[0]!.client;
   const store = await openCcache(ccache, o);
-  await store.initialize(client);
-  for (const c of creds) await store.store(c);
+  await store.initialize(client, creds);
   return client;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 export * from './env.js';
-export { atomicWrite, type AtomicWriteOptions } from './atomic-write.js';
+export { atomicWrite, removeTempFiles, STALE_TEMP_AGE_MS, type AtomicWriteOptions, type RemoveTempFilesOptions } from './atomic-write.js';
 export * from './ccache/index.js';
 export { KeytabFile, keytabPath } from './keytab-file.js';
 export * from './kdc-transport/index.js';

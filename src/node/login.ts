@@ -223,7 +223,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     const tgt = findTgt(await credentialsOf(store), held, held.realm, ctx.now());
     if (!tgt) throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name} to renew: run kinit`, { code: 'ERR_NO_TGT' });
     const r = await renewCredential({ transport: ctx.transport, tgt, now: ctx.now, options: tgsDefaults(profile, held.realm, await kdcOffsetOf(store)) });
-    await writeCache(store, held, [r.credential], await kdcOffsetOf(store));
+    await storing(writeCache(store, held, [r.credential], await kdcOffsetOf(store)));
     return { store, credential: r.credential, principal: ccText(held), switched: false };
   }
 
@@ -270,7 +270,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     const about = ccText(initial.credential.server);
     extra.push(configCredential(holder, 'pa_type', String(initial.preauthType), about));
   }
-  await writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined);
+  await storing(writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined));
   if (switchTo) await switchToCache(store, ctx.store);
   return { store, credential: initial.credential, principal: ccText(holder), switched: switchTo, initial };
 }
@@ -296,23 +296,20 @@ function configCredential(client: CcachePrincipal, key: string, value: string, a
   };
 }
 
-/** Initializes `store` for `principal` with these records: one atomic write for FILE and DIR caches. */
-async function writeCache(store: CcacheStore, principal: CcachePrincipal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }): Promise<void> {
-  if (store instanceof FileStore) {
-    const configs = records.filter((c) => isConfigPrincipal(c.server));
-    const creds = records.filter((c) => !isConfigPrincipal(c.server));
-    await store.write({
-      version: 4,
-      header: kdcOffset ? [{ tag: 1, kdcOffset }] : [],
-      defaultPrincipal: principal,
-      credentials: creds,
-      config: configs.map((c) => ({ key: c.server.components[1]!, value: c.ticket, ...(c.server.components[2] !== undefined ? { principal: c.server.components[2] } : {}) })),
-      order: records.map((c) => (isConfigPrincipal(c.server) ? 'config' : 'cred')),
-    });
-    return;
+/** MIT's `k5_prependmsg(…, "Failed to store credentials")` on a cache refusing the new credentials. */
+async function storing(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (e) {
+    if ((e as KerberosError).code === 'ERR_CCACHE_PERMISSION') throw new KerberosError(`Failed to store credentials: ${(e as Error).message}`, { code: 'ERR_CCACHE_PERMISSION', cause: e });
+    throw e;
   }
-  await store.initialize(principal);
-  for (const c of records) await store.store(c);
+}
+
+/** Initializes `store` for `principal` with these records in one replacement (one atomic write for FILE and DIR caches). */
+async function writeCache(store: CcacheStore, principal: CcachePrincipal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }): Promise<void> {
+  if (store instanceof FileStore) await store.initialize(principal, records, kdcOffset ? { kdcOffset } : {});
+  else await store.initialize(principal, records);
 }
 
 async function kdcOffsetOf(store: CcacheStore): Promise<{ seconds: number; microseconds: number } | undefined> {

@@ -21,6 +21,8 @@ const requests = new Map<number, Buffer>();
 /** When set, RETRIEVE / REMOVE_CRED answer this status (a daemon that does not implement them). */
 let unsupported = 0;
 let stored: CcacheCredential[] = [];
+/** When set, REPLACE answers this status (sssd-kcm 2.8 and Heimdal's kcm do not implement it). */
+let replaceStatus: number = KcmStatus.KRB5_CC_NOSUPP;
 let server: net.Server;
 
 function reply(s: net.Socket, status: number, payload: Uint8Array = new Uint8Array(0)) {
@@ -55,6 +57,20 @@ beforeAll(async () => {
         case KcmOp.RETRIEVE: return unsupported ? reply(s, unsupported) : reply(s, 0, encodeCredentialV4(creds[0]!));
         case KcmOp.REMOVE_CRED: return reply(s, unsupported);
         case KcmOp.INITIALIZE: stored = []; return reply(s, 0);
+        case KcmOp.REPLACE: {
+          if (replaceStatus) return reply(s, replaceStatus);
+          // (name, offset, principal, count, count × {length, cred}): the credentials are ours, found by their bytes
+          let at = name.length + 1 + 4 + encodePrincipalV4(alice).length;
+          const k = body.readUInt32BE(at);
+          at += 4;
+          stored = [];
+          for (let i = 0; i < k; i++) {
+            const len = body.readUInt32BE(at);
+            stored.push(creds.find((c) => Buffer.from(encodeCredentialV4(c)).equals(body.subarray(at + 4, at + 4 + len)))!);
+            at += 4 + len;
+          }
+          return reply(s, 0);
+        }
         case KcmOp.STORE: stored.push(creds.find((c) => Buffer.from(encodeCredentialV4(c)).equals(body.subarray(name.length + 1)))!); return reply(s, 0);
         default: return reply(s, KcmStatus.KRB5_CC_NOSUPP);
       }
@@ -79,6 +95,42 @@ describe('KCM protocol (fake daemon)', () => {
   it('an unknown operation is a KcmError with the status', async () => {
     const col = new KcmCollection({ socketPath: sock });
     await expect(col.store('c1').setKdcOffset(1)).rejects.toMatchObject({ status: KcmStatus.KRB5_CC_NOSUPP, code: 'ERR_KCM' });
+  });
+});
+
+describe('initialize(principal, credentials): KCM_OP_REPLACE, else MIT\'s non-atomic fallback', () => {
+  const col = () => new KcmCollection({ socketPath: sock });
+  it('one REPLACE request (name, KDC offset, principal, count, length-prefixed credentials), as MIT kcm_replace', async () => {
+    replaceStatus = 0;
+    stored = [];
+    seen.length = 0;
+    await col().store('c1').initialize(alice, creds, { kdcOffsetSeconds: -3 });
+    expect(seen).toEqual([KcmOp.REPLACE]);
+    expect(stored).toEqual(creds);
+    const c = creds.map((x) => Buffer.from(encodeCredentialV4(x)));
+    const params = Buffer.concat([
+      Buffer.from('c1\0'), hex('fffffffd'), Buffer.from(encodePrincipalV4(alice)), hex('00000002'),
+      ...c.flatMap((b) => [Buffer.from([0, 0, b.length >> 8, b.length & 0xff]), b]),
+    ]);
+    expect(requests.get(KcmOp.REPLACE)).toEqual(Buffer.concat([Buffer.from([0, 0, (params.length + 4) >> 8, (params.length + 4) & 0xff]), hex('02 00 32ca'), params]));
+  });
+  it('a daemon without it: INITIALIZE then one STORE per credential (sssd CC_IO, Heimdal FCC_INTERNAL, CC_NOSUPP); another error is thrown', async () => {
+    for (const status of [KcmStatus.KRB5_CC_IO, KcmStatus.KRB5_FCC_INTERNAL, KcmStatus.KRB5_CC_NOSUPP]) {
+      replaceStatus = status;
+      stored = [];
+      seen.length = 0;
+      await col().store('c1').initialize(alice, creds);
+      expect(seen).toEqual([KcmOp.REPLACE, KcmOp.INITIALIZE, KcmOp.STORE, KcmOp.STORE]);
+      expect(stored).toEqual(creds);
+    }
+    replaceStatus = KcmStatus.KRB5_FCC_NOFILE;
+    await expect(col().store('c1').initialize(alice, creds)).rejects.toMatchObject({ status: KcmStatus.KRB5_FCC_NOFILE });
+    replaceStatus = 0;
+    // without credentials: INITIALIZE alone, as before
+    seen.length = 0;
+    await col().store('c1').initialize(alice);
+    expect(seen).toEqual([KcmOp.INITIALIZE]);
+    replaceStatus = KcmStatus.KRB5_CC_NOSUPP; // the fake's default: a daemon without MIT's extensions
   });
 });
 

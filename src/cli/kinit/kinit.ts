@@ -143,7 +143,9 @@ export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: Kinit
       return 0;
     } catch (e) {
       if (e instanceof TypeError || e instanceof RangeError) throw e;
-      comErr(err, PROG, describeError(e), o.renew ? 'while renewing credentials' : 'while getting initial credentials');
+      // MIT's kinit names no file here: "Failed to store credentials: Credentials cache permissions incorrect"
+      const text = (e as KerberosError).code === 'ERR_CCACHE_PERMISSION' ? describeError(e).replace(/ \(filename: [^]*$/, '') : describeError(e);
+      comErr(err, PROG, text, o.renew ? 'while renewing credentials' : 'while getting initial credentials');
       return 1;
     }
   });

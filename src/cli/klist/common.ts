@@ -129,7 +129,8 @@ export function ccacheErrorText(e: unknown, store?: { type: string; name: string
     return `No credentials cache found${file}`;
   }
   if (errno === 'EISDIR') return `Bad format in credentials cache${file}`;
-  if (errno === 'EACCES' || errno === 'EPERM') return `Permission denied${file}`;
+  // MIT's interpret_errno: EACCES / EPERM are KRB5_FCC_PERM; and a FILE cache another user owns is refused so
+  if (code === 'ERR_CCACHE_PERMISSION' || errno === 'EACCES' || errno === 'EPERM') return `Credentials cache permissions incorrect${file}`;
   if (code === 'ERR_KCM_NO_SERVER') return 'Connection refused';
   if (e instanceof DecodeError) {
     // MIT checks the two leading bytes (0x05, version 1-4) before anything else

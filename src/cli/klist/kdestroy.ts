@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { defaultRealm } from '../../formats/index.js';
-import { openCcache, type CcacheStore } from '../../node/index.js';
+import { openCcache, removeTempFiles, type CcacheStore } from '../../node/index.js';
 import { cacheMatch, ccacheErrorText, collectionStores, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kdestroy';
@@ -17,11 +17,18 @@ export const KDESTROY_USAGE = `Usage: kdestroy [-A] [-q] [-c cache_name] [-p pri
 \t-c specify name of credentials cache
 \t-p specify principal name within collection`;
 
-/** krb5_cc_destroy: resolves to 'nofile' when there was nothing to destroy (MIT's KRB5_FCC_NOFILE). */
+/**
+ * krb5_cc_destroy: resolves to 'nofile' when there was nothing to destroy (MIT's KRB5_FCC_NOFILE).
+ * A FILE or DIR cache's temporary files (`.<name>.<pid>.<hex>.tmp`, left by a write killed
+ * before its rename, with tickets inside) go too, the cache file present or not.
+ */
 async function destroy(store: CcacheStore): Promise<'ok' | 'nofile'> {
   const path = storePath(store);
   if (path !== undefined) {
-    if (!existsSync(path)) return 'nofile';
+    if (!existsSync(path)) {
+      await removeTempFiles(path, { all: true });
+      return 'nofile';
+    }
   } else if (store.type !== 'KCM' && !(await store.getPrincipal().catch(() => null))) return 'nofile';
   else if (store.type === 'KCM' && !(await store.getPrincipal())) return 'nofile';
   await store.destroy();
@@ -120,7 +127,8 @@ export function runKdestroy(argv: readonly string[], out: Out, err: Out, ctx: To
     try {
       if ((await destroy(store)) === 'nofile') comErr(err, PROG, 'No credentials cache found', 'while destroying cache');
     } catch (e) {
-      comErr(err, PROG, ccacheErrorText(e, store), 'while destroying cache');
+      // MIT names no file when the unlink is refused
+      comErr(err, PROG, ccacheErrorText(e, (e as { code?: string }).code === 'ERR_CCACHE_PERMISSION' ? undefined : store), 'while destroying cache');
       err(quiet ? 'Ticket cache NOT destroyed!' : 'Ticket cache \x07NOT\x07 destroyed!');
       status = 1;
     }

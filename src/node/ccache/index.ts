@@ -12,7 +12,7 @@ import { MemoryCollection, MemoryStore } from './memory.js';
 import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheStore } from './types.js';
 
 export * from './types.js';
-export { FileStore, formatsCodec, allCredentials, withCredentials, type CcacheFileCodec } from './file.js';
+export { FileStore, formatsCodec, allCredentials, withCredentials, permissionError, type CcacheFileCodec } from './file.js';
 export { DirCollection, DirMemberStore } from './dir.js';
 export { KcmClient, KcmCollection, KcmStore, KcmError, KcmOp, KcmStatus, type KcmOptions } from './kcm.js';
 export { MemoryCollection, MemoryStore } from './memory.js';
@@ -97,11 +97,10 @@ export async function openCollection(name?: string, o: OpenCcacheOptions = {}): 
   }
 }
 
-/** Copies every credential of `from` into `to`, initialized with `from`'s principal (MIT `krb5_cc_copy_creds` after init). */
+/** Copies every credential of `from` into `to`, initialized with `from`'s principal, in one replacement (MIT `krb5_cc_copy_creds` after init). */
 export async function copyCcache(from: CcacheStore, to: CcacheStore): Promise<void> {
   const p = await from.getPrincipal();
   if (!p) throw new UnsupportedError(`${from.name} has no principal`, { code: 'ERR_CCACHE_NOT_FOUND' });
   const creds: CcacheCredential[] = await from.getCredentials();
-  await to.initialize(p);
-  for (const c of creds) await to.store(c);
+  await to.initialize(p, creds);
 }

@@ -45,6 +45,8 @@ export const KcmOp = {
   SET_KDC_OFFSET: 23,
   /** MIT extension (krb5 1.20): (name) → (count, count × {length, cred}). */
   GET_CRED_LIST: 13001,
+  /** MIT extension (krb5 1.20): (name, KDC offset, principal, count, count × {length, cred}) → (), the whole cache at once. */
+  REPLACE: 13002,
 } as const;
 
 /** MIT error codes the KCM daemons answer with. */
@@ -313,8 +315,26 @@ export class KcmStore implements CcacheStore {
     }
     return out;
   }
-  async initialize(principal: CcachePrincipal): Promise<void> {
+  /**
+   * Without credentials, KCM_OP_INITIALIZE. With them, MIT's KCM_OP_REPLACE (name, KDC offset
+   * in seconds, principal, count, count × {length, cred}): the daemon swaps the whole cache at
+   * once, as MIT's `kcm_replace`. A daemon without it (sssd-kcm 2.8 answers KRB5_CC_IO,
+   * Heimdal's kcm KRB5_FCC_INTERNAL) gets INITIALIZE and one STORE per credential, as MIT's
+   * `k5_nonatomic_replace`: the best the older protocol allows, the cache briefly empty.
+   */
+  async initialize(principal: CcachePrincipal, credentials?: CcacheCredential[], o: { kdcOffsetSeconds?: number } = {}): Promise<void> {
+    if (credentials && credentials.length > 0) {
+      const w = new V4Writer().u32(o.kdcOffsetSeconds ?? 0).principal(principal).u32(credentials.length);
+      for (const c of credentials) w.data(new V4Writer().credential(c).bytes());
+      try {
+        await this.call(KcmOp.REPLACE, w.bytes());
+        return;
+      } catch (e) {
+        if (!kcmUnsupported(e)) throw e;
+      }
+    }
     await this.call(KcmOp.INITIALIZE, new V4Writer().principal(principal).bytes());
+    for (const c of credentials ?? []) await this.store(c);
   }
   async store(cred: CcacheCredential): Promise<void> {
     await this.call(KcmOp.STORE, new V4Writer().credential(cred).bytes());
@@ -366,8 +386,7 @@ export class KcmStore implements CcacheStore {
     const creds = await this.getCredentials();
     const keep = creds.filter((c) => !match(c));
     if (keep.length === creds.length) return;
-    await this.initialize(p);
-    for (const c of keep) await this.store(c);
+    await this.initialize(p, keep);
   }
   async destroy(): Promise<void> {
     try {

@@ -32,8 +32,8 @@ export class MemoryStore implements CcacheStore {
     const d = caches.get(this.residual);
     return d ? { principal: clone(d.principal), records: clone(d.creds) } : null;
   }
-  async initialize(principal: CcachePrincipal): Promise<void> {
-    caches.set(this.residual, { principal: clone(principal), creds: [] });
+  async initialize(principal: CcachePrincipal, credentials: CcacheCredential[] = []): Promise<void> {
+    caches.set(this.residual, { principal: clone(principal), creds: clone(credentials) });
   }
   async store(cred: CcacheCredential): Promise<void> {
     const d = caches.get(this.residual);

@@ -37,9 +37,19 @@ export interface CcacheStore {
    * does not exist or is not initialized.
    */
   snapshot(): Promise<CcacheSnapshot | null>;
-  /** Creates or empties the cache with this default principal. */
-  initialize(principal: CcachePrincipal): Promise<void>;
-  /** Appends a credential (a config entry when its server is an `X-CACHECONF:` principal). */
+  /**
+   * Creates or empties the cache with this default principal and, when given, these
+   * credentials (config entries included), in one replacement: a reader sees the old cache or
+   * the new one, never an empty one in between. FILE and DIR: one new file renamed over the
+   * old; MEMORY: one assignment; KCM: MIT's `KCM_OP_REPLACE` — a daemon without it (sssd-kcm
+   * 2.8, Heimdal's kcm) gets INITIALIZE then one STORE per credential, as MIT's client falls
+   * back (`k5_nonatomic_replace`), and there the cache is briefly empty.
+   */
+  initialize(principal: CcachePrincipal, credentials?: CcacheCredential[]): Promise<void>;
+  /**
+   * Appends a credential (a config entry when its server is an `X-CACHECONF:` principal). FILE
+   * and DIR append in place, as MIT does, so concurrent writers (ours and MIT's) lose nothing.
+   */
   store(cred: CcacheCredential): Promise<void>;
   /** Removes the credentials for which `match` is true. */
   remove(match: (c: CcacheCredential) => boolean): Promise<void>;
