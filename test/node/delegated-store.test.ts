@@ -54,7 +54,7 @@ describe('storeDelegatedCredentials', () => {
         return formatsCodec.encodeRecord!(c, v);
       },
     };
-    const who = await storeDelegatedCredentials(delegation(), `FILE:${p}`, { fileCodec });
+    const who = await storeDelegatedCredentials({ ...delegation(), client: { realm: R, components: ['alice'], nameType: 1 } }, `FILE:${p}`, { fileCodec, allowAnyTicket: true });
     expect(who).toEqual({ nameType: 1, realm: R, components: ['alice'] });
     expect(replacements).toEqual([5]); // never [0, …]: the cache is not emptied first
     expect(appends).toBe(0);
