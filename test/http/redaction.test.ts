@@ -85,6 +85,8 @@ describe('key material never prints', () => {
       'the KRB-CRED': krbCred.subarray(40, 80),
     };
     expectNoLeak(info, secrets);
+    // the initiator's side of the same context
+    expectNoLeak(i, { 'session key': part.key.keyvalue, "initiator's subkey": auth.subkey!.keyvalue });
     expectNoLeak(r, secrets);
     // what was redacted is still there for the application
     expect(r.context.delegated!.part.ticketInfo[0]!.key.keyvalue).toEqual(tgt.key.value);
