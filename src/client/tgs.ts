@@ -141,7 +141,7 @@ interface OnceParams {
 /** The realm a TGT is for (`krbtgt/X@Y` → X), or a ProtocolError-free TypeError when `tgt` is no TGT. */
 function tgtRealm(tgt: CcacheCredential): string {
   const r = tgsRealmOf({ nameType: tgt.server.nameType, nameString: tgt.server.components });
-  if (r === undefined) throw new TypeError(`tgt is for ${tgt.server.components.join('/')}@${tgt.server.realm}, not a krbtgt/REALM ticket`);
+  if (r === undefined) throw new TypeError(`tgt is for ${unparsePrincipal(tgt.server)}, not a krbtgt/REALM ticket`);
   return r;
 }
 

@@ -24,15 +24,9 @@ import { Ticket } from '../messages/ticket.js';
 import { utf8 } from '../util/bytes.js';
 import { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, NameDecoder, type PrincipalSpan } from './ccache-scan.js';
 import { secretKey } from '../util/secret.js';
+import type { Principal } from '../messages/index.js';
 
 export { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, PrincipalSpan } from './ccache-scan.js';
-
-/** A principal as the ccache stores it. Version 1 stores no name type: it decodes as 0 (NT-UNKNOWN). */
-export interface CcachePrincipal {
-  nameType: number;
-  realm: string;
-  components: string[];
-}
 
 /** An address (`addrtype` 16 bits, then the bytes) or an authorization-data element. */
 export interface CcacheTypedData {
@@ -42,8 +36,8 @@ export interface CcacheTypedData {
 
 /** One credential: a ticket with its session key and what the KDC said about it. */
 export interface CcacheCredential {
-  client: CcachePrincipal;
-  server: CcachePrincipal;
+  client: Principal;
+  server: Principal;
   /** The session key, as `tskrb5/crypto` takes it (enctype sign-extended from 16 bits). */
   key: { etype: number; value: Uint8Array };
   /**
@@ -96,7 +90,7 @@ export interface Ccache {
   version: 1 | 2 | 3 | 4;
   /** Version 4 header fields, in file order; empty otherwise (MIT writes none unless it knows a KDC offset). */
   header: CcacheHeaderField[];
-  defaultPrincipal: CcachePrincipal;
+  defaultPrincipal: Principal;
   /** The credentials, in file order, config entries excluded. */
   credentials: CcacheCredential[];
   /** The configuration entries, in file order. */
@@ -118,7 +112,7 @@ export const CONFIG_NAME = 'krb5_ccache_conf_data';
  * Whether a principal names a cache configuration entry
  * (`krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`).
  */
-export function isConfigPrincipal(p: CcachePrincipal): boolean {
+export function isConfigPrincipal(p: Principal): boolean {
   return p.realm === CONFIG_REALM && p.components[0] === CONFIG_NAME && (p.components.length === 2 || p.components.length === 3);
 }
 
@@ -153,7 +147,7 @@ class Builder {
     return this.views ? this.sc.bytes.subarray(at, at + n) : this.sc.bytes.slice(at, at + n);
   }
   /** The principal at `span`; for an error, the path is `base[record]field` (`ccache.credentials[3].client`). */
-  principal(span: PrincipalSpan, base: string, record: number, field: string): CcachePrincipal {
+  principal(span: PrincipalSpan, base: string, record: number, field: string): Principal {
     const s = span.spans;
     const names = this.names;
     // ASCII names (nearly all) come from the cache; the path is built only for the others
@@ -225,7 +219,7 @@ export function viewCredential(scanner: CcacheScanner, view: CcacheRecordView, o
 export interface CcacheRecords {
   version: 1 | 2 | 3 | 4;
   header: CcacheHeaderField[];
-  defaultPrincipal: CcachePrincipal;
+  defaultPrincipal: Principal;
   /**
    * Every record in file order, config entries included as the credentials MIT stores them as
    * (server `krb5_ccache_conf_data/…@X-CACHECONF:`), each decoded only when it is reached — a
@@ -249,7 +243,7 @@ function plain(bytes: Uint8Array): Uint8Array {
  * @example
  * ```ts
  * const cc = ccacheRecords(readFileSync('/tmp/krb5cc_1000'))
- * for (const c of cc.records) if (!isConfigPrincipal(c.server)) console.log(c.server.components.join('/'))
+ * for (const c of cc.records) if (!isConfigPrincipal(c.server)) console.log(unparsePrincipal(c.server))
  * ```
  */
 export function ccacheRecords(bytes: Uint8Array, options: { views?: boolean } = {}): CcacheRecords {
@@ -276,8 +270,8 @@ export function ccacheRecords(bytes: Uint8Array, options: { views?: boolean } = 
  * @example
  * ```ts
  * const cc = decodeCcache(readFileSync('/tmp/krb5cc_1000'))
- * console.log(principalToString(cc.defaultPrincipal))
- * for (const c of cc.credentials) console.log(c.server.components.join('/'), c.endtime)
+ * console.log(unparsePrincipal(cc.defaultPrincipal))
+ * for (const c of cc.credentials) console.log(unparsePrincipal(c.server), c.endtime)
  * for (const e of cc.config) console.log(e.key, e.principal, new TextDecoder().decode(e.value))
  * ```
  */
@@ -364,7 +358,7 @@ function seconds(d: Date, what: string): number {
   return s;
 }
 
-function writePrincipal(w: Writer, p: CcachePrincipal, version: 1 | 2 | 3 | 4 = 4): void {
+function writePrincipal(w: Writer, p: Principal, version: 1 | 2 | 3 | 4 = 4): void {
   // Version 1 has no name type and counts the realm among the components.
   if (version !== 1) w.u32(int32(p.nameType, 'name type'));
   w.u32(p.components.length + (version === 1 ? 1 : 0));
@@ -398,7 +392,7 @@ function writeCredential(w: Writer, version: 1 | 2 | 3 | 4, c: CcacheCredential)
 const ZERO = new Date(0);
 
 /** The credential record MIT writes for a config entry (`krb5_cc_set_config`). */
-function configCredential(e: CcacheConfigEntry, defaultPrincipal: CcachePrincipal): CcacheCredential {
+function configCredential(e: CcacheConfigEntry, defaultPrincipal: Principal): CcacheCredential {
   const rec: CcacheConfigRecord = e.record ?? {
     client: defaultPrincipal,
     key: { etype: 0, value: new Uint8Array(0) },

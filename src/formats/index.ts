@@ -4,29 +4,6 @@
  * @module
  */
 export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry } from './keytab.js';
-export {
-  decodeCcache,
-  ccacheRecords,
-  CCACHE_TRUNCATED,
-  CcacheScanner,
-  CcacheRecordView,
-  PrincipalSpan,
-  viewCredential,
-  encodeCcache,
-  encodeCcacheCredential,
-  isConfigPrincipal,
-  configEntry,
-  credentialTicket,
-  CONFIG_REALM,
-  CONFIG_NAME,
-  type Ccache,
-  type CcacheCredential,
-  type CcacheConfigEntry,
-  type CcacheConfigRecord,
-  type CcacheHeaderField,
-  type CcachePrincipal,
-  type CcacheTypedData,
-  type CcacheRecords,
-} from './ccache.js';
+export { decodeCcache, ccacheRecords, CCACHE_TRUNCATED, CcacheScanner, CcacheRecordView, PrincipalSpan, viewCredential, encodeCcache, encodeCcacheCredential, isConfigPrincipal, configEntry, credentialTicket, CONFIG_REALM, CONFIG_NAME, type Ccache, type CcacheCredential, type CcacheConfigEntry, type CcacheConfigRecord, type CcacheHeaderField, type CcacheTypedData, type CcacheRecords } from './ccache.js';
 export * from './krb5conf.js';
 export * from './krb5conf/settings.js';

@@ -85,7 +85,7 @@ class Reader {
  * @example
  * ```ts
  * const kt = decodeKeytab(readFileSync('/etc/krb5.keytab'))
- * for (const e of kt.entries) console.log(e.kvno, e.principal.components.join('/'), e.key.etype)
+ * for (const e of kt.entries) console.log(e.kvno, unparsePrincipal(e.principal), e.key.etype)
  * ```
  */
 export function decodeKeytab(bytes: Uint8Array): Keytab {

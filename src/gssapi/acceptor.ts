@@ -18,7 +18,7 @@
 import { decrypt, encrypt, enctypeRefusal, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { DecodeError, GssError, IntegrityError, KerberosError } from '../errors.js';
 import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TicketFlags, TokenId, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
-import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, type EncKrbCredPart } from '../messages/index.js';
+import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, samePrincipal, unparsePrincipal, type EncKrbCredPart, type Principal } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
@@ -26,7 +26,7 @@ import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
 import { openKrbCred } from './open.js';
 import { Krb5Context } from './context.js';
 import { Protection, protectionKey } from './protection.js';
-import type { CredentialPrincipal } from './initiator.js';
+
 import { redact } from '../util/secret.js';
 
 /**
@@ -39,7 +39,7 @@ export interface DelegatedCredentials {
   krbCred: Uint8Array;
   part: EncKrbCredPart;
   /** The authenticated client (the ticket's), not what the KRB-CRED says. */
-  client: CredentialPrincipal;
+  client: Principal;
 }
 
 /** A service key, as a keytab entry holds it. */
@@ -120,9 +120,6 @@ const fail = (message: string, major: number, code?: number, cause?: unknown): n
   throw new GssAcceptError(message, major, code, cause === undefined ? {} : { cause });
 };
 
-function samePrincipal(a: { realm: string; components: readonly string[] }, b: { realm: string; components: readonly string[] }): boolean {
-  return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
-}
 
 /** A key of a refused enctype, said plainly: RC4 by name, with how to allow it. */
 function weakMessage(etype: number, what: string, r: { code: string }): string {
@@ -144,9 +141,9 @@ function hex(b: Uint8Array): string {
  */
 export class Krb5Acceptor extends Krb5Context {
   /** The authenticated client. */
-  client: CredentialPrincipal | undefined;
+  client: Principal | undefined;
   /** The service the ticket was for. */
-  server: CredentialPrincipal | undefined;
+  server: Principal | undefined;
   /** GSS_C_* flags the initiator asked for (0x8003 Flags), as established. */
   flags = 0;
   /** Whether the initiator's channel bindings matched ours (false: it sent none, or we have none). */
@@ -184,7 +181,7 @@ export class Krb5Acceptor extends Krb5Context {
       // initiator chose every byte we looked at).
       const e = thrown instanceof KerberosError ? thrown : internalError(thrown);
       // (read again: #accept set it; TypeScript still sees the `undefined` above)
-      const sname = this.#sname as CredentialPrincipal | undefined;
+      const sname = this.#sname as Principal | undefined;
       if (e instanceof GssAcceptError && e.krbErrorCode !== undefined && sname) {
         const stime = new Date(Math.floor(now / 1000) * 1000);
         e.token = encodeKrb5Message(
@@ -199,7 +196,7 @@ export class Krb5Acceptor extends Krb5Context {
     }
   }
 
-  #sname: CredentialPrincipal | undefined;
+  #sname: Principal | undefined;
   #mech: string | undefined;
 
   #accept(token: Uint8Array, now: number): Uint8Array | undefined {
@@ -221,14 +218,14 @@ export class Krb5Acceptor extends Krb5Context {
     this.#mech = m.mech;
     const want = this.#o.service;
     if (want && (want.components.length !== server.components.length || want.components.some((c, i) => c !== server.components[i]) || (want.realm !== undefined && want.realm !== server.realm))) {
-      fail(`the ticket is for ${server.components.join('/')}@${server.realm}, not this service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
+      fail(`the ticket is for ${unparsePrincipal(server)}, not this service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
     }
 
     // The service key: the principal's keys of the ticket's enctype, its kvno first.
     const etype = t.encPart.etype;
     const kvno = t.encPart.kvno;
     const mine = this.#o.keys.filter((k) => samePrincipal(k.principal, server));
-    if (mine.length === 0) fail(`no key for ${server.components.join('/')}@${server.realm} in the keytab`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
+    if (mine.length === 0) fail(`no key for ${unparsePrincipal(server)} in the keytab`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
     const refusal = enctypeRefusal(etype, this.#opts);
     if (refusal) fail(weakMessage(etype, 'the ticket is encrypted with', refusal), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
     const ofType = mine.filter((k) => k.key.etype === etype);
@@ -276,7 +273,7 @@ export class Krb5Acceptor extends Krb5Context {
     }
     const rc = this.#o.replayCache === undefined ? SHARED_REPLAY : this.#o.replayCache;
     if (rc) {
-      const id = `${client.components.join('/')}@${client.realm}|${server.components.join('/')}@${server.realm}|${auth.ctime.getTime()}|${auth.cusec}|${hex(ap.authenticator.cipher.subarray(-16))}`;
+      const id = `${unparsePrincipal(client)}|${unparsePrincipal(server)}|${auth.ctime.getTime()}|${auth.cusec}|${hex(ap.authenticator.cipher.subarray(-16))}`;
       if (!rc.check(id, now, ctime + skew)) fail('this authenticator was seen before: a replay', GssStatus.GSS_S_DUPLICATE_TOKEN, ErrorCode.KRB_AP_ERR_REPEAT);
     }
 

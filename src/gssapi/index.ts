@@ -36,6 +36,6 @@ export {
 } from './channel-bindings.js';
 export { openTicket, openAuthenticator, openApRepPart, openKrbCred, sessionKeyOf } from './open.js';
 export { Protection, protectionKey, type ProtectionOptions, type ReceivedInfo } from './protection.js';
-export { Krb5Initiator, GssKrbError, makeKrbCred, type Krb5InitiatorOptions, type InitiatorCredential, type CredentialPrincipal } from './initiator.js';
+export { Krb5Initiator, GssKrbError, makeKrbCred, type Krb5InitiatorOptions, type InitiatorCredential } from './initiator.js';
 export { Krb5Acceptor, GssAcceptError, ReplayCache, type Krb5AcceptorOptions, type AcceptorKey, type DelegatedCredentials } from './acceptor.js';
 export { Krb5Context } from './context.js';

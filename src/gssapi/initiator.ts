@@ -19,18 +19,12 @@ import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
 import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
 import { Krb5Context } from './context.js';
 import { Protection, protectionKey } from './protection.js';
-
-/** A principal as a credential cache holds it (structurally `tskrb5/formats`' CcachePrincipal). */
-export interface CredentialPrincipal {
-  nameType: number;
-  realm: string;
-  components: readonly string[];
-}
+import type { Principal } from '../messages/index.js';
 
 /** The parts of a credential (a `CcacheCredential`) the initiator uses. */
 export interface InitiatorCredential {
-  client: CredentialPrincipal;
-  server: CredentialPrincipal;
+  client: Principal;
+  server: Principal;
   key: { etype: number; value: Uint8Array };
   /** The DER Ticket. */
   ticket: Uint8Array;
@@ -63,7 +57,7 @@ export interface Krb5InitiatorOptions {
   allowWeakCrypto?: boolean;
 }
 
-function principalName(p: CredentialPrincipal): PrincipalName {
+function principalName(p: Principal): PrincipalName {
   return { nameType: p.nameType, nameString: [...p.components] };
 }
 

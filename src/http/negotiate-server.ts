@@ -16,6 +16,7 @@ import { GssAcceptError, type Krb5Acceptor, type Krb5AcceptorOptions } from '../
 import { SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
 import { toBase64 } from './base64.js';
 import { MAX_NEGOTIATE_TOKEN_BYTES, negotiateToken } from './negotiate-header.js';
+import { unparsePrincipal, type Principal } from '../messages/index.js';
 
 /** Options of {@link createNegotiateAuthenticator}: the acceptor's (keys, service, kvno, channel bindings, skew, replay cache), and the token bound. */
 export interface NegotiateServerOptions extends Krb5AcceptorOptions {
@@ -30,8 +31,10 @@ export interface NegotiateServerOptions extends Krb5AcceptorOptions {
 export type NegotiateResult =
   | {
       status: 'ok';
-      /** `name/instance@REALM` of the client. */
+      /** The client, as MIT's `krb5_unparse_name` writes it (`name/instance@REALM`, `/` `@` `\\` escaped): unambiguous. */
       principal: string;
+      /** The client principal, as a record. */
+      client: Principal;
       /** The `WWW-Authenticate` value to send with the response (the AP-REP), when there is one. */
       wwwAuthenticate: string | undefined;
       /** The established context: client, flags, delegated credentials, MIC and Wrap. */
@@ -69,7 +72,8 @@ export function createNegotiateAuthenticator(o: NegotiateServerOptions): (author
       const c = acceptor.krb5.client!;
       return {
         status: 'ok',
-        principal: `${c.components.join('/')}@${c.realm}`,
+        principal: unparsePrincipal(c),
+        client: { nameType: c.nameType, components: [...c.components], realm: c.realm },
         wwwAuthenticate: reply ? `Negotiate ${toBase64(reply)}` : undefined,
         context: acceptor.krb5,
       };
@@ -105,7 +109,10 @@ declare const Headers: new (init?: unknown) => HeadersLike;
 
 /** What {@link negotiateHandler} passes to the application with each authenticated request. */
 export interface NegotiateInfo {
+  /** The client, unambiguous text (`unparsePrincipal`). */
   principal: string;
+  /** The client principal, as a record. */
+  client: Principal;
   context: Krb5Acceptor;
 }
 
@@ -135,7 +142,7 @@ export function negotiateHandler<Req extends { headers: { get(name: string): str
       }
       return new Response(null, { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } });
     }
-    const res = await handler(req, { principal: r.principal, context: r.context });
+    const res = await handler(req, { principal: r.principal, client: r.client, context: r.context });
     if (r.wwwAuthenticate && !res.headers.has('www-authenticate')) {
       const headers = new Headers(res.headers);
       headers.set('www-authenticate', r.wwwAuthenticate);

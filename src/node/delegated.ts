@@ -7,10 +7,11 @@
  */
 import { ProtocolError } from '../errors.js';
 import { TicketFlags, flagMask } from '../iana/index.js';
-import type { CcacheCredential, CcachePrincipal } from '../formats/index.js';
-import { KRBCred, Ticket, type EncKrbCredPart } from '../messages/index.js';
+import type { CcacheCredential } from '../formats/index.js';
+import { KRBCred, Ticket, type EncKrbCredPart, unparsePrincipal } from '../messages/index.js';
 import { openCcache, type OpenCcacheOptions } from './ccache/index.js';
 import { secretKey } from '../util/secret.js';
+import type { Principal } from '../messages/index.js';
 
 const ZERO = new Date(0);
 
@@ -24,7 +25,7 @@ export interface DelegationPolicy {
 }
 
 function principalText(p: { realm: string; components: readonly string[] }): string {
-  return `${p.components.join('/')}@${p.realm}`;
+  return unparsePrincipal(p);
 }
 
 /**
@@ -39,10 +40,10 @@ function principalText(p: { realm: string; components: readonly string[] }): str
  * const creds = credentialsFromKrbCred(KRBCred.decode(d.krbCred), d.part, d.client)
  * ```
  */
-export function credentialsFromKrbCred(cred: KRBCred, part: EncKrbCredPart, client: CcachePrincipal | { realm: string; components: readonly string[]; nameType?: number }, policy: DelegationPolicy = {}): CcacheCredential[] {
+export function credentialsFromKrbCred(cred: KRBCred, part: EncKrbCredPart, client: Principal | { realm: string; components: readonly string[]; nameType?: number }, policy: DelegationPolicy = {}): CcacheCredential[] {
   if (!client || typeof client.realm !== 'string' || !Array.isArray(client.components)) throw new TypeError('client must be the authenticated client principal');
   if (cred.tickets.length !== part.ticketInfo.length) throw new ProtocolError(`the KRB-CRED has ${cred.tickets.length} tickets and ${part.ticketInfo.length} ticket infos`, { code: 'ERR_BAD_KRB_CRED' });
-  const who: CcachePrincipal = { nameType: client.nameType ?? 1, realm: client.realm, components: [...client.components] };
+  const who: Principal = { nameType: client.nameType ?? 1, realm: client.realm, components: [...client.components] };
   return cred.tickets.map((t, i) => {
     const info = part.ticketInfo[i]!;
     // a missing name is the authenticated client's (RFC 4120 §5.8.1 makes it optional)
@@ -93,7 +94,7 @@ export async function storeDelegatedCredentials(
   delegated: { krbCred: Uint8Array; part: EncKrbCredPart; client: { realm: string; components: readonly string[]; nameType?: number } },
   ccache: string,
   o: OpenCcacheOptions & DelegationPolicy = {},
-): Promise<CcachePrincipal> {
+): Promise<Principal> {
   if (!delegated || !(delegated.krbCred instanceof Uint8Array) || !delegated.part) throw new TypeError('delegated must be an acceptor\'s delegated credentials');
   const creds = credentialsFromKrbCred(KRBCred.decode(delegated.krbCred), delegated.part, delegated.client, o);
   if (creds.length === 0) throw new ProtocolError('the KRB-CRED carries no ticket', { code: 'ERR_BAD_KRB_CRED' });

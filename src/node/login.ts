@@ -8,21 +8,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { KerberosError } from '../errors.js';
-import {
-  capaths,
-  configEntry,
-  defaultRealm,
-  domainRealm,
-  getEnctypes,
-  isConfigPrincipal,
-  libdefault,
-  libdefaultBoolean,
-  parseDuration,
-  LIBDEFAULTS,
-  type CcacheCredential,
-  type CcachePrincipal,
-  type Krb5Conf,
-} from '../formats/index.js';
+import { capaths, configEntry, defaultRealm, domainRealm, getEnctypes, isConfigPrincipal, libdefault, libdefaultBoolean, parseDuration, LIBDEFAULTS, type CcacheCredential, type Krb5Conf } from '../formats/index.js';
 import { NameType } from '../iana/index.js';
 import { Ticket, parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import {
@@ -276,7 +262,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
 }
 
 /** A cache configuration record (`krb5_cc_set_config`): value in the ticket field, everything else empty. */
-function configCredential(client: CcachePrincipal, key: string, value: string, about: string): CcacheCredential {
+function configCredential(client: Principal, key: string, value: string, about: string): CcacheCredential {
   const e = configEntry(key, new TextEncoder().encode(value), about);
   const zero = new Date(0);
   return {
@@ -307,7 +293,7 @@ async function storing(write: Promise<void>): Promise<void> {
 }
 
 /** Initializes `store` for `principal` with these records in one replacement (one atomic write for FILE and DIR caches). */
-async function writeCache(store: CcacheStore, principal: CcachePrincipal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }): Promise<void> {
+async function writeCache(store: CcacheStore, principal: Principal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }): Promise<void> {
   if (store instanceof FileStore) await store.initialize(principal, records, kdcOffset ? { kdcOffset } : {});
   else await store.initialize(principal, records);
 }
@@ -325,7 +311,7 @@ async function credentialsOf(store: CcacheStore): Promise<CcacheCredential[]> {
 }
 
 /** The cache's `krbtgt/REALM@REALM` for the client, if it has not expired. */
-function findTgt(creds: readonly CcacheCredential[], client: CcachePrincipal, realm: string, now: Date, allowExpired = false): CcacheCredential | undefined {
+function findTgt(creds: readonly CcacheCredential[], client: Principal, realm: string, now: Date, allowExpired = false): CcacheCredential | undefined {
   const all = creds.filter(
     (c) =>
       c.server.components.length === 2 &&
@@ -333,7 +319,7 @@ function findTgt(creds: readonly CcacheCredential[], client: CcachePrincipal, re
       c.server.components[1] === realm &&
       c.server.realm === realm &&
       c.client.realm === client.realm &&
-      c.client.components.join('/') === client.components.join('/'),
+      samePrincipal({ components: c.client.components, realm: '' }, { components: client.components, realm: '' }),
   );
   const live = all.filter((c) => c.endtime.getTime() > now.getTime());
   return (allowExpired ? all : live).at(-1);
@@ -486,7 +472,7 @@ export async function cacheKdcOffset(store: CcacheStore): Promise<number | undef
 }
 
 /** A client principal from text as `krb5_parse_name` reads it: the profile's default realm when the text names none. */
-export function parseClientPrincipal(text: string, context: Krb5Context): CcachePrincipal {
+export function parseClientPrincipal(text: string, context: Krb5Context): Principal {
   const r = defaultRealm(context.profile);
   return parseWithRealm(text, r);
 }

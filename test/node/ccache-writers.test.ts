@@ -17,7 +17,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { DecodeError } from '../../src/errors.js';
 import { decodeCcache, encodeCcache, encodeCcacheCredential, type Ccache } from '../../src/formats/index.js';
 import { atomicWrite, removeTempFiles, STALE_TEMP_AGE_MS } from '../../src/node/atomic-write.js';
-import { FileStore, formatsCodec, MemoryStore, type CcacheCredential, type CcacheFileCodec, type CcachePrincipal } from '../../src/node/ccache/index.js';
+import { FileStore, formatsCodec, MemoryStore, type CcacheCredential, type CcacheFileCodec } from '../../src/node/ccache/index.js';
+import type { Principal as CcachePrincipal } from '../../src/messages/index.js';
 import { writeLocked } from '../../src/node/ccache/locks.js';
 import { fakeCred } from './helpers.js';
 

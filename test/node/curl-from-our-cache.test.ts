@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealm, missingPeers, which } from '../interop/realm.mjs';
 // @ts-ignore -- plain ESM helper without types
 import { startApache, apacheMissing } from '../interop/apache.mjs';
-import { FileStore, copyCcache, openCcache, principalToString } from '../../src/node/index.js';
+import { FileStore, copyCcache, openCcache } from '../../src/node/index.js';
+import { unparsePrincipal as principalToString } from '../../src/messages/index.js';
 
 const IN_CI = process.env.CI === 'true';
 

@@ -1,4 +1,5 @@
-import type { CcacheCredential, CcachePrincipal } from '../../src/node/ccache/index.js';
+import type { CcacheCredential } from '../../src/node/ccache/index.js';
+import type { Principal as CcachePrincipal } from '../../src/messages/index.js';
 
 /** A well-formed but fake credential for store tests. */
 export function fakeCred(client: CcachePrincipal, service = 'HTTP/www.ex.com'): CcacheCredential {

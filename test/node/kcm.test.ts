@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealm, missingPeers } from '../interop/realm.mjs';
 // @ts-ignore -- plain ESM helper without types
 import { startKcm, kcmMissing } from '../interop/kcm.mjs';
-import { KcmCollection, KcmClient, KcmError, KcmStore, openCcache, openCollection, principalToString, FileStore, type CcachePrincipal } from '../../src/node/ccache/index.js';
+import { KcmCollection, KcmClient, KcmError, KcmStore, openCcache, openCollection, FileStore } from '../../src/node/ccache/index.js';
+import { unparsePrincipal as principalToString, type Principal as CcachePrincipal } from '../../src/messages/index.js';
 import { KcmOp, KcmStatus, kcmUnsupported } from '../../src/node/ccache/kcm.js';
 import { Ticket } from '../../src/messages/index.js';
 import { enctypeName } from '../../src/iana/enctype.js';

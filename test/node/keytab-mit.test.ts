@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
 import { startRealm, missingPeers } from '../interop/realm.mjs';
 import { KeytabFile } from '../../src/node/keytab-file.js';
-import { FileStore, principalToString } from '../../src/node/ccache/index.js';
+import { FileStore } from '../../src/node/ccache/index.js';
+import { unparsePrincipal as principalToString } from '../../src/messages/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = missingPeers(['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist']);

@@ -7,7 +7,7 @@
 import { decrypt } from '../../crypto/index.js';
 import { KeyUsage } from '../../iana/index.js';
 import { defaultRealm, enctypeFromName } from '../../formats/index.js';
-import { EncTicketPart, Ticket, unparsePrincipal } from '../../messages/index.js';
+import { EncTicketPart, Ticket, unparsePrincipal, samePrincipal } from '../../messages/index.js';
 import { createKrb5Context, getServiceCredential, KeytabFile, openCcache, snameToPrincipal } from '../../node/index.js';
 import { comErr, getopt, runTool, type Out, type ToolContext } from '../klist/common.js';
 import { describeError } from './kinit.js';
@@ -79,7 +79,7 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
           const entry = kt.find(
             (e) =>
               e.principal.realm === t.realm &&
-              e.principal.components.join('/') === t.sname.nameString.join('/') &&
+              samePrincipal({ components: e.principal.components, realm: '' }, { components: t.sname.nameString, realm: '' }) &&
               e.key.etype === t.encPart.etype &&
               (t.encPart.kvno === undefined || e.kvno === t.encPart.kvno >>> 0),
           );

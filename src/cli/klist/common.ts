@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, DecodeError, KerberosError } from '../../errors.js';
 import type { Krb5Conf } from '../../formats/index.js';
-import { cacheMatch, collectionStores, loadKrb5Conf, storeOptionsFrom, type CcachePrincipal, type ProfileStoreOptions } from '../../node/index.js';
+import { cacheMatch, collectionStores, loadKrb5Conf, storeOptionsFrom, type ProfileStoreOptions } from '../../node/index.js';
+import type { Principal } from '../../messages/index.js';
 
 /** What the tools take from the outside world; each defaults to the running process. */
 export interface ToolContext {
@@ -74,12 +75,12 @@ export function unparseName(p: { realm: string; components: readonly string[] })
   return `${s}@${quote(p.realm)}`;
 }
 
-export function samePrincipal(a: CcachePrincipal, b: { realm: string; components: readonly string[] }): boolean {
+export function samePrincipal(a: Principal, b: { realm: string; components: readonly string[] }): boolean {
   return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
 }
 
 /** `krb5_parse_name` for what the tools accept: `a/b@R`, backslash escapes, default realm when no `@`. */
-export function parseName(s: string, defaultRealm: string | undefined): CcachePrincipal {
+export function parseName(s: string, defaultRealm: string | undefined): Principal {
   const comps: string[] = [];
   let cur = '';
   let realm: string | undefined;

@@ -9,10 +9,7 @@ import { lookupService } from 'node:dns/promises';
 import { DecodeError } from '../../errors.js';
 import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
-import {
-  defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName,
-  type CcachePrincipal, type CcacheStore,
-} from '../../node/index.js';
+import { defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName, type CcacheStore } from '../../node/index.js';
 import {
   ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, sfstring, storeOptions, storePath,
   timestampWidth, tsOf, unparseName, type Out, type ToolContext,
@@ -20,6 +17,7 @@ import {
 import { etypeString } from './etypes.js';
 import { listFile } from './fast.js';
 import { scanKeytabAsMit, type MitKeytabScan } from './keytab-scan.js';
+import type { Principal } from '../../messages/index.js';
 
 export { etypeString };
 
@@ -45,7 +43,6 @@ export const KLIST_USAGE = `Usage: klist [-e] [-V] [[-c] [-l] [-A] [-d] [-f] [-s
 \t\t-K shows keytab entry keys
 \t\t-C includes configuration data entries
 \t--json prints the same data as JSON (tskrb5)`;
-
 
 interface Flags {
   f: boolean; e: boolean; t: boolean; K: boolean; s: boolean; n: boolean; a: boolean; d: boolean;
@@ -342,7 +339,7 @@ function fileSize(path: string): number | undefined {
   }
 }
 
-function isLocalTgt(p: CcachePrincipal, realm: string): boolean {
+function isLocalTgt(p: Principal, realm: string): boolean {
   return p.components.length === 2 && p.realm === realm && p.components[0] === 'krbtgt' && p.components[1] === realm;
 }
 
@@ -523,7 +520,7 @@ async function listAll(k: Klist, o: ReturnType<typeof storeOptions>): Promise<nu
   let status = 1;
   const rows: unknown[] = [];
   for (const s of stores) {
-    let p: CcachePrincipal | null = null;
+    let p: Principal | null = null;
     try {
       p = await s.getPrincipal();
     } catch { /* uninitialized or unreadable: skipped, as MIT */ }

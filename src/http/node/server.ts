@@ -15,6 +15,7 @@ import { KeytabFile, loadKrb5Conf, storeOptionsFrom } from '../../node/index.js'
 import { certificateHashForBindings } from '../certificate.js';
 import { GssError, KerberosError } from '../../errors.js';
 import { GssStatus } from '../../iana/index.js';
+import type { Principal } from '../../messages/index.js';
 import { createNegotiateAuthenticator, type NegotiateResult, type NegotiateServerOptions } from '../negotiate-server.js';
 
 /** Options of {@link negotiateMiddleware}. */
@@ -29,7 +30,10 @@ export interface NegotiateMiddlewareOptions extends Omit<NegotiateServerOptions,
 
 /** What the middleware puts on an authenticated request. */
 export interface NegotiateRequestInfo {
+  /** The client, unambiguous text (MIT's `krb5_unparse_name`: `/` `@` `\\` inside a name escaped). */
   principal: string;
+  /** The client principal, as a record. */
+  client: Principal;
   context: Krb5Acceptor;
   /** Whether the client's channel bindings matched this TLS connection's. */
   channelBound: boolean;
@@ -107,7 +111,7 @@ export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: I
       return;
     }
     if (r.wwwAuthenticate) res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
-    req.negotiate = { principal: r.principal, context: r.context, channelBound: r.context.channelBound };
+    req.negotiate = { principal: r.principal, client: r.client, context: r.context, channelBound: r.context.channelBound };
     next();
   };
 }

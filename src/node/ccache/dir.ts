@@ -11,8 +11,9 @@ import { basename, dirname, join } from 'node:path';
 import { ConfigError, KerberosError } from '../../errors.js';
 import { atomicWrite } from '../atomic-write.js';
 import { FileStore, formatsCodec, type CcacheFileCodec } from './file.js';
-import type { CcacheCollection, CcachePrincipal, CcacheStore } from './types.js';
+import type { CcacheCollection, CcacheStore } from './types.js';
 import { samePrincipal } from './types.js';
+import type { Principal } from '../../messages/index.js';
 
 const isCacheName = (f: string) => f.startsWith('tkt');
 
@@ -101,7 +102,7 @@ export class DirCollection implements CcacheCollection {
     return ok;
   }
 
-  async newCache(principal: CcachePrincipal): Promise<DirMemberStore> {
+  async newCache(principal: Principal): Promise<DirMemberStore> {
     await this.ensureDir();
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     for (let i = 0; i < 100; i++) {
@@ -129,7 +130,7 @@ export class DirCollection implements CcacheCollection {
     await this.writePrimary(basename(store.path));
   }
 
-  async findByPrincipal(principal: CcachePrincipal): Promise<DirMemberStore | null> {
+  async findByPrincipal(principal: Principal): Promise<DirMemberStore | null> {
     for (const s of await this.list()) {
       const p = await s.getPrincipal();
       if (p && samePrincipal(p, principal)) return s;

@@ -37,7 +37,8 @@ import {
 } from '../../formats/index.js';
 import { atomicWrite, removeTempFiles, type AtomicWriteOptions } from '../atomic-write.js';
 import { waitUnlocked, writeLocked } from './locks.js';
-import { samePrincipal, type CcacheCredential, type CcachePrincipal, type CcacheSnapshot, type CcacheStore } from './types.js';
+import { samePrincipal, type CcacheCredential, type CcacheSnapshot, type CcacheStore } from './types.js';
+import type { Principal } from '../../messages/index.js';
 
 /** The whole-file codec (replaceable for tests). */
 export interface CcacheFileCodec {
@@ -88,7 +89,7 @@ const CHANGED = Symbol('changed');
 const ZERO = new Date(0);
 
 /** A config entry back into the credential record MIT stores for it (the record kept when decoded). */
-function configToCredential(e: CcacheConfigEntry, defaultPrincipal: CcachePrincipal): CcacheCredential {
+function configToCredential(e: CcacheConfigEntry, defaultPrincipal: Principal): CcacheCredential {
   const { serverNameType, ...rest } = e.record ?? {
     client: defaultPrincipal, key: { etype: 0, value: new Uint8Array(0) }, authtime: ZERO, starttime: ZERO, endtime: ZERO, renewTill: ZERO,
     isSkey: false, flags: 0, addresses: [], authdata: [], secondTicket: new Uint8Array(0), serverNameType: 1,
@@ -132,7 +133,7 @@ export function withCredentials(cc: Ccache, all: CcacheCredential[]): Ccache {
 interface FileRecords {
   version: 1 | 2 | 3 | 4;
   header: CcacheHeaderField[];
-  defaultPrincipal: CcachePrincipal;
+  defaultPrincipal: Principal;
   records: CcacheCredential[];
   /** The file ends inside a record: a writer is appending right now, or died in the middle. */
   truncated: boolean;
@@ -269,7 +270,7 @@ export class FileStore implements CcacheStore {
     if (st) this.checkOwner(st);
     await this.replace(cc);
   }
-  async getPrincipal(): Promise<CcachePrincipal | null> {
+  async getPrincipal(): Promise<Principal | null> {
     return (await this.readRecords())?.defaultPrincipal ?? null;
   }
   async snapshot(): Promise<CcacheSnapshot | null> {
@@ -288,7 +289,7 @@ export class FileStore implements CcacheStore {
    * entries included) in one replacement: one new file renamed over the old. `kdcOffset` goes
    * into the version 4 header, as MIT keeps the KDC clock offset.
    */
-  async initialize(principal: CcachePrincipal, credentials: CcacheCredential[] = [], o: { kdcOffset?: { seconds: number; microseconds: number } } = {}): Promise<void> {
+  async initialize(principal: Principal, credentials: CcacheCredential[] = [], o: { kdcOffset?: { seconds: number; microseconds: number } } = {}): Promise<void> {
     const header: CcacheHeaderField[] = o.kdcOffset ? [{ tag: 1, kdcOffset: o.kdcOffset }] : [];
     await this.write(toCcache({ version: 4, header, defaultPrincipal: principal }, credentials));
   }
@@ -325,7 +326,7 @@ export class FileStore implements CcacheStore {
   private async append(creds: CcacheCredential[]): Promise<void> {
     const encode = this.codec.encodeRecord;
     if (!encode) return this.rewrite(() => true, creds);
-    let appendedAs: CcachePrincipal | null = null;
+    let appendedAs: Principal | null = null;
     let waits = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       let fh: fsp.FileHandle;

@@ -9,7 +9,9 @@ import { DirCollection, DirMemberStore } from './dir.js';
 import { FileStore, type CcacheFileCodec } from './file.js';
 import { KcmClient, KcmCollection, KcmStore } from './kcm.js';
 import { MemoryCollection, MemoryStore } from './memory.js';
-import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheStore } from './types.js';
+import type { CcacheCollection, CcacheCredential, CcacheStore } from './types.js';
+import type { Principal } from '../../messages/index.js';
+import { samePrincipal } from '../../messages/index.js';
 
 export * from './types.js';
 export { FileStore, formatsCodec, allCredentials, withCredentials, permissionError, type CcacheFileCodec } from './file.js';
@@ -68,9 +70,9 @@ class SingleCollection implements CcacheCollection {
   async primary() { return this.only; }
   async newCache(): Promise<CcacheStore> { throw new UnsupportedError(`${this.only.name} is not a cache collection: use DIR: or KCM:`); }
   async switchTo(): Promise<void> { throw new UnsupportedError(`${this.only.name} is not a cache collection: use DIR: or KCM:`); }
-  async findByPrincipal(p: CcachePrincipal) {
+  async findByPrincipal(p: Principal) {
     const q = await this.only.getPrincipal();
-    return q && q.realm === p.realm && q.components.join('/') === p.components.join('/') ? this.only : null;
+    return q && samePrincipal(q, p) ? this.only : null;
   }
 }
 

@@ -13,9 +13,10 @@
 import net from 'node:net';
 import { KerberosError, DecodeError } from '../../errors.js';
 import { MIT_DEFAULTS } from '../env.js';
-import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheSnapshot, CcacheStore } from './types.js';
+import type { CcacheCollection, CcacheCredential, CcacheSnapshot, CcacheStore } from './types.js';
 import { samePrincipal } from './types.js';
 import { V4Reader, V4Writer } from './v4.js';
+import type { Principal } from '../../messages/index.js';
 
 /** KCM opcodes (kcm.h). */
 export const KcmOp = {
@@ -84,8 +85,8 @@ export const KcmTc = {
  * header bits), except times, is_skey and flags, which are always sent (0 when absent).
  */
 export interface KcmMatch {
-  client?: CcachePrincipal;
-  server?: CcachePrincipal;
+  client?: Principal;
+  server?: Principal;
   /** Sent when etype is not 0 (ENCTYPE_NULL). */
   key?: { etype: number; value: Uint8Array };
   authtime?: Date;
@@ -154,7 +155,7 @@ export function kcmMatches(c: CcacheCredential, m: KcmMatch, flags = 0): boolean
       c.authdata.every((a, i) => a.type === m.authdata![i]!.type && bytesEq(a.data, m.authdata![i]!.data)))) return false;
   return true;
 }
-function sameComponents(a: CcachePrincipal, b: CcachePrincipal): boolean {
+function sameComponents(a: Principal, b: Principal): boolean {
   return a.components.length === b.components.length && a.components.every((x, i) => x === b.components[i]);
 }
 
@@ -276,7 +277,7 @@ export class KcmStore implements CcacheStore {
   private call(op: number, ...params: Uint8Array[]): Promise<Uint8Array> {
     return this.client.call(op, concat(cstr(this.residual), ...params));
   }
-  async getPrincipal(): Promise<CcachePrincipal | null> {
+  async getPrincipal(): Promise<Principal | null> {
     let r: Uint8Array;
     try {
       r = await this.call(KcmOp.GET_PRINCIPAL);
@@ -322,7 +323,7 @@ export class KcmStore implements CcacheStore {
    * Heimdal's kcm KRB5_FCC_INTERNAL) gets INITIALIZE and one STORE per credential, as MIT's
    * `k5_nonatomic_replace`: the best the older protocol allows, the cache briefly empty.
    */
-  async initialize(principal: CcachePrincipal, credentials?: CcacheCredential[], o: { kdcOffsetSeconds?: number } = {}): Promise<void> {
+  async initialize(principal: Principal, credentials?: CcacheCredential[], o: { kdcOffsetSeconds?: number } = {}): Promise<void> {
     if (credentials && credentials.length > 0) {
       const w = new V4Writer().u32(o.kdcOffsetSeconds ?? 0).principal(principal).u32(credentials.length);
       for (const c of credentials) w.data(new V4Writer().credential(c).bytes());
@@ -448,7 +449,7 @@ export class KcmCollection implements CcacheCollection {
     }
     return out;
   }
-  async newCache(principal: CcachePrincipal): Promise<KcmStore> {
+  async newCache(principal: Principal): Promise<KcmStore> {
     const s = this.store(readName(await this.client.call(KcmOp.GEN_NEW)));
     await s.initialize(principal);
     return s;
@@ -457,7 +458,7 @@ export class KcmCollection implements CcacheCollection {
     if (!(store instanceof KcmStore)) throw new TypeError(`${store.name} is not a KCM cache`);
     await this.client.call(KcmOp.SET_DEFAULT_CACHE, cstr(store.residual));
   }
-  async findByPrincipal(principal: CcachePrincipal): Promise<KcmStore | null> {
+  async findByPrincipal(principal: Principal): Promise<KcmStore | null> {
     for (const s of await this.list()) {
       const p = await s.getPrincipal();
       if (p && samePrincipal(p, principal)) return s;

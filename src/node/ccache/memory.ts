@@ -5,10 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { KerberosError } from '../../errors.js';
-import type { CcacheCollection, CcacheCredential, CcachePrincipal, CcacheSnapshot, CcacheStore } from './types.js';
+import type { CcacheCollection, CcacheCredential, CcacheSnapshot, CcacheStore } from './types.js';
 import { samePrincipal } from './types.js';
+import type { Principal } from '../../messages/index.js';
 
-interface Data { principal: CcachePrincipal; creds: CcacheCredential[] }
+interface Data { principal: Principal; creds: CcacheCredential[] }
 const caches = new Map<string, Data>();
 
 const clone = <T>(x: T): T => structuredClone(x);
@@ -19,7 +20,7 @@ export class MemoryStore implements CcacheStore {
   constructor(readonly residual: string) {
     this.name = `MEMORY:${residual}`;
   }
-  async getPrincipal(): Promise<CcachePrincipal | null> {
+  async getPrincipal(): Promise<Principal | null> {
     const d = caches.get(this.residual);
     return d ? clone(d.principal) : null;
   }
@@ -32,7 +33,7 @@ export class MemoryStore implements CcacheStore {
     const d = caches.get(this.residual);
     return d ? { principal: clone(d.principal), records: clone(d.creds) } : null;
   }
-  async initialize(principal: CcachePrincipal, credentials: CcacheCredential[] = []): Promise<void> {
+  async initialize(principal: Principal, credentials: CcacheCredential[] = []): Promise<void> {
     caches.set(this.residual, { principal: clone(principal), creds: clone(credentials) });
   }
   async store(cred: CcacheCredential): Promise<void> {
@@ -61,7 +62,7 @@ export class MemoryCollection implements CcacheCollection {
   async primary(): Promise<CcacheStore> {
     return new MemoryStore(this.primaryName);
   }
-  async newCache(principal: CcachePrincipal): Promise<CcacheStore> {
+  async newCache(principal: Principal): Promise<CcacheStore> {
     const s = new MemoryStore(randomBytes(6).toString('base64url'));
     await s.initialize(principal);
     return s;
@@ -70,7 +71,7 @@ export class MemoryCollection implements CcacheCollection {
     if (!(store instanceof MemoryStore)) throw new TypeError('not a MEMORY cache');
     this.primaryName = store.residual;
   }
-  async findByPrincipal(principal: CcachePrincipal): Promise<CcacheStore | null> {
+  async findByPrincipal(principal: Principal): Promise<CcacheStore | null> {
     for (const [n, d] of caches) if (samePrincipal(d.principal, principal)) return new MemoryStore(n);
     return null;
   }

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defaultCcacheName, parseCcacheName } from '../env.js';
 import { openCcache, openCollection, type OpenCcacheOptions } from './index.js';
-import { samePrincipal, type CcachePrincipal, type CcacheStore } from './types.js';
+import { samePrincipal, type CcacheStore } from './types.js';
+import type { Principal } from '../../messages/index.js';
 
 function pathOf(store: unknown): string | undefined {
   const p = (store as { path?: unknown }).path;
@@ -30,7 +31,7 @@ export async function collectionStores(o: OpenCcacheOptions = {}): Promise<Ccach
 }
 
 /** MIT `krb5_cc_cache_match`: the first cache of the collection whose default principal is `p`. */
-export async function cacheMatch(o: OpenCcacheOptions, p: CcachePrincipal): Promise<CcacheStore | null> {
+export async function cacheMatch(o: OpenCcacheOptions, p: Principal): Promise<CcacheStore | null> {
   for (const s of await collectionStores(o)) {
     const q = await s.getPrincipal().catch(() => null);
     if (q && samePrincipal(q, p)) return s;
@@ -59,7 +60,7 @@ export function supportsSwitch(o: OpenCcacheOptions = {}): boolean {
  * cache when the primary holds someone else, else the primary — and `switchTo` says whether to
  * make it the primary afterwards. Elsewhere (FILE, MEMORY) the default cache itself.
  */
-export async function outputCache(o: OpenCcacheOptions, principal: CcachePrincipal): Promise<{ store: CcacheStore; switchTo: boolean }> {
+export async function outputCache(o: OpenCcacheOptions, principal: Principal): Promise<{ store: CcacheStore; switchTo: boolean }> {
   const primary = await openCcache(undefined, o);
   if (!supportsSwitch(o)) return { store: primary, switchTo: false };
   const match = await cacheMatch(o, principal);

@@ -4,12 +4,13 @@
  * @module
  */
 
-import type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
-export type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
+import type { CcacheCredential } from '../../formats/index.js';
+import type { Principal } from '../../messages/index.js';
+export type { CcacheCredential } from '../../formats/index.js';
 
 /** A cache as read at one moment (see {@link CcacheStore.snapshot}). */
 export interface CcacheSnapshot {
-  principal: CcachePrincipal;
+  principal: Principal;
   /** In stored order, config entries included; iterating may throw the cache's DecodeError. */
   records: Iterable<CcacheCredential>;
   /** The file's bytes, for FILE and DIR caches (a listing may scan them itself: `CcacheScanner`). */
@@ -23,7 +24,7 @@ export interface CcacheStore {
   /** The full name, usable as `KRB5CCNAME` (`FILE:/tmp/krb5cc_0`, `DIR::/d/tktAbc`, `KCM:0:12345`). */
   readonly name: string;
   /** The default principal, or null when the cache does not exist or is not initialized. */
-  getPrincipal(): Promise<CcachePrincipal | null>;
+  getPrincipal(): Promise<Principal | null>;
   /**
    * Every credential in stored order, as `krb5_cc_next_cred` yields them: cache configuration
    * entries (`krb5_ccache_conf_data/…@X-CACHECONF:`, see `isConfigPrincipal`) included, so a copy
@@ -45,7 +46,7 @@ export interface CcacheStore {
    * 2.8, Heimdal's kcm) gets INITIALIZE then one STORE per credential, as MIT's client falls
    * back (`k5_nonatomic_replace`), and there the cache is briefly empty.
    */
-  initialize(principal: CcachePrincipal, credentials?: CcacheCredential[]): Promise<void>;
+  initialize(principal: Principal, credentials?: CcacheCredential[]): Promise<void>;
   /**
    * Appends a credential (a config entry when its server is an `X-CACHECONF:` principal). FILE
    * and DIR append in place, as MIT does, so concurrent writers (ours and MIT's) lose nothing.
@@ -65,27 +66,11 @@ export interface CcacheCollection {
   /** The primary (default) cache, which may not exist yet. */
   primary(): Promise<CcacheStore>;
   /** A new, empty cache in the collection, initialized with this principal (MIT `krb5_cc_new_unique`). */
-  newCache(principal: CcachePrincipal): Promise<CcacheStore>;
+  newCache(principal: Principal): Promise<CcacheStore>;
   /** Makes this cache the primary (`kswitch`). */
   switchTo(store: CcacheStore): Promise<void>;
   /** The cache whose default principal is this one, if any (MIT `krb5_cc_cache_match`). */
-  findByPrincipal(principal: CcachePrincipal): Promise<CcacheStore | null>;
+  findByPrincipal(principal: Principal): Promise<CcacheStore | null>;
 }
 
-export function samePrincipal(a: CcachePrincipal, b: CcachePrincipal): boolean {
-  return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
-}
-
-/** `name/instance@REALM`, without MIT's escaping of `/` and `@` inside components. */
-export function principalToString(p: CcachePrincipal): string {
-  return `${p.components.join('/')}@${p.realm}`;
-}
-
-/** Parses `a/b@REALM` (no escapes) into a principal with name type 1, or with `realm` when there is no `@`. */
-export function parsePrincipal(s: string, realm?: string): CcachePrincipal {
-  const at = s.lastIndexOf('@');
-  const name = at < 0 ? s : s.slice(0, at);
-  const r = at < 0 ? realm : s.slice(at + 1);
-  if (r === undefined) throw new RangeError(`principal "${s}" has no realm`);
-  return { realm: r, components: name.split('/'), nameType: 1 };
-}
+export { samePrincipal } from '../../messages/index.js';

@@ -7,7 +7,8 @@
  */
 import { DecodeError } from '../../errors.js';
 import { fromUtf8, utf8 } from '../../util/bytes.js';
-import type { CcacheCredential, CcachePrincipal } from '../../formats/index.js';
+import type { CcacheCredential } from '../../formats/index.js';
+import type { Principal } from '../../messages/index.js';
 
 export class V4Writer {
   private parts: number[] = [];
@@ -16,7 +17,7 @@ export class V4Writer {
   u32(n: number): this { this.parts.push((n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff); return this; }
   raw(b: Uint8Array): this { for (const x of b) this.parts.push(x); return this; }
   data(b: Uint8Array): this { return this.u32(b.length).raw(b); }
-  principal(p: CcachePrincipal): this {
+  principal(p: Principal): this {
     this.u32(p.nameType).u32(p.components.length).data(utf8(p.realm));
     for (const c of p.components) this.data(utf8(c));
     return this;
@@ -59,7 +60,7 @@ export class V4Reader {
       throw new DecodeError(`${this.what}: ${f} is not valid UTF-8`, { path: this.what, offset: at });
     }
   }
-  principal(): CcachePrincipal {
+  principal(): Principal {
     const nameType = this.u32('name type') | 0;
     const count = this.u32('component count');
     // each component takes at least 4 bytes: a count larger than that cannot be honest
@@ -92,7 +93,7 @@ export class V4Reader {
   }
 }
 
-export function encodePrincipalV4(p: CcachePrincipal): Uint8Array { return new V4Writer().principal(p).bytes(); }
-export function decodePrincipalV4(b: Uint8Array): CcachePrincipal { return new V4Reader(b, 'principal').principal(); }
+export function encodePrincipalV4(p: Principal): Uint8Array { return new V4Writer().principal(p).bytes(); }
+export function decodePrincipalV4(b: Uint8Array): Principal { return new V4Reader(b, 'principal').principal(); }
 export function encodeCredentialV4(c: CcacheCredential): Uint8Array { return new V4Writer().credential(c).bytes(); }
 export function decodeCredentialV4(b: Uint8Array): CcacheCredential { return new V4Reader(b, 'credential').credential(); }
