@@ -8,10 +8,12 @@
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DecodeError, NoCredentialsError, type CacheTried } from '../../errors.js';
 import { defaultCcacheName, parseCcacheName } from '../env.js';
 import { traceName, KRB5_CC_NOTFOUND, type Krb5Trace } from '../trace.js';
+import { DirMemberStore } from './dir.js';
 import { FileStore } from './file.js';
 import { openCcache, openCollection, type OpenCcacheOptions } from './index.js';
 import { principalToString, samePrincipal, type CcachePrincipal, type CcacheStore } from './types.js';
@@ -157,6 +159,16 @@ export async function selectCaches(o: OpenCcacheOptions, s: SelectCachesOptions)
   }
   add(primary);
   for (const { c } of info) add(c);
+  // The members a DIR cursor passes over (empty, unreadable, not a cache) come last: they cannot
+  // serve, but a person told "no credentials" wants to hear about them.
+  if (primary instanceof DirMemberStore) {
+    const dir = dirname(primary.path);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const n of names.sort()) {
+      if (!n.startsWith('tkt') || ordered.some((x) => cachePath(x) === join(dir, n))) continue;
+      if (await stat(join(dir, n)).then((st) => st.isFile(), () => false)) add(new DirMemberStore(join(dir, n), primary.codec));
+    }
+  }
   return ordered;
 }
 
@@ -164,7 +176,7 @@ export async function selectCaches(o: OpenCcacheOptions, s: SelectCachesOptions)
 export type CacheProblem = CacheTried['state'];
 
 function errnoText(e: unknown): string | undefined {
-  switch ((e as NodeJS.ErrnoException).code) {
+  switch ((e as NodeJS.ErrnoException | undefined)?.code) {
     case 'EACCES':
     case 'EPERM':
       return 'unreadable: permission denied';
