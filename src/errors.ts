@@ -184,3 +184,34 @@ export class TransportError extends KerberosError {
     this.attempts = attempts;
   }
 }
+
+/** One credential cache a client tried, and what it found there (see {@link NoCredentialsError}). */
+export interface CacheTried {
+  /** The cache's full name (`FILE:/tmp/krb5cc_1000`, `DIR::/run/user/1000/krb5cc/tkt`, `KCM:1000`). */
+  readonly name: string;
+  /**
+   * `not-found`: no such cache; `empty`: a file of no bytes (or a cache without a client);
+   * `damaged`: it cannot be read, or is not a credential cache; `no-tgt`: a client but no
+   * ticket-granting ticket; `expired`: its ticket-granting ticket has expired; `failed`: the
+   * KDC or the network refused (the `detail` says why); `ok`: usable.
+   */
+  readonly state: 'not-found' | 'empty' | 'damaged' | 'no-tgt' | 'expired' | 'failed' | 'ok';
+  /** The cache's client, when it has one (`alice@EXAMPLE.COM`). */
+  readonly principal?: string;
+  readonly detail?: string;
+}
+
+/**
+ * No usable Kerberos credentials: `tried` lists each cache looked at and what was wrong with it
+ * (the message says the same, and to run kinit).
+ */
+export class NoCredentialsError extends KerberosError {
+  static override readonly kind = 'NoCredentialsError';
+  static override readonly defaultCode = 'ERR_NO_CREDENTIALS';
+  readonly tried: readonly CacheTried[];
+
+  constructor(message: string, tried: readonly CacheTried[] = [], options: KerberosErrorOptions = {}) {
+    super(message, options);
+    this.tried = tried;
+  }
+}

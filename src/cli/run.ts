@@ -1,11 +1,12 @@
 /**
- * The `tskrb5` command. For now it prints help and version; the MIT-shaped subcommands
- * (klist, kinit, kvno, kswitch, kdestroy, decode, fetch, kdc, demo) arrive with their layers.
+ * The `tskrb5` command: help, version, and the subcommands (each loaded only when run). Only
+ * commands that exist are listed; the embedded KDC's `kdc` and `demo` join when they do.
  * @module
  */
 
-import { readFileSync } from 'node:fs';
+import { version } from './version.js';
 
+export { version };
 
 const COMMANDS: [string, string][] = [
   ['klist', 'list credential caches and keytabs'],
@@ -15,14 +16,7 @@ const COMMANDS: [string, string][] = [
   ['kdestroy', 'destroy credential caches'],
   ['decode', 'decode a Kerberos, GSS-API or SPNEGO token, a header, a message or a keytab'],
   ['fetch', 'an HTTP request with Negotiate authentication (curl --negotiate-like)'],
-  ['kdc', 'run the embedded KDC (coming)'],
-  ['demo', 'a full demonstration on the embedded KDC (coming)'],
 ];
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function help(): string {
   const width = Math.max(...COMMANDS.map(([c]) => c.length));
@@ -88,7 +82,6 @@ export function main(argv: readonly string[], out = (s: string) => process.stdou
     });
     return 0;
   }
-  const known = COMMANDS.find(([c]) => c === cmd);
-  err(known ? `tskrb5 ${cmd}: not implemented yet in this version` : `tskrb5: unknown command '${cmd}' (see tskrb5 --help)`);
-  return known ? 3 : 2;
+  err(`tskrb5: unknown command '${cmd}' (see tskrb5 --help)`);
+  return 2;
 }

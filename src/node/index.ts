@@ -12,3 +12,4 @@ export { loadKrb5Conf, storeOptionsFrom, type ProfileStoreOptions } from './prof
 export { createKrb5Context, kinit, getServiceCredential, getForwardedCredential, cacheKdcOffset, parseClientPrincipal, resolveServer, type Krb5Context, type Krb5ContextOptions, type KinitOptions, type KinitResult, type ServiceCredentialOptions, type ServiceCredentialResult } from './login.js';
 export { snameToPrincipal, canonicalHost, canonicalizeMode, nodeHostNameResolver, type HostNameResolver, type SnameOptions } from './sname.js';
 export { credentialsFromKrbCred, storeDelegatedCredentials } from './delegated.js';
+export { traceFromEnv, traceTo, traceLine, type Krb5Trace } from './trace.js';

@@ -8,9 +8,22 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { KerberosError } from '../errors.js';
-import { capaths, configEntry, defaultRealm, domainRealm, getEnctypes, isConfigPrincipal, libdefault, libdefaultBoolean, parseDuration, LIBDEFAULTS, type CcacheCredential, type Krb5Conf } from '../formats/index.js';
-import { NameType } from '../iana/index.js';
-import { Ticket, parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
+import {
+  capaths,
+  configEntry,
+  defaultRealm,
+  domainRealm,
+  getEnctypes,
+  isConfigPrincipal,
+  libdefault,
+  libdefaultBoolean,
+  parseDuration,
+  LIBDEFAULTS,
+  type CcacheCredential,
+  type Krb5Conf,
+} from '../formats/index.js';
+import { NameType, errorMessage } from '../iana/index.js';
+import { KRBError, Ticket, parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import {
   getInitialCredentials,
   getServiceTicket,
@@ -21,7 +34,8 @@ import {
   type InitialCredentials,
   type Transport,
 } from '../client/index.js';
-import { openCcache, outputCache, switchToCache, FileStore, type CcacheStore } from './ccache/index.js';
+import { openCcache, outputCache, switchToCache, cachePath, FileStore, type CcacheStore } from './ccache/index.js';
+import { traceFromEnv, traceEtype, traceName, KRB5_CC_NOTFOUND, KRB5_ERROR_BASE, type Krb5Trace } from './trace.js';
 import type { EnvOptions } from './env.js';
 import { KeytabFile } from './keytab-file.js';
 import { createKdcTransport, type KdcTransportOptions } from './kdc-transport/index.js';
@@ -38,6 +52,8 @@ export interface Krb5Context {
   readonly store: ProfileStoreOptions;
   /** The local clock. */
   readonly now: () => Date;
+  /** MIT-shaped trace lines (`KRB5_TRACE`), when tracing. */
+  readonly trace?: Krb5Trace;
 }
 
 /** Options of {@link createKrb5Context}. */
@@ -49,6 +65,8 @@ export interface Krb5ContextOptions extends EnvOptions {
   /** Options of the default transport (timeouts, resolver, trace). */
   transportOptions?: Omit<KdcTransportOptions, 'profile'>;
   now?: () => Date;
+  /** Where MIT-shaped trace lines go (default: the file `KRB5_TRACE` names, if set); `false`: none. */
+  trace?: Krb5Trace | false;
 }
 
 /**
@@ -60,13 +78,46 @@ export interface Krb5ContextOptions extends EnvOptions {
  * ```
  */
 export function createKrb5Context(o: Krb5ContextOptions = {}): Krb5Context {
-  const { profile: given, transport: t, transportOptions, now, ...env } = o;
+  const { profile: given, transport: t, transportOptions, now, trace: traceOption, ...env } = o;
   const profile = given ?? loadKrb5Conf({ env: env.env });
+  const trace = traceOption === false ? undefined : (traceOption ?? traceFromEnv(env.env ?? process.env));
   return {
     profile,
-    transport: t ?? createKdcTransport({ ...transportOptions, profile }),
+    transport: t ?? createKdcTransport({ ...(trace ? { krb5Trace: trace } : {}), ...transportOptions, profile }),
     store: storeOptionsFrom(profile, env),
     now: now ?? (() => new Date()),
+    ...(trace ? { trace } : {}),
+  };
+}
+
+/** MIT's `code/message` for a KRB-ERROR reply, or undefined for any other reply. */
+function krbErrorResult(reply: Uint8Array): string | undefined {
+  if (reply[0] !== 0x7e) return undefined;
+  try {
+    const code = KRBError.decode(reply).errorCode;
+    return `${KRB5_ERROR_BASE + code}/${errorMessage(code)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The context's transport, tracing each reply as MIT's client library does: an AS exchange's
+ * `Received error from KDC: …`, a TGS exchange's `TGS request result: …`.
+ */
+function tracedTransport(ctx: Krb5Context, kind: 'as' | 'tgs'): Transport {
+  const trace = ctx.trace;
+  if (!trace) return ctx.transport;
+  return {
+    async send(realm, request, options) {
+      const reply = await ctx.transport.send(realm, request, options);
+      const err = krbErrorResult(reply);
+      if (kind === 'as') {
+        if (err) trace(`Received error from KDC: ${err}`);
+      } else if (err) trace(`TGS request result: ${err}`);
+      else if (reply[0] === 0x6d) trace('TGS request result: 0/Success');
+      return reply;
+    },
   };
 }
 
@@ -200,6 +251,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     throw new KerberosError(`no realm in ${principalText} and no default_realm in krb5.conf`, { code: 'ERR_NO_REALM' });
   }
   const me = client;
+  const trace = ctx.trace;
   const timesync = libdefaultBoolean(profile, 'kdc_timesync', LIBDEFAULTS.kdc_timesync, client.realm);
 
   if (o.renew) {
@@ -208,11 +260,13 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     if (!held) throw noCache(store);
     const tgt = findTgt(await credentialsOf(store), held, held.realm, ctx.now());
     if (!tgt) throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name} to renew: run kinit`, { code: 'ERR_NO_TGT' });
-    const r = await renewCredential({ transport: ctx.transport, tgt, now: ctx.now, options: tgsDefaults(profile, held.realm, await kdcOffsetOf(store)) });
-    await storing(writeCache(store, held, [r.credential], await kdcOffsetOf(store)));
+    trace?.(`Getting credentials ${traceName(held)} -> ${traceName(tgt.server)} using ccache ${store.name}`);
+    const r = await renewCredential({ transport: tracedTransport(ctx, 'tgs'), tgt, now: ctx.now, options: tgsDefaults(profile, held.realm, await kdcOffsetOf(store)) });
+    await storing(writeCache(store, held, [r.credential], await kdcOffsetOf(store), trace));
     return { store, credential: r.credential, principal: ccText(held), switched: false };
   }
 
+  trace?.(`Getting initial credentials for ${o.enterprise ? principalText : traceName(me)}`);
   let keys: ClientKey[] | undefined;
   let password = o.password;
   if (o.keytab !== undefined) {
@@ -224,6 +278,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     if (keys.length === 0) {
       throw new KerberosError(`keytab ${name} has no key for ${unparsePrincipal(client)}`, { code: 'ERR_KEYTAB_NO_KEY' });
     }
+    trace?.(`Found entries for ${traceName(me)} in keytab: ${[...new Set(keys.map((k) => traceEtype(k.etype)))].join(', ')}`);
   } else if (password === undefined) {
     if (!o.prompt) throw new TypeError('give password, prompt or keytab');
     password = await o.prompt(`Password for ${unparsePrincipal(client)}: `);
@@ -239,7 +294,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     ...(o.enterprise ? { enterprise: true } : {}),
   };
   const initial = await getInitialCredentials({
-    transport: ctx.transport,
+    transport: tracedTransport(ctx, 'as'),
     client: o.enterprise ? principalText : client,
     realm: client.realm,
     ...(keys ? { keys } : { password: password! }),
@@ -250,13 +305,13 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
 
   // The cache is initialized for the client the KDC named (canonical, possibly another realm).
   const holder = initial.credential.client;
-  const { store, switchTo } = named ? { store: named, switchTo: false } : await outputCache(ctx.store, holder);
+  const { store, switchTo } = named ? { store: named, switchTo: false } : await outputCache(ctx.store, holder, trace);
   const extra: CcacheCredential[] = [];
   if (initial.preauthType !== undefined) {
     const about = ccText(initial.credential.server);
     extra.push(configCredential(holder, 'pa_type', String(initial.preauthType), about));
   }
-  await storing(writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined));
+  await storing(writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined, trace));
   if (switchTo) await switchToCache(store, ctx.store);
   return { store, credential: initial.credential, principal: ccText(holder), switched: switchTo, initial };
 }
@@ -293,7 +348,17 @@ async function storing(write: Promise<void>): Promise<void> {
 }
 
 /** Initializes `store` for `principal` with these records in one replacement (one atomic write for FILE and DIR caches). */
-async function writeCache(store: CcacheStore, principal: Principal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }): Promise<void> {
+async function writeCache(store: CcacheStore, principal: Principal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }, trace?: Krb5Trace): Promise<void> {
+  if (trace) {
+    trace(`Initializing ${store.name} with default princ ${traceName(principal)}`);
+    for (const c of records) {
+      if (isConfigPrincipal(c.server)) {
+        const [, key, about] = c.server.components;
+        trace(`Storing config in ${store.name} for ${about ?? '(none)'}: ${key}: ${new TextDecoder().decode(c.ticket)}`);
+      }
+      trace(`Storing ${traceName(c.client)} -> ${traceName(c.server)} in ${store.name}`);
+    }
+  }
   if (store instanceof FileStore) await store.initialize(principal, records, kdcOffset ? { kdcOffset } : {});
   else await store.initialize(principal, records);
 }
@@ -407,16 +472,23 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
   if (!held) throw noCache(store);
   const server = typeof o.server === 'string' ? resolveServer(profile, o.server, o.nameType) : o.server;
   const now = ctx.now();
+  const trace = ctx.trace;
+  const serverText = unparsePrincipal(server);
+  trace?.(`Getting credentials ${traceName(held)} -> ${serverText} using ccache ${store.name}`);
   const creds = await credentialsOf(store);
+  const notFound = `${KRB5_CC_NOTFOUND}/Matching credential not found${cachePath(store) !== undefined ? ` (filename: ${cachePath(store)})` : ''}`;
   const ticketOf = (c: CcacheCredential) => {
     const kvno = Ticket.decode(c.ticket).encPart.kvno;
     return kvno === undefined ? undefined : kvno >>> 0;
   };
   if (!o.noCache) {
     const hit = creds.filter((c) => sameServer(c, server) && c.endtime.getTime() > now.getTime() && (o.etype === undefined || c.key.etype === o.etype)).at(-1);
+    trace?.(`Retrieving ${traceName(held)} -> ${serverText} from ${store.name} with result: ${hit ? '0/Success' : notFound}`);
     if (hit) return { credential: hit, store, cached: true, server: ccText(hit.server), kvno: ticketOf(hit) };
   }
   const tgt = findTgt(creds, held, held.realm, now);
+  const tgtName = traceName({ realm: held.realm, components: ['krbtgt', held.realm] });
+  trace?.(`Retrieving ${traceName(held)} -> ${tgtName} from ${store.name} with result: ${tgt ? '0/Success' : notFound}`);
   if (!tgt) {
     const old = findTgt(creds, held, held.realm, now, true);
     if (old) {
@@ -428,8 +500,9 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
   }
   const path = server.realm !== '' && server.realm !== held.realm ? capaths(profile, held.realm, server.realm) : [];
   const base = tgsDefaults(profile, held.realm, await kdcOffsetOf(store));
+  trace?.(`Starting with TGT for client realm: ${traceName(held)} -> ${tgtName}`);
   const r = await getServiceTicket({
-    transport: ctx.transport,
+    transport: tracedTransport(ctx, 'tgs'),
     tgt,
     server,
     now: ctx.now,
@@ -439,9 +512,12 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
       ...(path.length ? { transitPath: path } : {}),
     },
   });
+  trace?.(`Received creds for desired service ${traceName(r.credential.server)}`);
   if (!o.noStore) {
-    for (const t of r.tgts) await store.store(t);
-    await store.store(r.credential);
+    for (const c of [...r.tgts, r.credential]) {
+      trace?.(`Storing ${traceName(c.client)} -> ${traceName(c.server)} in ${store.name}`);
+      await store.store(c);
+    }
   }
   return { credential: r.credential, store, cached: false, server: ccText(r.credential.server), kvno: ticketOf(r.credential) };
 }
@@ -462,7 +538,7 @@ export async function getForwardedCredential(o: { ccache?: string | CcacheStore;
   if (!held) throw noCache(store);
   const tgt = findTgt(await credentialsOf(store), held, held.realm, ctx.now());
   if (!tgt) throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name} to forward: run kinit`, { code: 'ERR_NO_TGT' });
-  const r = await getForwardedTgt({ transport: ctx.transport, tgt, now: ctx.now, options: tgsDefaults(ctx.profile, held.realm, await kdcOffsetOf(store)) });
+  const r = await getForwardedTgt({ transport: tracedTransport(ctx, 'tgs'), tgt, now: ctx.now, options: tgsDefaults(ctx.profile, held.realm, await kdcOffsetOf(store)) });
   return r.credential;
 }
 

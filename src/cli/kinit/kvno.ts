@@ -16,7 +16,10 @@ const PROG = 'kvno';
 
 export const KVNO_USAGE = `usage: kvno [-c ccache] [-e etype] [-k keytab] [-q] [-S sname] [--cached-only] [--no-store] service1 service2 ...`;
 
-/** Runs `tskrb5 kvno`; resolves to the exit status (0; 1 when any service failed; 2 for usage). */
+/**
+ * Runs `tskrb5 kvno`; resolves to the exit status: 0; 1 when any service failed, and 1 for a
+ * usage error too, as MIT's kvno (whose usage() exits 1, unlike kinit's and kdestroy's 2).
+ */
 export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {
   return runTool(PROG, err, async () => {
     let parsed;
@@ -25,7 +28,7 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
     } catch (e) {
       err(`${PROG}: ${(e as Error).message}`);
       err(KVNO_USAGE);
-      return 2;
+      return 1;
     }
     if (parsed.long.includes('help') || parsed.opts.some((x) => x.opt === 'h')) {
       out(KVNO_USAGE);
@@ -52,7 +55,7 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
     const noStore = parsed.long.includes('no-store');
     if (parsed.operands.length === 0) {
       err(KVNO_USAGE);
-      return 2;
+      return 1;
     }
     const context = createKrb5Context({ env: ctx.env ?? process.env, ...(ctx.now ? { now: ctx.now } : {}) });
     const store = await openCcache(ccache, context.store);

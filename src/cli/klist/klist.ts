@@ -18,6 +18,7 @@ import { etypeString } from './etypes.js';
 import { listFile } from './fast.js';
 import { scanKeytabAsMit, type MitKeytabScan } from './keytab-scan.js';
 import type { Principal } from '../../messages/index.js';
+import { version } from '../version.js';
 
 export { etypeString };
 
@@ -418,13 +419,6 @@ function usage(err: Out): never {
   throw new Exit(1);
 }
 
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Runs `tskrb5 klist`; resolves to the exit status (MIT's). */
 export function runKlist(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {
@@ -471,7 +465,8 @@ export function runKlist(argv: readonly string[], out: Out, err: Out, ctx: ToolC
       usage(err);
     }
     if (f.V) {
-      out(`tskrb5 version ${packageVersion()}`);
+      // MIT: "Kerberos 5 version 1.20.1" (the product, then its version); ours names tskrb5's
+      out(`tskrb5 version ${version()}`);
       return 0;
     }
     const name = parsed.operands[0];

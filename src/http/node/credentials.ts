@@ -7,23 +7,24 @@
  * back, as MIT's GSS-API does; delegation gets a forwarded TGT from the same cache.
  * @module
  */
-import { statSync } from 'node:fs';
-import { KerberosError } from '../../errors.js';
 import {
   cacheKdcOffset,
-  cacheMatch,
+  cacheStamp,
   createKrb5Context,
+  describeCache,
   getForwardedCredential,
   getServiceCredential,
   kinit,
-  openCcache,
-  openCollection,
   parseClientPrincipal,
+  selectCaches,
   snameToPrincipal,
+  whyNoCredentials,
   type CcacheStore,
   type Krb5Context,
 } from '../../node/index.js';
+import type { CacheTried } from '../../errors.js';
 import type { CredentialRequest, CredentialSource, NegotiateCredentials, NegotiateLogger } from '../negotiate-fetch.js';
+import { unparsePrincipal } from '../../messages/index.js';
 
 /** Options of {@link nodeCredentials}. */
 export interface NodeCredentialOptions {
@@ -38,7 +39,7 @@ export interface NodeCredentialOptions {
 }
 
 function text(p: { realm: string; components: readonly string[] }): string {
-  return `${p.components.join('/')}@${p.realm}`;
+  return unparsePrincipal(p);
 }
 
 /**
@@ -55,46 +56,21 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
   // The last ticket per service, kept while its cache file is unchanged (size and mtime) and the
   // ticket valid: a program making many requests reads the cache once, not once per request.
   const memo = new Map<string, { out: NegotiateCredentials; stamp: string | undefined; store: CcacheStore; endtime: number }>();
-  const stampOf = (store: CcacheStore): string | undefined => {
-    const path = (store as { path?: unknown }).path;
-    if (typeof path !== 'string') return store.type === 'MEMORY' ? 'memory' : undefined;
-    try {
-      const st = statSync(path);
-      return `${st.size}:${st.mtimeMs}:${st.ino}`;
-    } catch {
-      return undefined;
-    }
-  };
 
-  async function candidates(serverRealm: string): Promise<CcacheStore[]> {
+  /** The caches to try for a service of `serverRealm`, in MIT's ccselect order (src/node/ccache/select.ts). */
+  async function candidates(serverRealm: string, server: string): Promise<CcacheStore[]> {
     const c = context();
-    if (o.ccache !== undefined) return [await openCcache(o.ccache, c.store)];
-    if (o.principal !== undefined) {
-      if (o.password !== undefined) {
-        login ??= kinit({ principal: o.principal, password: o.password, ccache: `MEMORY:negotiate-${Math.random().toString(36).slice(2)}`, context: c }).then((r) => r.store);
-        return [await login];
-      }
-      const found = await cacheMatch(c.store, parseClientPrincipal(o.principal, c));
-      if (!found) throw new KerberosError(`no credentials cache for ${o.principal} in the collection: run kinit ${o.principal}`, { code: 'ERR_NO_CREDENTIALS' });
-      return [found];
+    if (o.ccache === undefined && o.principal !== undefined && o.password !== undefined) {
+      login ??= kinit({ principal: o.principal, password: o.password, ccache: `MEMORY:negotiate-${Math.random().toString(36).slice(2)}`, context: c }).then((r) => r.store);
+      return [await login];
     }
-    const primary = await openCcache(undefined, c.store);
-    let all: CcacheStore[] = [];
-    try {
-      all = await (await openCollection(undefined, c.store)).list();
-    } catch {
-      all = [];
-    }
-    const info = await Promise.all(all.map(async (s) => ({ s, p: await s.getPrincipal().catch(() => null) })));
-    const same = (a: CcacheStore, b: CcacheStore) => a.name === b.name;
-    const ordered: CcacheStore[] = [];
-    const add = (s: CcacheStore) => {
-      if (!ordered.some((x) => same(x, s))) ordered.push(s);
-    };
-    if (serverRealm !== '') for (const { s, p } of info) if (p?.realm === serverRealm) add(s);
-    add(primary);
-    for (const { s, p } of info) if (p) add(s);
-    return ordered;
+    return selectCaches(c.store, {
+      serverRealm,
+      server,
+      ...(o.ccache !== undefined ? { ccache: o.ccache } : {}),
+      ...(o.principal !== undefined ? { principal: parseClientPrincipal(o.principal, c) } : {}),
+      ...(c.trace ? { trace: c.trace } : {}),
+    });
   }
 
   return {
@@ -102,23 +78,29 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
       const c = context();
       const key = `${req.service}@${req.host}`;
       const hit = memo.get(key);
-      if (hit && !req.delegate && hit.endtime > c.now().getTime() + 30_000 && hit.stamp !== undefined && stampOf(hit.store) === hit.stamp) {
+      if (hit && !req.delegate && hit.endtime > c.now().getTime() + 30_000 && hit.stamp !== undefined && cacheStamp(hit.store) === hit.stamp) {
         log.debug?.(`service ticket for ${key} reused (its cache ${hit.store.name} is unchanged)`);
         return hit.out;
       }
       const server = await snameToPrincipal(req.service, req.host, { profile: c.profile });
-      const stores = await candidates(server.realm);
+      const serverText = `${text({ realm: server.realm, components: server.components })}`;
+      const stores = await candidates(server.realm, serverText);
+      // Each cache tried, and what it gave: the error names them all when none serves.
+      const tried: CacheTried[] = [];
       let first: unknown;
       for (const store of stores) {
         const holder = await store.getPrincipal().catch(() => null);
-        if (!holder) continue;
+        if (!holder) {
+          tried.push(await describeCache(store));
+          continue;
+        }
         try {
           const r = await getServiceCredential({ server, ccache: store, context: c });
           log.debug?.(`service ticket for ${r.server} from ${store.name} (${text(holder)})${r.cached ? ', cached' : ''}`);
           const out: NegotiateCredentials = { credential: r.credential, client: text(holder) };
           const off = await cacheKdcOffset(store);
           if (off) out.kdcOffsetSec = off;
-          memo.set(key, { out: { ...out }, stamp: stampOf(store), store, endtime: r.credential.endtime.getTime() });
+          memo.set(key, { out: { ...out }, stamp: cacheStamp(store), store, endtime: r.credential.endtime.getTime() });
           if (req.delegate) {
             try {
               out.forwarded = await getForwardedCredential({ ccache: store, context: c });
@@ -128,12 +110,16 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
           }
           return out;
         } catch (e) {
-          first ??= e;
+          const t = await describeCache(store, e);
+          tried.push(t);
+          // The KDC's or the network's refusal is the error to report (the first one); a cache
+          // without usable credentials is only listed.
+          if (t.state === 'failed') first ??= e;
           log.debug?.(`${store.name} (${text(holder)}) gives no ticket for ${text({ realm: server.realm || '(referral)', components: server.components })}: ${(e as Error).message}`);
         }
       }
       if (first) throw first;
-      throw new KerberosError(`no Kerberos credentials (no cache with a ticket-granting ticket): run kinit`, { code: 'ERR_NO_CREDENTIALS' });
+      throw whyNoCredentials(tried);
     },
   };
 }

@@ -18,7 +18,7 @@ export { FileStore, formatsCodec, allCredentials, withCredentials, permissionErr
 export { DirCollection, DirMemberStore } from './dir.js';
 export { KcmClient, KcmCollection, KcmStore, KcmError, KcmOp, KcmStatus, type KcmOptions } from './kcm.js';
 export { MemoryCollection, MemoryStore } from './memory.js';
-export { collectionStores, cacheMatch, switchToCache, supportsSwitch, outputCache } from './select.js';
+export { collectionStores, cacheMatch, switchToCache, supportsSwitch, outputCache, cachePath, cacheStamp, selectCaches, describeCache, triedEntry, whyNoCredentials, type SelectCachesOptions, type CacheProblem } from './select.js';
 export { encodeCredentialV4, decodeCredentialV4, encodePrincipalV4, decodePrincipalV4 } from './v4.js';
 
 export interface OpenCcacheOptions extends EnvOptions {

@@ -13,6 +13,8 @@ export interface ExchangeOptions {
   /** The largest reply accepted (a TCP record mark above it is refused before any allocation). */
   maxReplyBytes: number;
   signal?: AbortSignalLike;
+  /** Called when a stream connection is established, before the request is written (TCP only). */
+  onConnect?: () => void;
 }
 
 /** A failed attempt, with a system-like `code` (`ETIMEDOUT`, `ERR_KDC_REPLY_TOO_LARGE`, …). */

@@ -23,7 +23,10 @@ export function tcpExchange(address: string, port: number, request: Uint8Array, 
     let header = new Uint8Array(0);
     let body: Uint8Array | undefined;
     let got = 0;
-    sock.on('connect', () => sock.write(frameKdcMessage(request)));
+    sock.on('connect', () => {
+      o.onConnect?.();
+      sock.write(frameKdcMessage(request));
+    });
     sock.on('error', reject);
     sock.on('data', (chunk: Buffer) => {
       let data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);

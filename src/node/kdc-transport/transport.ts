@@ -34,6 +34,7 @@ import { httpAnchors, locateKdcs, udpPreferenceLimit, type KdcServer } from './l
 import { nodeResolver, type ResolvedAddress, type KdcResolver } from './resolver.js';
 import { tcpExchange } from './tcp.js';
 import { udpExchange } from './udp.js';
+import type { Krb5Trace } from '../trace.js';
 
 /** Options of {@link createKdcTransport}. */
 export interface KdcTransportOptions {
@@ -51,8 +52,16 @@ export interface KdcTransportOptions {
   fetch?: FetchLike;
   /** For the RFC 2782 weighted SRV draw (default `Math.random`). */
   random?: () => number;
-  /** Called after each attempt, like MIT's KRB5_TRACE lines: which target, and what came of it. */
+  /** Called after each attempt: which target, and what came of it. */
   trace?: (event: KdcTraceEvent) => void;
+  /**
+   * MIT-shaped trace messages (`KRB5_TRACE`): `Sending request (183 bytes) to EXAMPLE.COM`,
+   * `Resolving hostname kdc.example.com`, `Sending initial UDP request to dgram 10.0.0.1:88`,
+   * `Initiating TCP connection to stream …`, `Sending TCP request to stream …`, `Sending HTTPS
+   * request to https host:443`, `Received answer (795 bytes) from dgram 10.0.0.1:88`,
+   * `Terminating TCP connection to stream …`. `createKrb5Context` sets it from `KRB5_TRACE`.
+   */
+  krb5Trace?: Krb5Trace;
 }
 
 /** One attempt, as reported to {@link KdcTransportOptions.trace}. */
@@ -65,8 +74,30 @@ export interface KdcTraceEvent {
   error?: unknown;
 }
 
+function hostPort(address: string, port: number): string {
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
 function targetOf(proto: 'udp' | 'tcp', address: string, port: number): string {
-  return `${proto}/${address.includes(':') ? `[${address}]` : address}:${port}`;
+  return `${proto}/${hostPort(address, port)}`;
+}
+/** MIT's name of a KDC address in trace lines: `dgram 127.0.0.1:88`, `stream …`, `https host:443`. */
+function mitAddr(kind: 'dgram' | 'stream' | 'https', hostAndPort: string): string {
+  return `${kind} ${hostAndPort}`;
+}
+function urlHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+function urlHostPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+  } catch {
+    return url;
+  }
 }
 
 /** The KRB-ERROR code of `reply`, or `undefined` when it is no KRB-ERROR. */
@@ -94,6 +125,7 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
   const timeoutMs = o.timeoutMs ?? 3000;
   const deadlineMs = o.deadlineMs ?? 30_000;
   const maxReplyBytes = o.maxReplyBytes ?? MAX_KDC_REPLY_BYTES;
+  const mit = o.krb5Trace ?? (() => {});
   const fetches = new Map<string, FetchLike>();
   const fetchFor = (realm: string): FetchLike => {
     if (o.fetch) return o.fetch;
@@ -104,6 +136,7 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
 
   async function run(realm: string, request: Uint8Array, options: KdcSendOptions, tcpOnly: boolean, deadline: number, attempts: TransportAttempt[]): Promise<Uint8Array> {
     const { signal } = options;
+    mit(`Sending request (${request.length} bytes) to ${realm}${options.primary ? ' (primary)' : ''}`);
     const tcpFirst = request.length > udpPreferenceLimit(o.profile, realm);
     const servers = await locateKdcs(o.profile, realm, { primary: options.primary, tcpOnly, tcpFirst, resolver, random: o.random });
     if (signal?.aborted) throw abortReason(signal);
@@ -115,18 +148,25 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
       o.trace?.({ realm, target, outcome, error });
     };
 
-    const attempt = async (target: string, f: (limit: number) => Promise<Uint8Array>, udp: boolean): Promise<Uint8Array | 'too-big' | undefined> => {
+    /** One attempt; `via` names it as MIT's trace does (`dgram 127.0.0.1:88`). */
+    const attempt = async (target: string, via: string, f: (limit: number) => Promise<Uint8Array>, udp: boolean): Promise<Uint8Array | 'too-big' | undefined> => {
       if (signal?.aborted) throw abortReason(signal);
       const limit = Math.min(timeoutMs, remaining());
       if (limit <= 0) return undefined;
+      if (udp) mit(`Sending initial UDP request to ${via}`);
+      else if (via.startsWith('https ')) mit(`Sending HTTPS request to ${via}`);
+      else mit(`Initiating TCP connection to ${via}`);
       let reply: Uint8Array;
       try {
         reply = await f(limit);
       } catch (e) {
+        if (!udp) mit(`Terminating TCP connection to ${via}`);
         if (signal?.aborted) throw abortReason(signal);
         failed(target, e);
         return undefined;
       }
+      mit(`Received answer (${reply.length} bytes) from ${via}`);
+      if (!udp) mit(`Terminating TCP connection to ${via}`);
       const code = krbErrorCode(reply);
       if (udp && code === ErrorCode.KRB_ERR_RESPONSE_TOO_BIG) {
         failed(target, new TransportError('KRB_ERR_RESPONSE_TOO_BIG: retrying over TCP', [], { code: 'KRB_ERR_RESPONSE_TOO_BIG' }), 'response-too-big');
@@ -148,13 +188,15 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
     for (const s of servers) {
       if (remaining() <= 0) break;
       if (s.kind === 'https') {
-        const r = await attempt(s.url, (limit) => sendKdcProxy(s.url, realm, request, { fetch: fetchFor(realm), signal, timeoutMs: limit, maxReplyBytes }), false);
+        mit(`Resolving hostname ${urlHost(s.url)}`);
+        const r = await attempt(s.url, mitAddr('https', urlHostPort(s.url)), (limit) => sendKdcProxy(s.url, realm, request, { fetch: fetchFor(realm), signal, timeoutMs: limit, maxReplyBytes }), false);
         if (r instanceof Uint8Array) return r;
         continue;
       }
       const protos = order(s);
       if (protos.length === 0) continue;
       let addrs: ResolvedAddress[];
+      mit(`Resolving hostname ${s.host}`);
       if (isIP(s.host)) addrs = [{ address: s.host, family: isIP(s.host) }];
       else {
         let p = addresses.get(s.host);
@@ -170,7 +212,9 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
       for (const a of addrs) {
         for (const proto of protos) {
           const ex = proto === 'udp' ? udpExchange : tcpExchange;
-          const r = await attempt(targetOf(proto, a.address, s.port), (limit) => ex(a.address, s.port, request, { timeoutMs: limit, maxReplyBytes, signal }), proto === 'udp');
+          const via = mitAddr(proto === 'udp' ? 'dgram' : 'stream', hostPort(a.address, s.port));
+          const onConnect = () => mit(`Sending TCP request to ${via}`);
+          const r = await attempt(targetOf(proto, a.address, s.port), via, (limit) => ex(a.address, s.port, request, { timeoutMs: limit, maxReplyBytes, signal, onConnect }), proto === 'udp');
           if (r === 'too-big') return run(realm, request, options, true, deadline, attempts);
           if (r) return r;
         }
