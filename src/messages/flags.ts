@@ -8,6 +8,19 @@
 import { type Codec, kerberosFlags } from '../asn1/index.js';
 
 /**
+ * `KerberosFlags ::= BIT STRING (SIZE (32..MAX))` (RFC 4120 §5.2.8) as an unsigned 32-bit word:
+ * the codec of KDCOptions, TicketFlags and APOptions alike (their bit names are the IANA
+ * registries of the same names in `tskrb5/iana`).
+ *
+ * @example
+ * ```ts
+ * KerberosFlags.encode(flagMask(TicketFlags.FORWARDABLE)) // 03 05 00 40 00 00 00
+ * ```
+ */
+export type KerberosFlags = number;
+export const KerberosFlags: Codec<KerberosFlags> = kerberosFlags;
+
+/**
  * `KDCOptions ::= KerberosFlags` (RFC 4120 §5.4.1) as an unsigned 32-bit word.
  *
  * @example

@@ -22,7 +22,7 @@ export {
   ADAndOr,
   ADMandatoryForKDC,
 } from './authorization-data.js';
-export { KDCOptions, TicketFlags, APOptions } from './flags.js';
+export { KerberosFlags } from './flags.js';
 export { Microseconds } from './microseconds.js';
 export { Ticket, EncTicketPart, TransitedEncoding } from './ticket.js';
 export { TicketHead, ticketHead } from './ticket-head.js';
