@@ -1,6 +1,15 @@
 /**
- * The sans-I/O Kerberos client. So far: opening what a KDC sends; the AS and TGS exchanges
- * come next.
+ * `tskrb5/client`: the sans-I/O Kerberos client — the AS exchange (password or keys,
+ * PA-ENC-TIMESTAMP from ETYPE-INFO2, client referrals), the TGS exchange (service tickets,
+ * cross-realm, referrals, renewal, forwarded TGTs) and the KDC-proxy transport, talking through
+ * an injected {@link Transport}. On Node, `tskrb5`'s `kinit` and `getServiceCredential` wire
+ * these to krb5.conf, the KDC transport and the credential caches.
+ *
+ * @example
+ * ```ts
+ * import { getInitialCredentials } from 'tskrb5/client'
+ * const { credential } = await getInitialCredentials({ transport, client: 'alice@EXAMPLE.COM', password })
+ * ```
  * @module
  */
 export { openKdcRepPart, openPaEncTimestamp } from './enc-part.js';

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { openKdcRepPart, openPaEncTimestamp } from '../../index.js';
+import { openKdcRepPart, openPaEncTimestamp } from '../../client/index.js';
 import { stringToKey, type Key } from '../../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../../errors.js';
 import { decodeKeytab, type KeytabEntry } from '../../formats/index.js';
