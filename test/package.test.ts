@@ -34,7 +34,7 @@ describe('package', () => {
     // Self-reference by package name, in a separate Node process: what a user's import does.
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', "const c = await import('tskrb5/crypto'); const e = await import('tskrb5/errors'); const r = await import('tskrb5'); console.log(typeof c.stringToKey, typeof c.encrypt, typeof e.KerberosError, typeof r.decrypt)"],
+      ['--input-type=module', '-e', "const c = await import('tskrb5/crypto'); const e = await import('tskrb5/errors'); const r = await import('tskrb5'); console.log(typeof c.stringToKey, typeof c.encrypt, typeof e.KerberosError, typeof r.kinit)"],
       { cwd: root, encoding: 'utf8' },
     );
     expect(out.trim()).toBe('function function function function');
