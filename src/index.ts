@@ -11,6 +11,6 @@ export * from './iana/index.js';
 export * from './errors.js';
 export * from './client/index.js';
 export * from './node/index.js';
-export { createNegotiateFetch, negotiateFetch, nodeCredentials, createNodeFetch, probeCertificate, type NodeNegotiateOptions, type NodeCredentialOptions, type NodeFetch, type NodeFetchOptions } from './http/node/index.js';
+export { createNegotiateFetch, negotiateFetch, nodeCredentials, createNodeFetch, probeCertificate, type NodeNegotiateFetch, type NodeNegotiateOptions, type NodeCredentialOptions, type NodeFetch, type NodeFetchOptions } from './http/node/index.js';
 export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateRequestInfo } from './http/node/index.js';
 export { MutualAuthenticationError, createAuthFetch, bearer, negotiate } from './http/index.js';
