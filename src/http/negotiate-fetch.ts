@@ -256,11 +256,15 @@ function ownBuffer(v: ArrayBufferView): ArrayBuffer {
 
 /**
  * A body that can be sent again: strings and bytes as they are; anything else (Blob, FormData,
- * URLSearchParams, a stream) read through the platform's `Response`, as fetch extracts a body —
- * which also names the Content-Type fetch would send (added unless the caller set one).
+ * URLSearchParams, a stream) read through the platform's `Response`, as fetch extracts a body.
+ * The Content-Type fetch would send goes with it unless the caller set one (a string's is
+ * `text/plain;charset=UTF-8`, bytes have none).
  */
 async function replayableBody(b: unknown, headers: [string, string][]): Promise<string | ArrayBuffer> {
-  if (typeof b === 'string') return b;
+  if (typeof b === 'string') {
+    if (!headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['content-type', 'text/plain;charset=UTF-8']);
+    return b;
+  }
   if (b instanceof ArrayBuffer) return b;
   if (ArrayBuffer.isView(b)) return ownBuffer(b);
   const R = (globalThis as { Response?: new (body: unknown) => ResponseLike }).Response;
