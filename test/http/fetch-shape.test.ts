@@ -123,6 +123,24 @@ describe('createNegotiateFetch is a fetch', () => {
     expect(await r.json()).toEqual({ server: 'A', method: 'GET', path: '/echo', body: '' });
     expect(await c.text()).toContain('"server":"A"');
     expect(r.bodyUsed).toBe(true);
+    // A body is read once, whichever way, as on Node's own Responses.
+    for (const f of [ours, fetch]) {
+      const x = await f(`${a.base}/echo`);
+      expect([x.type, x.ok, x.statusText]).toEqual(['basic', true, 'OK']);
+      expect(new Uint8Array(await x.arrayBuffer())[0]).toBe(0x7b);
+      await expect(x.text()).rejects.toThrow(TypeError);
+      expect(() => x.clone()).toThrow(TypeError);
+      const y = await f(`${a.base}/echo`);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of y.body!) chunks.push(chunk);
+      expect(Buffer.concat(chunks).toString()).toContain('"server":"A"');
+      expect(y.bodyUsed).toBe(true);
+      await expect(y.json()).rejects.toThrow(TypeError);
+      const z = await f(`${a.base}/echo`);
+      expect((await z.clone().blob()).type).toBe('application/json');
+      expect((await z.bytes()).length).toBeGreaterThan(10);
+      await expect(z.arrayBuffer()).rejects.toThrow(TypeError);
+    }
   });
 
   it('a Request as input (its method, headers and body), and init over it — as Node’s fetch', async () => {

@@ -7,7 +7,7 @@
  * @module
  */
 import { ProtocolError } from '../../errors.js';
-import { markResponse, type ResponseLike } from '../negotiate-fetch.js';
+import type { ResponseLike } from '../negotiate-fetch.js';
 
 /** Response headers: case-insensitive, repeated fields joined with `, ` as `Headers.get` does. */
 export class LightHeaders {
@@ -123,16 +123,95 @@ export class LightResponse {
 /** Statuses whose response has no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+const utf8 = new TextDecoder();
+
+/**
+ * A web `Response` for a body already in memory: the platform's own (its body stream, headers,
+ * `blob()`, `formData()` and `body` untouched), with `url`, `redirected` and `type` as fetch sets
+ * them, and `text()`, `json()`, `arrayBuffer()`, `bytes()` answered from the bytes it was built
+ * from — the body stream is cancelled instead of read (so `bodyUsed` turns true and a second read
+ * fails, as on any Response): reading a body through the stream costs more than building it.
+ */
+interface ResponseInit3 {
+  status: number;
+  statusText: string;
+  headers: Headers;
+}
+/** Response as a base class: @types/node declares its methods as properties, which a subclass cannot override. */
+const ResponseBase = Response as unknown as new (body: Uint8Array | null, init: ResponseInit3) => {
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed: boolean;
+  readonly headers: Headers;
+  get url(): string;
+  get redirected(): boolean;
+  get type(): string;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  clone(): unknown;
+};
+
+class NodeResponse extends ResponseBase {
+  readonly #bytes: Uint8Array | null;
+  readonly #url: string;
+  readonly #redirected: boolean;
+  readonly #init: ResponseInit3;
+  constructor(bytes: Uint8Array | null, init: ResponseInit3, url: string, redirected: boolean) {
+    super(bytes, init);
+    this.#bytes = bytes;
+    this.#init = init;
+    this.#url = url;
+    this.#redirected = redirected;
+  }
+  override get url(): string {
+    return this.#url;
+  }
+  override get redirected(): boolean {
+    return this.#redirected;
+  }
+  override get type(): string {
+    return 'basic';
+  }
+  /** The bytes, once: the stream is cancelled, so the body counts as used, as after a read. */
+  #take(): Uint8Array {
+    const stream = this.body;
+    if (stream === null) return new Uint8Array(0);
+    if (this.bodyUsed || stream.locked) throw new TypeError('Body is unusable: Body has already been read');
+    stream.cancel().catch(() => undefined);
+    return this.#bytes!;
+  }
+  override async text(): Promise<string> {
+    return utf8.decode(this.#take());
+  }
+  override async json(): Promise<unknown> {
+    return JSON.parse(utf8.decode(this.#take()));
+  }
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = this.#take();
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
+  override async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+  override clone(): NodeResponse {
+    const stream = this.body;
+    if (stream !== null && (this.bodyUsed || stream.locked)) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new NodeResponse(this.#bytes, { ...this.#init, headers: new Headers(this.headers) }, this.#url, this.#redirected);
+  }
+}
+
 function webResponse(bytes: Uint8Array | null, status: number, statusText: string, headers: Headers, url: string | undefined, redirected: boolean | undefined): Response {
   if (status < 200 || status > 599) throw new ProtocolError(`HTTP status ${status} is outside 200-599, so it cannot be a Response`, { code: 'ERR_HTTP_STATUS' });
   const body = NULL_BODY.has(status) ? null : bytes;
-  let r: Response;
+  const u = url ?? '';
+  let r: NodeResponse;
   try {
-    r = new Response(body, { status, statusText, headers });
+    r = new NodeResponse(body, { status, statusText, headers }, u, redirected === true);
   } catch {
-    r = new Response(body, { status, headers }); // a reason phrase the Response constructor refuses
+    r = new NodeResponse(body, { status, statusText: '', headers }, u, redirected === true); // a reason phrase the Response constructor refuses
   }
-  return url ? markResponse(r, url, redirected === true) : r;
+  return r as unknown as Response;
 }
 
 /**
