@@ -125,13 +125,6 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 const utf8 = new TextDecoder();
 
-/**
- * A web `Response` for a body already in memory: the platform's own (its body stream, headers,
- * `blob()`, `formData()` and `body` untouched), with `url`, `redirected` and `type` as fetch sets
- * them, and `text()`, `json()`, `arrayBuffer()`, `bytes()` answered from the bytes it was built
- * from — the body stream is cancelled instead of read (so `bodyUsed` turns true and a second read
- * fails, as on any Response): reading a body through the stream costs more than building it.
- */
 interface ResponseInit3 {
   status: number;
   statusText: string;
@@ -152,6 +145,13 @@ const ResponseBase = Response as unknown as new (body: Uint8Array | null, init: 
   clone(): unknown;
 };
 
+/**
+ * A web `Response` for a body already in memory: the platform's own (its body stream, headers,
+ * `blob()`, `formData()` and `body` untouched), with `url`, `redirected` and `type` as fetch sets
+ * them, and `text()`, `json()`, `arrayBuffer()`, `bytes()` answered from the bytes it was built
+ * from — the body stream is cancelled instead of read (so `bodyUsed` turns true and a second read
+ * fails, as on any Response): reading a body through the stream costs more than building it.
+ */
 class NodeResponse extends ResponseBase {
   readonly #bytes: Uint8Array | null;
   readonly #url: string;
@@ -216,8 +216,8 @@ function webResponse(bytes: Uint8Array | null, status: number, statusText: strin
 
 /**
  * The platform's `Response` for what a fetch returned: a `Response` as it is; a
- * {@link LightResponse} without copying its body; any other {@link ResponseLike} from its bytes
- * and the headers its `forEach` lists.
+ * {@link LightResponse} from the bytes it holds; any other {@link ResponseLike} from its bytes and
+ * the headers its `forEach` lists.
  */
 export async function toWebResponse(r: ResponseLike): Promise<Response> {
   if (r instanceof Response) return r;
