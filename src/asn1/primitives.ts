@@ -59,7 +59,7 @@ export const nullValue = new PrimitiveCodec<null>(
  * octetString.encode(Uint8Array.of(1, 2)) // 04 02 01 02
  * ```
  */
-export const octetString = new PrimitiveCodec<Uint8Array>(
+export const octetString: PrimitiveCodec<Uint8Array> = new PrimitiveCodec<Uint8Array>(
   0x04,
   'OCTET STRING',
   (r, len) => r.copy(len),

@@ -31,7 +31,7 @@ export class PrincipalSpan {
   /** The number of name components (the realm not counted). */
   count = 0;
   /** Offset and length of the realm, then of each component: `[realmAt, realmLen, c0At, c0Len, …]`. */
-  spans = new Int32Array(8);
+  spans: Int32Array = new Int32Array(8);
 }
 
 /** One record of a cache file, located but not decoded. Times are 32-bit unsigned seconds. */

@@ -6,7 +6,7 @@
  * configured) is skipped.
  * @module
  */
-import { createNegotiateFetch, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from './negotiate-fetch.js';
+import { createNegotiateFetch, type FetchInit, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from './negotiate-fetch.js';
 
 /** One scheme of a chain: sends the request its way; `previous` is the 401 of the scheme before. */
 export type AuthScheme = (input: string, init: RequestInitLike | undefined, ctx: { fetch: FetchLike; previous: ResponseLike | undefined }) => Promise<ResponseLike | undefined>;
@@ -31,7 +31,8 @@ export function bearer(token: string | undefined | (() => string | undefined | P
   return async (input, init, { fetch }) => {
     const t = typeof token === 'function' ? await token() : token;
     if (t === undefined || t === '') return undefined;
-    return fetch(input, withHeader(init, 'Authorization', `Bearer ${t}`));
+    // The caller's options go to the fetch as they are (not read into memory: no retry here).
+    return fetch(input, withHeader(init, 'Authorization', `Bearer ${t}`) as FetchInit);
   };
 }
 
@@ -69,6 +70,6 @@ export function createAuthFetch(o: { auth: readonly AuthScheme[]; fetch?: FetchL
       if (last && last !== r) await last.arrayBuffer().catch(() => undefined);
       last = r;
     }
-    return last ?? fetch(url, init);
+    return last ?? fetch(url, init as FetchInit);
   };
 }

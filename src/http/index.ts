@@ -29,7 +29,10 @@ export {
   type NegotiateCredentials,
   type NegotiateLogger,
   type FetchLike,
+  type FetchInit,
+  type FetchInput,
   type ResponseLike,
+  type RequestLike,
   type RequestInitLike,
   type HeadersLike,
 } from './negotiate-fetch.js';

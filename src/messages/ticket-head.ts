@@ -18,7 +18,7 @@ export class TicketHead {
   /** The number of name components. */
   count = 0;
   /** Offset and length of each name component: `[c0At, c0Len, c1At, c1Len, …]`. */
-  names = new Int32Array(8);
+  names: Int32Array = new Int32Array(8);
   etype = 0;
   /** Whether the enc-part has a kvno. */
   hasKvno = false;

@@ -28,9 +28,11 @@ function wwwData() {
 
 /**
  * Start Apache for a realm handle from startRealm(). Options: dir (default realm.dir + '/apache'),
- * service (default HTTP/localhost). Creates the service principal and its keytab.
+ * service (default HTTP/localhost), modules (more module names to load, e.g. ['rewrite']),
+ * extraConf (a function of { htdocs, keytab } returning text appended to httpd.conf). Creates
+ * the service principal and its keytab.
  */
-export async function startApache({ realm, dir, service = 'HTTP/localhost' }) {
+export async function startApache({ realm, dir, service = 'HTTP/localhost', modules = [], extraConf }) {
   const root = dir ?? join(realm.dir, 'apache');
   mkdirSync(root, { recursive: true });
   const htdocs = join(root, 'htdocs');
@@ -85,7 +87,7 @@ export async function startApache({ realm, dir, service = 'HTTP/localhost' }) {
   const httpPort = await freePort();
   const httpsPort = await freePort();
   const mods = ['mpm_event', 'authz_core', 'authz_user', 'authn_core', 'auth_gssapi', 'socache_shmcb', 'ssl',
-    'include', 'mime', 'unixd', 'env', 'headers', 'log_config', 'dir'];
+    'include', 'mime', 'unixd', 'env', 'headers', 'log_config', 'dir', ...modules];
   const loads = mods
     .filter((m) => existsSync(join(MODULES, `mod_${m}.so`)))
     .map((m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`)
@@ -150,6 +152,7 @@ SSLSessionCache none
   SSLCertificateFile "${certPem}"
   SSLCertificateKeyFile "${keyPem}"
 </VirtualHost>
+${extraConf ? extraConf({ htdocs, keytab }) : ''}
 `,
   );
 

@@ -18,6 +18,8 @@ export const FETCH_USAGE = `Usage: tskrb5 fetch [options] URL
   -H, --header 'Name: value' add a request header (repeatable)
   -d, --data DATA           request body (@FILE reads a file, @- stdin)
   -i, --include             print the status line and response headers first
+  -L, --location            follow redirects (each new host authenticated with its own
+                            ticket; Authorization is not sent to another origin)
   -v, --verbose             print each step and the tokens, decoded, to stderr
       --delegate            delegate a forwarded TGT (GSS_C_DELEG_FLAG)
       --mutual MODE         required (default), optional or disabled
@@ -54,6 +56,7 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
   let data: string | Uint8Array | undefined;
   let include = false;
   let verbose = false;
+  let follow = false;
   const o: NodeNegotiateOptions = {};
   const tls: { ca?: string[]; rejectUnauthorized?: boolean } = {};
   try {
@@ -80,6 +83,7 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
           break;
         }
         case '-i': case '--include': include = true; break;
+        case '-L': case '--location': follow = true; break;
         case '-v': case '--verbose': verbose = true; break;
         case '--delegate': o.delegate = true; break;
         case '--mutual': {
@@ -134,7 +138,8 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
   try {
     o.context = createKrb5Context({ env: ctx.env ?? process.env, ...(ctx.now ? { now: ctx.now } : {}) });
     const f = createNegotiateFetch(o);
-    const r = await f(url, { method: method ?? (data !== undefined ? 'POST' : 'GET'), headers, ...(data !== undefined ? { body: data } : {}) });
+    // As curl: a redirect is shown, not followed, unless -L.
+    const r = await f(url, { method: method ?? (data !== undefined ? 'POST' : 'GET'), headers, redirect: follow ? 'follow' : 'manual', ...(data !== undefined ? { body: data } : {}) });
     if (include) {
       out(`HTTP ${r.status} ${r.statusText ?? ''}`.trimEnd());
       r.headers.forEach?.((v, k) => out(`${k}: ${v}`));

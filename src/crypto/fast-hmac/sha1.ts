@@ -5,12 +5,12 @@ import { store32, storeBitLength, wordsToBytes, zero, type PreparedHmac } from '
 // SHA-1 (FIPS 180-4 sections 4.1.1, 4.2.1, 5.3.1, 6.1)
 
 /** FIPS 180-4 section 5.3.1: the initial hash value H(0). */
-export const SHA1_IV = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
+export const SHA1_IV: Int32Array = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
 
 /** Scratch: the running hash value. */
 const SHA1_H = new Int32Array(5);
 /** Scratch: the block holding a partial block of message, then the padding. */
-export const SHA1_BUF = new Uint8Array(64);
+export const SHA1_BUF: Uint8Array = new Uint8Array(64);
 /** SHA1_BUF as 32-bit words, for {@link zero}. */
 const SHA1_BUF32 = new Int32Array(SHA1_BUF.buffer);
 /**

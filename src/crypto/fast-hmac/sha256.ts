@@ -5,13 +5,13 @@ import { store32, storeBitLength, wordsToBytes, zero, type PreparedHmac } from '
 // SHA-256 (FIPS 180-4 sections 4.1.2, 4.2.2, 5.3.3, 6.2)
 
 /** FIPS 180-4 section 5.3.3: the initial hash value H(0). */
-export const SHA256_IV = new Int32Array([
+export const SHA256_IV: Int32Array = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
 /** Scratch, as for SHA-1. */
 const SHA256_H = new Int32Array(8);
-export const SHA256_BUF = new Uint8Array(64);
+export const SHA256_BUF: Uint8Array = new Uint8Array(64);
 const SHA256_BUF32 = new Int32Array(SHA256_BUF.buffer);
 /** The outer block: 32-byte inner digest, then the padding for a 64 + 32-byte message. */
 const SHA256_OUTER = new Uint8Array(64);

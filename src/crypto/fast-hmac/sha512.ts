@@ -33,15 +33,15 @@ const SHA512_K = new Int32Array([
 ]);
 
 /** FIPS 180-4 section 5.3.4: the SHA-384 initial hash value H(0). */
-export const SHA384_IV = new Int32Array([
+export const SHA384_IV: Int32Array = new Int32Array([
   0xcbbb9d5d, 0xc1059ed8, 0x629a292a, 0x367cd507, 0x9159015a, 0x3070dd17, 0x152fecd8, 0xf70e5939,
   0x67332667, 0xffc00b31, 0x8eb44a87, 0x68581511, 0xdb0c2e0d, 0x64f98fa7, 0x47b5481d, 0xbefa4fa4,
 ]);
 
 /** Scratch: the message schedule W0..W79 as (high, low) pairs. */
-export const SHA512_W = new Int32Array(160);
+export const SHA512_W: Int32Array = new Int32Array(160);
 const SHA512_H = new Int32Array(16);
-export const SHA512_BUF = new Uint8Array(128);
+export const SHA512_BUF: Uint8Array = new Uint8Array(128);
 const SHA512_BUF32 = new Int32Array(SHA512_BUF.buffer);
 /** The outer block: 48-byte inner digest, then the padding for a 128 + 48-byte message. */
 const SHA384_OUTER = new Uint8Array(128);

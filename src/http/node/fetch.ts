@@ -3,13 +3,15 @@
  * server certificate of the connection each response came over (for RFC 5929 channel bindings),
  * and per-request TLS trust (`ca`). Keep-alive agents by default, so an authenticated retry
  * usually reuses the connection of its 401. Responses are {@link LightResponse}s: the body read
- * into memory, with `text`, `json`, `arrayBuffer`, `bytes`, `body` and `clone` as `Response` has.
+ * into memory, with `text`, `json`, `arrayBuffer`, `bytes`, `body` and `clone` as `Response` has
+ * (`createNegotiateFetch` turns the one it returns into a web `Response`). Redirects are not
+ * followed here (as `redirect: 'manual'`): `createNegotiateFetch` follows them, hop by hop.
  * @module
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { FetchLike, RequestInitLike, ResponseLike } from '../negotiate-fetch.js';
+import type { FetchInit, FetchLike, ResponseLike } from '../negotiate-fetch.js';
 import { LightHeaders, LightResponse } from './response.js';
 
 /** Options of {@link createNodeFetch}. */
@@ -25,7 +27,7 @@ export interface NodeFetchOptions {
 }
 
 /** A fetch that also tells the server certificate behind a response. */
-export interface NodeFetch extends FetchLike {
+export interface NodeFetch extends FetchLike<LightResponse> {
   /** The DER certificate of the TLS connection `response` came over (undefined over plain HTTP). */
   peerCertificate(response: ResponseLike): Uint8Array | undefined;
   /** The certificate last seen from this URL's origin. */
@@ -34,7 +36,7 @@ export interface NodeFetch extends FetchLike {
   close(): void;
 }
 
-function pairs(h: RequestInitLike['headers']): [string, string][] {
+function pairs(h: FetchInit['headers'] | Record<string, string>): [string, string][] {
   if (!h) return [];
   if (Array.isArray(h)) return h.map(([k, v]) => [k, v]);
   const hl = h as { forEach?: (fn: (v: string, k: string) => void) => void; get?: unknown };
@@ -61,12 +63,19 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
   const certs = new WeakMap<object, Uint8Array>();
   const byOrigin = new Map<string, Uint8Array>();
 
-  const f = ((input: string, init: RequestInitLike = {}) =>
-    new Promise<ResponseLike>((resolve, reject) => {
+  const f = ((input: string, init: FetchInit = {}) =>
+    new Promise<LightResponse>((resolve, reject) => {
       const u = new URL(input);
       const isHttps = u.protocol === 'https:';
       if (!isHttps && u.protocol !== 'http:') return reject(new TypeError(`unsupported URL scheme ${u.protocol}`));
-      const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : Buffer.from(init.body as Uint8Array);
+      const b: unknown = init.body;
+      const body =
+        b === undefined || b === null ? undefined
+        : typeof b === 'string' ? Buffer.from(b)
+        : b instanceof ArrayBuffer ? Buffer.from(b)
+        : ArrayBuffer.isView(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength)
+        : undefined;
+      if (body === undefined && b !== undefined && b !== null) return reject(new TypeError('body must be a string, an ArrayBuffer or bytes'));
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of pairs(init.headers)) {
         const key = k.toLowerCase();
@@ -110,7 +119,7 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
           res.on('error', reject);
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            const nullBody = status === 204 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
+            const nullBody = status === 204 || status === 205 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
             const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
             const response = new LightResponse(status, res.statusMessage ?? '', new LightHeaders(res.rawHeaders), nullBody ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), input);
             if (der) {

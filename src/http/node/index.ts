@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:tls';
 import { certificateHashForBindings } from '../certificate.js';
-import { createNegotiateFetch as createCore, type FetchLike, type NegotiateFetch, type NegotiateOptions, type RequestInitLike, type ResponseLike } from '../negotiate-fetch.js';
+import { createNegotiateFetch as createCore, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from '../negotiate-fetch.js';
 import { nodeCredentials, type NodeCredentialOptions } from './credentials.js';
 import { createNodeFetch, type NodeFetch, type NodeFetchOptions } from './fetch.js';
+import { toWebResponse } from './response.js';
 
 export { nodeCredentials, type NodeCredentialOptions } from './credentials.js';
 export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from './fetch.js';
@@ -48,20 +49,33 @@ export function probeCertificate(url: string, o: NodeFetchOptions = {}): Promise
 const nodeHash = (name: 'sha224' | 'sha256' | 'sha384' | 'sha512', data: Uint8Array) => new Uint8Array(createHash(name).update(data).digest());
 
 /**
- * A fetch-compatible function authenticating with Negotiate from the user's Kerberos caches.
+ * The function the Node {@link createNegotiateFetch} returns: a `fetch` (`const f: typeof fetch =
+ * createNegotiateFetch()` type-checks) answering web `Response`s; `previous` is for an auth chain
+ * (the 401 an earlier scheme got); `close()` closes its idle connections.
+ */
+export interface NodeNegotiateFetch {
+  (input: string | URL | Request, init?: RequestInit, previous?: ResponseLike): Promise<Response>;
+  close(): void;
+}
+
+/**
+ * A `fetch` authenticating with Negotiate from the user's Kerberos caches: a string, a `URL` or a
+ * `Request` and a `RequestInit` in, a web `Response` out (its `url` and `redirected` as fetch sets
+ * them). Redirects are followed as fetch does, each new host authenticated with its own ticket.
  *
  * @example
  * ```ts
  * import { createNegotiateFetch } from 'tskrb5'
- * const fetchK = createNegotiateFetch({ delegate: true })
+ * const fetchK: typeof fetch = createNegotiateFetch({ delegate: true })
  * const res = await fetchK('https://copr.fedorainfracloud.org/api_3/auth-check')
+ * console.log(await res.json())
  * ```
  */
-export function createNegotiateFetch(o: NodeNegotiateOptions = {}): NegotiateFetch & { close(): void } {
+export function createNegotiateFetch(o: NodeNegotiateOptions = {}): NodeNegotiateFetch {
   const own: NodeFetch | undefined = o.fetch ? undefined : createNodeFetch(o.tls ?? {});
   const fetch: FetchLike = o.fetch ?? own!;
   const credentials = o.credentials ?? nodeCredentials({ ...o, ...(o.logger ? { logger: o.logger } : {}) });
-  const f = createCore({
+  const core = createCore({
     ...o,
     credentials,
     fetch,
@@ -69,7 +83,10 @@ export function createNegotiateFetch(o: NodeNegotiateOptions = {}): NegotiateFet
     serverCertificate:
       o.serverCertificate ??
       (async (url: string, response?: ResponseLike) => (response && own?.peerCertificate(response)) ?? own?.originCertificate(url) ?? probeCertificate(url, o.tls ?? {})),
-  }) as NegotiateFetch & { close(): void };
+  });
+  // The exchange runs on light responses; the one returned becomes a web Response.
+  const f = (async (input: string | URL | Request, init?: RequestInit, previous?: ResponseLike) =>
+    toWebResponse(await core(input, init, previous))) as NodeNegotiateFetch;
   f.close = () => own?.close();
   return f;
 }
@@ -81,7 +98,7 @@ export function createNegotiateFetch(o: NodeNegotiateOptions = {}): NegotiateFet
  * const res = await negotiateFetch('https://intranet.example.com/', {}, { mutualAuthentication: 'optional' })
  * ```
  */
-export async function negotiateFetch(input: string | { href: string }, init?: RequestInitLike, options: NodeNegotiateOptions = {}): Promise<ResponseLike> {
+export async function negotiateFetch(input: string | URL | Request, init?: RequestInit, options: NodeNegotiateOptions = {}): Promise<Response> {
   const f = createNegotiateFetch(options);
   try {
     return await f(input, init);
