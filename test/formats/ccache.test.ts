@@ -18,11 +18,13 @@ import {
   credentialTicket,
   decodeCcache,
   encodeCcache,
+  encodeCcacheCredential,
   isConfigPrincipal,
 } from '../../src/formats/index.js';
 import { enctypeName, ticketFlagLetters } from '../../src/iana/index.js';
 import { EncTicketPart } from '../../src/messages/index.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
+import { expectStrictPrefixesRefused } from '../truncation.js';
 
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const file = (n: string) => new Uint8Array(readFileSync(new URL(n, dir)));
@@ -374,6 +376,26 @@ describe('properties', () => {
       expect(e).toBeInstanceOf(DecodeError);
       expect((e as DecodeError).path).toBe('ccache.defaultPrincipal.realm');
       expect((e as DecodeError).offset).toBe(10);
+    }
+  });
+
+  it('every strict prefix of a cache is a DecodeError, except exactly the cuts between records', () => {
+    const dp = { nameType: 1, realm: 'EXAMPLE.COM', components: ['u'] };
+    const cred = (server: string, ticket: Uint8Array): CcacheCredential => ({
+      client: dp, server: { nameType: 2, realm: dp.realm, components: server.split('/') }, key: { etype: 18, value: new Uint8Array(32).fill(7) },
+      authtime: new Date(1_700_000_000_000), starttime: new Date(1_700_000_000_000), endtime: new Date(1_700_036_000_000), renewTill: new Date(0),
+      isSkey: false, flags: 0x40e10000, addresses: [], authdata: [], ticket, secondTicket: new Uint8Array(0),
+    });
+    const creds = [cred('krbtgt/EXAMPLE.COM', Uint8Array.of(0x61, 1, 0)), cred('HTTP/www.example.com', Uint8Array.of(0x61, 0))];
+    for (const version of [3, 4] as const) {
+      const head = encodeCcache({ version, header: [], defaultPrincipal: dp, credentials: [], config: [] }, { version });
+      const bytes = encodeCcache({ version, header: [], defaultPrincipal: dp, credentials: creds, config: [] }, { version });
+      // a cache cut after its default principal or after a whole record is a (shorter) cache
+      const first = encodeCcacheCredential(creds[0]!, version).length;
+      expect(bytes.length).toBe(head.length + first + encodeCcacheCredential(creds[1]!, version).length);
+      expectStrictPrefixesRefused(decodeCcache, bytes, DecodeError, [head.length, head.length + first]);
+      expect(decodeCcache(bytes.subarray(0, head.length)).credentials).toEqual([]);
+      expect(decodeCcache(bytes.subarray(0, head.length + first)).credentials).toEqual([creds[0]]);
     }
   });
 
