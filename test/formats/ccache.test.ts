@@ -13,7 +13,6 @@ import {
   type Ccache,
   type CcacheCredential,
   type CcacheHeaderField,
-  type CcachePrincipal,
   configEntry,
   credentialTicket,
   decodeCcache,
@@ -22,7 +21,7 @@ import {
   isConfigPrincipal,
 } from '../../src/formats/index.js';
 import { enctypeName, ticketFlagLetters } from '../../src/iana/index.js';
-import { EncTicketPart } from '../../src/messages/index.js';
+import { EncTicketPart, type Principal } from '../../src/messages/index.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
 import { expectStrictPrefixesRefused } from '../truncation.js';
 
@@ -49,7 +48,7 @@ const FILES = [
   ...meta.fixtures.filter((f) => f.file === 'dir/').flatMap((f) => Object.keys((f as unknown as { members: Record<string, string> }).members).filter((n) => n !== 'tkt').map((n) => `dir/${n}`)),
 ];
 
-const princ = (p: CcachePrincipal) => `${p.components.join('/')}@${p.realm}`;
+const princ = (p: Principal) => `${p.components.join('/')}@${p.realm}`;
 const noDeprecated = (s: string) => s.replace(/^DEPRECATED:/, '');
 
 /** MIT klist dates in the C locale, recorded with TZ=UTC: "11/25/26 04:26:23". */
@@ -250,7 +249,7 @@ describe('particular fixtures', () => {
 
 const str = fc.string({ unit: 'binary', maxLength: 12 });
 const bytesArb = (max: number) => fc.uint8Array({ maxLength: max });
-const principalArb: fc.Arbitrary<CcachePrincipal> = fc.record({
+const principalArb: fc.Arbitrary<Principal> = fc.record({
   nameType: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
   realm: str,
   components: fc.array(str, { maxLength: 3 }),

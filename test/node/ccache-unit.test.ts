@@ -5,17 +5,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DecodeError, UnsupportedError } from '../../src/errors.js';
 import {
   copyCcache, decodeCredentialV4, DirCollection, encodeCredentialV4, FileStore, allCredentials, withCredentials, MemoryCollection, MemoryStore,
-  openCcache, openCollection, type CcacheCredential, type CcachePrincipal,
+  openCcache, openCollection, type CcacheCredential,
 } from '../../src/node/ccache/index.js';
 import { KeytabFile } from '../../src/node/keytab-file.js';
+import type { Principal } from '../../src/messages/index.js';
 import { encodeCcache, configEntry } from '../../src/formats/index.js';
 import { toHex } from '../../src/util/bytes.js';
 import { encodePrincipalV4 } from '../../src/node/ccache/index.js';
 import { fakeCred } from './helpers.js';
 import { expectStrictPrefixesRefused } from '../truncation.js';
 
-const alice: CcachePrincipal = { realm: 'EX.COM', components: ['alice'], nameType: 1 };
-const bob: CcachePrincipal = { realm: 'EX.COM', components: ['bob'], nameType: 1 };
+const alice: Principal = { realm: 'EX.COM', components: ['alice'], nameType: 1 };
+const bob: Principal = { realm: 'EX.COM', components: ['bob'], nameType: 1 };
 const dir = mkdtempSync(join(tmpdir(), 'tskrb5-cc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
