@@ -121,9 +121,18 @@ it('refuses what is not a keytab, and a length past the end', () => {
   expect(() => decodeKeytab(new Uint8Array([0x05, 0x02, 0x7f, 0xff, 0xff, 0xff, 0]))).toThrow(/past the end/);
 });
 
-it('skips deleted entries (negative sizes), as MIT does', () => {
+it('skips deleted entries (negative sizes), as MIT does (its klist of the file: rc4.keytab.hole.klist.txt)', () => {
   const good = file('rc4.keytab');
   const hole = new Uint8Array([0xff, 0xff, 0xff, 0xfc, 1, 2, 3, 4]); // size -4, then 4 bytes
   const withHole = new Uint8Array([...good.subarray(0, 2), ...hole, ...good.subarray(2)]);
-  expect(decodeKeytab(withHole).entries).toEqual(decodeKeytab(good).entries);
+  const mit = klistEntries(text('rc4.keytab.hole.klist.txt'));
+  expect(mit).toHaveLength(1);
+  expect(
+    decodeKeytab(withHole).entries.map((e) => ({
+      kvno: e.kvno,
+      principal: `${e.principal.components.join('/')}@${e.principal.realm}`,
+      etype: enctypeName(e.key.etype),
+      key: toHex(e.key.value),
+    })),
+  ).toEqual(mit);
 });
