@@ -6,9 +6,11 @@
 //   npm run fuzz            # 30 s in all
 //   npm run fuzz -- 10      # 10 s (what CI runs)
 //   node fuzz/run.mjs 60 --seed 1234 --only messages
+//
+// The targets must be exactly those of fuzz/targets.expected.txt, else the run fails at once.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadTargets } from './targets.mjs';
+import { loadTargets, targetNameDifferences } from './targets.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -45,7 +47,19 @@ function mutate(input) {
   return Uint8Array.from(b);
 }
 
-const targets = (await loadTargets()).filter((t) => !only || t.name.toLowerCase().includes(only.toLowerCase()));
+const all = await loadTargets();
+// Every target of fuzz/targets.expected.txt, and no other: one that vanished (an export renamed,
+// a codec removed) fails the run instead of going unfuzzed.
+const diff = targetNameDifferences(all);
+if (diff.missing.length || diff.unexpected.length || diff.duplicated.length) {
+  console.error(`fuzz: the targets differ from fuzz/targets.expected.txt: missing ${JSON.stringify(diff.missing)}, unexpected ${JSON.stringify(diff.unexpected)}, duplicated ${JSON.stringify(diff.duplicated)}`);
+  process.exit(1);
+}
+const targets = all.filter((t) => !only || t.name.toLowerCase().includes(only.toLowerCase()));
+if (targets.length === 0) {
+  console.error(`fuzz: no target matches --only ${only}`);
+  process.exit(1);
+}
 const budgetMs = (seconds * 1000) / Math.max(1, targets.length);
 let crashes = 0;
 const rows = [];

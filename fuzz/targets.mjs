@@ -9,8 +9,14 @@ import { join } from 'node:path';
 
 const root = new URL('../', import.meta.url).pathname;
 const dist = new URL('../dist/', import.meta.url).href;
-const load = async (p) => import(new URL(p, dist).href);
-const tryLoad = async (p) => (existsSync(new URL(p, new URL(dist)).pathname) ? load(p) : undefined);
+// Every module and export named here is mandatory: a missing one (not built, renamed) throws, so
+// a target never vanishes silently. The names of the targets are also checked against
+// fuzz/targets.expected.txt, by fuzz/run.mjs and by test/fuzz-targets.test.ts.
+const load = async (p) => {
+  const url = new URL(p, dist);
+  if (!existsSync(url.pathname)) throw new Error(`fuzz/targets.mjs: dist/${p} is missing (run npm run build; moved? update the target)`);
+  return import(url.href);
+};
 
 const fromHex = (h) => Uint8Array.from(Buffer.from(h, 'hex'));
 
@@ -30,7 +36,7 @@ export function fixtureBytes(dir, { minLength = 2 } = {}) {
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
   const visit = (d) => {
-    if (!existsSync(d)) return;
+    if (!existsSync(d)) throw new Error(`fuzz/targets.mjs: no fixture directory ${d}`);
     for (const n of readdirSync(d)) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) visit(p);
@@ -43,21 +49,23 @@ export function fixtureBytes(dir, { minLength = 2 } = {}) {
 
 export async function loadTargets() {
   const errors = await load('errors.js');
-  const { DecodeError, UnsupportedError, IntegrityError } = errors;
+  const [DecodeError, UnsupportedError, IntegrityError, KerberosError, ConfigError] = ['DecodeError', 'UnsupportedError', 'IntegrityError', 'KerberosError', 'ConfigError'].map((n) => need(errors, n, 'errors'));
   const asn1 = await load('asn1/index.js');
   const crypto = await load('crypto/index.js');
-  const der = fixtureBytes('fixtures/mit');
+  const der = nonEmpty(fixtureBytes('fixtures/mit'), 'DER from fixtures/mit');
+  const [parseDer, raw] = ['parseDer', 'raw'].map((n) => need(asn1, n, 'asn1'));
+  const [randomKey, encrypt, decrypt, stringToKey, checksum, verifyChecksum] = ['randomKey', 'encrypt', 'decrypt', 'stringToKey', 'checksum', 'verifyChecksum'].map((n) => need(crypto, n, 'crypto'));
   const targets = [
-    { name: 'asn1.parseDer', allowed: [DecodeError], seeds: () => der, run: (b) => asn1.parseDer(b) },
-    { name: 'asn1.raw', allowed: [DecodeError], seeds: () => der, run: (b) => asn1.raw.decode(b) },
+    { name: 'asn1.parseDer', allowed: [DecodeError], seeds: () => der, run: (b) => parseDer(b) },
+    { name: 'asn1.raw', allowed: [DecodeError], seeds: () => der, run: (b) => raw.decode(b) },
   ];
 
   // Every cipher: any bytes as a ciphertext under a fixed key give IntegrityError or a plaintext.
   const weak = { allowWeakCrypto: true };
   for (const etype of [17, 18, 19, 20, 23]) {
-    const key = crypto.randomKey(etype, weak);
-    const real = [0, 1, 16, 100].map((n) => crypto.encrypt(key, 3, new Uint8Array(n), weak));
-    targets.push({ name: `crypto.decrypt.${etype}`, allowed: [IntegrityError], seeds: () => real, run: (b) => crypto.decrypt(key, 3, b, weak) });
+    const key = randomKey(etype, weak);
+    const real = [0, 1, 16, 100].map((n) => encrypt(key, 3, new Uint8Array(n), weak));
+    targets.push({ name: `crypto.decrypt.${etype}`, allowed: [IntegrityError], seeds: () => real, run: (b) => decrypt(key, 3, b, weak) });
   }
 
   // s2kparams as a KDC sends them in ETYPE-INFO2: a key, or UnsupportedError (counts that would
@@ -68,57 +76,50 @@ export async function loadTargets() {
     seeds: () => [new Uint8Array([0, 0, 0x10, 0]), new Uint8Array([0, 0, 0, 1]), new Uint8Array(0)],
     run: (b) => {
       if (b.length === 4 && ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0 > 4096 && ((b[0] << 24) | (b[1] << 16)) >>> 0 < 0x1000000) return;
-      return crypto.stringToKey(18, 'password', 'EXAMPLE.COMuser', b);
+      return stringToKey(18, 'password', 'EXAMPLE.COMuser', b);
     },
   });
   // A checksum field from the wire: a boolean, never an exception.
-  const ckey = crypto.randomKey(18);
+  const ckey = randomKey(18);
   const cdata = new Uint8Array(40);
-  targets.push({ name: 'crypto.verifyChecksum', allowed: [], seeds: () => [crypto.checksum(ckey, 6, cdata)], run: (b) => crypto.verifyChecksum(ckey, 6, cdata, b) });
+  targets.push({ name: 'crypto.verifyChecksum', allowed: [], seeds: () => [checksum(ckey, 6, cdata)], run: (b) => verifyChecksum(ckey, 6, cdata, b) });
 
   // Keytabs (MIT's and ours).
   const formats = await load('formats/index.js');
+  const [decodeKeytab, decodeCcache, CcacheScanner, CcacheRecordView, parseKrb5Conf] = ['decodeKeytab', 'decodeCcache', 'CcacheScanner', 'CcacheRecordView', 'parseKrb5Conf'].map((n) => need(formats, n, 'formats'));
   const keytabs = ['several.keytab', 'rc4.keytab'].map((n) => new Uint8Array(readFileSync(join(root, 'fixtures/mit/keytab', n))));
-  targets.push({ name: 'formats.decodeKeytab', allowed: [DecodeError], seeds: () => keytabs, run: (b) => formats.decodeKeytab(b) });
+  targets.push({ name: 'formats.decodeKeytab', allowed: [DecodeError], seeds: () => keytabs, run: (b) => decodeKeytab(b) });
 
   // Credential caches (MIT- and Heimdal-written) and krb5.conf text (MIT's fixtures).
   const ccDir = join(root, 'fixtures/mit/ccache');
-  const caches = existsSync(ccDir) ? readdirSync(ccDir).filter((n) => n.endsWith('.ccache')).map((n) => new Uint8Array(readFileSync(join(ccDir, n)))) : [];
-  if (formats.decodeCcache) targets.push({ name: 'formats.decodeCcache', allowed: [DecodeError], seeds: () => caches, run: (b) => formats.decodeCcache(b) });
-  if (formats.CcacheScanner) {
-    // The scanner klist lists FILE caches with: every record located, nothing built.
-    targets.push({
-      name: 'formats.CcacheScanner', allowed: [DecodeError], seeds: () => caches,
-      run: (b) => { const s = new formats.CcacheScanner(b); const v = new formats.CcacheRecordView(); while (s.next(v)); },
-    });
-  }
+  const caches = nonEmpty(readdirSync(ccDir).filter((n) => n.endsWith('.ccache')).map((n) => new Uint8Array(readFileSync(join(ccDir, n)))), 'fixtures/mit/ccache/*.ccache');
+  targets.push({ name: 'formats.decodeCcache', allowed: [DecodeError], seeds: () => caches, run: (b) => decodeCcache(b) });
+  // The scanner klist lists FILE caches with: every record located, nothing built.
+  targets.push({
+    name: 'formats.CcacheScanner', allowed: [DecodeError], seeds: () => caches,
+    run: (b) => { const s = new CcacheScanner(b); const v = new CcacheRecordView(); while (s.next(v)); },
+  });
   // klist's own readers: the keytab read entry by entry as MIT reads it (never throws), and the
   // in-place listing of a FILE cache (only the scanner's DecodeError; its own records declined)
-  const ktScan = await tryLoad('cli/klist/keytab-scan.js');
-  if (ktScan) targets.push({ name: 'cli.scanKeytabAsMit', allowed: [], seeds: () => keytabs, run: (b) => ktScan.scanKeytabAsMit(b) });
-  const fast = await tryLoad('cli/klist/fast.js');
-  if (fast) {
-    const lister = { f: { C: true, e: true, f: true }, printtime: String, etypeString: String, flagLetters: String, other: () => '', write: () => {} };
-    targets.push({ name: 'cli.klistListFile', allowed: [DecodeError], seeds: () => caches, run: (b) => fast.listFile(lister, b) });
-  }
+  const scanKeytabAsMit = need(await load('cli/klist/keytab-scan.js'), 'scanKeytabAsMit', 'cli/klist/keytab-scan');
+  targets.push({ name: 'cli.scanKeytabAsMit', allowed: [], seeds: () => keytabs, run: (b) => scanKeytabAsMit(b) });
+  const listFile = need(await load('cli/klist/fast.js'), 'listFile', 'cli/klist/fast');
+  const lister = { f: { C: true, e: true, f: true }, printtime: String, etypeString: String, flagLetters: String, other: () => '', write: () => {} };
+  targets.push({ name: 'cli.klistListFile', allowed: [DecodeError], seeds: () => caches, run: (b) => listFile(lister, b) });
   const confDir = join(root, 'fixtures/mit/krb5conf');
-  const confs = existsSync(confDir) ? readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))) : [];
-  if (formats.parseKrb5Conf) {
-    const { ConfigError } = errors;
-    targets.push({ name: 'formats.parseKrb5Conf', allowed: [ConfigError], seeds: () => confs, run: (b) => formats.parseKrb5Conf(new TextDecoder().decode(b)) });
-  }
+  const confs = nonEmpty(readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))), 'fixtures/mit/krb5conf/*.conf');
+  targets.push({ name: 'formats.parseKrb5Conf', allowed: [ConfigError], seeds: () => confs, run: (b) => parseKrb5Conf(new TextDecoder().decode(b)) });
 
-  // Kerberos messages (RFC 4120), when built.
-  const messages = await tryLoad('messages/index.js');
-  if (messages) {
+  // Kerberos messages (RFC 4120): the dispatcher, the ticket peek, and every codec the module
+  // exports (found by shape; fuzz/targets.expected.txt lists them, so one that vanishes is noticed).
+  const messages = await load('messages/index.js');
+  {
     const seeds = () => der;
-    if (messages.decodeKerberosMessage) {
-      targets.push({ name: 'messages.decodeKerberosMessage', allowed: [DecodeError, UnsupportedError], seeds, run: (b) => messages.decodeKerberosMessage(b) });
-    }
-    if (messages.ticketHead) {
-      // Returns a boolean for any bytes: it may throw nothing at all.
-      targets.push({ name: 'messages.ticketHead', allowed: [], seeds, run: (b) => { messages.ticketHead(b, 0, b.length, new messages.TicketHead()); } });
-    }
+    const decodeKerberosMessage = need(messages, 'decodeKerberosMessage', 'messages');
+    targets.push({ name: 'messages.decodeKerberosMessage', allowed: [DecodeError, UnsupportedError], seeds, run: (b) => decodeKerberosMessage(b) });
+    // Returns a boolean for any bytes: it may throw nothing at all.
+    const [ticketHead, TicketHead] = ['ticketHead', 'TicketHead'].map((n) => need(messages, n, 'messages'));
+    targets.push({ name: 'messages.ticketHead', allowed: [], seeds, run: (b) => { ticketHead(b, 0, b.length, new TicketHead()); } });
     for (const [name, codec] of Object.entries(messages)) {
       if (codec && typeof codec === 'object' && typeof codec.decode === 'function' && typeof codec.encode === 'function') {
         targets.push({ name: `messages.${name}`, allowed: [DecodeError], seeds, run: (b) => codec.decode(b) });
@@ -126,105 +127,96 @@ export async function loadTargets() {
     }
   }
 
-  // GSS-API and SPNEGO tokens, and the Negotiate header, when built.
-  const tokens = fixtureBytes('test/gssapi/fixtures').concat(fixtureBytes('fixtures/mit'));
-  const gssapi = await tryLoad('gssapi/index.js');
-  if (gssapi) {
-    for (const fn of ['unwrapInitialToken', 'decodeKrb5Token', 'decodeKrb5Message', 'decodeGssChecksum', 'decodePerMessageToken']) {
-      if (typeof gssapi[fn] === 'function') targets.push({ name: `gssapi.${fn}`, allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => gssapi[fn](b) });
-    }
+  // GSS-API and SPNEGO tokens, and the Negotiate header.
+  const tokens = nonEmpty(fixtureBytes('test/gssapi/fixtures'), 'tokens from test/gssapi/fixtures').concat(der);
+  const gssapi = await load('gssapi/index.js');
+  for (const fn of ['unwrapInitialToken', 'decodeKrb5Token', 'decodeKrb5Message', 'decodeGssChecksum', 'decodePerMessageToken']) {
+    const f = need(gssapi, fn, 'gssapi');
+    targets.push({ name: `gssapi.${fn}`, allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => f(b) });
   }
-  const spnego = await tryLoad('spnego/index.js');
-  if (spnego?.decodeSpnegoToken) {
-    targets.push({ name: 'spnego.decodeSpnegoToken', allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => spnego.decodeSpnegoToken(b) });
-  }
-  const http = await tryLoad('http/index.js');
-  if (http?.parseChallenges) {
-    const headers = ['Negotiate', 'Negotiate YIIBCgYGKwYBBQUCoIH/MIH8', 'Basic realm="x", Negotiate abc=, Bearer error="invalid_token"'].map((s) => new TextEncoder().encode(s));
-    targets.push({
-      name: 'http.parseChallenges',
-      allowed: [DecodeError, UnsupportedError],
-      seeds: () => headers,
-      run: (b) => http.parseChallenges(new TextDecoder().decode(b)),
-    });
-  }
+  const spnego = await load('spnego/index.js');
+  const decodeSpnegoToken = need(spnego, 'decodeSpnegoToken', 'spnego');
+  targets.push({ name: 'spnego.decodeSpnegoToken', allowed: [DecodeError, UnsupportedError], seeds: () => tokens, run: (b) => decodeSpnegoToken(b) });
+  const http = await load('http/index.js');
+  const parseChallenges = need(http, 'parseChallenges', 'http');
+  const headers = ['Negotiate', 'Negotiate YIIBCgYGKwYBBQUCoIH/MIH8', 'Basic realm="x", Negotiate abc=, Bearer error="invalid_token"'].map((s) => new TextEncoder().encode(s));
+  targets.push({
+    name: 'http.parseChallenges',
+    allowed: [DecodeError, UnsupportedError],
+    seeds: () => headers,
+    run: (b) => parseChallenges(new TextDecoder().decode(b)),
+  });
   // The client's reading of KDC replies (src/client): whatever a KDC (or an attacker on the path)
   // sends back to an AS-REQ or a TGS-REQ ends in a reply or a KerberosError. Keys, not a
   // password, so that s2kparams from a mutated ETYPE-INFO2 cannot turn the run into PBKDF2 time.
-  const client = await tryLoad('client/index.js');
-  if (client?.getInitialCredentials) {
-    const { KerberosError } = errors;
-    const replies = fixtureBytes('fixtures/mit').filter((b) => b[0] === 0x6b || b[0] === 0x6d || b[0] === 0x7e);
-    const keys = [17, 18, 19, 20].map((etype) => ({ ...crypto.randomKey(etype), kvno: 1 }));
-    const transport = (b) => ({ send: async () => b });
-    const now = () => new Date('2026-01-01T00:00:00Z');
-    targets.push({
-      name: 'client.getInitialCredentials',
-      allowed: [KerberosError],
-      seeds: () => replies,
-      run: (b) => client.getInitialCredentials({ transport: transport(b), client: 'alice@TSKRB5.TEST', keys, now }),
-    });
-    const tgtCache = formats.decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-tgt.ccache'))));
-    const tgt = tgtCache.credentials.find((c) => c.server.components[0] === 'krbtgt');
-    if (tgt) {
-      targets.push({
-        name: 'client.getServiceTicket',
-        allowed: [KerberosError],
-        seeds: () => replies,
-        run: (b) => client.getServiceTicket({ transport: transport(b), tgt, server: 'HTTP/web.tskrb5.test', now }),
-      });
-    }
-  }
+  const client = await load('client/index.js');
+  const [getInitialCredentials, getServiceTicket] = ['getInitialCredentials', 'getServiceTicket'].map((n) => need(client, n, 'client'));
+  const replies = nonEmpty(der.filter((b) => b[0] === 0x6b || b[0] === 0x6d || b[0] === 0x7e), 'AS-REP, TGS-REP and KRB-ERROR bytes in fixtures/mit');
+  const clientKeys = [17, 18, 19, 20].map((etype) => ({ ...randomKey(etype), kvno: 1 }));
+  const transport = (b) => ({ send: async () => b });
+  const jan2026 = () => new Date('2026-01-01T00:00:00Z');
+  targets.push({
+    name: 'client.getInitialCredentials',
+    allowed: [KerberosError],
+    seeds: () => replies,
+    run: (b) => getInitialCredentials({ transport: transport(b), client: 'alice@TSKRB5.TEST', keys: clientKeys, now: jan2026 }),
+  });
+  const tgtCache = decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-tgt.ccache'))));
+  const tgt = must(tgtCache.credentials.find((c) => c.server.components[0] === 'krbtgt'), 'a TGT in fixtures/mit/ccache/v4-tgt.ccache');
+  targets.push({
+    name: 'client.getServiceTicket',
+    allowed: [KerberosError],
+    seeds: () => replies,
+    run: (b) => getServiceTicket({ transport: transport(b), tgt, server: 'HTTP/web.tskrb5.test', now: jan2026 }),
+  });
   // The initiators and per-message protection (src/gssapi, src/spnego), and negotiateFetch over a
   // fake server whose WWW-Authenticate carries the input: any reply ends in a value or a
   // KerberosError, never another exception.
-  const spnegoInit = await tryLoad('spnego/index.js');
-  const httpIndex = await tryLoad('http/index.js');
-  if (gssapi?.Krb5Initiator && spnegoInit?.SpnegoInitiator && formats.decodeCcache) {
-    const { KerberosError } = errors;
-    const cc = formats.decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
-    const svc = cc.credentials.find((c) => c.server.components[0] !== 'krbtgt');
-    if (svc) {
-      const now = () => new Date('2026-01-01T00:00:00Z');
-      targets.push({ name: 'gssapi.Krb5Initiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new gssapi.Krb5Initiator({ credential: svc, now }).step(b) });
-      targets.push({ name: 'spnego.SpnegoInitiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new spnegoInit.SpnegoInitiator(new gssapi.Krb5Initiator({ credential: svc, now })).step(b) });
-      if (gssapi.Krb5Acceptor) {
-        // The acceptor, with the service keys MIT's kadmin recorded for the fixture's tickets, on
-        // AP-REQs our initiator makes from them (and the other tokens): deep into the checks.
-        const meta = JSON.parse(readFileSync(join(root, 'fixtures/mit/ccache/ccaches.json'), 'utf8'));
-        const keys = Object.values(meta.keys.services).flat().map((k) => {
-          const [name, realm] = k.principal.split('@');
-          return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-        });
-        const at = () => svc.authtime;
-        const apReqs = [0, 1, 2].map((i) => new gssapi.Krb5Initiator({ credential: svc, now: at, flags: i === 2 ? 0x3e : 0x02 }).token);
-        targets.push({ name: 'gssapi.Krb5Acceptor.accept', allowed: [KerberosError], seeds: () => [...apReqs, ...tokens], run: (b) => new gssapi.Krb5Acceptor({ keys, now: at, replayCache: false }).accept(b) });
-      }
-      const key = crypto.randomKey(18);
-      const prot = () => new gssapi.Protection({ key, acceptorSubkey: false, initiator: true, sendSeq: 0, recvSeq: 0 });
-      const peer = new gssapi.Protection({ key, acceptorSubkey: false, initiator: false, sendSeq: 0, recvSeq: 0 });
-      const pm = [peer.getMIC(new Uint8Array(8)), peer.wrap(new Uint8Array(20), true), peer.wrap(new Uint8Array(20), false)];
-      targets.push({ name: 'gssapi.Protection.unwrap', allowed: [KerberosError], seeds: () => pm, run: (b) => prot().unwrap(b) });
-      targets.push({ name: 'gssapi.Protection.verifyMIC', allowed: [KerberosError], seeds: () => pm, run: (b) => prot().verifyMIC(new Uint8Array(8), b) });
-      if (httpIndex?.createNegotiateFetch) {
-        const credentials = { getCredentials: async () => ({ credential: svc }) };
-        const fakeResponse = (status, www) => ({
-          status, ok: status < 300, headers: { get: (n) => (n.toLowerCase() === 'www-authenticate' ? www : null) },
-          text: async () => '', arrayBuffer: async () => new ArrayBuffer(0),
-        });
-        for (const mech of ['spnego', 'krb5']) {
-          targets.push({
-            name: `http.negotiateFetch.${mech}`,
-            allowed: [KerberosError],
-            seeds: () => tokens,
-            run: (b) => {
-              let n = 0;
-              const fetch = async () => (n++ === 0 ? fakeResponse(401, 'Negotiate') : fakeResponse(200, `Negotiate ${Buffer.from(b).toString('base64')}`));
-              return httpIndex.createNegotiateFetch({ credentials, fetch, mech })('http://fuzz.example/');
-            },
-          });
-        }
-      }
+  const [Krb5Initiator, Krb5Acceptor, Protection] = ['Krb5Initiator', 'Krb5Acceptor', 'Protection'].map((n) => need(gssapi, n, 'gssapi'));
+  const SpnegoInitiator = need(spnego, 'SpnegoInitiator', 'spnego');
+  const createNegotiateFetch = need(http, 'createNegotiateFetch', 'http');
+  const certificateSignatureAlgorithm = need(http, 'certificateSignatureAlgorithm', 'http');
+  const cc = decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
+  const svc = must(cc.credentials.find((c) => c.server.components[0] !== 'krbtgt'), 'a service ticket in fixtures/mit/ccache/v4-kvno.ccache');
+  targets.push({ name: 'gssapi.Krb5Initiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new Krb5Initiator({ credential: svc, now: jan2026 }).step(b) });
+  targets.push({ name: 'spnego.SpnegoInitiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new SpnegoInitiator(new Krb5Initiator({ credential: svc, now: jan2026 })).step(b) });
+  {
+    // The acceptor, with the service keys MIT's kadmin recorded for the fixture's tickets, on
+    // AP-REQs our initiator makes from them (and the other tokens): deep into the checks.
+    const meta = JSON.parse(readFileSync(join(root, 'fixtures/mit/ccache/ccaches.json'), 'utf8'));
+    const keys = nonEmpty(Object.values(meta.keys.services).flat(), 'service keys in fixtures/mit/ccache/ccaches.json').map((k) => {
+      const [name, realm] = k.principal.split('@');
+      return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+    });
+    const at = () => svc.authtime;
+    const apReqs = [0, 1, 2].map((i) => new Krb5Initiator({ credential: svc, now: at, flags: i === 2 ? 0x3e : 0x02 }).token);
+    targets.push({ name: 'gssapi.Krb5Acceptor.accept', allowed: [KerberosError], seeds: () => [...apReqs, ...tokens], run: (b) => new Krb5Acceptor({ keys, now: at, replayCache: false }).accept(b) });
+  }
+  {
+    const key = randomKey(18);
+    const prot = () => new Protection({ key, acceptorSubkey: false, initiator: true, sendSeq: 0, recvSeq: 0 });
+    const peer = new Protection({ key, acceptorSubkey: false, initiator: false, sendSeq: 0, recvSeq: 0 });
+    const pm = [peer.getMIC(new Uint8Array(8)), peer.wrap(new Uint8Array(20), true), peer.wrap(new Uint8Array(20), false)];
+    targets.push({ name: 'gssapi.Protection.unwrap', allowed: [KerberosError], seeds: () => pm, run: (b) => prot().unwrap(b) });
+    targets.push({ name: 'gssapi.Protection.verifyMIC', allowed: [KerberosError], seeds: () => pm, run: (b) => prot().verifyMIC(new Uint8Array(8), b) });
+  }
+  {
+    const credentials = { getCredentials: async () => ({ credential: svc }) };
+    const fakeResponse = (status, www) => ({
+      status, ok: status < 300, headers: { get: (n) => (n.toLowerCase() === 'www-authenticate' ? www : null) },
+      text: async () => '', arrayBuffer: async () => new ArrayBuffer(0),
+    });
+    for (const mech of ['spnego', 'krb5']) {
+      targets.push({
+        name: `http.negotiateFetch.${mech}`,
+        allowed: [KerberosError],
+        seeds: () => tokens,
+        run: (b) => {
+          let n = 0;
+          const fetch = async () => (n++ === 0 ? fakeResponse(401, 'Negotiate') : fakeResponse(200, `Negotiate ${Buffer.from(b).toString('base64')}`));
+          return createNegotiateFetch({ credentials, fetch, mech })('http://fuzz.example/');
+        },
+      });
     }
   }
   // Past authentication (issue 11): valid tickets — MIT's, and ones forged with a test service
@@ -234,15 +226,12 @@ export async function loadTargets() {
   // server's authenticator; then per-message tokens on whatever context was established. The
   // authenticator may never throw (allowed: nothing); the contexts only KerberosErrors.
   targets.push(await forgedAuthenticatorTarget(errors));
-  if (httpIndex?.certificateSignatureAlgorithm) {
-    const { DecodeError, UnsupportedError: U } = errors;
-    const certs = [];
-    for (const f of ['negotiate-curl.json']) {
-      const j = JSON.parse(readFileSync(join(root, 'fixtures/mit', f), 'utf8'));
-      const pem = j.server?.certificatePem;
-      if (pem) certs.push(Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64')));
-    }
-    targets.push({ name: 'http.certificateSignatureAlgorithm', allowed: [DecodeError, U], seeds: () => certs, run: (b) => httpIndex.certificateSignatureAlgorithm(b) });
+  {
+    // the server certificate Apache presented to curl (fixtures/mit/negotiate-curl.json)
+    const j = JSON.parse(readFileSync(join(root, 'fixtures/mit/negotiate-curl.json'), 'utf8'));
+    const pem = must(j.server?.certificatePem, 'server.certificatePem in fixtures/mit/negotiate-curl.json');
+    const certs = [Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'))];
+    targets.push({ name: 'http.certificateSignatureAlgorithm', allowed: [DecodeError, UnsupportedError], seeds: () => certs, run: (b) => certificateSignatureAlgorithm(b) });
   }
   return targets;
 }
@@ -252,6 +241,31 @@ function need(mod, name, where) {
   const v = mod?.[name];
   if (v === undefined) throw new Error(`fuzz/targets.mjs: ${where} has no export ${name} (renamed? update the target)`);
   return v;
+}
+
+/** A value the targets are built from (a fixture's credential, …): its absence fails the run. */
+function must(v, what) {
+  if (v === undefined || v === null) throw new Error(`fuzz/targets.mjs: ${what} not found (fixture changed? update the target)`);
+  return v;
+}
+
+/** Seeds that must not be empty: a fixture directory that moved fails the run. */
+function nonEmpty(list, what) {
+  if (list.length === 0) throw new Error(`fuzz/targets.mjs: no ${what} (fixture moved? update the target)`);
+  return list;
+}
+
+/** The committed list of target names (fuzz/targets.expected.txt), one a line. */
+export function expectedTargetNames() {
+  return readFileSync(join(root, 'fuzz/targets.expected.txt'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+/** The differences between the loaded targets and fuzz/targets.expected.txt. */
+export function targetNameDifferences(targets) {
+  const names = targets.map((t) => t.name);
+  const expected = expectedTargetNames();
+  const dup = names.filter((n, i) => names.indexOf(n) !== i);
+  return { missing: expected.filter((n) => !names.includes(n)), unexpected: names.filter((n) => !expected.includes(n)), duplicated: dup };
 }
 
 async function forgedAuthenticatorTarget(errors) {
@@ -270,20 +284,21 @@ async function forgedAuthenticatorTarget(errors) {
   const createNegotiateAuthenticator = need(http, 'createNegotiateAuthenticator', 'http');
   const toBase64 = need(http, 'toBase64', 'http');
 
-  const cc = formats.decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
-  const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP');
-  const tgt = cc.credentials.find((c) => c.server.components[0] === 'krbtgt');
+  const cc = need(formats, 'decodeCcache', 'formats')(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
+  const svc = must(cc.credentials.find((c) => c.server.components[0] === 'HTTP'), 'an HTTP ticket in fixtures/mit/ccache/v4-kvno.ccache');
+  const tgt = must(cc.credentials.find((c) => c.server.components[0] === 'krbtgt'), 'a TGT in fixtures/mit/ccache/v4-kvno.ccache');
   const meta = JSON.parse(readFileSync(join(root, 'fixtures/mit/ccache/ccaches.json'), 'utf8'));
   const mitKeys = Object.values(meta.keys.services).flat().map((k) => {
     const [name, realm] = k.principal.split('@');
     return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
   });
-  const realTicket = messages.Ticket.decode(svc.ticket);
-  const mitKey = mitKeys.find((k) => k.principal.components[0] === 'HTTP' && k.key.etype === realTicket.encPart.etype).key;
+  const realTicket = Ticket.decode(svc.ticket);
+  const mitKey = must(mitKeys.find((k) => k.principal.components[0] === 'HTTP' && k.key.etype === realTicket.encPart.etype), 'the HTTP service key in fixtures/mit/ccache/ccaches.json').key;
   const realPart = EncTicketPart.decode(decrypt(mitKey, 2, realTicket.encPart.cipher));
   // a test service, its own keys (every AES enctype), for tickets forged here
   const testPrincipal = { realm: 'FUZZ.TEST', components: ['HTTP', 'fuzz.test'] };
-  const testKeys = [17, 18, 19, 20].map((etype) => ({ principal: testPrincipal, kvno: 3, key: crypto.randomKey(etype) }));
+  const randomKey = need(crypto, 'randomKey', 'crypto');
+  const testKeys = [17, 18, 19, 20].map((etype) => ({ principal: testPrincipal, kvno: 3, key: randomKey(etype) }));
   const keys = [...mitKeys, ...testKeys];
   const at = svc.authtime.getTime();
   const now = () => new Date(at);
@@ -316,7 +331,7 @@ async function forgedAuthenticatorTarget(errors) {
     } else {
       const sk = u8() % 4 === 0 ? keyOf() : { keytype: pick([17, 18, 19, 20]), keyvalue: null };
       const sEtype = sk.keytype;
-      const sValue = sk.keyvalue ?? crypto.randomKey(sEtype).value;
+      const sValue = sk.keyvalue ?? randomKey(sEtype).value;
       const part = {
         ...realPart,
         key: { keytype: sEtype, keyvalue: sValue },

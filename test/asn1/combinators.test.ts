@@ -22,12 +22,14 @@ import {
   raw,
   seq,
   seqOf,
+  TagClass,
   untagged,
   withBytes,
 } from '../../src/asn1/index.js';
 import { DecodeError } from '../../src/errors.js';
 import { expectDecodeError, hex, toHex } from './helpers.js';
-import { InitialContextToken, NegotiationToken } from './spnego-codecs.js';
+import { NegotiationToken } from '../../src/spnego/index.js';
+import { decodeSpnegoToken, encodeNegTokenInit } from '../../src/spnego/index.js';
 
 const S = seq('S', { a: field(0, int32), b: opt(field(1, bool)) });
 
@@ -110,6 +112,16 @@ describe('IMPLICIT tagging (X.690 §8.14)', () => {
   });
 });
 
+// RFC 2743 §3.1's framing as combinators: [APPLICATION 0] IMPLICIT SEQUENCE { thisMech OID,
+// innerContextToken ANY } with both components untagged; here the inner token is the real
+// NegotiationToken of src/spnego (a CHOICE). A tiny local codec: it tests implicit() and
+// untagged(); src/gssapi frames tokens with a hand-written reader of its own.
+const InitialContextToken = implicit(
+  0,
+  seq('InitialContextToken', { thisMech: untagged(oid), innerContextToken: untagged(NegotiationToken) }, { fieldNames: 'verbatim' }),
+  TagClass.APPLICATION,
+);
+
 // Hand-assembled: 60 22 | 06 06 2b06 0105 0502 (SPNEGO) | a0 18 30 16 | a0 0d 30 0b 06 09 <krb5 OID> | a2 05 04 03 "abc"
 const SPNEGO_INIT = hex('60 22 06 06 2b 06 01 05 05 02 a0 18 30 16 a0 0d 30 0b 06 09 2a 86 48 86 f7 12 01 02 02 a2 05 04 03 61 62 63');
 const SPNEGO_INIT_VALUE = {
@@ -132,10 +144,19 @@ describe('CHOICE, untagged fields, IMPLICIT [APPLICATION 0] (SPNEGO shapes)', ()
     expectDecodeError(() => NegotiationToken.decode(hex('')), { message: /expected NegotiationToken/ });
   });
 
+  it('the real SPNEGO codec (src/spnego) reads and writes the same bytes', () => {
+    expect(decodeSpnegoToken(SPNEGO_INIT)).toEqual({ framed: true, token: SPNEGO_INIT_VALUE.innerContextToken });
+    expect(toHex(encodeNegTokenInit(SPNEGO_INIT_VALUE.innerContextToken.value))).toBe(toHex(SPNEGO_INIT));
+  });
+
   it('puts the alternative in the error path', () => {
     const b = SPNEGO_INIT.slice();
     b[31] = 0x05; // mechToken's OCTET STRING tag
-    expectDecodeError(() => InitialContextToken.decode(b), { path: 'InitialContextToken.innerContextToken.negTokenInit.mechToken', offset: 31 });
+    // `init`: the name src/spnego gives the [0] alternative of its wire CHOICE (it reads
+    // NegTokenInit and NegTokenInit2 as one), not RFC 4178's negTokenInit
+    expectDecodeError(() => InitialContextToken.decode(b), { path: 'InitialContextToken.innerContextToken.init.mechToken', offset: 31 });
+    const local = choice('NegotiationToken', { negTokenInit: ctx(0, seq('NegTokenInit', { mechToken: opt(field(2, octetString)) }, { fieldNames: 'verbatim' })) }, { names: 'verbatim' });
+    expectDecodeError(() => local.decode(hex('a0 07 30 05 a2 03 05 01 00')), { path: 'NegotiationToken.negTokenInit.mechToken', offset: 6 });
   });
 
   it('refuses alternatives with the same or unknown tags; rejects unknown alternatives on encode', () => {

@@ -25,7 +25,7 @@ import {
   uint64,
   withBytes,
 } from '../../src/asn1/index.js';
-import { APReq, Ticket } from './krb-codecs.js';
+import { APReq, Ticket } from '../../src/messages/index.js';
 
 const EncryptedData = seq('EncryptedData', { etype: field(0, int32), kvno: opt(field(1, int32)), cipher: field(2, octetString) });
 

@@ -13,16 +13,17 @@ import {
   type Ccache,
   type CcacheCredential,
   type CcacheHeaderField,
-  type CcachePrincipal,
   configEntry,
   credentialTicket,
   decodeCcache,
   encodeCcache,
+  encodeCcacheCredential,
   isConfigPrincipal,
 } from '../../src/formats/index.js';
 import { enctypeName, ticketFlagLetters } from '../../src/iana/index.js';
-import { EncTicketPart } from '../../src/messages/index.js';
+import { EncTicketPart, type Principal } from '../../src/messages/index.js';
 import { fromHex, toHex, utf8 } from '../../src/util/bytes.js';
+import { expectStrictPrefixesRefused } from '../truncation.js';
 
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const file = (n: string) => new Uint8Array(readFileSync(new URL(n, dir)));
@@ -47,7 +48,7 @@ const FILES = [
   ...meta.fixtures.filter((f) => f.file === 'dir/').flatMap((f) => Object.keys((f as unknown as { members: Record<string, string> }).members).filter((n) => n !== 'tkt').map((n) => `dir/${n}`)),
 ];
 
-const princ = (p: CcachePrincipal) => `${p.components.join('/')}@${p.realm}`;
+const princ = (p: Principal) => `${p.components.join('/')}@${p.realm}`;
 const noDeprecated = (s: string) => s.replace(/^DEPRECATED:/, '');
 
 /** MIT klist dates in the C locale, recorded with TZ=UTC: "11/25/26 04:26:23". */
@@ -248,7 +249,7 @@ describe('particular fixtures', () => {
 
 const str = fc.string({ unit: 'binary', maxLength: 12 });
 const bytesArb = (max: number) => fc.uint8Array({ maxLength: max });
-const principalArb: fc.Arbitrary<CcachePrincipal> = fc.record({
+const principalArb: fc.Arbitrary<Principal> = fc.record({
   nameType: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
   realm: str,
   components: fc.array(str, { maxLength: 3 }),
@@ -374,6 +375,26 @@ describe('properties', () => {
       expect(e).toBeInstanceOf(DecodeError);
       expect((e as DecodeError).path).toBe('ccache.defaultPrincipal.realm');
       expect((e as DecodeError).offset).toBe(10);
+    }
+  });
+
+  it('every strict prefix of a cache is a DecodeError, except exactly the cuts between records', () => {
+    const dp = { nameType: 1, realm: 'EXAMPLE.COM', components: ['u'] };
+    const cred = (server: string, ticket: Uint8Array): CcacheCredential => ({
+      client: dp, server: { nameType: 2, realm: dp.realm, components: server.split('/') }, key: { etype: 18, value: new Uint8Array(32).fill(7) },
+      authtime: new Date(1_700_000_000_000), starttime: new Date(1_700_000_000_000), endtime: new Date(1_700_036_000_000), renewTill: new Date(0),
+      isSkey: false, flags: 0x40e10000, addresses: [], authdata: [], ticket, secondTicket: new Uint8Array(0),
+    });
+    const creds = [cred('krbtgt/EXAMPLE.COM', Uint8Array.of(0x61, 1, 0)), cred('HTTP/www.example.com', Uint8Array.of(0x61, 0))];
+    for (const version of [3, 4] as const) {
+      const head = encodeCcache({ version, header: [], defaultPrincipal: dp, credentials: [], config: [] }, { version });
+      const bytes = encodeCcache({ version, header: [], defaultPrincipal: dp, credentials: creds, config: [] }, { version });
+      // a cache cut after its default principal or after a whole record is a (shorter) cache
+      const first = encodeCcacheCredential(creds[0]!, version).length;
+      expect(bytes.length).toBe(head.length + first + encodeCcacheCredential(creds[1]!, version).length);
+      expectStrictPrefixesRefused(decodeCcache, bytes, DecodeError, [head.length, head.length + first]);
+      expect(decodeCcache(bytes.subarray(0, head.length)).credentials).toEqual([]);
+      expect(decodeCcache(bytes.subarray(0, head.length + first)).credentials).toEqual([creds[0]]);
     }
   });
 

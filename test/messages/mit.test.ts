@@ -245,7 +245,10 @@ describe('MIT krb5 reference encodings through src/messages', () => {
     for (const [name, type] of Object.entries(expected)) {
       const m = M.decodeKerberosMessage(vector(name));
       expect(m.type, name).toBe(type);
-      expect(m.value).toEqual(cases.find((c) => c.name === name)!.codec.decode(vector(name)));
+      // the ktest.c values written out above (not our own codec's reading of the same bytes)
+      const same = cases.filter((c) => c.name === name);
+      expect(same, name).toHaveLength(1);
+      expect(m.value, name).toEqual(same[0]!.value);
     }
   });
 });

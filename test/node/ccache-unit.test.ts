@@ -5,16 +5,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DecodeError, UnsupportedError } from '../../src/errors.js';
 import {
   copyCcache, decodeCredentialV4, DirCollection, encodeCredentialV4, FileStore, allCredentials, withCredentials, MemoryCollection, MemoryStore,
-  openCcache, openCollection, type CcacheCredential, type CcachePrincipal,
+  openCcache, openCollection, type CcacheCredential,
 } from '../../src/node/ccache/index.js';
 import { KeytabFile } from '../../src/node/keytab-file.js';
-import { encodeCcache, configEntry } from '../../src/formats/index.js';
+import type { Principal } from '../../src/messages/index.js';
+import { encodeCcache, configEntry, ccacheRecords } from '../../src/formats/index.js';
 import { toHex } from '../../src/util/bytes.js';
 import { encodePrincipalV4 } from '../../src/node/ccache/index.js';
 import { fakeCred } from './helpers.js';
+import { expectStrictPrefixesRefused } from '../truncation.js';
 
-const alice: CcachePrincipal = { realm: 'EX.COM', components: ['alice'], nameType: 1 };
-const bob: CcachePrincipal = { realm: 'EX.COM', components: ['bob'], nameType: 1 };
+const alice: Principal = { realm: 'EX.COM', components: ['alice'], nameType: 1 };
+const bob: Principal = { realm: 'EX.COM', components: ['bob'], nameType: 1 };
 const dir = mkdtempSync(join(tmpdir(), 'tskrb5-cc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,11 +28,35 @@ describe('v4 marshalling', () => {
     // file = 0x0504, header length 0, principal, then the one credential
     expect(toHex(file.subarray(4 + encodePrincipalV4(alice).length))).toBe(toHex(encodeCredentialV4(c)));
   });
-  it('truncations and absurd counts are DecodeError', () => {
-    const b = encodeCredentialV4(fakeCred(alice));
-    for (let n = 0; n < b.length; n++) {
-      try { decodeCredentialV4(b.subarray(0, n)); } catch (e) { expect(e).toBeInstanceOf(DecodeError); }
+  it("MIT's records: every credential of MIT- and Heimdal-written v4 caches re-encodes to the file's bytes and decodes back", () => {
+    for (const name of ['v4-tgt.ccache', 'v4-kvno.ccache', 'v4-aes-sha2.ccache', 'v4-timesync.ccache', 'heimdal.ccache']) {
+      const file = new Uint8Array(readFileSync(new URL(`../../fixtures/mit/ccache/${name}`, import.meta.url)));
+      // where the records start, read off the file: 05 04, header length and header, then the principal
+      const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
+      expect([file[0], file[1]], name).toEqual([5, 4]);
+      let at = 4 + dv.getUint16(2);
+      const count = dv.getUint32(at + 4);
+      at += 8;
+      for (let i = 0; i <= count; i++) at += 4 + dv.getUint32(at); // realm, then each component
+      const records = [...ccacheRecords(file).records];
+      expect(records.length, name).toBeGreaterThan(0);
+      const encoded = records.map((r) => encodeCredentialV4(r));
+      expect(toHex(Uint8Array.from(encoded.flatMap((e) => [...e]))), name).toBe(toHex(file.subarray(at)));
+      for (const [i, r] of records.entries()) {
+        const len = encoded[i]!.length;
+        expect(decodeCredentialV4(file.slice(at, at + len)), `${name} record ${i}`).toEqual(r);
+        at += len;
+      }
     }
+  });
+  it('every strict prefix of a credential is a DecodeError (none is a complete credential)', () => {
+    // the record ends with the second ticket's length, so no shorter prefix is a whole credential
+    expectStrictPrefixesRefused(decodeCredentialV4, encodeCredentialV4(fakeCred(alice)), DecodeError);
+    // the same with a non-empty second ticket, no addresses and a one-component client
+    const c = { ...fakeCred({ realm: 'R', components: ['u'], nameType: 1 }), addresses: [], secondTicket: Uint8Array.of(0x61, 0) };
+    expectStrictPrefixesRefused(decodeCredentialV4, encodeCredentialV4(c), DecodeError);
+  });
+  it('absurd counts are DecodeError', () => {
     const bad = encodeCredentialV4(fakeCred(alice));
     bad[7] = 0xff; // component count of the client
     expect(() => decodeCredentialV4(bad)).toThrow(DecodeError);
