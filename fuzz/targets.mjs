@@ -174,7 +174,7 @@ export async function loadTargets() {
   // KerberosError, never another exception.
   const [Krb5Initiator, Krb5Acceptor, Protection] = ['Krb5Initiator', 'Krb5Acceptor', 'Protection'].map((n) => need(gssapi, n, 'gssapi'));
   const SpnegoInitiator = need(spnego, 'SpnegoInitiator', 'spnego');
-  const createNegotiateFetch = need(http, 'createNegotiateFetch', 'http');
+  const createNegotiateFetch = need(http, 'createNegotiateFetchCore', 'http');
   const certificateSignatureAlgorithm = need(http, 'certificateSignatureAlgorithm', 'http');
   const cc = decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
   const svc = must(cc.credentials.find((c) => c.server.components[0] !== 'krbtgt'), 'a service ticket in fixtures/mit/ccache/v4-kvno.ccache');

@@ -38,6 +38,16 @@ function declarationOf(checker, sym) {
   return d ? `${d.getSourceFile().fileName}:${d.pos}` : s.name;
 }
 
+/** Whether the symbol's declaration carries JSDoc with an `@example`. */
+function hasExample(checker, sym) {
+  const s = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+  return (s.declarations ?? []).some((d) => {
+    // a const's JSDoc sits on its statement
+    const node = ts.isVariableDeclaration(d) ? d.parent.parent : d;
+    return ts.getJSDocTags(node).some((t) => t.tagName.text === 'example');
+  });
+}
+
 export function apiReport() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const entries = Object.entries(pkg.exports).filter(([k, v]) => typeof v === 'object' && v.types);
@@ -51,7 +61,7 @@ export function apiReport() {
     const modSym = checker.getSymbolAtLocation(sf);
     const exports = modSym ? checker.getExportsOfModule(modSym) : [];
     const names = exports
-      .map((e) => ({ name: e.name, kind: kindOf(checker, e), decl: declarationOf(checker, e) }))
+      .map((e) => ({ name: e.name, kind: kindOf(checker, e), decl: declarationOf(checker, e), example: hasExample(checker, e) }))
       .sort((a, b) => a.name.localeCompare(b.name));
     subpaths.push({ subpath: sub === '.' ? 'tskrb5' : `tskrb5/${sub.slice(2)}`, names });
   }

@@ -29,7 +29,14 @@ export interface KerberosErrorOptions {
   code?: string;
 }
 
-/** The base of every error tskrb5 throws for a fault that is not the caller's own mistake. */
+/**
+ * The base of every error tskrb5 throws for a fault that is not the caller's own mistake: a
+ * stable `code`, a `cause`, and an `instanceof` that works across two copies of the package.
+ * @example
+ * ```ts
+ * try { await kinit({ principal: 'alice', password }) } catch (e) { if (e instanceof KerberosError) console.error(e.code, e.message) }
+ * ```
+ */
 export class KerberosError extends Error {
   /** The name used for the brand; each subclass sets its own. */
   static readonly kind: string = 'KerberosError';
@@ -61,7 +68,13 @@ export class KerberosError extends Error {
   }
 }
 
-/** Malformed bytes: the field path (`AP-REQ.ticket.enc-part.cipher`) and byte offset say where. */
+/**
+ * Malformed bytes: the field path (`AP-REQ.ticket.enc-part.cipher`) and byte offset say where.
+ * @example
+ * ```ts
+ * try { APReq.decode(bytes) } catch (e) { if (e instanceof DecodeError) console.log(e.path, e.offset) }
+ * ```
+ */
 export class DecodeError extends KerberosError {
   static override readonly kind = 'DecodeError';
   static override readonly defaultCode = 'ERR_DECODE';
@@ -83,6 +96,10 @@ export class DecodeError extends KerberosError {
 /**
  * A checksum or MAC did not verify: wrong key, wrong key usage, tampered or truncated data.
  * The message is deliberately the same in every case, so that it tells an attacker nothing.
+ * @example
+ * ```ts
+ * try { decrypt(key, KeyUsage.AP_REQ_AUTH, cipher) } catch (e) { if (e instanceof IntegrityError) console.log('wrong key?') }
+ * ```
  */
 export class IntegrityError extends KerberosError {
   static override readonly kind = 'IntegrityError';
@@ -94,13 +111,26 @@ export class IntegrityError extends KerberosError {
   }
 }
 
-/** The peer, or the input, needs something tskrb5 does not do (or does only on opt-in). */
+/**
+ * The peer, or the input, needs something tskrb5 does not do (or does only on opt-in): an
+ * unknown enctype, RC4 without `allowWeakCrypto` (`code: 'ERR_WEAK_CRYPTO'`), NTLM (`'ERR_NTLM'`).
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof UnsupportedError && e.code === 'ERR_WEAK_CRYPTO') console.log('RC4: pass allowWeakCrypto') }
+ * ```
+ */
 export class UnsupportedError extends KerberosError {
   static override readonly kind = 'UnsupportedError';
   static override readonly defaultCode = 'ERR_UNSUPPORTED';
 }
 
-/** The KDC answered with a KRB-ERROR. Its own code, name, e-text, e-data and time are kept. */
+/**
+ * The KDC answered with a KRB-ERROR. Its own code, name, e-text, e-data and time are kept.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof KdcError && e.errorName === 'KDC_ERR_PREAUTH_FAILED') console.log('wrong password') }
+ * ```
+ */
 export class KdcError extends KerberosError {
   static override readonly kind = 'KdcError';
   static override readonly defaultCode = 'ERR_KDC';
@@ -124,13 +154,25 @@ export class KdcError extends KerberosError {
   }
 }
 
-/** The peer broke the protocol: nonce, realm or name mismatch, replay, clock skew. */
+/**
+ * The peer broke the protocol: nonce, realm or name mismatch, replay, clock skew.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ProtocolError && e.code === 'ERR_CLOCK_SKEW') console.log(e.message) }
+ * ```
+ */
 export class ProtocolError extends KerberosError {
   static override readonly kind = 'ProtocolError';
   static override readonly defaultCode = 'ERR_PROTOCOL';
 }
 
-/** A GSS-API failure, with its major and minor status. */
+/**
+ * A GSS-API failure, with its major and minor status (RFC 2744 values).
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof GssError) console.log(e.major.toString(16), e.minor) }
+ * ```
+ */
 export class GssError extends KerberosError {
   static override readonly kind: string = 'GssError';
   static override readonly defaultCode: string = 'ERR_GSS';
@@ -144,7 +186,14 @@ export class GssError extends KerberosError {
   }
 }
 
-/** A configuration file is wrong: file, line and column say where. */
+/**
+ * A configuration file is wrong (file, line and column say where), or a setting it must have is
+ * missing (`code: 'ERR_NO_DEFAULT_REALM'`).
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ConfigError) console.log(`${e.file}:${e.line}:${e.column}: ${e.message}`) }
+ * ```
+ */
 export class ConfigError extends KerberosError {
   static override readonly kind = 'ConfigError';
   static override readonly defaultCode = 'ERR_CONFIG';
@@ -173,7 +222,13 @@ export interface TransportAttempt {
   readonly error: unknown;
 }
 
-/** No KDC could be reached; every attempt and its cause is kept. */
+/**
+ * No KDC could be reached; every attempt and its cause is kept.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof TransportError) for (const a of e.attempts) console.log(a.target, a.error) }
+ * ```
+ */
 export class TransportError extends KerberosError {
   static override readonly kind = 'TransportError';
   static override readonly defaultCode = 'ERR_TRANSPORT';
@@ -204,6 +259,10 @@ export interface CacheTried {
 /**
  * No usable Kerberos credentials: `tried` lists each cache looked at and what was wrong with it
  * (the message says the same, and to run kinit).
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof NoCredentialsError) for (const c of e.tried) console.log(c.name, c.state) }
+ * ```
  */
 export class NoCredentialsError extends KerberosError {
   static override readonly kind = 'NoCredentialsError';

@@ -53,7 +53,7 @@ afterAll(() => {
 const CONSUMER = `// Every subpath, and what a user writes with fetch.
 ${subpaths.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}
 import { createNegotiateFetch, negotiateFetch, KerberosError, type NodeNegotiateFetch } from 'tskrb5';
-import { createNegotiateFetch as createCore, type CredentialSource } from 'tskrb5/http';
+import { createNegotiateFetchCore as createCore, type CredentialSource } from 'tskrb5/http';
 import { DecodeError } from 'tskrb5/errors';
 
 export const modules = [${subpaths.map((_, i) => `m${i}`).join(', ')}];
@@ -108,7 +108,7 @@ describe('the packed package, as a user gets it', () => {
 const http = require('tskrb5/http');
 const errors = require('tskrb5/errors');
 const all = ${JSON.stringify(subpaths)}.map((s) => Object.keys(require(s)).length > 0);
-console.log(JSON.stringify({ fetch: typeof t.createNegotiateFetch, core: typeof http.createNegotiateFetch, same: t.KerberosError === errors.KerberosError, all }));
+console.log(JSON.stringify({ fetch: typeof t.createNegotiateFetch, core: typeof http.createNegotiateFetchCore, same: t.KerberosError === errors.KerberosError, all }));
 `,
     );
     const r = spawnSync(process.execPath, ['main.cjs'], { cwd: app, encoding: 'utf8' });

@@ -20,8 +20,8 @@ export {
   MAX_KDC_REPLY_BYTES,
   type KdcProxyTransportOptions,
   type SendKdcProxyOptions,
-  type FetchLike,
-  type FetchResponseLike,
+  type KdcProxyFetch,
+  type KdcProxyResponse,
 } from './kdc-proxy-transport.js';
 export type { AbortSignalLike } from './transport.js';
 export {

@@ -10,7 +10,7 @@ import { decodeKdcProxyReply, encodeKdcProxyRequest } from '../messages/kdc-prox
 import type { AbortSignalLike, KdcSendOptions, Transport } from './transport.js';
 
 /** The part of a `fetch` Response used here. */
-export interface FetchResponseLike {
+export interface KdcProxyResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -20,10 +20,10 @@ export interface FetchResponseLike {
 }
 
 /** The shape of `fetch` this transport calls. */
-export type FetchLike = (
+export type KdcProxyFetch = (
   url: string,
   init: { method: 'POST'; headers: Record<string, string>; body: Uint8Array; signal?: AbortSignalLike; redirect?: 'follow' | 'error' | 'manual' },
-) => Promise<FetchResponseLike>;
+) => Promise<KdcProxyResponse>;
 
 /** Options of {@link createKdcProxyTransport}. */
 export interface KdcProxyTransportOptions {
@@ -32,7 +32,7 @@ export interface KdcProxyTransportOptions {
   /** The proxy URLs for a realm, tried in order (takes precedence over `url`). */
   urlsFor?: (realm: string, options: { primary?: boolean }) => string | readonly string[] | undefined | Promise<string | readonly string[] | undefined>;
   /** The `fetch` to use (default the global one). */
-  fetch?: FetchLike;
+  fetch?: KdcProxyFetch;
   /** Per-URL time limit in milliseconds (default 15000: a proxy itself waits on the KDC). */
   timeoutMs?: number;
   /** The largest reply body accepted, in bytes (default 1 MiB). */
@@ -43,7 +43,7 @@ export interface KdcProxyTransportOptions {
 export const MAX_KDC_REPLY_BYTES = 1024 * 1024;
 
 interface Globals {
-  fetch?: FetchLike;
+  fetch?: KdcProxyFetch;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   AbortController: new () => { readonly signal: AbortSignalLike; abort(reason?: unknown): void };
@@ -60,7 +60,7 @@ export function abortReason(signal: AbortSignalLike): unknown {
   return signal.reason ?? attemptError('The operation was aborted', 'ABORT_ERR');
 }
 
-async function readBounded(res: FetchResponseLike, max: number): Promise<Uint8Array> {
+async function readBounded(res: KdcProxyResponse, max: number): Promise<Uint8Array> {
   const declared = res.headers.get('content-length');
   if (declared !== null && Number(declared) > max) {
     throw attemptError(`KDC proxy reply of ${declared} bytes exceeds the limit of ${max}`, 'ERR_KDC_REPLY_TOO_LARGE');
@@ -95,7 +95,7 @@ async function readBounded(res: FetchResponseLike, max: number): Promise<Uint8Ar
 
 /** Options of {@link sendKdcProxy}. */
 export interface SendKdcProxyOptions {
-  fetch?: FetchLike;
+  fetch?: KdcProxyFetch;
   signal?: AbortSignalLike;
   timeoutMs?: number;
   maxReplyBytes?: number;

@@ -100,7 +100,14 @@ export function makeKrbCred(creds: readonly InitiatorCredential[], key: Key, o: 
   });
 }
 
-/** What the acceptor said in a KRB-ERROR token. */
+/**
+ * What the acceptor said in a KRB-ERROR token (the KRB-ERROR, and advice: a clock skew states the
+ * offset).
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof GssKrbError) console.log(e.krbError.errorCode, e.message) }
+ * ```
+ */
 export class GssKrbError extends GssError {
   static override readonly kind: string = 'GssKrbError';
   static override readonly defaultCode: string = 'ERR_GSS_KRB_ERROR';

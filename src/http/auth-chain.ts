@@ -6,7 +6,7 @@
  * configured) is skipped.
  * @module
  */
-import { createNegotiateFetch, type FetchInit, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from './negotiate-fetch.js';
+import { createNegotiateFetchCore, type FetchInit, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from './negotiate-fetch.js';
 
 /** One scheme of a chain: sends the request its way; `previous` is the 401 of the scheme before. */
 export type AuthScheme = (input: string, init: RequestInitLike | undefined, ctx: { fetch: FetchLike; previous: ResponseLike | undefined }) => Promise<ResponseLike | undefined>;
@@ -36,13 +36,19 @@ export function bearer(token: string | undefined | (() => string | undefined | P
   };
 }
 
-/** Negotiate as a scheme of a chain (see {@link createNegotiateFetch} for the options). */
+/**
+ * Negotiate as a scheme of a chain (see {@link createNegotiateFetchCore} for the options).
+ * @example
+ * ```ts
+ * const f = createAuthFetch({ auth: [bearer(process.env.API_TOKEN), negotiate({ credentials })] })
+ * ```
+ */
 export function negotiate(options: Omit<NegotiateOptions, 'fetch'>): AuthScheme {
-  let nf: ReturnType<typeof createNegotiateFetch> | undefined;
+  let nf: ReturnType<typeof createNegotiateFetchCore> | undefined;
   let nfFetch: FetchLike | undefined;
   return (input, init, { fetch, previous }) => {
     if (!nf || nfFetch !== fetch) {
-      nf = createNegotiateFetch({ ...options, fetch });
+      nf = createNegotiateFetchCore({ ...options, fetch });
       nfFetch = fetch;
     }
     return nf(input, init, previous && (previous.status === 401 || previous.status === 407) ? previous : undefined);

@@ -20,7 +20,7 @@ export {
 } from './negotiate-header.js';
 export { toBase64, fromBase64 } from './base64.js';
 export {
-  createNegotiateFetch,
+  createNegotiateFetchCore,
   MutualAuthenticationError,
   type NegotiateFetch,
   type NegotiateOptions,

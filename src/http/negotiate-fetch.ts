@@ -132,7 +132,7 @@ export interface NegotiateLogger {
   warn?(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Options of {@link createNegotiateFetch}, as requests-kerberos names them. */
+/** Options of {@link createNegotiateFetchCore}, as requests-kerberos names them. */
 export interface NegotiateOptions<R extends ResponseLike = ResponseLike> {
   credentials: CredentialSource;
   /** The fetch to wrap (default the global `fetch`); the helper returns its responses. */
@@ -172,14 +172,21 @@ export interface NegotiateOptions<R extends ResponseLike = ResponseLike> {
 }
 
 /**
- * The function {@link createNegotiateFetch} returns: `fetch(input, init)`, with the wrapped
+ * The function {@link createNegotiateFetchCore} returns: `fetch(input, init)`, with the wrapped
  * fetch's responses (with the global fetch: `(input, init) => Promise<Response>`, assignable to
  * `typeof fetch`); an auth chain may pass the 401 an earlier scheme got as `previous`, so the
  * request is not sent unauthenticated again.
  */
 export type NegotiateFetch<R extends ResponseLike = ResponseLike> = (input: FetchInput, init?: RequestInitLike, previous?: ResponseLike) => Promise<R>;
 
-/** The server did not prove its identity (requests-kerberos's MutualAuthenticationError). */
+/**
+ * The server did not prove its identity (requests-kerberos's MutualAuthenticationError): no
+ * AP-REP, or one that does not verify, under `mutualAuthentication: 'required'`.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof MutualAuthenticationError) console.log(e.response?.status) }
+ * ```
+ */
 export class MutualAuthenticationError extends KerberosError {
   static override readonly kind: string = 'MutualAuthenticationError';
   static override readonly defaultCode: string = 'ERR_MUTUAL_AUTH';
@@ -322,7 +329,7 @@ function send<R extends ResponseLike>(fetch: FetchLike<R>, p: Prepared, auth?: {
  * A copy of a response with its status only: no body, and of its headers only Date and Server
  * (requests-kerberos's SanitizedResponse). A platform `Response` when there is one, else a
  * minimal ResponseLike: with a fetch whose responses are not `Response`s, the type parameter of
- * {@link createNegotiateFetch} names more than this object has.
+ * {@link createNegotiateFetchCore} names more than this object has.
  */
 function sanitized<R extends ResponseLike>(r: R): R {
   const C = (globalThis as { Response?: new (body: null, init: { status: number; statusText?: string; headers: [string, string][] }) => ResponseLike }).Response;
@@ -410,11 +417,11 @@ interface Attempt {
  *
  * @example
  * ```ts
- * const fetchK = createNegotiateFetch({ credentials, fetch })   // fetchK: (input, init) => Promise<Response>
+ * const fetchK = createNegotiateFetchCore({ credentials, fetch })   // fetchK: (input, init) => Promise<Response>
  * const r = await fetchK('https://api.example.com/v1/me')
  * ```
  */
-export function createNegotiateFetch<R extends ResponseLike = ResponseLike>(options: NegotiateOptions<R>): NegotiateFetch<R> {
+export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(options: NegotiateOptions<R>): NegotiateFetch<R> {
   const o = options;
   if (!o || typeof o.credentials?.getCredentials !== 'function') throw new TypeError('credentials must be a CredentialSource');
   const mutual = o.mutualAuthentication ?? 'required';

@@ -17,6 +17,15 @@ export function keytabPath(name: string): string {
   return residual;
 }
 
+/**
+ * A keytab file (`FILE:` / `WRFILE:` / a path), read and written as MIT's tools do (version 2,
+ * atomic replacement).
+ * @example
+ * ```ts
+ * const entries = await new KeytabFile('FILE:/etc/http.keytab').entries()
+ * for (const e of entries) console.log(unparsePrincipal(e.principal), e.kvno, e.key.etype)
+ * ```
+ */
 export class KeytabFile {
   readonly path: string;
   constructor(readonly name: string) {

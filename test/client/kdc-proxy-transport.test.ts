@@ -6,14 +6,14 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecodeError, TransportError } from '../../src/errors.js';
-import { createKdcProxyTransport, type FetchLike, type FetchResponseLike } from '../../src/client/index.js';
+import { createKdcProxyTransport, type KdcProxyFetch, type KdcProxyResponse } from '../../src/client/index.js';
 import { KDCProxyMessage } from '../../src/messages/index.js';
 
 const REQ = Uint8Array.of(0x6a, 0x02, 0x30, 0x00);
 // SEQUENCE { [0] OCTET STRING 00000002 7e00 }: a reply whose Kerberos message is 7e 00.
 const REPLY_BODY = Uint8Array.of(0x30, 0x0a, 0xa0, 0x08, 0x04, 0x06, 0, 0, 0, 2, 0x7e, 0x00);
 
-function response(status: number, body: Uint8Array, headers: Record<string, string> = {}): FetchResponseLike {
+function response(status: number, body: Uint8Array, headers: Record<string, string> = {}): KdcProxyResponse {
   return {
     ok: status >= 200 && status < 300,
     status,
@@ -32,7 +32,7 @@ async function failure(p: Promise<unknown>): Promise<TransportError> {
 
 describe('createKdcProxyTransport with an injected fetch', () => {
   it('POSTs application/kerberos: the request framed, the realm as target-domain; returns the unframed reply', async () => {
-    const seen: Parameters<FetchLike>[] = [];
+    const seen: Parameters<KdcProxyFetch>[] = [];
     const t = createKdcProxyTransport({ url: 'https://p.test/KdcProxy', fetch: async (...a) => (seen.push(a), response(200, REPLY_BODY)) });
     expect([...(await t.send('R.TEST', REQ))]).toEqual([0x7e, 0x00]);
     expect(seen).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('createKdcProxyTransport with an injected fetch', () => {
 
   it('fails over across urlsFor(realm); every failure is listed', async () => {
     const asked: string[] = [];
-    const fetch: FetchLike = async (url) => {
+    const fetch: KdcProxyFetch = async (url) => {
       asked.push(url);
       if (url.includes('one')) return response(503, new Uint8Array(0));
       if (url.includes('two')) return response(200, Uint8Array.of(0x04, 0x00)); // not a KDC-PROXY-MESSAGE
@@ -73,7 +73,7 @@ describe('createKdcProxyTransport with an injected fetch', () => {
   it('reply size is bounded: by Content-Length before reading, and while streaming', async () => {
     let cancelled = false;
     let chunks = 0;
-    const stream: FetchResponseLike = {
+    const stream: KdcProxyResponse = {
       ...response(200, new Uint8Array(0)),
       body: {
         getReader: () => ({
@@ -91,7 +91,7 @@ describe('createKdcProxyTransport with an injected fetch', () => {
   });
 
   /** A fetch that never answers but honours its signal, as fetch does. */
-  const hanging: FetchLike = (_url, init) =>
+  const hanging: KdcProxyFetch = (_url, init) =>
     new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
 
   it('timeoutMs bounds one URL', async () => {

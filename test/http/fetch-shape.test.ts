@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNegotiateFetch } from '../../src/http/node/index.js';
-import { createNegotiateFetch as createCore } from '../../src/http/index.js';
+import { createNegotiateFetchCore as createCore } from '../../src/http/index.js';
 import { ProtocolError, KerberosError } from '../../src/errors.js';
 
 interface Seen {

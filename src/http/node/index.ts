@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:tls';
 import { certificateHashForBindings } from '../certificate.js';
-import { createNegotiateFetch as createCore, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from '../negotiate-fetch.js';
+import { createNegotiateFetchCore as createCore, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from '../negotiate-fetch.js';
 import { nodeCredentials, type NodeCredentialOptions } from './credentials.js';
 import { createNodeFetch, type NodeFetch, type NodeFetchOptions } from './fetch.js';
 import { toWebResponse } from './response.js';

@@ -80,6 +80,10 @@ class SingleCollection implements CcacheCollection {
  * The collection the default (or given) cache name belongs to, for `klist -A`, `kswitch` and
  * cache selection: `DIR:/d` → the directory, `KCM:` → the daemon's caches; a FILE, a
  * `DIR::member` or a named `KCM:x` is a collection of one (as MIT's per-type cursors).
+ * @example
+ * ```ts
+ * for (const c of await (await openCollection('DIR:/run/user/1000/krb5cc')).list()) console.log(c.name)
+ * ```
  */
 export async function openCollection(name?: string, o: OpenCcacheOptions = {}): Promise<CcacheCollection> {
   const n = parseCcacheName(name ?? defaultCcacheName(o));

@@ -10,7 +10,7 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ConfigError } from '../../errors.js';
-import type { FetchLike, FetchResponseLike } from '../../client/kdc-proxy-transport.js';
+import type { KdcProxyFetch, KdcProxyResponse } from '../../client/kdc-proxy-transport.js';
 
 /**
  * The PEM certificates an `http_anchors` value names, as MIT reads them: `FILE:path`,
@@ -43,7 +43,7 @@ export function loadAnchors(anchors: readonly string[], env: Record<string, stri
 }
 
 /**
- * A {@link FetchLike} over `node:https` (and `node:http`), trusting `ca` when given (else the
+ * A {@link KdcProxyFetch} over `node:https` (and `node:http`), trusting `ca` when given (else the
  * system's store), never following redirects.
  *
  * @example
@@ -51,9 +51,9 @@ export function loadAnchors(anchors: readonly string[], env: Record<string, stri
  * createKdcProxyTransport({ url, fetch: nodeFetch({ ca: loadAnchors(['FILE:cert.pem']) }) })
  * ```
  */
-export function nodeFetch(o: { ca?: string[] } = {}): FetchLike {
+export function nodeFetch(o: { ca?: string[] } = {}): KdcProxyFetch {
   return (url, init) =>
-    new Promise<FetchResponseLike>((resolve, reject) => {
+    new Promise<KdcProxyResponse>((resolve, reject) => {
       const u = new URL(url);
       const mod = u.protocol === 'http:' ? http : https;
       const req = mod.request(
@@ -65,7 +65,7 @@ export function nodeFetch(o: { ca?: string[] } = {}): FetchLike {
           signal: init.signal as AbortSignal | undefined, // the global AbortSignal in practice
         },
         (res) => {
-          const body = Readable.toWeb(res) as unknown as FetchResponseLike['body'];
+          const body = Readable.toWeb(res) as unknown as KdcProxyResponse['body'];
           resolve({
             ok: (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300,
             status: res.statusCode ?? 0,

@@ -23,7 +23,7 @@
  */
 import { isIP } from 'node:net';
 import { TransportError, type TransportAttempt } from '../../errors.js';
-import { sendKdcProxy, unreachable, MAX_KDC_REPLY_BYTES, type FetchLike } from '../../client/kdc-proxy-transport.js';
+import { sendKdcProxy, unreachable, MAX_KDC_REPLY_BYTES, type KdcProxyFetch } from '../../client/kdc-proxy-transport.js';
 import type { KdcSendOptions, Transport } from '../../client/transport.js';
 import type { Krb5Profile } from '../../formats/index.js';
 import { KRBError } from '../../messages/index.js';
@@ -49,7 +49,7 @@ export interface KdcTransportOptions {
   /** Largest reply accepted over TCP or from a proxy. Default 1 MiB. */
   maxReplyBytes?: number;
   /** The `fetch` for `https://` KDC entries (default `node:https` trusting the realm's `http_anchors`, else the system store). */
-  fetch?: FetchLike;
+  fetch?: KdcProxyFetch;
   /** For the RFC 2782 weighted SRV draw (default `Math.random`). */
   random?: () => number;
   /** Called after each attempt: which target, and what came of it. */
@@ -126,8 +126,8 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
   const deadlineMs = o.deadlineMs ?? 30_000;
   const maxReplyBytes = o.maxReplyBytes ?? MAX_KDC_REPLY_BYTES;
   const mit = o.krb5Trace ?? (() => {});
-  const fetches = new Map<string, FetchLike>();
-  const fetchFor = (realm: string): FetchLike => {
+  const fetches = new Map<string, KdcProxyFetch>();
+  const fetchFor = (realm: string): KdcProxyFetch => {
     if (o.fetch) return o.fetch;
     let f = fetches.get(realm);
     if (!f) fetches.set(realm, (f = nodeFetch({ ca: loadAnchors(httpAnchors(o.profile, realm)) })));

@@ -4,7 +4,7 @@
  * lines check that the types are not merely `any`.
  */
 import { createNegotiateFetch, negotiateFetch, type NodeNegotiateFetch } from '../../../src/index.js';
-import { createNegotiateFetch as createCore, createAuthFetch, negotiate, type CredentialSource, type NegotiateFetch, type ResponseLike } from '../../../src/http/index.js';
+import { createNegotiateFetchCore as createCore, createAuthFetch, negotiate, type CredentialSource, type NegotiateFetch, type ResponseLike } from '../../../src/http/index.js';
 
 declare const credentials: CredentialSource;
 
