@@ -126,8 +126,8 @@ export class KdcError extends KerberosError {
 
 /** The peer broke the protocol: nonce, realm or name mismatch, replay, clock skew. */
 export class ProtocolError extends KerberosError {
-  static override readonly kind = 'ProtocolError';
-  static override readonly defaultCode = 'ERR_PROTOCOL';
+  static override readonly kind: string = 'ProtocolError';
+  static override readonly defaultCode: string = 'ERR_PROTOCOL';
 }
 
 /** A GSS-API failure, with its major and minor status. */
