@@ -162,8 +162,8 @@ export class KdcError extends KerberosError {
  * ```
  */
 export class ProtocolError extends KerberosError {
-  static override readonly kind = 'ProtocolError';
-  static override readonly defaultCode = 'ERR_PROTOCOL';
+  static override readonly kind: string = 'ProtocolError';
+  static override readonly defaultCode: string = 'ERR_PROTOCOL';
 }
 
 /**

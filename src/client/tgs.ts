@@ -2,7 +2,7 @@
  * The TGS exchange (RFC 4120 §3.3): a service ticket, a cross-realm TGT, a renewed ticket or a
  * forwarded TGT, from a TGT. Sans-I/O: requests go out through the injected {@link Transport}.
  *
- * The request carries a PA-TGS-REQ (RFC 4120 §5.4.1): an AP-REQ with the TGT and an
+ * The request carries a PA-TGS-REQ (RFC 4120 §5.4.1): an AP-REQ (`buildApReq`, src/ap) with the TGT and an
  * authenticator (key usage 7) whose checksum is the session key's own keyed checksum over the
  * KDC-REQ-BODY (usage 6; never the unkeyed RSA-MD5), with a fresh subkey by default, as MIT
  * sends. The reply is opened with the subkey (usage 9) or the session key (usage 8).
@@ -14,13 +14,13 @@
  * or, by default, the realm hierarchy.
  * @module
  */
-import { checksum, decrypt, encrypt, randomToKey, type Key } from '../crypto/index.js';
+import { buildApReq } from '../ap/index.js';
+import { checksum, decrypt, randomToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, ProtocolError } from '../errors.js';
-import { EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, flagMask } from '../iana/index.js';
+import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import {
   APReq,
-  Authenticator,
   EncKDCRepPart,
   KDCReqBody,
   TGSReq,
@@ -106,7 +106,13 @@ export interface ServiceTicket {
 }
 
 /** The keyed checksum type that goes with a session key's enctype (RFC 3961 mandatory checksum). */
-const CKSUMTYPE: Readonly<Record<number, number>> = { 17: 15, 18: 16, 19: 19, 20: 20, 23: -138 };
+const CKSUMTYPE: Readonly<Record<number, number>> = {
+  [EncType.AES128_CTS_HMAC_SHA1_96]: ChecksumType.HMAC_SHA1_96_AES128,
+  [EncType.AES256_CTS_HMAC_SHA1_96]: ChecksumType.HMAC_SHA1_96_AES256,
+  [EncType.AES128_CTS_HMAC_SHA256_128]: ChecksumType.HMAC_SHA256_128_AES128,
+  [EncType.AES256_CTS_HMAC_SHA384_192]: ChecksumType.HMAC_SHA384_192_AES256,
+  [EncType.RC4_HMAC]: ChecksumType.HMAC_MD5,
+};
 
 /** The realm hierarchy path between two realms, endpoints excluded (RFC 4120 §1.2). */
 export function hierarchicalPath(from: string, to: string): string[] {
@@ -174,23 +180,21 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
   let subkey: Key | undefined;
   if (o.subkey !== false) subkey = randomToKey(sessionKey.etype, random(32), cryptoOpts);
   const ctime = sent.getTime() + offsetMs;
-  const auth = Authenticator.encode({
-    authenticatorVno: 5,
-    crealm: tgt.client.realm,
-    cname: { nameType: tgt.client.nameType, nameString: tgt.client.components },
-    // RFC 4120 §7.5.1 usage 6: a keyed checksum over the KDC-REQ-BODY as sent.
-    cksum: { cksumtype, checksum: checksum(sessionKey, KeyUsage.TGS_REQ_AUTH_CKSUM, bodyBytes, cksumtype, cryptoOpts) },
-    cusec: Math.floor((((ctime % 1000) + 1000) % 1000) * 1000),
-    ctime: wholeSeconds(ctime),
-    ...(subkey ? { subkey: { keytype: subkey.etype, keyvalue: subkey.value } } : {}),
-  });
-  const apReq = APReq.encode({
-    pvno: 5,
-    msgType: MessageType.KRB_AP_REQ,
-    apOptions: 0,
-    ticket: Ticket.decode(tgt.ticket),
-    authenticator: { etype: sessionKey.etype, cipher: encrypt(sessionKey, KeyUsage.TGS_REQ_AUTH, auth, cryptoOpts) },
-  });
+  const apReq = APReq.encode(
+    buildApReq({
+      ticket: Ticket.decode(tgt.ticket),
+      sessionKey,
+      client: tgt.client,
+      // RFC 4120 §7.5.1 usage 6: a keyed checksum over the KDC-REQ-BODY as sent.
+      cksum: { cksumtype, checksum: checksum(sessionKey, KeyUsage.TGS_REQ_AUTH_CKSUM, bodyBytes, cksumtype, cryptoOpts) },
+      cusec: Math.floor((((ctime % 1000) + 1000) % 1000) * 1000),
+      ctime: wholeSeconds(ctime),
+      ...(subkey ? { subkey } : {}),
+      // RFC 4120 §7.5.1 usage 7: the authenticator of a PA-TGS-REQ.
+      usage: KeyUsage.TGS_REQ_AUTH,
+      ...cryptoOpts,
+    }),
+  );
   const req = TGSReq.encode({
     pvno: 5,
     msgType: MessageType.KRB_TGS_REQ,

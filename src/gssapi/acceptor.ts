@@ -1,10 +1,11 @@
 /**
  * The krb5 GSS-API mechanism's acceptor (RFC 4121 §4.1, RFC 2743 `GSS_Accept_sec_context`), as
- * MIT's krb5_gss_accept_sec_context checks an initiator: the framed AP-REQ's ticket opened with
- * a service key (matched by principal, enctype and kvno — leniently on the kvno by default, as
- * DESIGN.md asks: AD bumps kvnos, some tools write 0), the ticket's times, the authenticator's
- * client (the ticket's), its time (within the clock skew) and its freshness (a bounded in-memory
- * replay cache), and the 0x8003 checksum: flags, channel bindings (checked when the acceptor has
+ * MIT's krb5_gss_accept_sec_context checks an initiator: the framed AP-REQ checked as
+ * krb5_rd_req checks it (`checkApReq`, src/ap: the ticket opened with a service key matched by
+ * principal, enctype and kvno — leniently on the kvno by default, as DESIGN.md asks: AD bumps
+ * kvnos, some tools write 0 — the ticket's times, the authenticator's client (the ticket's), its
+ * time (within the clock skew) and its freshness (a bounded in-memory replay cache)), then what
+ * is GSS-API's own: the 0x8003 checksum's flags, channel bindings (checked when the acceptor has
  * them; an initiator that sent none is let through unless they are required, as MIT does — the
  * result says which) and a delegated KRB-CRED. With mutual authentication it answers an AP-REP
  * carrying a fresh acceptor subkey and sequence number, as MIT does; MIC and Wrap tokens then use
@@ -15,10 +16,11 @@
  * major status and, where Kerberos has one, the KRB-ERROR code.
  * @module
  */
-import { decrypt, encrypt, enctypeRefusal, randomBytes, randomToKey, type Key } from '../crypto/index.js';
+import { ApReqError, checkApReq, ReplayCache, type ApReqRefusal, type CheckedApReq, type ServiceKey } from '../ap/index.js';
+import { encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { DecodeError, GssError, IntegrityError, KerberosError } from '../errors.js';
-import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TicketFlags, TokenId, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
-import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, samePrincipal, unparsePrincipal, type EncKrbCredPart, type Principal } from '../messages/index.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
+import { EncAPRepPart, KRBCred, type EncKrbCredPart, type EncTicketPart, type Principal } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
@@ -26,7 +28,6 @@ import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
 import { openKrbCred } from './open.js';
 import { Krb5Context } from './context.js';
 import { Protection, protectionKey } from './protection.js';
-
 import { redact } from '../util/secret.js';
 
 /**
@@ -43,34 +44,9 @@ export interface DelegatedCredentials {
 }
 
 /** A service key, as a keytab entry holds it. */
-export interface AcceptorKey {
-  principal: { realm: string; components: readonly string[] };
-  kvno: number;
-  key: Key;
-}
+export type AcceptorKey = ServiceKey;
 
-/** A bounded, in-memory replay cache: authenticators seen within the clock skew. */
-export class ReplayCache {
-  readonly #seen = new Map<string, number>();
-  constructor(readonly maxEntries = 10_000) {}
-  /** Records `id` (expiring at `expires`, ms); false when it was already there and not expired. */
-  check(id: string, now: number, expires: number): boolean {
-    const at = this.#seen.get(id);
-    if (at !== undefined && at > now) return false;
-    if (this.#seen.size >= this.maxEntries) {
-      for (const [k, t] of this.#seen) {
-        if (t <= now) this.#seen.delete(k);
-      }
-      // still full of live entries: the oldest go (a replay of those is then not caught)
-      while (this.#seen.size >= this.maxEntries) this.#seen.delete(this.#seen.keys().next().value as string);
-    }
-    this.#seen.set(id, expires);
-    return true;
-  }
-  get size(): number {
-    return this.#seen.size;
-  }
-}
+export { ReplayCache };
 
 /** Options of {@link Krb5Acceptor}. */
 export interface Krb5AcceptorOptions {
@@ -121,19 +97,29 @@ const fail = (message: string, major: number, code?: number, cause?: unknown): n
 };
 
 
-/** A key of a refused enctype, said plainly: RC4 by name, with how to allow it. */
-function weakMessage(etype: number, what: string, r: { code: string }): string {
-  if (r.code === 'ERR_WEAK_CRYPTO') {
-    return `${what} ${enctypeName(etype)} (RC4, etype ${etype}), a weak enctype this acceptor does not permit: give the service AES keys (in Active Directory, set msDS-SupportedEncryptionTypes on its account), or pass allowWeakCrypto: true to accept RC4`;
-  }
-  return `${what} enctype ${etype} (${enctypeName(etype)}), which is not supported`;
-}
-
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
+/** The GSS major status of each AP-REQ refusal, as MIT's krb5_gss_accept_sec_context maps krb5_rd_req's codes. */
+const MAJOR: Readonly<Record<ApReqRefusal, number>> = {
+  ERR_AP_BAD_VERSION: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+  ERR_AP_MSG_TYPE: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+  ERR_AP_USER_TO_USER: GssStatus.GSS_S_DEFECTIVE_CREDENTIAL,
+  ERR_AP_WRONG_SERVICE: GssStatus.GSS_S_NO_CRED,
+  ERR_AP_NO_SERVICE_KEY: GssStatus.GSS_S_NO_CRED,
+  ERR_AP_TICKET_ETYPE: GssStatus.GSS_S_FAILURE,
+  ERR_AP_NO_KEY_OF_ETYPE: GssStatus.GSS_S_NO_CRED,
+  ERR_AP_NO_KEY_OF_KVNO: GssStatus.GSS_S_NO_CRED,
+  ERR_AP_TICKET_MALFORMED: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+  ERR_AP_TICKET_INTEGRITY: GssStatus.GSS_S_DEFECTIVE_CREDENTIAL,
+  ERR_AP_SESSION_KEY_ETYPE: GssStatus.GSS_S_FAILURE,
+  ERR_AP_TICKET_NYV: GssStatus.GSS_S_CREDENTIALS_EXPIRED,
+  ERR_AP_TICKET_EXPIRED: GssStatus.GSS_S_CREDENTIALS_EXPIRED,
+  ERR_AP_TICKET_INVALID: GssStatus.GSS_S_CREDENTIALS_EXPIRED,
+  ERR_AP_AUTHENTICATOR_INTEGRITY: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+  ERR_AP_AUTHENTICATOR_MALFORMED: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+  ERR_AP_SUBKEY_ETYPE: GssStatus.GSS_S_FAILURE,
+  ERR_AP_CLIENT_MISMATCH: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+  ERR_AP_SKEW: GssStatus.GSS_S_CONTEXT_EXPIRED,
+  ERR_AP_REPLAY: GssStatus.GSS_S_DUPLICATE_TOKEN,
+};
 
 /**
  * One acceptor context: {@link accept} takes the initiator's token and returns the reply token
@@ -200,7 +186,6 @@ export class Krb5Acceptor extends Krb5Context {
   #mech: string | undefined;
 
   #accept(token: Uint8Array, now: number): Uint8Array | undefined {
-    const skew = (this.#o.clockSkewSec ?? 300) * 1000;
     let m;
     try {
       m = decodeKrb5Message(token);
@@ -209,73 +194,28 @@ export class Krb5Acceptor extends Krb5Context {
     }
     if (m.tokId !== TokenId.KRB_AP_REQ || m.message.type !== 'AP-REQ') return fail(`the initiator sent a ${m.message.type} token, not an AP-REQ`, GssStatus.GSS_S_DEFECTIVE_TOKEN);
     const ap = m.message.value;
-    if (ap.pvno !== 5) fail(`AP-REQ pvno ${ap.pvno}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BADVERSION);
-    if (ap.msgType !== MessageType.KRB_AP_REQ) fail(`AP-REQ msg-type ${ap.msgType}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_MSG_TYPE);
-    if (ap.apOptions & flagMask(APOptions.USE_SESSION_KEY)) fail('user-to-user tickets are not accepted', GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_METHOD);
-    const t = ap.ticket;
-    const server = { nameType: t.sname.nameType, realm: t.realm, components: t.sname.nameString };
-    this.#sname = server;
     this.#mech = m.mech;
-    const want = this.#o.service;
-    if (want && (want.components.length !== server.components.length || want.components.some((c, i) => c !== server.components[i]) || (want.realm !== undefined && want.realm !== server.realm))) {
-      fail(`the ticket is for ${unparsePrincipal(server)}, not this service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
-    }
 
-    // The service key: the principal's keys of the ticket's enctype, its kvno first.
-    const etype = t.encPart.etype;
-    const kvno = t.encPart.kvno;
-    const mine = this.#o.keys.filter((k) => samePrincipal(k.principal, server));
-    if (mine.length === 0) fail(`no key for ${unparsePrincipal(server)} in the keytab`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
-    const refusal = enctypeRefusal(etype, this.#opts);
-    if (refusal) fail(weakMessage(etype, 'the ticket is encrypted with', refusal), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
-    const ofType = mine.filter((k) => k.key.etype === etype);
-    if (ofType.length === 0) fail(`no key of enctype ${etype} for the ticket's service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOKEY);
-    const exact = ofType.filter((k) => kvno === undefined || (k.kvno >>> 0) === (kvno >>> 0));
-    const candidates = this.#o.strictKvno ? exact : [...exact, ...ofType.filter((k) => !exact.includes(k)).sort((a, b) => (b.kvno >>> 0) - (a.kvno >>> 0))];
-    if (candidates.length === 0) fail(`no key of kvno ${kvno} for the ticket's service`, GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_BADKEYVER);
-    let part: EncTicketPart | undefined;
-    for (const c of candidates) {
-      try {
-        part = EncTicketPart.decode(decrypt(c.key, KeyUsage.KDC_REP_TICKET, t.encPart.cipher, this.#opts));
-        break;
-      } catch (e) {
-        if (!(e instanceof IntegrityError)) fail(`the ticket's encrypted part is malformed: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
-      }
-    }
-    if (!part) return fail('the ticket does not decrypt with the service key (a stale keytab?)', GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
-    const session: Key = { etype: part.key.keytype, value: part.key.keyvalue };
-    const sessionRefusal = enctypeRefusal(session.etype, this.#opts);
-    if (sessionRefusal) fail(weakMessage(session.etype, "the ticket's session key is of", sessionRefusal), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
-    const start = (part.starttime ?? part.authtime).getTime();
-    if (start - skew > now) fail('the ticket is not valid yet', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
-    if (part.endtime.getTime() + skew < now) fail('the ticket has expired', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
-    // a postdated ticket not yet validated by the KDC (RFC 4120 §2.2)
-    if (part.flags & flagMask(TicketFlags.INVALID)) fail('the ticket is marked invalid (postdated, not validated)', GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
-
-    let auth: Authenticator;
+    // The ticket and the authenticator, as krb5_rd_req checks them (src/ap).
+    let checked: CheckedApReq;
     try {
-      auth = Authenticator.decode(decrypt(session, KeyUsage.AP_REQ_AUTH, ap.authenticator.cipher, this.#opts));
+      checked = checkApReq(ap, {
+        keys: this.#o.keys,
+        ...(this.#o.service ? { service: this.#o.service } : {}),
+        strictKvno: this.#o.strictKvno === true,
+        usage: KeyUsage.AP_REQ_AUTH,
+        now,
+        clockSkewSec: this.#o.clockSkewSec ?? 300,
+        replayCache: this.#o.replayCache === undefined ? SHARED_REPLAY : this.#o.replayCache,
+        ...this.#opts,
+      });
     } catch (e) {
-      const integrity = e instanceof IntegrityError;
-      return fail(integrity ? 'the authenticator does not decrypt with the session key' : `the authenticator is malformed: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
+      if (!(e instanceof ApReqError)) throw e;
+      this.#sname = e.server;
+      throw new GssAcceptError(e.message, MAJOR[e.code], e.krbErrorCode, e.cause === undefined ? {} : { cause: e.cause });
     }
-    if (auth.subkey) {
-      const r = enctypeRefusal(auth.subkey.keytype, this.#opts);
-      if (r) fail(weakMessage(auth.subkey.keytype, "the authenticator's subkey is of", r), GssStatus.GSS_S_FAILURE, ErrorCode.KDC_ERR_ETYPE_NOSUPP);
-    }
-    const client = { nameType: auth.cname.nameType, realm: auth.crealm, components: auth.cname.nameString };
-    if (!samePrincipal(client, { realm: part.crealm, components: part.cname.nameString })) {
-      fail('the authenticator names another client than the ticket', GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BADMATCH);
-    }
-    const ctime = auth.ctime.getTime() + Math.floor(auth.cusec / 1000);
-    if (Math.abs(ctime - now) > skew) {
-      fail(`the initiator's clock is ${Math.round((ctime - now) / 1000)} s off (more than ${skew / 1000} s)`, GssStatus.GSS_S_CONTEXT_EXPIRED, ErrorCode.KRB_AP_ERR_SKEW);
-    }
-    const rc = this.#o.replayCache === undefined ? SHARED_REPLAY : this.#o.replayCache;
-    if (rc) {
-      const id = `${unparsePrincipal(client)}|${unparsePrincipal(server)}|${auth.ctime.getTime()}|${auth.cusec}|${hex(ap.authenticator.cipher.subarray(-16))}`;
-      if (!rc.check(id, now, ctime + skew)) fail('this authenticator was seen before: a replay', GssStatus.GSS_S_DUPLICATE_TOKEN, ErrorCode.KRB_AP_ERR_REPEAT);
-    }
+    const { server, client, ticket: part, sessionKey: session, authenticator: auth } = checked;
+    this.#sname = server;
 
     // The 0x8003 checksum: flags, channel bindings, delegation.
     if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) {
@@ -307,7 +247,7 @@ export class Krb5Acceptor extends Krb5Context {
       } else flags &= ~GssFlags.GSS_C_DELEG_FLAG;
     }
     const mutual = (ap.apOptions & flagMask(APOptions.MUTUAL_REQUIRED)) !== 0 || (flags & GssFlags.GSS_C_MUTUAL_FLAG) !== 0;
-    const initiatorSubkey: Key | undefined = auth.subkey ? { etype: auth.subkey.keytype, value: auth.subkey.keyvalue } : undefined;
+    const initiatorSubkey = checked.subkey;
     const initiatorSeq = (auth.seqNumber ?? 0) >>> 0;
 
     let reply: Uint8Array | undefined;
@@ -335,7 +275,7 @@ export class Krb5Acceptor extends Krb5Context {
     this.ticketPart = part;
     this.#keys = [session, ...(initiatorSubkey ? [initiatorSubkey] : []), ...(acceptorSubkey ? [acceptorSubkey] : [])];
     const { key, acceptorSubkey: flag } = protectionKey(session, initiatorSubkey, acceptorSubkey);
-    if (key.etype !== 23 && key.etype !== 24) {
+    if (!isRc4(key.etype)) {
       this.protection = new Protection({
         key,
         acceptorSubkey: flag,

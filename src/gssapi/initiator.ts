@@ -9,10 +9,11 @@
  * `GssError` carrying the acceptor's error code.
  * @module
  */
-import { decrypt, encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
+import { buildApReq, openApRepPart } from '../ap/index.js';
+import { encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { GssError, IntegrityError, KerberosError } from '../errors.js';
-import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask } from '../iana/index.js';
-import { Authenticator, EncAPRepPart, EncKrbCredPart, KRBCred, Ticket, APReq, type KRBError, type PrincipalName } from '../messages/index.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
+import { EncKrbCredPart, KRBCred, Ticket, type KRBError, type PrincipalName } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
@@ -200,30 +201,26 @@ export class Krb5Initiator extends Krb5Context {
 
     const bindingsHash = o.channelBindings ? channelBindingsHash(o.channelBindings) : NO_CHANNEL_BINDINGS;
     const cksum = encodeGssChecksum({ bindingsHash, flags: this.flags, ...(o.delegation ? { delegation: o.delegation } : {}) });
-    const authenticator = Authenticator.encode({
-      authenticatorVno: 5,
-      crealm: c.client.realm,
-      cname: principalName(c.client),
-      cksum: { cksumtype: GSS_CHECKSUM_TYPE, checksum: cksum },
-      cusec: this.#cusec,
-      ctime: this.#ctime,
-      subkey: { keytype: this.#subkey.etype, keyvalue: this.#subkey.value },
-      seqNumber: this.#seq,
-    });
     let ticket;
     try {
       ticket = Ticket.decode(c.ticket);
     } catch (e) {
       throw new KerberosError(`the service ticket does not decode: ${(e as Error).message}`, { code: 'ERR_BAD_TICKET', cause: e });
     }
-    const apReq = {
-      pvno: 5,
-      msgType: MessageType.KRB_AP_REQ,
-      apOptions: mutualAsked ? flagMask(APOptions.MUTUAL_REQUIRED) >>> 0 : 0,
+    const apReq = buildApReq({
       ticket,
-      authenticator: { etype: this.#session.etype, cipher: encrypt(this.#session, KeyUsage.AP_REQ_AUTH, authenticator, this.#opts) },
-    };
-    this.token = encodeKrb5Message({ type: 'AP-REQ', value: apReq as APReq }, { framed: true, mech: o.mech ?? Oid.KRB5 });
+      sessionKey: this.#session,
+      client: c.client,
+      ctime: this.#ctime,
+      cusec: this.#cusec,
+      subkey: this.#subkey,
+      seqNumber: this.#seq,
+      cksum: { cksumtype: GSS_CHECKSUM_TYPE, checksum: cksum },
+      apOptions: mutualAsked ? flagMask(APOptions.MUTUAL_REQUIRED) : 0,
+      usage: KeyUsage.AP_REQ_AUTH,
+      ...this.#opts,
+    });
+    this.token = encodeKrb5Message({ type: 'AP-REQ', value: apReq }, { framed: true, mech: o.mech ?? Oid.KRB5 });
     this.established = !mutualAsked;
     if (this.established) this.#ready();
   }
@@ -252,7 +249,7 @@ export class Krb5Initiator extends Krb5Context {
     const rep = m.message.value;
     let part;
     try {
-      part = EncAPRepPart.decode(decrypt(this.#session, KeyUsage.AP_REP_ENCPART, rep.encPart.cipher, this.#opts));
+      part = openApRepPart(rep, this.#session, this.#opts);
     } catch (e) {
       if (e instanceof IntegrityError) {
         throw new GssError('the AP-REP does not decrypt with the session key: the server is not the one the ticket is for', { major: GssStatus.GSS_S_BAD_SIG }, { cause: e });
@@ -271,7 +268,7 @@ export class Krb5Initiator extends Krb5Context {
 
   #ready(acceptorSeq?: number): void {
     const { key, acceptorSubkey } = protectionKey(this.#session, this.#subkey, this.#acceptorSubkey);
-    if (key.etype === 23 || key.etype === 24) return; // RFC 4757 tokens: not implemented; context still usable for authentication
+    if (isRc4(key.etype)) return; // RFC 4757 tokens: not implemented; context still usable for authentication
     this.protection = new Protection({
       key,
       acceptorSubkey,

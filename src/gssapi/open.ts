@@ -1,56 +1,21 @@
 /**
  * Opening the encrypted parts a GSS-API acceptor and initiator meet, each with its key usage
- * (RFC 4120 §7.5.1): the ticket with the service key (2), the authenticator with the ticket's
- * session key (11, or 7 inside a TGS-REQ), the AP-REP with the session key (12), a delegated
- * KRB-CRED with the session key (14; etype 0 means it was sent unencrypted, as MIT does when it
- * has no key to use). A wrong key is an `IntegrityError`; bytes that do not decode after
- * decryption are a `DecodeError`.
+ * (RFC 4120 §7.5.1): the ticket, the authenticator and the AP-REP as the AP exchange opens them
+ * (src/ap/open.ts, re-exported here), and a delegated KRB-CRED with the session key (14; etype 0
+ * means it was sent unencrypted, as MIT does when it has no key to use). A wrong key is an
+ * `IntegrityError`; bytes that do not decode after decryption are a `DecodeError`.
  * @module
  */
 
 import { decrypt, type CryptoOptions, type Key } from '../crypto/index.js';
 import { KeyUsage } from '../iana/index.js';
-import {
-  Authenticator,
-  EncAPRepPart,
-  EncKrbCredPart,
-  EncTicketPart,
-  type APRep,
-  type APReq,
-  type KRBCred,
-  type Ticket,
-} from '../messages/index.js';
-import { secretKey } from '../util/secret.js';
+import { EncKrbCredPart, type KRBCred } from '../messages/index.js';
 
-/**
- * The ticket's EncTicketPart, with the service's long-term key.
- * @example
- * ```ts
- * const part = openTicket(apReq.ticket, serviceKey)   // part.key is the session key
- * ```
- */
-export function openTicket(ticket: Ticket, serviceKey: Key, options?: CryptoOptions): EncTicketPart {
-  return EncTicketPart.decode(decrypt(serviceKey, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher, options));
-}
-
-/** The AP-REQ's authenticator, with the ticket's session key (usage 11; 7 in a PA-TGS-REQ). */
-export function openAuthenticator(apReq: APReq, sessionKey: Key, usage: number = KeyUsage.AP_REQ_AUTH, options?: CryptoOptions): Authenticator {
-  return Authenticator.decode(decrypt(sessionKey, usage, apReq.authenticator.cipher, options));
-}
-
-/** The AP-REP's EncAPRepPart, with the session key the AP-REQ used. */
-export function openApRepPart(apRep: APRep, sessionKey: Key, options?: CryptoOptions): EncAPRepPart {
-  return EncAPRepPart.decode(decrypt(sessionKey, KeyUsage.AP_REP_ENCPART, apRep.encPart.cipher, options));
-}
+export { openTicket, openAuthenticator, openApRepPart, sessionKeyOf } from '../ap/open.js';
 
 /** A KRB-CRED's EncKrbCredPart (usage 14), or its plaintext when sent with etype 0. */
 export function openKrbCred(cred: KRBCred, key: Key | undefined, options?: CryptoOptions): EncKrbCredPart {
   if (cred.encPart.etype === 0) return EncKrbCredPart.decode(cred.encPart.cipher);
   if (!key) throw new TypeError('this KRB-CRED is encrypted: a key is needed');
   return EncKrbCredPart.decode(decrypt(key, KeyUsage.KRB_CRED_ENCPART, cred.encPart.cipher, options));
-}
-
-/** The session key an EncTicketPart or EncKDCRepPart carries, as `tskrb5/crypto` takes keys. */
-export function sessionKeyOf(part: { key: { keytype: number; keyvalue: Uint8Array } }): Key {
-  return secretKey(part.key.keytype, part.key.keyvalue);
 }

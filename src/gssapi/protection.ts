@@ -8,7 +8,7 @@
  */
 import { checksum, decrypt, encrypt, verifyChecksum, type Key } from '../crypto/index.js';
 import { GssError, IntegrityError } from '../errors.js';
-import { GssStatus, KeyUsage, TokenFlags, TokenId } from '../iana/index.js';
+import { GssStatus, KeyUsage, TokenFlags, TokenId, isRc4 } from '../iana/index.js';
 import { concat, constantTimeEqual } from '../util/bytes.js';
 import { decodePerMessageToken, encodePerMessageToken, TOKEN_HEADER_LENGTH } from './per-message-token.js';
 
@@ -89,7 +89,7 @@ export class Protection {
   #base: bigint;
 
   constructor(o: ProtectionOptions) {
-    if (o.key.etype === 23 || o.key.etype === 24) {
+    if (isRc4(o.key.etype)) {
       throw new GssError('RC4-HMAC per-message tokens (RFC 4757) are not implemented', { major: GssStatus.GSS_S_UNAVAILABLE });
     }
     this.#key = o.key;

@@ -19,6 +19,19 @@ export const EncType = {
 } as const;
 export type EncType = (typeof EncType)[keyof typeof EncType];
 
+/**
+ * Whether `etype` is one of RFC 4757's RC4-HMAC enctypes (`RC4_HMAC`, 23, or `RC4_HMAC_EXP`, 24):
+ * weak crypto, and GSS per-message tokens of their own (RFC 4757 §7) that tskrb5 does not make.
+ * @example
+ * ```ts
+ * isRc4(EncType.RC4_HMAC) // true
+ * isRc4(EncType.AES256_CTS_HMAC_SHA1_96) // false
+ * ```
+ */
+export function isRc4(etype: number): boolean {
+  return etype === EncType.RC4_HMAC || etype === EncType.RC4_HMAC_EXP;
+}
+
 /** MIT's canonical names (krb5.conf, `klist -e`), by number. */
 export const ENCTYPE_NAMES: Readonly<Record<number, string>> = {
   1: 'des-cbc-crc',
