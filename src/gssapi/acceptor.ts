@@ -26,7 +26,7 @@ import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from '
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
 import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
 import { openKrbCred } from './open.js';
-import { Krb5Context } from './context.js';
+import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
 import { redact } from '../util/secret.js';
 
@@ -125,7 +125,7 @@ const MAJOR: Readonly<Record<ApReqRefusal, number>> = {
  * One acceptor context: {@link accept} takes the initiator's token and returns the reply token
  * (an AP-REP, or undefined without mutual authentication); the context is then established.
  */
-export class Krb5Acceptor extends Krb5Context {
+export class Krb5Acceptor extends GssContext {
   /** The authenticated client. */
   client: Principal | undefined;
   /** The service the ticket was for. */

@@ -7,8 +7,8 @@ import { GssError } from '../errors.js';
 import { GssStatus } from '../iana/index.js';
 import type { Protection, ReceivedInfo } from './protection.js';
 
-/** The per-message half of {@link Krb5Initiator} and {@link Krb5Acceptor}. */
-export abstract class Krb5Context {
+/** The per-message half of {@link Krb5Initiator} and {@link Krb5Acceptor}: an established GSS-API security context. */
+export abstract class GssContext {
   /** Whether the context is established. */
   established = false;
   /** Set when the context is established (none for an RC4 session key). */

@@ -18,7 +18,7 @@ import { wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
 import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
-import { Krb5Context } from './context.js';
+import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
 import type { Principal } from '../messages/index.js';
 
@@ -160,7 +160,7 @@ function advice(e: KRBError, ctx: { now?: Date; kdcOffsetSec?: number }): string
  * const mic = ctx.getMIC(bytes)
  * ```
  */
-export class Krb5Initiator extends Krb5Context {
+export class Krb5Initiator extends GssContext {
   /** The initial context token. */
   readonly token: Uint8Array;
   /** The flags sent in the 0x8003 checksum. */

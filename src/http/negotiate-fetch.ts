@@ -12,7 +12,7 @@
  * @module
  */
 import { GssError, KerberosError, ProtocolError, UnsupportedError } from '../errors.js';
-import { GssFlags } from '../iana/index.js';
+import { GssFlags, isRc4 } from '../iana/index.js';
 import { GssKrbError, Krb5Initiator, makeKrbCred, type InitiatorCredential } from '../gssapi/initiator.js';
 import { decodeSpnegoToken } from '../spnego/spnego-token.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
@@ -441,7 +441,7 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
     const creds = await o.credentials.getCredentials({ service: o.service ?? 'HTTP', host, delegate });
     // An RC4 session key exists only when the user's policy let the KDC exchange ask for RC4
     // (allow_weak_crypto): the initiator may use what the credential source obtained.
-    const weak = { allowWeakCrypto: creds.credential.key.etype === 23 };
+    const weak = { allowWeakCrypto: isRc4(creds.credential.key.etype) };
     let flags = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG;
     let delegation: Uint8Array | undefined;
     if (delegate) {

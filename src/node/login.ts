@@ -22,7 +22,7 @@ import {
   type CcacheCredential,
   type Krb5Conf,
 } from '../formats/index.js';
-import { NameType, errorMessage } from '../iana/index.js';
+import { NameType, errorMessage, isRc4 } from '../iana/index.js';
 import { KRBError, Ticket, parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import {
   getInitialCredentials,
@@ -508,7 +508,7 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
     now: ctx.now,
     options: {
       ...base,
-      ...(o.etype !== undefined ? { etypes: [o.etype], allowWeakCrypto: base.allowWeakCrypto || o.etype === 23 } : {}),
+      ...(o.etype !== undefined ? { etypes: [o.etype], allowWeakCrypto: base.allowWeakCrypto || isRc4(o.etype) } : {}),
       ...(path.length ? { transitPath: path } : {}),
     },
   });
