@@ -92,10 +92,11 @@ export async function loadTargets() {
       run: (b) => { const s = new formats.CcacheScanner(b); const v = new formats.CcacheRecordView(); while (s.next(v)); },
     });
   }
-  // klist's own readers: the keytab read entry by entry as MIT reads it (never throws), and the
-  // in-place listing of a FILE cache (only the scanner's DecodeError; its own records declined)
-  const ktScan = await tryLoad('cli/klist/keytab-scan.js');
-  if (ktScan) targets.push({ name: 'cli.scanKeytabAsMit', allowed: [], seeds: () => keytabs, run: (b) => ktScan.scanKeytabAsMit(b) });
+  // klist's readers: the keytab read entry by entry as MIT reads it (lenient: never throws past a
+  // good version header), and the in-place listing of a FILE cache (only the scanner's
+  // DecodeError; its own records declined)
+  const ktHeader = (b) => b.length >= 2 && b[0] === 5 && (b[1] === 1 || b[1] === 2);
+  targets.push({ name: 'formats.decodeKeytab lenient', allowed: [], seeds: () => keytabs, run: (b) => (ktHeader(b) ? formats.decodeKeytab(b, { lenient: true }) : undefined) });
   const fast = await tryLoad('cli/klist/fast.js');
   if (fast) {
     const lister = { f: { C: true, e: true, f: true }, printtime: String, etypeString: String, flagLetters: String, other: () => '', write: () => {} };

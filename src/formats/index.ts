@@ -3,7 +3,7 @@
  * krb5.conf (MIT profile syntax, with typed reads).
  * @module
  */
-export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry } from './keytab.js';
+export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry, type KeytabScan } from './keytab.js';
 export {
   decodeCcache, ccacheRecords, encodeCcache, CCACHE_TRUNCATED, CcacheScanner, CcacheRecordView, PrincipalSpan, viewCredential, CcacheWriter,
   encodeCcacheCredential, decodeCcacheCredential, encodeCcachePrincipal, decodeCcachePrincipal,

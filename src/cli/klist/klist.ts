@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { lookupService } from 'node:dns/promises';
 import { DecodeError } from '../../errors.js';
-import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
+import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, decodeKeytab, isConfigPrincipal, type CcacheCredential, type KeytabEntry, type KeytabScan } from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
 import { defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName, type CcacheStore } from '../../node/index.js';
 import {
@@ -16,7 +16,6 @@ import {
 } from './common.js';
 import { etypeString } from './etypes.js';
 import { listFile } from './fast.js';
-import { scanKeytabAsMit, type MitKeytabScan } from './keytab-scan.js';
 import type { Principal } from '../../messages/index.js';
 
 export { etypeString };
@@ -126,10 +125,9 @@ class Klist {
     if (type !== 'FILE' && type !== 'WRFILE') this.fail('Unknown Key table type', `while resolving keytab ${ktname}`);
     const shown = `FILE:${residual}`; // MIT names a WRFILE: keytab FILE: too
     this.write(`Keytab name: ${shown}\n`);
-    let scan: MitKeytabScan | null;
+    let bytes: Uint8Array;
     try {
-      // entry by entry as MIT's reader goes (decodeKeytab would refuse a damaged file outright)
-      scan = scanKeytabAsMit(new Uint8Array(readFileSync(residual)));
+      bytes = new Uint8Array(readFileSync(residual));
     } catch (e) {
       const errno = (e as NodeJS.ErrnoException).code;
       if (errno === 'ENOENT') this.fail(`Key table file '${residual}' not found`, 'while starting keytab scan');
@@ -137,7 +135,14 @@ class Klist {
       if (errno === 'EISDIR') this.fail('Bad format in keytab', 'while starting keytab scan');
       throw e;
     }
-    if (scan === null) this.fail('Unsupported key table format version number', 'while starting keytab scan');
+    let scan: KeytabScan;
+    try {
+      // entry by entry as MIT's reader goes (the strict reading would refuse a damaged file outright)
+      scan = decodeKeytab(bytes, { lenient: true });
+    } catch (e) {
+      if (e instanceof DecodeError) this.fail('Unsupported key table format version number', 'while starting keytab scan');
+      throw e;
+    }
     const entries: KeytabEntry[] = scan.entries;
     const w = this.width;
     if (this.f.t) {
