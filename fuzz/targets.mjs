@@ -98,8 +98,10 @@ export async function loadTargets() {
   const ktHeader = (b) => b.length >= 2 && b[0] === 5 && (b[1] === 1 || b[1] === 2);
   targets.push({ name: 'formats.decodeKeytab lenient', allowed: [], seeds: () => keytabs, run: (b) => (ktHeader(b) ? formats.decodeKeytab(b, { lenient: true }) : undefined) });
   const fast = await tryLoad('cli/klist/fast.js');
-  if (fast) {
-    const lister = { f: { C: true, e: true, f: true }, printtime: String, etypeString: String, flagLetters: String, other: () => '', write: () => {} };
+  const listing = await tryLoad('cli/klist/listing.js');
+  if (fast && listing) {
+    const lines = new listing.CcacheListing({ e: true, f: true, d: false }, 0, 'UTC');
+    const lister = { f: { C: true }, listing: lines, other: () => '', write: () => {} };
     targets.push({ name: 'cli.klistListFile', allowed: [DecodeError], seeds: () => caches, run: (b) => fast.listFile(lister, b) });
   }
   const confDir = join(root, 'fixtures/mit/krb5conf');
