@@ -99,12 +99,14 @@ export async function loadTargets() {
     name: 'formats.CcacheScanner', allowed: [DecodeError], seeds: () => caches,
     run: (b) => { const s = new CcacheScanner(b); const v = new CcacheRecordView(); while (s.next(v)); },
   });
-  // klist's own readers: the keytab read entry by entry as MIT reads it (never throws), and the
-  // in-place listing of a FILE cache (only the scanner's DecodeError; its own records declined)
-  const scanKeytabAsMit = need(await load('cli/klist/keytab-scan.js'), 'scanKeytabAsMit', 'cli/klist/keytab-scan');
-  targets.push({ name: 'cli.scanKeytabAsMit', allowed: [], seeds: () => keytabs, run: (b) => scanKeytabAsMit(b) });
+  // klist's readers: the keytab read entry by entry as MIT reads it (lenient: never throws past a
+  // good version header), and the in-place listing of a FILE cache (only the scanner's
+  // DecodeError; its own records declined)
+  const ktHeader = (b) => b.length >= 2 && b[0] === 5 && (b[1] === 1 || b[1] === 2);
+  targets.push({ name: 'formats.decodeKeytab lenient', allowed: [], seeds: () => keytabs, run: (b) => (ktHeader(b) ? decodeKeytab(b, { lenient: true }) : undefined) });
   const listFile = need(await load('cli/klist/fast.js'), 'listFile', 'cli/klist/fast');
-  const lister = { f: { C: true, e: true, f: true }, printtime: String, etypeString: String, flagLetters: String, other: () => '', write: () => {} };
+  const CcacheListing = need(await load('cli/klist/listing.js'), 'CcacheListing', 'cli/klist/listing');
+  const lister = { f: { C: true }, listing: new CcacheListing({ e: true, f: true, d: false }, 0, 'UTC'), other: () => '', write: () => {} };
   targets.push({ name: 'cli.klistListFile', allowed: [DecodeError], seeds: () => caches, run: (b) => listFile(lister, b) });
   const confDir = join(root, 'fixtures/mit/krb5conf');
   const confs = nonEmpty(readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))), 'fixtures/mit/krb5conf/*.conf');

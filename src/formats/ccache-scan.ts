@@ -25,6 +25,24 @@ const utf8Exact = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** The code of a DecodeError for a cache that ends early (a short read, in MIT's terms). */
 export const CCACHE_TRUNCATED = 'ERR_TRUNCATED';
 
+/** The realm of MIT's (and Heimdal's) cache configuration principals. */
+export const CONFIG_REALM = 'X-CACHECONF:';
+/** The first name component of a cache configuration principal. */
+export const CONFIG_NAME = 'krb5_ccache_conf_data';
+
+/**
+ * Whether the principal at `span` of `bytes` names a cache configuration entry
+ * (`krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`), compared in the bytes: what
+ * `isConfigPrincipal` says of the decoded principal.
+ */
+export function isConfigSpan(bytes: Uint8Array, span: PrincipalSpan): boolean {
+  const s = span.spans;
+  if ((span.count !== 2 && span.count !== 3) || s[1] !== CONFIG_REALM.length || s[3] !== CONFIG_NAME.length) return false;
+  for (let i = 0, at = s[0]!; i < CONFIG_REALM.length; i++) if (bytes[at + i] !== CONFIG_REALM.charCodeAt(i)) return false;
+  for (let i = 0, at = s[2]!; i < CONFIG_NAME.length; i++) if (bytes[at + i] !== CONFIG_NAME.charCodeAt(i)) return false;
+  return true;
+}
+
 /** A principal located in a cache file: its name type and where its realm and components are. */
 export class PrincipalSpan {
   nameType = 0;
@@ -101,8 +119,23 @@ export class CcacheScanner {
   /** Every record read field by field (the quick reading of common records off): tests compare the two. */
   private readonly fieldByField: boolean;
 
-  constructor(readonly bytes: Uint8Array, options: { fieldByField?: boolean } = {}) {
+  /**
+   * A scanner over a cache file; with `marshalled`, over bare records of that version with no
+   * file header and no default principal (what MIT's `k5_marshal_cred` / `k5_marshal_princ`
+   * give, as the KCM protocol carries them): {@link next} reads a credential,
+   * {@link principal} a principal, from {@link pos}; `base` names them in errors.
+   */
+  constructor(readonly bytes: Uint8Array, options: { fieldByField?: boolean; marshalled?: 1 | 2 | 3 | 4; base?: string } = {}) {
     this.fieldByField = options.fieldByField === true;
+    if (options.marshalled !== undefined) {
+      const v = options.marshalled;
+      if (v !== 1 && v !== 2 && v !== 3 && v !== 4) throw new RangeError(`no ccache version ${String(v)}`);
+      this.version = v;
+      this.little = v < 3;
+      this.pos = this.start = 0;
+      this.base = options.base ?? 'ccache';
+      return;
+    }
     if (bytes.length < 2 || bytes[0] !== 0x05 || bytes[1]! < 1 || bytes[1]! > 4) {
       throw new DecodeError('not a credential cache: it must start with 0x0501…0x0504', { path: 'ccache', offset: 0 });
     }
@@ -276,7 +309,7 @@ export class CcacheScanner {
    * malformed cache where a length read on the way exceeds the file. Each component takes at
    * least four bytes, so the loop and the span table are bounded by the input, not the count.
    */
-  principal(span: PrincipalSpan, path: PrincipalPath): void {
+  principal(span: PrincipalSpan, path: PrincipalPath = DEFAULT_PRINCIPAL): void {
     this.field = path.self;
     span.nameType = this.version === 1 ? 0 : this.u32('name type') | 0;
     const countAt = this.pos;
@@ -376,11 +409,7 @@ export class NameDecoder {
   private readonly at = new Int32Array(64).fill(-1);
   private readonly len = new Int32Array(64);
   private readonly names: string[] = new Array<string>(64).fill('');
-  /** Every record read field by field (the quick reading of common records off): tests compare the two. */
-  private readonly fieldByField: boolean;
-
-  constructor(readonly bytes: Uint8Array, options: { fieldByField?: boolean } = {}) {
-    this.fieldByField = options.fieldByField === true;}
+  constructor(readonly bytes: Uint8Array) {}
 
   /** The text at `[start, start + n)` when it is short ASCII (from the cache when it repeats), else null. */
   ascii(start: number, n: number): string | null {

@@ -22,11 +22,12 @@
 
 import { Ticket } from '../messages/ticket.js';
 import { utf8 } from '../util/bytes.js';
-import { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, NameDecoder, type PrincipalSpan } from './ccache-scan.js';
+import { DecodeError } from '../errors.js';
+import { CCACHE_TRUNCATED, CONFIG_NAME, CONFIG_REALM, CcacheRecordView, CcacheScanner, NameDecoder, PrincipalSpan } from './ccache-scan.js';
 import { secretKey } from '../util/secret.js';
 import type { Principal } from '../messages/index.js';
 
-export { CCACHE_TRUNCATED, CcacheRecordView, CcacheScanner, PrincipalSpan } from './ccache-scan.js';
+export { CCACHE_TRUNCATED, CONFIG_NAME, CONFIG_REALM, CcacheRecordView, CcacheScanner, PrincipalSpan, isConfigSpan } from './ccache-scan.js';
 
 /** An address (`addrtype` 16 bits, then the bytes) or an authorization-data element. */
 export interface CcacheTypedData {
@@ -102,15 +103,10 @@ export interface Ccache {
    */
   order?: ('cred' | 'config')[];
 }
-
-/** The realm of MIT's (and Heimdal's) cache configuration principals. */
-export const CONFIG_REALM = 'X-CACHECONF:';
-/** The first name component of a cache configuration principal. */
-export const CONFIG_NAME = 'krb5_ccache_conf_data';
-
 /**
  * Whether a principal names a cache configuration entry
- * (`krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`).
+ * (`krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`); `isConfigSpan` says the same of
+ * a principal located in a file's bytes.
  */
 export function isConfigPrincipal(p: Principal): boolean {
   return p.realm === CONFIG_REALM && p.components[0] === CONFIG_NAME && (p.components.length === 2 || p.components.length === 3);
@@ -127,6 +123,68 @@ export function configEntry(key: string, value: Uint8Array, principal?: string):
   return principal === undefined ? { key, value } : { key, principal, value };
 }
 
+const ZERO = new Date(0);
+
+/**
+ * The credential record a config entry is stored as: the record it was decoded from, else the
+ * one MIT's `krb5_cc_set_config` writes (client = `defaultPrincipal`, everything else zero or
+ * empty, the value in the ticket field).
+ * @example
+ * ```ts
+ * await store.store(configToCredential(configEntry('pa_type', utf8('2'), 'krbtgt/EX.COM@EX.COM'), client))
+ * ```
+ */
+export function configToCredential(e: CcacheConfigEntry, defaultPrincipal: Principal): CcacheCredential {
+  const { serverNameType, ...rest } = e.record ?? {
+    client: defaultPrincipal, key: { etype: 0, value: new Uint8Array(0) }, authtime: ZERO, starttime: ZERO, endtime: ZERO, renewTill: ZERO,
+    isSkey: false, flags: 0, addresses: [], authdata: [], secondTicket: new Uint8Array(0), serverNameType: 1,
+  };
+  const components = e.principal === undefined ? [CONFIG_NAME, e.key] : [CONFIG_NAME, e.key, e.principal];
+  return { ...rest, server: { nameType: serverNameType, realm: CONFIG_REALM, components }, ticket: e.value };
+}
+
+/** The config entry a credential record holds (its server must be a config principal: {@link isConfigPrincipal}), its record kept. */
+export function credentialToConfig(c: CcacheCredential): CcacheConfigEntry {
+  const { server, ticket, ...rest } = c;
+  const e: CcacheConfigEntry = { key: server.components[1]!, value: ticket, record: { ...rest, serverNameType: server.nameType } };
+  if (server.components.length === 3) e.principal = server.components[2]!;
+  return e;
+}
+
+/**
+ * Every record of a cache in stored order, config entries as the credentials they are stored
+ * as (what `krb5_cc_next_cred` yields, and what a store's `getCredentials` returns).
+ */
+export function allCredentials(cc: Ccache): CcacheCredential[] {
+  const out: CcacheCredential[] = [];
+  const creds = cc.credentials, conf = cc.config ?? [];
+  let ci = 0, ki = 0;
+  for (const kind of cc.order ?? []) {
+    if (kind === 'cred' && ci < creds.length) out.push(creds[ci++]!);
+    else if (kind === 'config' && ki < conf.length) out.push(configToCredential(conf[ki++]!, cc.defaultPrincipal));
+  }
+  while (ci < creds.length) out.push(creds[ci++]!);
+  while (ki < conf.length) out.push(configToCredential(conf[ki++]!, cc.defaultPrincipal));
+  return out;
+}
+
+/** `cc` with these records (in stored order, config entries included) as its credentials, config entries and order. */
+export function withCredentials(cc: Ccache, records: Iterable<CcacheCredential>): Ccache {
+  const credentials: CcacheCredential[] = [];
+  const config: CcacheConfigEntry[] = [];
+  const order: ('cred' | 'config')[] = [];
+  for (const c of records) {
+    if (isConfigPrincipal(c.server)) {
+      config.push(credentialToConfig(c));
+      order.push('config');
+    } else {
+      credentials.push(c);
+      order.push('cred');
+    }
+  }
+  return { ...cc, credentials, config, order };
+}
+
 /** Decodes a credential's ticket (the DER `Ticket`; its enc-part opens with the service key, usage 2). */
 export function credentialTicket(cred: CcacheCredential, options: { views?: boolean } = {}): Ticket {
   return Ticket.decode(cred.ticket, options);
@@ -134,7 +192,6 @@ export function credentialTicket(cred: CcacheCredential, options: { views?: bool
 
 // ---------------------------------------------------------------------------------- decoding
 
-const RECORD = 'ccache.credentials';
 const pathOf = (base: string, record: number, field: string) => `${base}${record >= 0 ? `[${record}]` : ''}${field}`;
 
 /** Builds the objects of a file's records from the scanner's views (ccache-scan.ts). */
@@ -174,9 +231,10 @@ class Builder {
     return out;
   }
   credential(v: CcacheRecordView): CcacheCredential {
+    const base = this.sc.base;
     const out: CcacheCredential = {
-      client: this.principal(v.client, RECORD, v.index, '.client'),
-      server: this.principal(v.server, RECORD, v.index, '.server'),
+      client: this.principal(v.client, base, v.index, '.client'),
+      server: this.principal(v.server, base, v.index, '.server'),
       key: secretKey(v.keyEtype, this.bytes(v.keyAt, v.keyLen)),
       authtime: new Date(v.authtime * 1000),
       starttime: new Date(v.starttime * 1000),
@@ -277,70 +335,43 @@ export function ccacheRecords(bytes: Uint8Array, options: { views?: boolean } = 
  */
 export function decodeCcache(bytes: Uint8Array, options: { views?: boolean } = {}): Ccache {
   const { version, header, defaultPrincipal, records } = ccacheRecords(bytes, options);
-  const credentials: CcacheCredential[] = [];
-  const config: CcacheConfigEntry[] = [];
-  const order: ('cred' | 'config')[] = [];
-  for (const c of records) {
-    if (isConfigPrincipal(c.server)) {
-      const { server, ticket, ...rest } = c;
-      const entry: CcacheConfigEntry = { key: server.components[1]!, value: ticket };
-      if (server.components.length === 3) entry.principal = server.components[2]!;
-      entry.record = { ...rest, serverNameType: server.nameType };
-      config.push(entry);
-      order.push('config');
-    } else {
-      credentials.push(c);
-      order.push('cred');
-    }
-  }
-  return { version, header, defaultPrincipal, credentials, config, order };
+  return withCredentials({ version, header, defaultPrincipal, credentials: [], config: [] }, records);
+}
+
+/**
+ * One principal as MIT's `k5_marshal_princ` writes it for `version` (no file around it), read by
+ * the file's own reader: the KCM protocol carries principals so. Bytes after it are ignored, as
+ * MIT's `k5_unmarshal_princ` ignores them; a fault is a `DecodeError` (path `base`).
+ * @example
+ * ```ts
+ * decodeCcachePrincipal(encodeCcachePrincipal(alice))   // alice
+ * ```
+ */
+export function decodeCcachePrincipal(bytes: Uint8Array, version: 1 | 2 | 3 | 4 = 4, options: { base?: string } = {}): Principal {
+  const sc = new CcacheScanner(plain(bytes), { marshalled: version, base: options.base ?? 'principal' });
+  const span = new PrincipalSpan();
+  sc.principal(span);
+  return new Builder(sc, false).principal(span, sc.base, -1, '');
+}
+
+/**
+ * One credential record as MIT's `k5_marshal_cred` writes it for `version` (a cache file's
+ * record; the KCM protocol carries credentials so), read by the file's own reader. Bytes after
+ * it are ignored, as MIT's `k5_unmarshal_cred` ignores them; a fault is a `DecodeError` (path
+ * `base[0].field`; code {@link CCACHE_TRUNCATED} where the bytes end early).
+ * @example
+ * ```ts
+ * decodeCcacheCredential(encodeCcacheCredential(cred))   // cred
+ * ```
+ */
+export function decodeCcacheCredential(bytes: Uint8Array, version: 1 | 2 | 3 | 4 = 4, options: { views?: boolean; base?: string } = {}): CcacheCredential {
+  const sc = new CcacheScanner(plain(bytes), { marshalled: version, base: options.base ?? 'credential' });
+  const v = new CcacheRecordView();
+  if (!sc.next(v)) throw new DecodeError('ccache: the credential is empty', { path: sc.base, offset: 0, code: CCACHE_TRUNCATED });
+  return new Builder(sc, options.views === true).credential(v);
 }
 
 // ---------------------------------------------------------------------------------- encoding
-
-class Writer {
-  private buf = new Uint8Array(256);
-  length = 0;
-  constructor(readonly little: boolean) {}
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.length));
-    this.buf = b;
-  }
-  u8(n: number): void {
-    this.room(1);
-    this.buf[this.length++] = n & 0xff;
-  }
-  u16(n: number): void {
-    this.room(2);
-    const hi = (n >>> 8) & 0xff, lo = n & 0xff;
-    this.buf[this.length++] = this.little ? lo : hi;
-    this.buf[this.length++] = this.little ? hi : lo;
-  }
-  u32(n: number): void {
-    this.room(4);
-    const v = [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-    if (this.little) v.reverse();
-    for (const x of v) this.buf[this.length++] = x;
-  }
-  raw(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
-  }
-  data(b: Uint8Array): void {
-    if (!(b instanceof Uint8Array)) throw new TypeError('ccache data must be a Uint8Array');
-    if (b.length > 0xffffffff) throw new RangeError('ccache data longer than 2^32-1 bytes');
-    this.u32(b.length);
-    this.raw(b);
-  }
-  done(): Uint8Array {
-    return this.buf.slice(0, this.length);
-  }
-}
 
 function int16(n: number, what: string): number {
   if (!Number.isInteger(n) || n < -0x8000 || n > 0xffff) throw new RangeError(`${what} ${n} does not fit in 16 bits`);
@@ -358,75 +389,124 @@ function seconds(d: Date, what: string): number {
   return s;
 }
 
-function writePrincipal(w: Writer, p: Principal, version: 1 | 2 | 3 | 4 = 4): void {
-  // Version 1 has no name type and counts the realm among the components.
-  if (version !== 1) w.u32(int32(p.nameType, 'name type'));
-  w.u32(p.components.length + (version === 1 ? 1 : 0));
-  w.data(utf8(p.realm));
-  for (const c of p.components) w.data(utf8(c));
-}
-
-function writeCredential(w: Writer, version: 1 | 2 | 3 | 4, c: CcacheCredential): void {
-  writePrincipal(w, c.client, version);
-  writePrincipal(w, c.server, version);
-  w.u16(int16(c.key.etype, 'enctype'));
-  if (version === 3) w.u16(int16(c.keytypeV3 ?? c.key.etype, 'key type'));
-  w.data(c.key.value);
-  w.u32(seconds(c.authtime, 'authtime'));
-  w.u32(seconds(c.starttime, 'starttime'));
-  w.u32(seconds(c.endtime, 'endtime'));
-  w.u32(seconds(c.renewTill, 'renewTill'));
-  w.u8(c.isSkey ? 1 : 0);
-  w.u32(int32(c.flags, 'ticket flags'));
-  for (const list of [c.addresses, c.authdata]) {
-    w.u32(list.length);
-    for (const x of list) {
-      w.u16(int16(x.type, 'address/authdata type'));
-      w.data(x.data);
-    }
+/**
+ * The writer of the ccache marshalling (MIT ccmarshal.c) for one version: integers in its byte
+ * order (versions 1 and 2 in little-endian host order, as {@link CcacheScanner} reads them),
+ * data as a 32-bit length and the bytes, and the principal, key, time, list and credential
+ * fields — the one definition of how a record is laid out, for files and for the KCM protocol
+ * (whose messages are built of these fields). Values out of a field's range are a RangeError.
+ */
+export class CcacheWriter {
+  private buf = new Uint8Array(256);
+  length = 0;
+  readonly little: boolean;
+  constructor(readonly version: 1 | 2 | 3 | 4 = 4) {
+    if (version !== 1 && version !== 2 && version !== 3 && version !== 4) throw new RangeError(`no ccache version ${String(version)}`);
+    this.little = version < 3;
   }
-  w.data(c.ticket);
-  w.data(c.secondTicket);
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.length));
+    this.buf = b;
+  }
+  u8(n: number): this {
+    this.room(1);
+    this.buf[this.length++] = n & 0xff;
+    return this;
+  }
+  /** A 16-bit field (a negative value as its two's complement). */
+  u16(n: number, what = '16-bit field'): this {
+    n = int16(n, what);
+    this.room(2);
+    const b = this.buf, p = this.length;
+    if (this.little) (b[p] = n & 0xff), (b[p + 1] = n >>> 8);
+    else (b[p] = n >>> 8), (b[p + 1] = n & 0xff);
+    this.length = p + 2;
+    return this;
+  }
+  /** A 32-bit field (a negative value as its two's complement). */
+  u32(n: number, what = '32-bit field'): this {
+    n = int32(n, what);
+    this.room(4);
+    const b = this.buf, p = this.length;
+    if (this.little) (b[p] = n & 0xff), (b[p + 1] = (n >>> 8) & 0xff), (b[p + 2] = (n >>> 16) & 0xff), (b[p + 3] = n >>> 24);
+    else (b[p] = n >>> 24), (b[p + 1] = (n >>> 16) & 0xff), (b[p + 2] = (n >>> 8) & 0xff), (b[p + 3] = n & 0xff);
+    this.length = p + 4;
+    return this;
+  }
+  raw(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+  /** data ::= length (32 bits) value. */
+  data(b: Uint8Array): this {
+    if (!(b instanceof Uint8Array)) throw new TypeError('ccache data must be a Uint8Array');
+    if (b.length > 0xffffffff) throw new RangeError('ccache data longer than 2^32-1 bytes');
+    return this.u32(b.length).raw(b);
+  }
+  /** A time: 32-bit unsigned seconds. */
+  time(d: Date, what = 'time'): this {
+    return this.u32(seconds(d, what));
+  }
+  /** A principal: name type (not in version 1), component count (version 1 counts the realm), realm, components. */
+  principal(p: Principal): this {
+    if (this.version !== 1) this.u32(p.nameType, 'name type');
+    this.u32(p.components.length + (this.version === 1 ? 1 : 0));
+    this.data(utf8(p.realm));
+    for (const c of p.components) this.data(utf8(c));
+    return this;
+  }
+  /** The session key: enctype (twice in version 3: `keytypeV3`, else the enctype again), then its bytes. */
+  key(k: { etype: number; value: Uint8Array }, keytypeV3?: number): this {
+    this.u16(k.etype, 'enctype');
+    if (this.version === 3) this.u16(keytypeV3 ?? k.etype, 'key type');
+    return this.data(k.value);
+  }
+  /** A counted list of addresses or authorization data: count (32 bits), then (16-bit type, data) each. */
+  typedList(list: readonly CcacheTypedData[]): this {
+    this.u32(list.length);
+    for (const x of list) this.u16(x.type, 'address/authdata type').data(x.data);
+    return this;
+  }
+  /** One credential record. */
+  credential(c: CcacheCredential): this {
+    this.principal(c.client).principal(c.server).key(c.key, c.keytypeV3);
+    this.time(c.authtime, 'authtime').time(c.starttime, 'starttime').time(c.endtime, 'endtime').time(c.renewTill, 'renewTill');
+    this.u8(c.isSkey ? 1 : 0).u32(c.flags, 'ticket flags');
+    return this.typedList(c.addresses).typedList(c.authdata).data(c.ticket).data(c.secondTicket);
+  }
+  /** The bytes written (a copy). */
+  done(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
 }
 
-const ZERO = new Date(0);
-
-/** The credential record MIT writes for a config entry (`krb5_cc_set_config`). */
-function configCredential(e: CcacheConfigEntry, defaultPrincipal: Principal): CcacheCredential {
-  const rec: CcacheConfigRecord = e.record ?? {
-    client: defaultPrincipal,
-    key: { etype: 0, value: new Uint8Array(0) },
-    authtime: ZERO,
-    starttime: ZERO,
-    endtime: ZERO,
-    renewTill: ZERO,
-    isSkey: false,
-    flags: 0,
-    addresses: [],
-    authdata: [],
-    secondTicket: new Uint8Array(0),
-    serverNameType: 1,
-  };
-  const { serverNameType, ...rest } = rec;
-  const components = e.principal === undefined ? [CONFIG_NAME, e.key] : [CONFIG_NAME, e.key, e.principal];
-  return { ...rest, server: { nameType: serverNameType, realm: CONFIG_REALM, components }, ticket: e.value };
+/**
+ * One principal as MIT's `k5_marshal_princ` writes it for `version` (what a cache file holds
+ * as its default principal; the KCM protocol carries principals so).
+ */
+export function encodeCcachePrincipal(p: Principal, version: 1 | 2 | 3 | 4 = 4): Uint8Array {
+  return new CcacheWriter(version).principal(p).done();
 }
 
 /**
  * One credential record as a cache file of `version` holds it (versions 1 and 2 in little-endian
  * host order, as {@link CcacheScanner} reads them): what an append to an existing file writes
- * after its last record, as MIT's `fcc_store` does. A config entry is a credential whose server
- * is a `krb5_ccache_conf_data/…@X-CACHECONF:` principal.
+ * after its last record, as MIT's `fcc_store` does, and what the KCM protocol carries. A config
+ * entry is a credential whose server is a `krb5_ccache_conf_data/…@X-CACHECONF:` principal
+ * ({@link configToCredential}).
  * @example
  * ```ts
  * const bytes = encodeCcacheCredential(cred, decodeCcache(file).version)
  * ```
  */
 export function encodeCcacheCredential(cred: CcacheCredential, version: 1 | 2 | 3 | 4 = 4): Uint8Array {
-  if (version !== 1 && version !== 2 && version !== 3 && version !== 4) throw new RangeError(`no ccache version ${String(version)}`);
-  const w = new Writer(version < 3);
-  writeCredential(w, version, cred);
-  return w.done();
+  return new CcacheWriter(version).credential(cred).done();
 }
 
 /**
@@ -440,35 +520,23 @@ export function encodeCcacheCredential(cred: CcacheCredential, version: 1 | 2 | 
 export function encodeCcache(ccache: Ccache, options: { version?: 3 | 4 } = {}): Uint8Array {
   const version = options.version ?? 4;
   if (version !== 3 && version !== 4) throw new RangeError('only ccache versions 3 and 4 are written');
-  const w = new Writer(false);
-  w.u8(0x05);
-  w.u8(version);
+  const w = new CcacheWriter(version);
+  w.u8(0x05).u8(version);
   if (version === 4) {
-    const h = new Writer(false);
+    const h = new CcacheWriter(4);
     for (const f of ccache.header ?? []) {
-      h.u16(int16(f.tag, 'header tag'));
+      h.u16(f.tag, 'header tag');
       if ('kdcOffset' in f) {
-        h.u16(8);
-        h.u32(int32(f.kdcOffset.seconds, 'KDC offset seconds'));
-        h.u32(int32(f.kdcOffset.microseconds, 'KDC offset microseconds'));
+        h.u16(8).u32(f.kdcOffset.seconds, 'KDC offset seconds').u32(f.kdcOffset.microseconds, 'KDC offset microseconds');
       } else {
         if (f.value.length > 0xffff) throw new RangeError('header field longer than 65535 bytes');
-        h.u16(f.value.length);
-        h.raw(f.value);
+        h.u16(f.value.length).raw(f.value);
       }
     }
     if (h.length > 0xffff) throw new RangeError('ccache header longer than 65535 bytes');
-    w.u16(h.length);
-    w.raw(h.done());
+    w.u16(h.length).raw(h.done());
   }
-  writePrincipal(w, ccache.defaultPrincipal);
-  let ci = 0, ki = 0;
-  const creds = ccache.credentials, conf = ccache.config ?? [];
-  for (const kind of ccache.order ?? []) {
-    if (kind === 'cred' && ci < creds.length) writeCredential(w, version, creds[ci++]!);
-    else if (kind === 'config' && ki < conf.length) writeCredential(w, version, configCredential(conf[ki++]!, ccache.defaultPrincipal));
-  }
-  while (ci < creds.length) writeCredential(w, version, creds[ci++]!);
-  while (ki < conf.length) writeCredential(w, version, configCredential(conf[ki++]!, ccache.defaultPrincipal));
+  w.principal(ccache.defaultPrincipal);
+  for (const c of allCredentials(ccache)) w.credential(c);
   return w.done();
 }

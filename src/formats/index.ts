@@ -3,7 +3,12 @@
  * krb5.conf (MIT profile syntax, with typed reads).
  * @module
  */
-export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry } from './keytab.js';
-export { decodeCcache, ccacheRecords, CCACHE_TRUNCATED, CcacheScanner, CcacheRecordView, PrincipalSpan, viewCredential, encodeCcache, encodeCcacheCredential, isConfigPrincipal, configEntry, credentialTicket, CONFIG_REALM, CONFIG_NAME, type Ccache, type CcacheCredential, type CcacheConfigEntry, type CcacheConfigRecord, type CcacheHeaderField, type CcacheTypedData, type CcacheRecords } from './ccache.js';
+export { decodeKeytab, encodeKeytab, type Keytab, type KeytabEntry, type KeytabScan } from './keytab.js';
+export {
+  decodeCcache, ccacheRecords, encodeCcache, CCACHE_TRUNCATED, CcacheScanner, CcacheRecordView, PrincipalSpan, viewCredential, CcacheWriter,
+  encodeCcacheCredential, decodeCcacheCredential, encodeCcachePrincipal, decodeCcachePrincipal,
+  isConfigPrincipal, isConfigSpan, configEntry, configToCredential, credentialToConfig, allCredentials, withCredentials, credentialTicket, CONFIG_REALM, CONFIG_NAME,
+  type Ccache, type CcacheCredential, type CcacheConfigEntry, type CcacheConfigRecord, type CcacheHeaderField, type CcacheTypedData, type CcacheRecords,
+} from './ccache.js';
 export * from './krb5conf.js';
 export * from './krb5conf/settings.js';

@@ -11,7 +11,7 @@
  */
 
 import { DecodeError } from '../errors.js';
-import { fromUtf8, utf8 } from '../util/bytes.js';
+import { utf8 } from '../util/bytes.js';
 import { secretKey } from '../util/secret.js';
 
 /** One key of a keytab. */
@@ -38,11 +38,52 @@ export interface Keytab {
   entries: KeytabEntry[];
 }
 
+declare const TextDecoder: {
+  new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): { decode(b: Uint8Array): string };
+};
+/** Strict: fatal on malformed UTF-8. Lenient: U+FFFD for it. Both keep a leading U+FEFF (names round-trip, as MIT prints them). */
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** A keytab read as MIT's FILE keytab reads it ({@link decodeKeytab} with `lenient`). */
+export interface KeytabScan extends Keytab {
+  /** The entries MIT's iteration yields, in file order. */
+  entries: KeytabEntry[];
+  /**
+   * How MIT's iteration ends: `'end'` (KRB5_KT_END: the end of the file, or one of the faults it
+   * stops at quietly) or `'format'` (KRB5_KT_FORMAT, "Bad format in keytab": a size of -2^31).
+   */
+  end: 'end' | 'format';
+  /**
+   * Whether an entry has a key cut short by the end of the file: MIT keeps the bytes it read in a
+   * buffer of the full length, the rest uninitialised; the entry's key holds the bytes read.
+   */
+  partial: boolean;
+}
+
+/** Thrown inside the lenient reading where MIT's iteration ends quietly (KRB5_KT_END). */
+const END = Symbol('KRB5_KT_END');
+
+/**
+ * The one reader of keytab entries (kt_file.c, krb5_ktfileint_internal_read_entry). Strict, a
+ * fault is a DecodeError; lenient, it ends the iteration where MIT's does ({@link END}): MIT reads
+ * a record from the file as a stream, so its fields may run past the record's size (`limit` is
+ * then the file's end) and the next record is at the record's start plus its size regardless.
+ */
 class Reader {
-  pos = 0;
-  constructor(readonly b: Uint8Array, readonly little: boolean) {}
+  pos = 2;
+  /** Fields are read up to here: the record's end (strict), the file's (lenient). */
+  limit: number;
+  /** The last entry read has a key cut short by the end of the file (lenient). */
+  cut = false;
+  constructor(readonly b: Uint8Array, readonly little: boolean, readonly lenient: boolean) {
+    this.limit = b.length;
+  }
   need(n: number, what: string): void {
-    if (n < 0 || this.pos + n > this.b.length) throw new DecodeError(`keytab: ${what} runs past the end of the data`, { path: 'keytab', offset: this.pos });
+    if (n < 0 || n > this.limit - this.pos) {
+      if (this.lenient) throw END;
+      throw new DecodeError(`keytab: ${what} runs past the end of the data`, { path: 'keytab', offset: this.pos });
+    }
   }
   u8(what: string): number {
     this.need(1, what);
@@ -50,17 +91,27 @@ class Reader {
   }
   u16(what: string): number {
     this.need(2, what);
-    const [x, y] = [this.b[this.pos]!, this.b[this.pos + 1]!];
-    this.pos += 2;
-    return this.little ? x | (y << 8) : (x << 8) | y;
+    const b = this.b, p = this.pos;
+    this.pos = p + 2;
+    return this.little ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
   }
   u32(what: string): number {
     this.need(4, what);
     const b = this.b, p = this.pos;
-    this.pos += 4;
+    this.pos = p + 4;
     return this.little
       ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
       : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  }
+  /**
+   * A 16-bit length. MIT reads it as a signed 16-bit integer and ends its iteration at zero or
+   * less (lenient); strict reads it unsigned, zero allowed (what `encodeKeytab` writes).
+   */
+  length16(what: string): number {
+    const n = this.u16(what);
+    if (!this.lenient) return n;
+    if (n === 0 || n >= 0x8000) throw END;
+    return n;
   }
   bytes(n: number, what: string): Uint8Array {
     this.need(n, what);
@@ -69,81 +120,133 @@ class Reader {
     return out;
   }
   text(what: string): string {
-    const n = this.u16(`${what} length`);
+    const n = this.length16(`${what} length`);
     const at = this.pos;
-    const raw = this.bytes(n, what);
+    this.need(n, what);
+    const raw = this.b.subarray(at, at + n);
+    this.pos = at + n;
+    if (this.lenient) return utf8Lenient.decode(raw);
     try {
-      return fromUtf8(raw);
+      return utf8Strict.decode(raw);
     } catch {
       throw new DecodeError(`keytab: ${what} is not valid UTF-8`, { path: 'keytab', offset: at });
     }
   }
+  /** One entry's record, which starts at `pos` and ends at `end` (its start plus its size). */
+  entry(version: 1 | 2, end: number): KeytabEntry {
+    this.cut = false;
+    let count = this.u16('component count');
+    if (this.lenient) {
+      // a signed 16-bit count, one less in version 1 (the realm is counted), as MIT's krb5_int16
+      count = ((((count << 16) >> 16) - (version === 1 ? 1 : 0)) << 16) >> 16;
+      if (count <= 0) throw END;
+    } else {
+      if (version === 1) count -= 1; // v1 counts the realm as a component
+      if (count < 0) throw new DecodeError('keytab: component count is zero', { path: 'keytab.entry', offset: this.pos });
+    }
+    const realm = this.text('realm');
+    const components: string[] = [];
+    for (let i = 0; i < count; i++) components.push(this.text('component'));
+    const nameType = version === 1 ? 1 : this.u32('name type') | 0;
+    const timestamp = new Date(this.u32('timestamp') * 1000);
+    const vno8 = this.u8('kvno');
+    const etype = this.u16('key type');
+    const keyLength = this.length16('key length');
+    let value: Uint8Array;
+    if (this.lenient && keyLength > this.limit - this.pos) {
+      // cut short by the end of the file: MIT keeps what it read (none read ends the iteration)
+      this.need(1, 'key');
+      value = this.bytes(this.limit - this.pos, 'key');
+      this.cut = true;
+    } else value = this.bytes(keyLength, 'key');
+    let kvno = vno8;
+    let kvno32 = false;
+    // MIT: a 32-bit kvno when four or more bytes of the record remain
+    if (end - this.pos >= 4) {
+      const v = this.u32('32-bit kvno');
+      kvno32 = true;
+      if (v !== 0) kvno = v; // a zero 32-bit kvno means "use the 8-bit one"
+    }
+    const entry: KeytabEntry = { principal: { realm, components, nameType }, timestamp, kvno, key: secretKey((etype << 16) >> 16, value), kvno32 };
+    // Heimdal's flags word and anything else after it; MIT ignores them
+    if (end > this.pos && end <= this.limit) entry.extra = this.bytes(end - this.pos, 'trailing record bytes');
+    return entry;
+  }
 }
 
 /**
- * Decodes a keytab file's bytes. Deleted entries (negative sizes, "holes") are skipped.
+ * Decodes a keytab file's bytes. Deleted entries (negative sizes, "holes") are skipped; a zero
+ * size ends the keytab (unused space at the end), as MIT reads it. Any other fault is a
+ * DecodeError with its offset.
+ *
+ * With `lenient`, the bytes are read as MIT's FILE keytab reads them (kt_file.c), for listings
+ * that must say what MIT's tools say (`tskrb5 klist -k`): the entries before a fault are kept,
+ * and most faults end the iteration quietly (`end: 'end'`) — a size or field that runs past the
+ * end of the file, a count or length of zero or less (they are signed 16-bit integers); a size
+ * of -2^31 ends it as a bad format (`end: 'format'`); fields may run past their record's size
+ * (the next entry is at the record's start plus its size, whatever they took), and a key cut
+ * short by the end of the file is kept as far as it goes (`partial`). Only a version header
+ * other than 0x0501/0x0502 is a DecodeError then (MIT: "Unsupported key table format version
+ * number", before any entry); names that are not UTF-8 are decoded with U+FFFD.
  * @example
  * ```ts
  * const kt = decodeKeytab(readFileSync('/etc/krb5.keytab'))
  * for (const e of kt.entries) console.log(e.kvno, unparsePrincipal(e.principal), e.key.etype)
+ * const mit = decodeKeytab(damaged, { lenient: true })   // { entries, end: 'end' | 'format', partial }
  * ```
  */
-export function decodeKeytab(bytes: Uint8Array): Keytab {
+export function decodeKeytab(bytes: Uint8Array, options?: { lenient?: false }): Keytab;
+export function decodeKeytab(bytes: Uint8Array, options: { lenient: true }): KeytabScan;
+export function decodeKeytab(bytes: Uint8Array, options: { lenient?: boolean } = {}): Keytab | KeytabScan {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('keytab bytes must be a Uint8Array');
   if (bytes.length < 2 || bytes[0] !== 0x05 || (bytes[1] !== 0x01 && bytes[1] !== 0x02)) {
     throw new DecodeError('not a keytab: it must start with 0x0501 or 0x0502', { path: 'keytab', offset: 0 });
   }
+  const lenient = options.lenient === true;
   const version = bytes[1] === 0x01 ? 1 : 2;
-  const r = new Reader(bytes, version === 1);
-  r.pos = 2;
+  const n = bytes.length;
+  const r = new Reader(bytes, version === 1, lenient);
   const entries: KeytabEntry[] = [];
-  while (r.pos < bytes.length) {
+  let partial = false;
+  const done = (end: 'end' | 'format'): Keytab | KeytabScan => (lenient ? { version, entries, end, partial } : { version, entries });
+  while (r.pos < n) {
     const sizeAt = r.pos;
-    const size = r.u32('entry size') | 0;
-    if (size === 0) break; // MIT stops at a zero size (unused space at the end)
-    const length = Math.abs(size);
-    r.need(length, 'entry');
-    if (size < 0) {
-      r.pos += length; // a deleted entry
-      continue;
-    }
-    const end = r.pos + length;
-    const sub = new Reader(bytes.subarray(0, end), r.little);
-    sub.pos = r.pos;
+    r.limit = n;
+    let size: number;
     try {
-      entries.push(readEntry(sub, version, end));
+      size = r.u32('entry size') | 0;
     } catch (e) {
-      if (e instanceof DecodeError) throw new DecodeError(`keytab entry at offset ${sizeAt}: ${e.message}`, { path: 'keytab.entry', offset: sub.pos, cause: e });
+      if (e === END) break;
       throw e;
     }
+    if (size === 0) break; // unused space at the end
+    if (lenient) {
+      if (size === -0x80000000) return done('format');
+      if (size < 0) {
+        r.pos += -size; // a deleted entry (past the end: the iteration ends there)
+        continue;
+      }
+    } else {
+      const length = Math.abs(size);
+      r.need(length, 'entry');
+      if (size < 0) {
+        r.pos += length; // a deleted entry
+        continue;
+      }
+    }
+    const end = r.pos + size;
+    if (!lenient) r.limit = end;
+    try {
+      entries.push(r.entry(version, end));
+    } catch (e) {
+      if (e === END) break;
+      if (e instanceof DecodeError) throw new DecodeError(`keytab entry at offset ${sizeAt}: ${e.message}`, { path: 'keytab.entry', offset: r.pos, cause: e });
+      throw e;
+    }
+    if (r.cut) partial = true;
     r.pos = end;
   }
-  return { version, entries };
-}
-
-function readEntry(r: Reader, version: 1 | 2, end: number): KeytabEntry {
-  let count = r.u16('component count');
-  if (version === 1) count -= 1; // v1 counts the realm as a component
-  if (count < 0) throw new DecodeError('keytab: component count is zero', { path: 'keytab.entry', offset: r.pos });
-  const realm = r.text('realm');
-  const components: string[] = [];
-  for (let i = 0; i < count; i++) components.push(r.text('component'));
-  const nameType = version === 1 ? 1 : r.u32('name type') | 0;
-  const timestamp = new Date(r.u32('timestamp') * 1000);
-  const vno8 = r.u8('kvno');
-  const etype = r.u16('key type');
-  const keyLength = r.u16('key length');
-  const value = r.bytes(keyLength, 'key');
-  let kvno = vno8;
-  let kvno32 = false;
-  if (end - r.pos >= 4) {
-    const v = r.u32('32-bit kvno');
-    kvno32 = true;
-    if (v !== 0) kvno = v; // MIT: a zero 32-bit kvno means "use the 8-bit one"
-  }
-  const entry: KeytabEntry = { principal: { realm, components, nameType }, timestamp, kvno, key: secretKey((etype << 16) >> 16, value), kvno32 };
-  if (end > r.pos) entry.extra = r.bytes(end - r.pos, 'trailing record bytes');
-  return entry;
+  return done('end');
 }
 
 /**

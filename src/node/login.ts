@@ -11,6 +11,7 @@ import { KerberosError } from '../errors.js';
 import {
   capaths,
   configEntry,
+  configToCredential,
   defaultRealm,
   domainRealm,
   getEnctypes,
@@ -309,32 +310,12 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
   const extra: CcacheCredential[] = [];
   if (initial.preauthType !== undefined) {
     const about = ccText(initial.credential.server);
-    extra.push(configCredential(holder, 'pa_type', String(initial.preauthType), about));
+    // MIT's krb5_cc_set_config(…, "pa_type", …): a config record for the client
+    extra.push(configToCredential(configEntry('pa_type', new TextEncoder().encode(String(initial.preauthType)), about), holder));
   }
   await storing(writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined, trace));
   if (switchTo) await switchToCache(store, ctx.store);
   return { store, credential: initial.credential, principal: ccText(holder), switched: switchTo, initial };
-}
-
-/** A cache configuration record (`krb5_cc_set_config`): value in the ticket field, everything else empty. */
-function configCredential(client: Principal, key: string, value: string, about: string): CcacheCredential {
-  const e = configEntry(key, new TextEncoder().encode(value), about);
-  const zero = new Date(0);
-  return {
-    client,
-    server: { nameType: NameType.NT_PRINCIPAL, realm: 'X-CACHECONF:', components: ['krb5_ccache_conf_data', e.key, ...(e.principal !== undefined ? [e.principal] : [])] },
-    key: { etype: 0, value: new Uint8Array(0) },
-    authtime: zero,
-    starttime: zero,
-    endtime: zero,
-    renewTill: zero,
-    isSkey: false,
-    flags: 0,
-    addresses: [],
-    authdata: [],
-    ticket: e.value,
-    secondTicket: new Uint8Array(0),
-  };
 }
 
 /** MIT's `k5_prependmsg(…, "Failed to store credentials")` on a cache refusing the new credentials. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runKlist } from '../../src/cli/klist/klist.js';
-import { scanKeytabAsMit } from '../../src/cli/klist/keytab-scan.js';
+import { decodeKeytab } from '../../src/formats/index.js';
 import { which } from '../interop/realm.mjs';
 
 const KEYTABS = new URL('../../fixtures/mit/keytab/', import.meta.url).pathname;
@@ -20,9 +20,18 @@ const work = mkdtempSync(join(tmpdir(), 'tskrb5-kt-mut-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ENV = { TZ: 'UTC', LANG: 'C', KRB5_CONFIG: '/dev/null', KRB5CCNAME: `FILE:${work}/none` };
 
+/** The keytab as MIT reads it (klist -k's reading); null for a version header MIT refuses. */
+function lenient(bytes: Uint8Array) {
+  try {
+    return decodeKeytab(bytes, { lenient: true });
+  } catch {
+    return null;
+  }
+}
+
 /** Whether a name MIT would list is not UTF-8 (our listing shows U+FFFD where MIT prints the bytes). */
 function nonUtf8(bytes: Uint8Array): boolean {
-  const scan = scanKeytabAsMit(bytes);
+  const scan = lenient(bytes);
   return !!scan && scan.entries.some((e) => [e.principal.realm, ...e.principal.components].some((c) => c.includes('\uFFFD')));
 }
 
@@ -38,7 +47,7 @@ describe.skipIf(!IN_CI && !mitKlist)('klist -k on mutated keytabs, against MIT k
         const bytes = cut % 5 === 0 ? b.subarray(0, cut % (b.length + 1)) : b;
         if (nonUtf8(bytes)) return;
         // a key cut short by the end of the file: MIT shows uninitialised memory after it
-        if (flags.includes('-K') && scanKeytabAsMit(bytes)?.partial) return;
+        if (flags.includes('-K') && lenient(bytes)?.partial) return;
         compared++;
         writeFileSync(path, bytes);
         const out: string[] = [];

@@ -16,8 +16,11 @@ import {
   configEntry,
   credentialTicket,
   decodeCcache,
+  decodeCcacheCredential,
+  decodeCcachePrincipal,
   encodeCcache,
   encodeCcacheCredential,
+  encodeCcachePrincipal,
   isConfigPrincipal,
 } from '../../src/formats/index.js';
 import { enctypeName, ticketFlagLetters } from '../../src/iana/index.js';
@@ -407,5 +410,31 @@ describe('properties', () => {
       expect(e).toBeInstanceOf(DecodeError);
       expect((e as DecodeError).path).toMatch(/^ccache\.credentials\[\d+\]\.(ticket|secondTicket)$/);
     }
+  });
+
+  it('one record or principal alone (the KCM marshalling) is the file\'s record, read by the file\'s reader, in every version', () => {
+    fc.assert(
+      fc.property(credArb, fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>, fc.nat(), (c0, version, cut) => {
+        // version 1 has no name types (read as 0)
+        const c = version === 1 ? { ...c0, client: { ...c0.client, nameType: 0 }, server: { ...c0.server, nameType: 0 } } : c0;
+        const rec = encodeCcacheCredential(c, version);
+        expect(decodeCcacheCredential(rec, version)).toEqual(c);
+        expect(decodeCcachePrincipal(encodeCcachePrincipal(c.client, version), version)).toEqual(c.client);
+        if (version >= 3) {
+          const file = encodeCcache({ version, header: [], defaultPrincipal: c.client, credentials: [c], config: [] }, { version });
+          expect(toHex(file.subarray(file.length - rec.length))).toBe(toHex(rec));
+          expect(toHex(file.subarray(version === 4 ? 4 : 2, file.length - rec.length))).toBe(toHex(encodeCcachePrincipal(c.client, version)));
+        }
+        const n = cut % rec.length;
+        try {
+          decodeCcacheCredential(rec.subarray(0, n), version, { base: 'kcm.credential' });
+          expect.unreachable();
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+          expect((e as DecodeError).path).toMatch(/^kcm\.credential/);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DecodeError, UnsupportedError } from '../../src/errors.js';
 import {
-  copyCcache, decodeCredentialV4, DirCollection, encodeCredentialV4, FileStore, allCredentials, withCredentials, MemoryCollection, MemoryStore,
+  copyCcache, DirCollection, FileStore, allCredentials, withCredentials, MemoryCollection, MemoryStore,
   openCcache, openCollection, type CcacheCredential,
 } from '../../src/node/ccache/index.js';
 import { KeytabFile } from '../../src/node/keytab-file.js';
 import type { Principal } from '../../src/messages/index.js';
 import { encodeCcache, configEntry, ccacheRecords } from '../../src/formats/index.js';
 import { toHex } from '../../src/util/bytes.js';
-import { encodePrincipalV4 } from '../../src/node/ccache/index.js';
+import { decodeCcacheCredential as decodeCredentialV4, encodeCcacheCredential as encodeCredentialV4, encodeCcachePrincipal as encodePrincipalV4 } from '../../src/formats/index.js';
 import { fakeCred } from './helpers.js';
 import { expectStrictPrefixesRefused } from '../truncation.js';
 

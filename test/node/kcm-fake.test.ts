@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KcmCollection, KcmOp, KcmStatus, encodeCredentialV4, encodePrincipalV4, type CcacheCredential } from '../../src/node/ccache/index.js';
+import { KcmCollection, KcmOp, KcmStatus, type CcacheCredential } from '../../src/node/ccache/index.js';
+import { encodeCcacheCredential, encodeCcachePrincipal } from '../../src/formats/index.js';
 import { KcmTc, kcmMatches } from '../../src/node/ccache/kcm.js';
 import { fakeCred } from './helpers.js';
 
@@ -50,28 +51,28 @@ beforeAll(async () => {
         case KcmOp.GET_DEFAULT_CACHE: return reply(s, 0, Buffer.from('c1\0'));
         case KcmOp.GET_CACHE_UUID_LIST: return reply(s, 0, Buffer.alloc(32, 1).fill(2, 16));
         case KcmOp.GET_CACHE_BY_UUID: return body[0] === 1 ? reply(s, 0, Buffer.from('c1\0')) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
-        case KcmOp.GET_PRINCIPAL: return name === 'c1' ? reply(s, 0, encodePrincipalV4(alice)) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
+        case KcmOp.GET_PRINCIPAL: return name === 'c1' ? reply(s, 0, encodeCcachePrincipal(alice)) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
         case KcmOp.GET_CRED_LIST: return reply(s, KcmStatus.KRB5_CC_NOSUPP);
         case KcmOp.GET_CRED_UUID_LIST: return reply(s, 0, Buffer.concat([Buffer.alloc(16, 0xa), Buffer.alloc(16, 0xb)]));
-        case KcmOp.GET_CRED_BY_UUID: return reply(s, 0, encodeCredentialV4(creds[body[name.length + 1] === 0xa ? 0 : 1]!));
-        case KcmOp.RETRIEVE: return unsupported ? reply(s, unsupported) : reply(s, 0, encodeCredentialV4(creds[0]!));
+        case KcmOp.GET_CRED_BY_UUID: return reply(s, 0, encodeCcacheCredential(creds[body[name.length + 1] === 0xa ? 0 : 1]!));
+        case KcmOp.RETRIEVE: return unsupported ? reply(s, unsupported) : reply(s, 0, encodeCcacheCredential(creds[0]!));
         case KcmOp.REMOVE_CRED: return reply(s, unsupported);
         case KcmOp.INITIALIZE: stored = []; return reply(s, 0);
         case KcmOp.REPLACE: {
           if (replaceStatus) return reply(s, replaceStatus);
           // (name, offset, principal, count, count × {length, cred}): the credentials are ours, found by their bytes
-          let at = name.length + 1 + 4 + encodePrincipalV4(alice).length;
+          let at = name.length + 1 + 4 + encodeCcachePrincipal(alice).length;
           const k = body.readUInt32BE(at);
           at += 4;
           stored = [];
           for (let i = 0; i < k; i++) {
             const len = body.readUInt32BE(at);
-            stored.push(creds.find((c) => Buffer.from(encodeCredentialV4(c)).equals(body.subarray(at + 4, at + 4 + len)))!);
+            stored.push(creds.find((c) => Buffer.from(encodeCcacheCredential(c)).equals(body.subarray(at + 4, at + 4 + len)))!);
             at += 4 + len;
           }
           return reply(s, 0);
         }
-        case KcmOp.STORE: stored.push(creds.find((c) => Buffer.from(encodeCredentialV4(c)).equals(body.subarray(name.length + 1)))!); return reply(s, 0);
+        case KcmOp.STORE: stored.push(creds.find((c) => Buffer.from(encodeCcacheCredential(c)).equals(body.subarray(name.length + 1)))!); return reply(s, 0);
         default: return reply(s, KcmStatus.KRB5_CC_NOSUPP);
       }
     });
@@ -107,9 +108,9 @@ describe('initialize(principal, credentials): KCM_OP_REPLACE, else MIT\'s non-at
     await col().store('c1').initialize(alice, creds, { kdcOffsetSeconds: -3 });
     expect(seen).toEqual([KcmOp.REPLACE]);
     expect(stored).toEqual(creds);
-    const c = creds.map((x) => Buffer.from(encodeCredentialV4(x)));
+    const c = creds.map((x) => Buffer.from(encodeCcacheCredential(x)));
     const params = Buffer.concat([
-      Buffer.from('c1\0'), hex('fffffffd'), Buffer.from(encodePrincipalV4(alice)), hex('00000002'),
+      Buffer.from('c1\0'), hex('fffffffd'), Buffer.from(encodeCcachePrincipal(alice)), hex('00000002'),
       ...c.flatMap((b) => [Buffer.from([0, 0, b.length >> 8, b.length & 0xff]), b]),
     ]);
     expect(requests.get(KcmOp.REPLACE)).toEqual(Buffer.concat([Buffer.from([0, 0, (params.length + 4) >> 8, (params.length + 4) & 0xff]), hex('02 00 32ca'), params]));

@@ -11,20 +11,21 @@
  */
 
 import { Buffer } from 'node:buffer';
-import { CcacheScanner, CcacheRecordView, type PrincipalSpan } from '../../formats/index.js';
+import { CONFIG_REALM, CcacheScanner, CcacheRecordView, isConfigSpan, type PrincipalSpan } from '../../formats/index.js';
 import { TicketHead, ticketHead } from '../../messages/index.js';
+import { CredentialLine, type CcacheListing } from './listing.js';
 
 /** What the listing needs from klist. */
 export interface Lister {
-  readonly f: { readonly C: boolean; readonly e: boolean; readonly f: boolean };
-  printtime(ts: number): string;
+  /** `-C`: config entries are listed (through {@link other}). */
+  readonly f: { readonly C: boolean };
+  /** The text of the lines (shared with the general path). */
+  readonly listing: CcacheListing;
   /**
    * MIT's show_credential text for the record `v` of `sc`, which this path leaves to the general
    * one (the quick klist declines the whole listing here: it throws).
    */
   other(sc: CcacheScanner, v: CcacheRecordView): string;
-  etypeString(etype: number): string;
-  flagLetters(flags: number): string;
   write(s: string): void;
 }
 
@@ -66,18 +67,8 @@ export function listFile(k: Lister, bytes: Uint8Array, sc = new CcacheScanner(by
   const comps: string[] = [];
   let realm = '';
   let realmOk = false;
-  const showFlags = k.f.f;
-  const showEtypes = k.f.e;
-  // The credentials of one cache share a handful of times: the last few, formatted, at hand.
-  let t1 = -1, s1 = '', t2 = -1, s2 = '';
-  const time = (ts: number): string => {
-    if (ts === t1) return s1;
-    if (ts === t2) return s2;
-    t2 = t1;
-    s2 = s1;
-    t1 = ts;
-    return (s1 = k.printtime(ts));
-  };
+  const listing = k.listing;
+  const line = new CredentialLine();
   // Lines go out in batches (fewer calls; the lister's own buffering decides the rest).
   let out = '';
   const flush = () => {
@@ -94,7 +85,8 @@ export function listFile(k: Lister, bytes: Uint8Array, sc = new CcacheScanner(by
       const sp = v.server;
       const sv = sp.spans;
       const n = sp.count;
-      if ((n === 2 || n === 3) && sv[1] === 12 && sv[3] === 21 && text.startsWith('X-CACHECONF:', sv[0]!) && text.startsWith('krb5_ccache_conf_data', sv[2]!)) {
+      // (a call per record costs in a cold process: only a realm of the config realm's length is looked at)
+      if (sv[1] === CONFIG_REALM.length && isConfigSpan(bytes, sp)) {
         if (k.f.C) other();
         continue;
       }
@@ -128,39 +120,19 @@ export function listFile(k: Lister, bytes: Uint8Array, sc = new CcacheScanner(by
       // The ticket's server, when it is not the entry's (MIT prints it then).
       let same = t.count === n && t.realmLen === realm.length && text.startsWith(realm, t.realmAt);
       for (let i = 0; same && i < n; i++) same = t.names[2 * i + 1] === comps[i]!.length && text.startsWith(comps[i]!, t.names[2 * i]!);
-      let ticketServer = '';
+      line.ticketServer = '';
       if (!same) {
         const tserver = ticketServerName(text, t);
         if (tserver === null) {
           other();
           continue;
         }
-        ticketServer = `\tTicket server: ${tserver}\n`;
+        line.ticketServer = tserver;
       }
-      // MIT show_credential, for a credential of the default client
-      let s = `${time(v.starttime || v.authtime)}  ${time(v.endtime)}  ${server}@${realm}\n`;
-      let extra = 0;
-      if (v.renewTill) {
-        s += `\trenew until ${time(v.renewTill)}`;
-        extra += 2;
-      }
-      if (showFlags) {
-        const flags = k.flagLetters(v.flags);
-        if (flags) {
-          s += `${extra ? ', ' : '\t'}Flags: ${flags}`;
-          extra++;
-        }
-      }
-      if (extra > 2) {
-        s += '\n';
-        extra = 0;
-      }
-      if (showEtypes) {
-        s += `${extra ? ', ' : '\t'}Etype (skey, tkt): ${k.etypeString(v.keyEtype)}, ${k.etypeString(t.etype)} `;
-        extra++;
-      }
-      if (extra) s += '\n';
-      out += ticketServer ? s + ticketServer : s;
+      // MIT show_credential, for a credential of the default client (times and flags from the view)
+      line.server = `${server}@${realm}`;
+      line.ticketEtype = t.etype;
+      out += listing.credential(line, v);
       if (out.length >= 8192) flush();
     }
   } finally {

@@ -7,16 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { lookupService } from 'node:dns/promises';
 import { DecodeError } from '../../errors.js';
-import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, isConfigPrincipal, type CcacheCredential, type KeytabEntry } from '../../formats/index.js';
+import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, decodeKeytab, isConfigPrincipal, type CcacheCredential, type KeytabEntry, type KeytabScan } from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
 import { defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName, type CcacheStore } from '../../node/index.js';
 import {
-  ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, sfstring, storeOptions, storePath,
-  timestampWidth, tsOf, unparseName, type Out, type ToolContext,
+  ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, storeOptions, storePath, tsOf,
+  unparseName, type Out, type ToolContext,
 } from './common.js';
 import { etypeString } from './etypes.js';
 import { listFile } from './fast.js';
-import { scanKeytabAsMit, type MitKeytabScan } from './keytab-scan.js';
+import { CcacheListing, CredentialLine } from './listing.js';
 import type { Principal } from '../../messages/index.js';
 import { version } from '../version.js';
 
@@ -52,17 +52,16 @@ interface Flags {
 }
 
 class Klist {
-  readonly tz: string | undefined;
   readonly now: number;
-  readonly width: number;
+  /** The text of the cache listings (shared with the quick path). */
+  readonly listing: CcacheListing;
   readonly lines: string[] = [];
   readonly json: unknown[] = [];
   defname = '';
 
   constructor(readonly f: Flags, readonly ctx: ToolContext, readonly out: Out, readonly err: Out) {
-    this.tz = (ctx.env ?? process.env).TZ;
     this.now = tsOf(ctx.now ? ctx.now() : new Date());
-    this.width = timestampWidth(this.now, this.tz);
+    this.listing = new CcacheListing(f, this.now, (ctx.env ?? process.env).TZ);
   }
 
   /**
@@ -92,26 +91,6 @@ class Klist {
     throw new Exit(1);
   }
 
-  /** The last few timestamps formatted: the credentials of one cache share a handful of times. */
-  private times = new Map<number, string>();
-  printtime(ts: number): string {
-    let s = this.times.get(ts);
-    if (s === undefined) {
-      s = sfstring(ts, this.width + 1, this.tz, ' ') ?? '';
-      if (this.times.size >= 256) this.times.clear();
-      this.times.set(ts, s);
-    }
-    return s;
-  }
-  etypeString(etype: number): string {
-    return etypeString(etype);
-  }
-  private letters = new Map<number, string>();
-  flagLetters(flags: number): string {
-    let s = this.letters.get(flags);
-    if (s === undefined) this.letters.set(flags, (s = ticketFlagLetters(flags)));
-    return s;
-  }
   fill(n: number, c = ' '): string {
     return n > 0 ? c.repeat(n) : '';
   }
@@ -127,10 +106,9 @@ class Klist {
     if (type !== 'FILE' && type !== 'WRFILE') this.fail('Unknown Key table type', `while resolving keytab ${ktname}`);
     const shown = `FILE:${residual}`; // MIT names a WRFILE: keytab FILE: too
     this.write(`Keytab name: ${shown}\n`);
-    let scan: MitKeytabScan | null;
+    let bytes: Uint8Array;
     try {
-      // entry by entry as MIT's reader goes (decodeKeytab would refuse a damaged file outright)
-      scan = scanKeytabAsMit(new Uint8Array(readFileSync(residual)));
+      bytes = new Uint8Array(readFileSync(residual));
     } catch (e) {
       const errno = (e as NodeJS.ErrnoException).code;
       if (errno === 'ENOENT') this.fail(`Key table file '${residual}' not found`, 'while starting keytab scan');
@@ -138,9 +116,16 @@ class Klist {
       if (errno === 'EISDIR') this.fail('Bad format in keytab', 'while starting keytab scan');
       throw e;
     }
-    if (scan === null) this.fail('Unsupported key table format version number', 'while starting keytab scan');
+    let scan: KeytabScan;
+    try {
+      // entry by entry as MIT's reader goes (the strict reading would refuse a damaged file outright)
+      scan = decodeKeytab(bytes, { lenient: true });
+    } catch (e) {
+      if (e instanceof DecodeError) this.fail('Unsupported key table format version number', 'while starting keytab scan');
+      throw e;
+    }
     const entries: KeytabEntry[] = scan.entries;
-    const w = this.width;
+    const w = this.listing.width;
     if (this.f.t) {
       this.write(`KVNO Timestamp${this.fill(w - 10 + 2)}Principal\n`);
       this.write(`---- ${this.fill(w, '-')} ${this.fill(78 - w - 5, '-')}\n`);
@@ -152,7 +137,7 @@ class Klist {
     for (const e of entries) {
       const pname = unparseName(e.principal);
       let line = `${String(e.kvno | 0).padStart(4, ' ')} `;
-      if (this.f.t) line += `${this.printtime(tsOf(e.timestamp))} `;
+      if (this.f.t) line += `${this.listing.printtime(tsOf(e.timestamp))} `;
       line += pname;
       if (this.f.e) line += ` (${etypeString(e.key.etype)}) `;
       if (this.f.K) line += ` (0x${hex(e.key.value)})`;
@@ -208,9 +193,7 @@ class Klist {
       return 1;
     }
     this.defname = unparseName(snap.principal);
-    this.write(`Ticket cache: ${store.name}\nDefault principal: ${this.defname}\n\n`);
-    const w = this.width;
-    this.write(`Valid starting${this.fill(w - 15 + 3)}Expires${this.fill(w - 8 + 3)}Service principal\n`);
+    this.write(this.listing.header(store.name, this.defname));
     const jsonCreds: unknown[] = [];
     this.json.push({ cache: store.name, type: store.type, defaultPrincipal: this.defname, credentials: jsonCreds });
     try {
@@ -240,80 +223,40 @@ class Klist {
 
   /** MIT show_credential, as text; `addresses` is the `-a` line, made by {@link addressList}. */
   credential(cred: CcacheCredential, addresses: string): string {
-    let s = '';
+    const line = new CredentialLine();
     const isConfig = isConfigPrincipal(cred.server);
     const name = unparseName(cred.client);
-    const sname = unparseName(cred.server);
+    line.client = name === this.defname ? null : name;
+    line.authtime = tsOf(cred.authtime);
+    line.starttime = tsOf(cred.starttime);
+    line.endtime = tsOf(cred.endtime);
+    line.renewTill = tsOf(cred.renewTill);
+    line.flags = cred.flags;
+    line.keyEtype = cred.key.etype;
+    line.adTypes = cred.authdata.map((a) => a.type);
+    line.addresses = addresses;
+    if (isConfig) {
+      line.config = cred.server.components.slice(1);
+      line.configValue = cred.ticket;
+      return this.listing.credential(line);
+    }
+    line.server = unparseName(cred.server);
     let tkt: ReturnType<typeof credentialTicket> | null = null;
-    if (!isConfig) {
-      try {
-        tkt = credentialTicket(cred, { views: true });
-        // MIT's decoder refuses a tkt-vno other than 5, and decodes a kvno into a C int: the
-        // 5-byte UInt32 form of 2^31 and above overflows it (the Int32 form, negative, decodes);
-        // MIT shows no such ticket
-        if (tkt.tktVno !== 5 || (tkt.encPart.kvno ?? 0) > 0x7fffffff) tkt = null;
-      } catch {
-        tkt = null;
-      }
+    try {
+      tkt = credentialTicket(cred, { views: true });
+      // MIT's decoder refuses a tkt-vno other than 5, and decodes a kvno into a C int: the
+      // 5-byte UInt32 form of 2^31 and above overflows it (the Int32 form, negative, decodes);
+      // MIT shows no such ticket
+      if (tkt.tktVno !== 5 || (tkt.encPart.kvno ?? 0) > 0x7fffffff) tkt = null;
+    } catch {
+      tkt = null;
     }
-    const start = tsOf(cred.starttime) || tsOf(cred.authtime);
-    let ccol = 0;
-    let extra = 0;
-    if (!isConfig) {
-      s += `${this.printtime(start)}  ${this.printtime(tsOf(cred.endtime))}  ${sname}\n`;
-    } else {
-      s += 'config: ';
-      ccol = 8;
-      for (let i = 1; i < cred.server.components.length; i++) {
-        // MIT prints each with printf's %.*s, which stops at a NUL
-        const c = cred.server.components[i]!;
-        const nul = c.indexOf('\0');
-        const piece = `${i > 1 ? '(' : ''}${nul < 0 ? c : c.slice(0, nul)}${i > 1 ? ')' : ''}`;
-        s += piece;
-        ccol += Buffer.byteLength(piece);
-      }
-      s += ' = ';
-      ccol += 3;
+    if (tkt) {
+      line.ticketEtype = tkt.encPart.etype;
+      const tserver = { realm: tkt.realm, components: tkt.sname.nameString };
+      if (!samePrincipal(cred.server, tserver)) line.ticketServer = unparseName(tserver);
     }
-    if (name !== this.defname) {
-      s += `\tfor client ${name}`;
-      extra++;
-    }
-    if (isConfig) s += configData(ccol, cred.ticket);
-    if (tsOf(cred.renewTill)) {
-      s += extra ? ', ' : '\t';
-      s += `renew until ${this.printtime(tsOf(cred.renewTill))}`;
-      extra += 2;
-    }
-    if (this.f.f) {
-      const flags = this.flagLetters(cred.flags);
-      if (flags) {
-        s += extra ? ', ' : '\t';
-        s += `Flags: ${flags}`;
-        extra++;
-      }
-    }
-    if (extra > 2) {
-      s += '\n';
-      extra = 0;
-    }
-    if (this.f.e && tkt) {
-      s += extra ? ', ' : '\t';
-      s += `Etype (skey, tkt): ${etypeString(cred.key.etype)}, ${etypeString(tkt.encPart.etype)} `;
-      extra++;
-    }
-    // MIT's unmarshalled authdata is a (possibly empty) list, never NULL: the label is always printed
-    if (this.f.d) {
-      s += extra ? ', ' : '\t';
-      s += `AD types: ${cred.authdata.map((a) => a.type).join(', ')}`;
-      extra++;
-    }
-    if (extra) s += '\n';
-    s += addresses;
-    if (tkt && !samePrincipal(cred.server, { realm: tkt.realm, components: tkt.sname.nameString })) {
-      s += `\tTicket server: ${unparseName({ realm: tkt.realm, components: tkt.sname.nameString })}\n`;
-    }
-    return s;
+    return this.listing.credential(line);
   }
 }
 
@@ -342,31 +285,6 @@ function fileSize(path: string): number | undefined {
 
 function isLocalTgt(p: Principal, realm: string): boolean {
   return p.components.length === 2 && p.realm === realm && p.components[0] === 'krbtgt' && p.components[1] === realm;
-}
-
-/** MIT print_config_data: printable bytes as is, others as `\ooo`, wrapped after column 72. */
-function configData(col: number, data: Uint8Array): string {
-  let s = '';
-  for (const b of data) {
-    while (col < 8) {
-      s += ' ';
-      col++;
-    }
-    if (b > 0x20 && b < 0x7f) {
-      s += String.fromCharCode(b);
-      col++;
-    } else {
-      const o = `\\${b.toString(8).padStart(3, '0')}`;
-      s += o;
-      col += o.length;
-    }
-    if (col > 72) {
-      s += '\n';
-      col = 0;
-    }
-  }
-  if (col > 0) s += '\n';
-  return s;
 }
 
 /** MIT one_addr: getnameinfo (numeric with -n). */

@@ -13,12 +13,11 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { CcacheScanner, type CcacheRecordView } from '../../formats/index.js';
-import { ticketFlagLetters } from '../../iana/index.js';
+import { CcacheScanner } from '../../formats/index.js';
 import { defaultCcacheName, loadKrb5Conf, parseCcacheName, storeOptionsFrom } from '../../node/index.js';
-import { etypeString } from './etypes.js';
 import { listFile, principalText, type Lister } from './fast.js';
-import { sfstring, timestampWidth, tsOf } from './time.js';
+import { CcacheListing } from './listing.js';
+import { tsOf } from './time.js';
 
 /** Thrown by the lister where the general path must take over. */
 class Decline {}
@@ -70,26 +69,13 @@ export function quickKlist(argv: readonly string[], ctx: QuickContext): Uint8Arr
   }
   if (bytes.length === 0) return undefined;
 
-  const tz = ctx.env.TZ;
-  const width = timestampWidth(tsOf(ctx.now ?? new Date()), tz);
-  const times = new Map<number, string>();
-  const letters = new Map<number, string>();
+  const listing = new CcacheListing({ e: f.e, f: f.f, d: false }, tsOf(ctx.now ?? new Date()), ctx.env.TZ);
   const out: Uint8Array[] = [];
   let chunk = '';
   const k: Lister = {
     f,
-    printtime(ts) {
-      let s = times.get(ts);
-      if (s === undefined) times.set(ts, (s = sfstring(ts, width + 1, tz, ' ') ?? ''));
-      return s;
-    },
-    etypeString,
-    flagLetters(flags) {
-      let s = letters.get(flags);
-      if (s === undefined) letters.set(flags, (s = ticketFlagLetters(flags)));
-      return s;
-    },
-    other(_sc: CcacheScanner, _v: CcacheRecordView): string {
+    listing,
+    other(): string {
       throw new Decline();
     },
     write(s) {
@@ -104,8 +90,7 @@ export function quickKlist(argv: readonly string[], ctx: QuickContext): Uint8Arr
     const sc = new CcacheScanner(bytes);
     const def = principalText(bytes, sc.defaultPrincipal);
     if (def === null) return undefined;
-    const fill = (n: number) => (n > 0 ? ' '.repeat(n) : '');
-    k.write(`Ticket cache: ${name}\nDefault principal: ${def}\n\nValid starting${fill(width - 15 + 3)}Expires${fill(width - 8 + 3)}Service principal\n`);
+    k.write(listing.header(name, def));
     listFile(k, bytes, sc);
   } catch {
     // a Decline, or the scanner's DecodeError on a cache that ends early or is malformed

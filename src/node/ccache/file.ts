@@ -32,8 +32,8 @@
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import { DecodeError, KerberosError } from '../../errors.js';
 import {
-  CCACHE_TRUNCATED, CONFIG_REALM, ccacheRecords, decodeCcache, type CcacheRecords, encodeCcache, encodeCcacheCredential, isConfigPrincipal, type Ccache,
-  type CcacheConfigEntry, type CcacheHeaderField,
+  CCACHE_TRUNCATED, allCredentials, ccacheRecords, decodeCcache, type CcacheRecords, encodeCcache, encodeCcacheCredential, withCredentials, type Ccache,
+  type CcacheHeaderField,
 } from '../../formats/index.js';
 import { atomicWrite, removeTempFiles, type AtomicWriteOptions } from '../atomic-write.js';
 import { waitUnlocked, writeLocked } from './locks.js';
@@ -85,49 +85,6 @@ const MAX_ATTEMPTS = 50;
 const TRUNCATED_WAITS = [2, 5, 10, 20, 40, 80];
 /** Thrown by a rewrite's pre-rename check: the file changed since it was read. */
 const CHANGED = Symbol('changed');
-
-const ZERO = new Date(0);
-
-/** A config entry back into the credential record MIT stores for it (the record kept when decoded). */
-function configToCredential(e: CcacheConfigEntry, defaultPrincipal: Principal): CcacheCredential {
-  const { serverNameType, ...rest } = e.record ?? {
-    client: defaultPrincipal, key: { etype: 0, value: new Uint8Array(0) }, authtime: ZERO, starttime: ZERO, endtime: ZERO, renewTill: ZERO,
-    isSkey: false, flags: 0, addresses: [], authdata: [], secondTicket: new Uint8Array(0), serverNameType: 1,
-  };
-  const components = e.principal === undefined ? ['krb5_ccache_conf_data', e.key] : ['krb5_ccache_conf_data', e.key, e.principal];
-  return { ...rest, server: { nameType: serverNameType, realm: CONFIG_REALM, components }, ticket: e.value };
-}
-function credentialToConfig(c: CcacheCredential): CcacheConfigEntry {
-  const { server, ticket, ...rest } = c;
-  const e: CcacheConfigEntry = { key: server.components[1]!, value: ticket, record: { ...rest, serverNameType: server.nameType } };
-  if (server.components.length === 3) e.principal = server.components[2]!;
-  return e;
-}
-
-/** Every record of a decoded file, in file order, config entries included. */
-export function allCredentials(cc: Ccache): CcacheCredential[] {
-  const out: CcacheCredential[] = [];
-  let ci = 0, ki = 0;
-  for (const kind of cc.order ?? []) {
-    if (kind === 'cred' && ci < cc.credentials.length) out.push(cc.credentials[ci++]!);
-    else if (kind === 'config' && ki < cc.config.length) out.push(configToCredential(cc.config[ki++]!, cc.defaultPrincipal));
-  }
-  while (ci < cc.credentials.length) out.push(cc.credentials[ci++]!);
-  while (ki < cc.config.length) out.push(configToCredential(cc.config[ki++]!, cc.defaultPrincipal));
-  return out;
-}
-
-/** Puts a list of records back into a Ccache (credentials, config entries and their order). */
-export function withCredentials(cc: Ccache, all: CcacheCredential[]): Ccache {
-  const credentials: CcacheCredential[] = [];
-  const config: CcacheConfigEntry[] = [];
-  const order: ('cred' | 'config')[] = [];
-  for (const c of all) {
-    if (isConfigPrincipal(c.server)) { config.push(credentialToConfig(c)); order.push('config'); }
-    else { credentials.push(c); order.push('cred'); }
-  }
-  return { ...cc, credentials, config, order };
-}
 
 /** A cache file's records up to the end, or up to a record cut short there. */
 interface FileRecords {

@@ -14,12 +14,12 @@ import type { Principal } from '../../messages/index.js';
 import { samePrincipal } from '../../messages/index.js';
 
 export * from './types.js';
-export { FileStore, formatsCodec, allCredentials, withCredentials, permissionError, type CcacheFileCodec } from './file.js';
+export { FileStore, formatsCodec, permissionError, type CcacheFileCodec } from './file.js';
+export { allCredentials, withCredentials } from '../../formats/index.js';
 export { DirCollection, DirMemberStore } from './dir.js';
 export { KcmClient, KcmCollection, KcmStore, KcmError, KcmOp, KcmStatus, type KcmOptions } from './kcm.js';
 export { MemoryCollection, MemoryStore } from './memory.js';
 export { collectionStores, cacheMatch, switchToCache, supportsSwitch, outputCache, cachePath, cacheStamp, selectCaches, describeCache, triedEntry, whyNoCredentials, type SelectCachesOptions, type CacheProblem } from './select.js';
-export { encodeCredentialV4, decodeCredentialV4, encodePrincipalV4, decodePrincipalV4 } from './v4.js';
 
 export interface OpenCcacheOptions extends EnvOptions {
   /** krb5.conf `[libdefaults] default_ccache_name`. */

@@ -6,8 +6,8 @@
  * Framing: a request is a 32-bit big-endian length, then major version 2 and minor version 0
  * (one byte each), a 16-bit opcode and the parameters; a reply is a 32-bit length, a 32-bit
  * code (0), and that many bytes, which begin with a 32-bit status (0 or an MIT `krb5_error_code`).
- * Names are NUL-terminated; principals and credentials use the ccache v4 marshalling; UUIDs are
- * 16 bytes. One connection per operation (sssd closes idle connections).
+ * Names are NUL-terminated; principals and credentials use the ccache v4 marshalling (the FILE
+ * format's own codec, `tskrb5/formats`' encodeCcacheCredential & co.); UUIDs are 16 bytes. One connection per operation (sssd closes idle connections).
  * @module
  */
 import net from 'node:net';
@@ -15,7 +15,7 @@ import { KerberosError, DecodeError } from '../../errors.js';
 import { MIT_DEFAULTS } from '../env.js';
 import type { CcacheCollection, CcacheCredential, CcacheSnapshot, CcacheStore } from './types.js';
 import { samePrincipal } from './types.js';
-import { V4Reader, V4Writer } from './v4.js';
+import { CcacheWriter, decodeCcacheCredential, decodeCcachePrincipal, encodeCcacheCredential, encodeCcachePrincipal } from '../../formats/index.js';
 import type { Principal } from '../../messages/index.js';
 
 /** KCM opcodes (kcm.h). */
@@ -101,6 +101,8 @@ export interface KcmMatch {
   secondTicket?: Uint8Array;
 }
 
+const ZERO = new Date(0);
+
 /** `k5_marshal_mcred` (ccmarshal.c): header bits, then the present fields in v4 marshalling. */
 export function encodeKcmMatch(m: KcmMatch): Uint8Array {
   const hasKey = !!m.key && m.key.etype !== 0;
@@ -110,17 +112,17 @@ export function encodeKcmMatch(m: KcmMatch): Uint8Array {
   const has2nd = !!m.secondTicket && m.secondTicket.length > 0;
   const header = (m.client ? 0x01 : 0) | (m.server ? 0x02 : 0) | (hasKey ? 0x04 : 0) | (hasTkt ? 0x08 : 0) |
     (has2nd ? 0x10 : 0) | (hasAd ? 0x20 : 0) | (hasAddr ? 0x40 : 0);
-  const w = new V4Writer().u32(header);
+  const w = new CcacheWriter(4).u32(header);
   if (m.client) w.principal(m.client);
   if (m.server) w.principal(m.server);
-  if (hasKey) w.u16(m.key!.etype).data(m.key!.value);
-  for (const t of [m.authtime, m.starttime, m.endtime, m.renewTill]) w.u32(t ? Math.floor(t.getTime() / 1000) : 0);
-  w.u8(m.isSkey ? 1 : 0).u32(m.flags ?? 0);
-  if (hasAddr) { w.u32(m.addresses!.length); for (const a of m.addresses!) w.u16(a.type).data(a.data); }
-  if (hasAd) { w.u32(m.authdata!.length); for (const a of m.authdata!) w.u16(a.type).data(a.data); }
+  if (hasKey) w.key(m.key!);
+  for (const t of [m.authtime, m.starttime, m.endtime, m.renewTill]) w.time(t ?? ZERO);
+  w.u8(m.isSkey ? 1 : 0).u32(m.flags ?? 0, 'ticket flags');
+  if (hasAddr) w.typedList(m.addresses!);
+  if (hasAd) w.typedList(m.authdata!);
   if (hasTkt) w.data(m.ticket!);
   if (has2nd) w.data(m.secondTicket!);
-  return w.bytes();
+  return w.done();
 }
 
 /** MIT's `unsupported_op_error`: Heimdal answers KRB5_FCC_INTERNAL, sssd KRB5_CC_NOSUPP (known op) or KRB5_CC_IO (unknown op). */
@@ -260,6 +262,13 @@ function uuids(reply: Uint8Array): Uint8Array[] {
   for (let i = 0; i < reply.length; i += 16) out.push(reply.slice(i, i + 16));
   return out;
 }
+/** The 32-bit big-endian integer at `at` of a reply. */
+function u32At(b: Uint8Array, at: number, path: string): number {
+  if (at < 0 || b.length - at < 4) throw new DecodeError(`KCM reply ends inside a 32-bit field (${b.length} bytes)`, { path, offset: at });
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+/** The 32-bit integer `n` (negative: its two's complement) as 4 big-endian bytes. */
+const be32 = (n: number) => new CcacheWriter(4).u32(n).done();
 const concat = (...p: Uint8Array[]) => {
   const out = new Uint8Array(p.reduce((n, x) => n + x.length, 0));
   let o = 0;
@@ -286,7 +295,7 @@ export class KcmStore implements CcacheStore {
       throw e;
     }
     if (r.length === 0) return null; // Heimdal: code 0 and no principal
-    return new V4Reader(r, 'kcm.principal').principal();
+    return decodeCcachePrincipal(r, 4, { base: 'kcm.principal' });
   }
   async snapshot(): Promise<CcacheSnapshot | null> {
     const principal = await this.getPrincipal();
@@ -294,11 +303,18 @@ export class KcmStore implements CcacheStore {
   }
   async getCredentials(): Promise<CcacheCredential[]> {
     try {
-      const r = new V4Reader(await this.call(KcmOp.GET_CRED_LIST), 'kcm.credlist');
-      const n = r.u32('count');
-      if (n > r.left / 4) throw new DecodeError(`KCM credential count ${n} exceeds the reply`, { path: 'kcm.credlist', offset: 0 });
+      // (count, count × {length, credential})
+      const r = await this.call(KcmOp.GET_CRED_LIST);
+      const n = u32At(r, 0, 'kcm.credlist');
+      if (n > (r.length - 4) / 4) throw new DecodeError(`KCM credential count ${n} exceeds the reply`, { path: 'kcm.credlist', offset: 0 });
       const out: CcacheCredential[] = [];
-      for (let i = 0; i < n; i++) out.push(new V4Reader(r.data('credential'), 'kcm.credential').credential());
+      for (let i = 0, at = 4; i < n; i++) {
+        const len = u32At(r, at, 'kcm.credlist');
+        at += 4;
+        if (len > r.length - at) throw new DecodeError(`KCM credential length ${len} exceeds the reply`, { path: 'kcm.credlist', offset: at - 4 });
+        out.push(decodeCcacheCredential(r.subarray(at, at + len), 4, { base: 'kcm.credential' }));
+        at += len;
+      }
       return out;
     } catch (e) {
       // MIT falls back to the UUID walk when the daemon does not know the MIT extension
@@ -308,7 +324,7 @@ export class KcmStore implements CcacheStore {
     const out: CcacheCredential[] = [];
     for (const id of list) {
       try {
-        out.push(new V4Reader(await this.call(KcmOp.GET_CRED_BY_UUID, id), 'kcm.credential').credential());
+        out.push(decodeCcacheCredential(await this.call(KcmOp.GET_CRED_BY_UUID, id), 4, { base: 'kcm.credential' }));
       } catch (e) {
         if (e instanceof KcmError && (e.status === KcmStatus.KRB5_CC_END || e.status === KcmStatus.KRB5_FCC_NOFILE)) continue; // removed meanwhile
         throw e;
@@ -325,20 +341,20 @@ export class KcmStore implements CcacheStore {
    */
   async initialize(principal: Principal, credentials?: CcacheCredential[], o: { kdcOffsetSeconds?: number } = {}): Promise<void> {
     if (credentials && credentials.length > 0) {
-      const w = new V4Writer().u32(o.kdcOffsetSeconds ?? 0).principal(principal).u32(credentials.length);
-      for (const c of credentials) w.data(new V4Writer().credential(c).bytes());
+      const w = new CcacheWriter(4).u32(o.kdcOffsetSeconds ?? 0, 'KDC offset').principal(principal).u32(credentials.length);
+      for (const c of credentials) w.data(encodeCcacheCredential(c, 4));
       try {
-        await this.call(KcmOp.REPLACE, w.bytes());
+        await this.call(KcmOp.REPLACE, w.done());
         return;
       } catch (e) {
         if (!kcmUnsupported(e)) throw e;
       }
     }
-    await this.call(KcmOp.INITIALIZE, new V4Writer().principal(principal).bytes());
+    await this.call(KcmOp.INITIALIZE, encodeCcachePrincipal(principal, 4));
     for (const c of credentials ?? []) await this.store(c);
   }
   async store(cred: CcacheCredential): Promise<void> {
-    await this.call(KcmOp.STORE, new V4Writer().credential(cred).bytes());
+    await this.call(KcmOp.STORE, encodeCcacheCredential(cred, 4));
   }
   /**
    * KCM_OP_RETRIEVE (name, flags, mcred) → cred, as MIT's `kcm_retrieve`: the flag word is
@@ -348,8 +364,8 @@ export class KcmStore implements CcacheStore {
    */
   async retrieve(match: KcmMatch, flags = 0): Promise<CcacheCredential | null> {
     try {
-      const r = await this.call(KcmOp.RETRIEVE, new V4Writer().u32((flags | KcmTc.GC_CACHED) >>> 0).bytes(), encodeKcmMatch(match));
-      return new V4Reader(r, 'kcm.credential').credential();
+      const r = await this.call(KcmOp.RETRIEVE, be32((flags | KcmTc.GC_CACHED) >>> 0), encodeKcmMatch(match));
+      return decodeCcacheCredential(r, 4, { base: 'kcm.credential' });
     } catch (e) {
       if (e instanceof KcmError && (e.status === KcmStatus.KRB5_CC_END || e.status === KcmStatus.KRB5_CC_NOTFOUND)) return null;
       if (!kcmUnsupported(e)) throw e;
@@ -362,7 +378,7 @@ export class KcmStore implements CcacheStore {
    * answers KRB5_CC_NOSUPP) rejects with that KcmError; `remove` falls back to the rewrite.
    */
   async removeCred(match: KcmMatch, flags = 0): Promise<void> {
-    await this.call(KcmOp.REMOVE_CRED, new V4Writer().u32(flags >>> 0).bytes(), encodeKcmMatch(match));
+    await this.call(KcmOp.REMOVE_CRED, be32(flags >>> 0), encodeKcmMatch(match));
   }
   /**
    * Removes matching credentials. A `KcmMatch` (e.g. `{ server }`) goes to the daemon as
@@ -399,10 +415,10 @@ export class KcmStore implements CcacheStore {
   }
   /** The KDC time offset in seconds kept with the cache. */
   async getKdcOffset(): Promise<number> {
-    return new V4Reader(await this.call(KcmOp.GET_KDC_OFFSET), 'kcm.offset').u32('offset') | 0;
+    return u32At(await this.call(KcmOp.GET_KDC_OFFSET), 0, 'kcm.offset') | 0;
   }
   async setKdcOffset(seconds: number): Promise<void> {
-    await this.call(KcmOp.SET_KDC_OFFSET, new V4Writer().u32(seconds).bytes());
+    await this.call(KcmOp.SET_KDC_OFFSET, be32(seconds));
   }
 }
 
