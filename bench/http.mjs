@@ -27,7 +27,7 @@ export async function run(opts = {}) {
   const { startRealm, startApache, missing } = await httpPeers(root);
   if (missing.length) return { name, text: `skipped: missing ${missing.join(', ')} (run test/interop/install.sh)`, results: { skipped: missing } };
 
-  const T = await import(pathToFileURL(join(root, 'dist/index.js')).href);
+  const T = { ...(await import(pathToFileURL(join(root, 'dist/index.js')).href)), ...(await import(pathToFileURL(join(root, 'dist/http/node/index.js')).href)) };
   const realm = await startRealm({ realm: 'BENCH.TEST' });
   let apache;
   try {

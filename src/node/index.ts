@@ -1,15 +1,51 @@
 /**
- * Node host adapters: environment and default names, atomic file writes, credential cache
- * stores (FILE, DIR, KCM, MEMORY) and keytab files.
+ * `tskrb5/node`: what stands behind `tskrb5` on Node, for programs that need more than the front
+ * door — the credential cache stores (FILE, DIR, KCM, MEMORY) and collections, keytab files,
+ * the KDC transport (UDP, TCP, KDC proxy) and KDC location, MIT's environment and default names,
+ * host-based service names, delegated credentials, and the wired AS/TGS verbs.
+ *
+ * @example
+ * ```ts
+ * import { openCollection, copyCcache, createKdcTransport } from 'tskrb5/node'
+ * const all = await openCollection('KCM:')
+ * for (const c of await all.list()) console.log(c.name, await c.getPrincipal())
+ * ```
  * @module
  */
-export * from './env.js';
-export { atomicWrite, removeTempFiles, STALE_TEMP_AGE_MS, type AtomicWriteOptions, type RemoveTempFilesOptions } from './atomic-write.js';
-export * from './ccache/index.js';
-export { KeytabFile, keytabPath } from './keytab-file.js';
-export * from './kdc-transport/index.js';
-export { loadKrb5Conf, storeOptionsFrom, type ProfileStoreOptions } from './profile.js';
-export { createKrb5Context, kinit, getServiceCredential, getForwardedCredential, cacheKdcOffset, parseClientPrincipal, resolveServer, type Krb5Context, type Krb5ContextOptions, type KinitOptions, type KinitResult, type ServiceCredentialOptions, type ServiceCredentialResult } from './login.js';
-export { snameToPrincipal, canonicalHost, canonicalizeMode, nodeHostNameResolver, type HostNameResolver, type SnameOptions } from './sname.js';
-export { credentialsFromKrbCred, storeDelegatedCredentials } from './delegated.js';
-export { traceFromEnv, traceTo, traceLine, type Krb5Trace } from './trace.js';
+export {
+  defaultCcacheName,
+  defaultKeytabName,
+  defaultClientKeytabName,
+  parseCcacheName,
+  parseKeytabName,
+  configFiles,
+  type EnvOptions,
+  type CcacheName,
+  type CcacheType,
+} from './env.js';
+export { openCcache, openCollection, copyCcache, type OpenCcacheOptions } from './ccache/index.js';
+export type { CcacheStore, CcacheCollection, CcacheCredential, CcacheSnapshot } from './ccache/types.js';
+export { FileStore } from './ccache/file.js';
+export { DirCollection, DirMemberStore } from './ccache/dir.js';
+export { KcmCollection, KcmStore, KcmError, type KcmOptions } from './ccache/kcm.js';
+export { MemoryCollection, MemoryStore } from './ccache/memory.js';
+export { cacheMatch, switchToCache } from './ccache/select.js';
+export { KeytabFile } from './keytab-file.js';
+export { createKdcTransport, type KdcTransportOptions, type KdcTraceEvent } from './kdc-transport/transport.js';
+export { locateKdcs, type KdcServer, type LocateOptions } from './kdc-transport/locate.js';
+export type { KdcResolver, SrvRecord, ResolvedAddress } from './kdc-transport/resolver.js';
+export { loadKrb5Conf } from './profile.js';
+export {
+  createKrb5Context,
+  kinit,
+  getServiceCredential,
+  getForwardedCredential,
+  type Krb5Context,
+  type Krb5ContextOptions,
+  type KinitOptions,
+  type KinitResult,
+  type ServiceCredentialOptions,
+  type ServiceCredentialResult,
+} from './login.js';
+export { snameToPrincipal, canonicalHost, type HostNameResolver, type SnameOptions } from './sname.js';
+export { credentialsFromKrbCred, storeDelegatedCredentials, type DelegationPolicy } from './delegated.js';

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseKrb5Conf } from '../../src/formats/index.js';
-import { dnsLookupKdc, locateKdcs, orderSrv, parseKdcEntry, udpPreferenceLimit, type KdcResolver, type SrvRecord } from '../../src/node/index.js';
+import { locateKdcs, type KdcResolver, type SrvRecord } from '../../src/node/index.js';
+import { dnsLookupKdc, orderSrv, parseKdcEntry, udpPreferenceLimit } from '../../src/node/kdc-transport/index.js';
 
 describe('parseKdcEntry', () => {
   it.each([

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealm, missingPeers } from '../interop/realm.mjs';
 import { parseKrb5Conf, type Krb5Conf } from '../../src/formats/index.js';
 import { ASReq, decodeKerberosMessage, type KRBError, type KDCRep } from '../../src/messages/index.js';
-import { createKdcTransport, tcpExchange, udpExchange, type KdcTraceEvent } from '../../src/node/index.js';
+import { createKdcTransport, type KdcTraceEvent } from '../../src/node/index.js';
+import { tcpExchange, udpExchange } from '../../src/node/kdc-transport/index.js';
 import { deadPort } from './kdc-fakes.js';
 
 const IN_CI = process.env.CI === 'true';

@@ -18,7 +18,8 @@ import { TransportError } from '../../src/errors.js';
 import { createKdcProxyTransport } from '../../src/client/index.js';
 import { parseKrb5Conf } from '../../src/formats/index.js';
 import { ASReq, decodeKerberosMessage, type KDCRep, type KRBError } from '../../src/messages/index.js';
-import { createKdcTransport, nodeFetch, type KdcTraceEvent } from '../../src/node/index.js';
+import { createKdcTransport, type KdcTraceEvent } from '../../src/node/index.js';
+import { nodeFetch } from '../../src/node/kdc-transport/index.js';
 import { deadPort } from './kdc-fakes.js';
 
 const IN_CI = process.env.CI === 'true';

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KerberosError, NoCredentialsError, TransportError } from '../../src/errors.js';
 import { isConfigPrincipal, parseKrb5Conf } from '../../src/formats/index.js';
-import { createKrb5Context, DirMemberStore, selectCaches, type Krb5Context } from '../../src/node/index.js';
+import { createKrb5Context, DirMemberStore, type Krb5Context } from '../../src/node/index.js';
+import { selectCaches } from '../../src/node/ccache/select.js';
 import { nodeCredentials } from '../../src/http/node/index.js';
 
 const MIT_DIR = new URL('../../fixtures/mit/ccache/dir/', import.meta.url).pathname;

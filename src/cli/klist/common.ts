@@ -8,7 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, DecodeError, KerberosError } from '../../errors.js';
 import type { Krb5Conf } from '../../formats/index.js';
-import { cacheMatch, collectionStores, loadKrb5Conf, storeOptionsFrom, type ProfileStoreOptions } from '../../node/index.js';
+import { cacheMatch, loadKrb5Conf } from '../../node/index.js';
+import { collectionStores } from '../../node/ccache/select.js';
+import { storeOptionsFrom, type ProfileStoreOptions } from '../../node/profile.js';
 import type { Principal } from '../../messages/index.js';
 
 /** What the tools take from the outside world; each defaults to the running process. */

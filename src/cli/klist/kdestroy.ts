@@ -6,7 +6,8 @@
 
 import { existsSync } from 'node:fs';
 import { defaultRealm } from '../../formats/index.js';
-import { openCcache, removeTempFiles, type CcacheStore } from '../../node/index.js';
+import { openCcache, type CcacheStore } from '../../node/index.js';
+import { removeTempFiles } from '../../node/atomic-write.js';
 import { cacheMatch, ccacheErrorText, collectionStores, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kdestroy';

@@ -14,7 +14,8 @@
 
 import { readFileSync } from 'node:fs';
 import { CcacheScanner } from '../../formats/index.js';
-import { defaultCcacheName, loadKrb5Conf, parseCcacheName, storeOptionsFrom } from '../../node/index.js';
+import { defaultCcacheName, loadKrb5Conf, parseCcacheName } from '../../node/index.js';
+import { storeOptionsFrom } from '../../node/profile.js';
 import { listFile, principalText, type Lister } from './fast.js';
 import { CcacheListing } from './listing.js';
 import { tsOf } from './time.js';

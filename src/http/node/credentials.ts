@@ -7,21 +7,9 @@
  * back, as MIT's GSS-API does; delegation gets a forwarded TGT from the same cache.
  * @module
  */
-import {
-  cacheKdcOffset,
-  cacheStamp,
-  createKrb5Context,
-  describeCache,
-  getForwardedCredential,
-  getServiceCredential,
-  kinit,
-  parseClientPrincipal,
-  selectCaches,
-  snameToPrincipal,
-  whyNoCredentials,
-  type CcacheStore,
-  type Krb5Context,
-} from '../../node/index.js';
+import { createKrb5Context, getForwardedCredential, getServiceCredential, kinit, snameToPrincipal, type CcacheStore, type Krb5Context } from '../../node/index.js';
+import { cacheKdcOffset, parseClientPrincipal } from '../../node/login.js';
+import { cacheStamp, describeCache, selectCaches, whyNoCredentials } from '../../node/ccache/select.js';
 import type { CacheTried } from '../../errors.js';
 import type { CredentialRequest, CredentialSource, NegotiateCredentials, NegotiateLogger } from '../negotiate-fetch.js';
 import { unparsePrincipal } from '../../messages/index.js';
