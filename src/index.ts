@@ -17,18 +17,9 @@
  */
 
 // Logging in and service tickets (MIT's kinit, kvno, krb5_get_credentials)
-export {
-  kinit,
-  getServiceCredential,
-  getForwardedCredential,
-  createKrb5Context,
-  type Krb5Context,
-  type Krb5ContextOptions,
-  type KinitOptions,
-  type KinitResult,
-  type ServiceCredentialOptions,
-  type ServiceCredentialResult,
-} from './node/login.js';
+export { kinit, type KinitOptions, type KinitResult } from './node/kinit.js';
+export { getServiceCredential, getForwardedCredential, type ServiceCredentialOptions, type ServiceCredentialResult } from './node/service.js';
+export { createKrb5Context, type Krb5Context, type Krb5ContextOptions } from './node/context.js';
 export { snameToPrincipal, type SnameOptions } from './node/sname.js';
 
 // Principals

@@ -27,7 +27,9 @@ export { openCcache, openCollection, copyCcache, type OpenCcacheOptions } from '
 export type { CcacheStore, CcacheCollection, CcacheCredential, CcacheSnapshot } from './ccache/types.js';
 export { FileStore } from './ccache/file.js';
 export { DirCollection, DirMemberStore } from './ccache/dir.js';
-export { KcmCollection, KcmStore, KcmError, type KcmOptions } from './ccache/kcm.js';
+export { KcmCollection, KcmStore } from './ccache/kcm/store.js';
+export { KcmError } from './ccache/kcm/protocol.js';
+export type { KcmOptions } from './ccache/kcm/socket.js';
 export { MemoryCollection, MemoryStore } from './ccache/memory.js';
 export { cacheMatch, switchToCache } from './ccache/select.js';
 export { KeytabFile } from './keytab-file.js';
@@ -35,17 +37,8 @@ export { createKdcTransport, type KdcTransportOptions, type KdcTraceEvent } from
 export { locateKdcs, type KdcServer, type LocateOptions } from './kdc-transport/locate.js';
 export type { KdcResolver, SrvRecord, ResolvedAddress } from './kdc-transport/resolver.js';
 export { loadKrb5Conf } from './profile.js';
-export {
-  createKrb5Context,
-  kinit,
-  getServiceCredential,
-  getForwardedCredential,
-  type Krb5Context,
-  type Krb5ContextOptions,
-  type KinitOptions,
-  type KinitResult,
-  type ServiceCredentialOptions,
-  type ServiceCredentialResult,
-} from './login.js';
+export { createKrb5Context, type Krb5Context, type Krb5ContextOptions } from './context.js';
+export { kinit, type KinitOptions, type KinitResult } from './kinit.js';
+export { getServiceCredential, getForwardedCredential, type ServiceCredentialOptions, type ServiceCredentialResult } from './service.js';
 export { snameToPrincipal, canonicalHost, type HostNameResolver, type SnameOptions } from './sname.js';
 export { credentialsFromKrbCred, storeDelegatedCredentials, type DelegationPolicy } from './delegated.js';

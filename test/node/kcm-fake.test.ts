@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KcmCollection, KcmOp, KcmStatus, type CcacheCredential } from '../../src/node/ccache/index.js';
 import { encodeCcacheCredential, encodeCcachePrincipal } from '../../src/formats/index.js';
-import { KcmTc, kcmMatches } from '../../src/node/ccache/kcm.js';
+import { KcmTc, kcmMatches } from '../../src/node/ccache/kcm/protocol.js';
 import { fakeCred } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tskrb5-fakekcm-'));

@@ -12,7 +12,7 @@ import { startRealm, missingPeers } from '../interop/realm.mjs';
 import { startKcm, kcmMissing } from '../interop/kcm.mjs';
 import { KcmCollection, KcmClient, KcmError, KcmStore, openCcache, openCollection, FileStore } from '../../src/node/ccache/index.js';
 import { unparsePrincipal as principalToString, type Principal as CcachePrincipal } from '../../src/messages/index.js';
-import { KcmOp, KcmStatus, kcmUnsupported } from '../../src/node/ccache/kcm.js';
+import { KcmOp, KcmStatus, kcmUnsupported } from '../../src/node/ccache/kcm/protocol.js';
 import { Ticket } from '../../src/messages/index.js';
 import { enctypeName } from '../../src/iana/enctype.js';
 

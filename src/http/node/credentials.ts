@@ -8,7 +8,7 @@
  * @module
  */
 import { createKrb5Context, getForwardedCredential, getServiceCredential, kinit, snameToPrincipal, type CcacheStore, type Krb5Context } from '../../node/index.js';
-import { cacheKdcOffset, parseClientPrincipal } from '../../node/login.js';
+import { cacheKdcOffset, parseClientPrincipal } from '../../node/service.js';
 import { cacheStamp, describeCache, selectCaches, whyNoCredentials } from '../../node/ccache/select.js';
 import type { CacheTried } from '../../errors.js';
 import type { CredentialRequest, CredentialSource, NegotiateCredentials, NegotiateLogger } from '../negotiate-fetch.js';
