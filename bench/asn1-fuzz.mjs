@@ -22,7 +22,11 @@ let seed = arg('seed', Date.now() % 2 ** 31) >>> 0;
 const initialSeed = seed;
 const rand = () => {
   // xorshift32: reproducible with --seed
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+  seed ^= seed << 13;
+  seed >>>= 0;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  seed >>>= 0;
   return seed / 2 ** 32;
 };
 const randInt = (n) => Math.floor(rand() * n);
@@ -32,19 +36,30 @@ const { app, seq, field, opt, seqOf, int32, uint32, octetString, kerberosString,
 const PrincipalName = seq('PrincipalName', { nameType: field(0, int32), nameString: field(1, seqOf(kerberosString)) });
 const EncryptedData = seq('EncryptedData', { etype: field(0, int32), kvno: opt(field(1, uint32)), cipher: field(2, octetString) });
 const Ticket = app(1, seq('Ticket', { tktVno: field(0, int32), realm: field(1, kerberosString), sname: field(2, PrincipalName), encPart: field(3, EncryptedData) }));
-const APReq = app(14, seq('AP-REQ', { pvno: field(0, int32), msgType: field(1, int32), apOptions: field(2, kerberosFlags), ticket: field(3, Ticket), authenticator: field(4, EncryptedData) }));
-const Authenticator = app(2, seq('Authenticator', {
-  authenticatorVno: field(0, int32), crealm: field(1, kerberosString), cname: field(2, PrincipalName),
-  cksum: opt(field(3, seq('Checksum', { cksumtype: field(0, int32), checksum: field(1, octetString) }))),
-  cusec: field(4, int32), ctime: field(5, kerberosTime),
-  subkey: opt(field(6, seq('EncryptionKey', { keytype: field(0, int32), keyvalue: field(1, octetString) }))),
-  seqNumber: opt(field(7, uint32)),
-  authorizationData: opt(field(8, seqOf(seq('AuthorizationData', { adType: field(0, int32), adData: field(1, octetString) })))),
-}));
+const APReq = app(
+  14,
+  seq('AP-REQ', { pvno: field(0, int32), msgType: field(1, int32), apOptions: field(2, kerberosFlags), ticket: field(3, Ticket), authenticator: field(4, EncryptedData) }),
+);
+const Authenticator = app(
+  2,
+  seq('Authenticator', {
+    authenticatorVno: field(0, int32),
+    crealm: field(1, kerberosString),
+    cname: field(2, PrincipalName),
+    cksum: opt(field(3, seq('Checksum', { cksumtype: field(0, int32), checksum: field(1, octetString) }))),
+    cusec: field(4, int32),
+    ctime: field(5, kerberosTime),
+    subkey: opt(field(6, seq('EncryptionKey', { keytype: field(0, int32), keyvalue: field(1, octetString) }))),
+    seqNumber: opt(field(7, uint32)),
+    authorizationData: opt(field(8, seqOf(seq('AuthorizationData', { adType: field(0, int32), adData: field(1, octetString) })))),
+  }),
+);
 
 const filler = (n) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + 7) & 0xff);
 const apReqValue = {
-  pvno: 5, msgType: 14, apOptions: 0x20000000,
+  pvno: 5,
+  msgType: 14,
+  apOptions: 0x20000000,
   ticket: { tktVno: 5, realm: 'EXAMPLE.COM', sname: { nameType: 3, nameString: ['HTTP', 'www.example.com'] }, encPart: { etype: 18, kvno: 2, cipher: filler(1150) } },
   authenticator: { etype: 18, cipher: filler(200) },
 };
@@ -59,12 +74,23 @@ function mutate(input) {
   for (let k = 1 + randInt(4); k > 0; k--) {
     const i = b.length ? randInt(b.length) : 0;
     switch (randInt(6)) {
-      case 0: if (b.length) b[i] = randInt(256); break;
-      case 1: if (b.length) b[i] ^= 1 << randInt(8); break;
-      case 2: b = b.slice(0, i); break;
-      case 3: b.splice(i, 0, ...Array.from({ length: 1 + randInt(8) }, () => randInt(256))); break;
-      case 4: b.splice(i, 1 + randInt(16)); break;
-      default: b.splice(i, 0, ...b.slice(i, i + 1 + randInt(16)));
+      case 0:
+        if (b.length) b[i] = randInt(256);
+        break;
+      case 1:
+        if (b.length) b[i] ^= 1 << randInt(8);
+        break;
+      case 2:
+        b = b.slice(0, i);
+        break;
+      case 3:
+        b.splice(i, 0, ...Array.from({ length: 1 + randInt(8) }, () => randInt(256)));
+        break;
+      case 4:
+        b.splice(i, 1 + randInt(16));
+        break;
+      default:
+        b.splice(i, 0, ...b.slice(i, i + 1 + randInt(16)));
     }
   }
   return Uint8Array.from(b);
@@ -77,7 +103,11 @@ function bench(fn, minMs = 300) {
     let n = 0;
     const t0 = performance.now();
     let t = t0;
-    while (t - t0 < minMs / 5) { for (let i = 0; i < 100; i++) fn(); n += 100; t = performance.now(); }
+    while (t - t0 < minMs / 5) {
+      for (let i = 0; i < 100; i++) fn();
+      n += 100;
+      t = performance.now();
+    }
     best = Math.min(best, ((t - t0) * 1000) / n);
   }
   return best;
@@ -94,7 +124,8 @@ for (const [name, us] of rows) console.log(`${name.padEnd(30)} ${us.toFixed(2).p
 
 // The fuzz runs after the benchmark: feeding thousands of malformed shapes first would leave the
 // decoders' call sites megamorphic and understate the steady-state speed.
-let runs = 0, accepted = 0;
+let runs = 0,
+  accepted = 0;
 const deadline = performance.now() + seconds * 1000;
 while (performance.now() < deadline) {
   for (let n = 0; n < 500; n++, runs++) {
@@ -113,4 +144,3 @@ while (performance.now() < deadline) {
   }
 }
 console.log(`\nfuzz: ${runs} inputs x ${decoders.length} decoders in ${seconds}s, ${accepted} accepted, only DecodeError thrown (seed ${initialSeed})`);
-

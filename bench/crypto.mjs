@@ -186,11 +186,7 @@ export async function run(opts = {}) {
 
   const text = [
     'Encrypt / decrypt (median time per message; MB/s = 10^6 bytes/s; ratio = ours/MIT, lower is better)',
-    table(
-      ['etype', 'op', 'size', 'node', 'MB/s', 'pure', 'MIT k_', 'MB/s', 'MIT c_', 'node/MIT', 'pure/MIT'],
-      encRows,
-      2,
-    ),
+    table(['etype', 'op', 'size', 'node', 'MB/s', 'pure', 'MIT k_', 'MB/s', 'MIT c_', 'node/MIT', 'pure/MIT'], encRows, 2),
     '',
     'String-to-key (same password, salt and iteration count on both sides)',
     table(['etype', 'iter', 'node', 'pure', 'MIT', 'node/MIT', 'pure/MIT'], s2kRows, 1),

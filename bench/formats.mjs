@@ -37,7 +37,10 @@ function processTime(cmd, args, env, runs) {
  * `env` is the whole environment of each process.
  */
 function klistRound(bin, ccPath, env, runs) {
-  const ours = [], general = [], mit = [], node0 = [];
+  const ours = [],
+    general = [],
+    mit = [],
+    node0 = [];
   const args = ['klist', '-c', `FILE:${ccPath}`];
   for (let r = 0; r < 3; r++) {
     ours.push(processTime(process.execPath, [bin, ...args], env, Math.ceil(runs / 3)));

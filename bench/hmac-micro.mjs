@@ -133,9 +133,7 @@ export async function run(o = {}) {
   const { prepareHmac } = await import(pathToFileURL(distFile).href);
   const quick = !!o.quick;
   const stat = o.stat === 'min' ? 'min' : 'median';
-  const timing = quick
-    ? { rounds: 2, batchMs: 15, batchesPerRound: 3, warmupMs: 40, stat }
-    : { rounds: 3, batchMs: 25, batchesPerRound: 5, warmupMs: 100, stat };
+  const timing = quick ? { rounds: 2, batchMs: 15, batchesPerRound: 3, warmupMs: 40, stat } : { rounds: 3, batchMs: 25, batchesPerRound: 5, warmupMs: 100, stat };
   const sizes = o.sizes ?? SIZES;
   const hashes = o.hashes ?? HASHES;
   const key = Uint8Array.from({ length: 32 }, (_, i) => i * 37 + 11);
@@ -244,11 +242,7 @@ export async function run(o = {}) {
     text +=
       `\nCrossover: message size above which node:crypto is faster than fast-hmac\n` +
       `(sweep ${SWEEP.join(', ')} B; per-call cost at ${SWEEP[0]} B, bulk rate at ${SWEEP.at(-1)} B)\n\n` +
-      table(
-        ['hash', `fast ${SWEEP[0]} B`, 'fast MB/s', `node ${SWEEP[0]} B`, 'node MB/s', 'node faster from', 'crossover'],
-        crows,
-        1,
-      ) +
+      table(['hash', `fast ${SWEEP[0]} B`, 'fast MB/s', `node ${SWEEP[0]} B`, 'node MB/s', 'node faster from', 'crossover'], crows, 1) +
       '\n';
   }
   if (sink === 0.5) console.log('');

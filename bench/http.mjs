@@ -111,7 +111,11 @@ export async function run(opts = {}) {
     const text =
       table(['sequential requests, fresh GSS context each', 'ours req/s', 'requests-kerberos req/s', 'ours/reference'], rows) +
       `\n(medians of ${rounds} rounds of ${N} requests each, interleaved; higher is better; the curl row is curl's rate)`;
-    return { name, text, results: { ...m, ratioFresh: m.fresh / m.py, ratioKept: m.kept / m.py, ratioKeptVsSession: m.kept / m.pySession, ratioPreemptive: m.pre / m.pyPre, n: N, rounds } };
+    return {
+      name,
+      text,
+      results: { ...m, ratioFresh: m.fresh / m.py, ratioKept: m.kept / m.py, ratioKeptVsSession: m.kept / m.pySession, ratioPreemptive: m.pre / m.pyPre, n: N, rounds },
+    };
   } finally {
     await apache?.stop();
     await realm.stop();

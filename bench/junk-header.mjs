@@ -98,7 +98,12 @@ export async function run(opts = {}) {
     const contenders = {};
     for (const [label, value] of Object.entries(all)) {
       const req = { headers: value === undefined ? {} : { authorization: value }, socket: {} };
-      contenders[label] = { fn: () => auth(req, res, () => { throw new Error('authenticated?'); }) };
+      contenders[label] = {
+        fn: () =>
+          auth(req, res, () => {
+            throw new Error('authenticated?');
+          }),
+      };
     }
     const inproc = await compare(contenders, { rounds: quick ? 2 : 5, batchMs: 30 });
 

@@ -72,7 +72,13 @@ function samples(M) {
     crealm: REALM,
     eText: 'Additional pre-authentication required',
     eData: M.MethodData.encode([
-      { padataType: 19, padataValue: M.ETypeInfo2.encode([{ etype: 18, salt: 'EXAMPLE.COMalice' }, { etype: 17, salt: 'EXAMPLE.COMalice' }]) },
+      {
+        padataType: 19,
+        padataValue: M.ETypeInfo2.encode([
+          { etype: 18, salt: 'EXAMPLE.COMalice' },
+          { etype: 17, salt: 'EXAMPLE.COMalice' },
+        ]),
+      },
       { padataType: 2, padataValue: new Uint8Array(0) },
       { padataType: 133, padataValue: filler(12, 6) },
     ]),

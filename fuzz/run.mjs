@@ -22,7 +22,11 @@ let seed = Number(opt('seed') ?? Date.now() % 2 ** 31) >>> 0 || 1;
 const initialSeed = seed;
 const only = opt('only');
 const rand = () => {
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+  seed ^= seed << 13;
+  seed >>>= 0;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  seed >>>= 0;
   return seed / 2 ** 32;
 };
 const randInt = (n) => Math.floor(rand() * n);
@@ -52,7 +56,9 @@ const all = await loadTargets();
 // a codec removed) fails the run instead of going unfuzzed.
 const diff = targetNameDifferences(all);
 if (diff.missing.length || diff.unexpected.length || diff.duplicated.length) {
-  console.error(`fuzz: the targets differ from fuzz/targets.expected.txt: missing ${JSON.stringify(diff.missing)}, unexpected ${JSON.stringify(diff.unexpected)}, duplicated ${JSON.stringify(diff.duplicated)}`);
+  console.error(
+    `fuzz: the targets differ from fuzz/targets.expected.txt: missing ${JSON.stringify(diff.missing)}, unexpected ${JSON.stringify(diff.unexpected)}, duplicated ${JSON.stringify(diff.duplicated)}`,
+  );
   process.exit(1);
 }
 const targets = all.filter((t) => !only || t.name.toLowerCase().includes(only.toLowerCase()));

@@ -49,12 +49,16 @@ export function fixtureBytes(dir, { minLength = 2 } = {}) {
 
 export async function loadTargets() {
   const errors = await load('errors.js');
-  const [DecodeError, UnsupportedError, IntegrityError, KerberosError, ConfigError] = ['DecodeError', 'UnsupportedError', 'IntegrityError', 'KerberosError', 'ConfigError'].map((n) => need(errors, n, 'errors'));
+  const [DecodeError, UnsupportedError, IntegrityError, KerberosError, ConfigError] = ['DecodeError', 'UnsupportedError', 'IntegrityError', 'KerberosError', 'ConfigError'].map(
+    (n) => need(errors, n, 'errors'),
+  );
   const asn1 = await load('asn1/index.js');
   const crypto = await load('crypto/index.js');
   const der = nonEmpty(fixtureBytes('fixtures/mit'), 'DER from fixtures/mit');
   const [parseDer, raw] = ['parseDer', 'raw'].map((n) => need(asn1, n, 'asn1'));
-  const [randomKey, encrypt, decrypt, stringToKey, checksum, verifyChecksum] = ['randomKey', 'encrypt', 'decrypt', 'stringToKey', 'checksum', 'verifyChecksum'].map((n) => need(crypto, n, 'crypto'));
+  const [randomKey, encrypt, decrypt, stringToKey, checksum, verifyChecksum] = ['randomKey', 'encrypt', 'decrypt', 'stringToKey', 'checksum', 'verifyChecksum'].map((n) =>
+    need(crypto, n, 'crypto'),
+  );
   const targets = [
     { name: 'asn1.parseDer', allowed: [DecodeError], seeds: () => der, run: (b) => parseDer(b) },
     { name: 'asn1.raw', allowed: [DecodeError], seeds: () => der, run: (b) => raw.decode(b) },
@@ -86,18 +90,31 @@ export async function loadTargets() {
 
   // Keytabs (MIT's and ours).
   const formats = await load('formats/index.js');
-  const [decodeKeytab, decodeCcache, CcacheScanner, CcacheRecordView, parseKrb5Conf] = ['decodeKeytab', 'decodeCcache', 'CcacheScanner', 'CcacheRecordView', 'parseKrb5Conf'].map((n) => need(formats, n, 'formats'));
+  const [decodeKeytab, decodeCcache, CcacheScanner, CcacheRecordView, parseKrb5Conf] = ['decodeKeytab', 'decodeCcache', 'CcacheScanner', 'CcacheRecordView', 'parseKrb5Conf'].map(
+    (n) => need(formats, n, 'formats'),
+  );
   const keytabs = ['several.keytab', 'rc4.keytab'].map((n) => new Uint8Array(readFileSync(join(root, 'fixtures/mit/keytab', n))));
   targets.push({ name: 'formats.decodeKeytab', allowed: [DecodeError], seeds: () => keytabs, run: (b) => decodeKeytab(b) });
 
   // Credential caches (MIT- and Heimdal-written) and krb5.conf text (MIT's fixtures).
   const ccDir = join(root, 'fixtures/mit/ccache');
-  const caches = nonEmpty(readdirSync(ccDir).filter((n) => n.endsWith('.ccache')).map((n) => new Uint8Array(readFileSync(join(ccDir, n)))), 'fixtures/mit/ccache/*.ccache');
+  const caches = nonEmpty(
+    readdirSync(ccDir)
+      .filter((n) => n.endsWith('.ccache'))
+      .map((n) => new Uint8Array(readFileSync(join(ccDir, n)))),
+    'fixtures/mit/ccache/*.ccache',
+  );
   targets.push({ name: 'formats.decodeCcache', allowed: [DecodeError], seeds: () => caches, run: (b) => decodeCcache(b) });
   // The scanner klist lists FILE caches with: every record located, nothing built.
   targets.push({
-    name: 'formats.CcacheScanner', allowed: [DecodeError], seeds: () => caches,
-    run: (b) => { const s = new CcacheScanner(b); const v = new CcacheRecordView(); while (s.next(v)); },
+    name: 'formats.CcacheScanner',
+    allowed: [DecodeError],
+    seeds: () => caches,
+    run: (b) => {
+      const s = new CcacheScanner(b);
+      const v = new CcacheRecordView();
+      while (s.next(v));
+    },
   });
   // klist's readers: the keytab read entry by entry as MIT reads it (lenient: never throws past a
   // good version header), and the in-place listing of a FILE cache (only the scanner's
@@ -109,7 +126,12 @@ export async function loadTargets() {
   const lister = { f: { C: true }, listing: new CcacheListing({ e: true, f: true, d: false }, 0, 'UTC'), other: () => '', write: () => {} };
   targets.push({ name: 'cli.klistListFile', allowed: [DecodeError], seeds: () => caches, run: (b) => listFile(lister, b) });
   const confDir = join(root, 'fixtures/mit/krb5conf');
-  const confs = nonEmpty(readdirSync(confDir).filter((n) => n.endsWith('.conf')).map((n) => new Uint8Array(readFileSync(join(confDir, n)))), 'fixtures/mit/krb5conf/*.conf');
+  const confs = nonEmpty(
+    readdirSync(confDir)
+      .filter((n) => n.endsWith('.conf'))
+      .map((n) => new Uint8Array(readFileSync(join(confDir, n)))),
+    'fixtures/mit/krb5conf/*.conf',
+  );
   targets.push({ name: 'formats.parseKrb5Conf', allowed: [ConfigError], seeds: () => confs, run: (b) => parseKrb5Conf(new TextDecoder().decode(b)) });
 
   // Kerberos messages (RFC 4120): the dispatcher, the ticket peek, and every codec the module
@@ -121,7 +143,14 @@ export async function loadTargets() {
     targets.push({ name: 'messages.decodeKerberosMessage', allowed: [DecodeError, UnsupportedError], seeds, run: (b) => decodeKerberosMessage(b) });
     // Returns a boolean for any bytes: it may throw nothing at all.
     const [ticketHead, TicketHead] = ['ticketHead', 'TicketHead'].map((n) => need(messages, n, 'messages'));
-    targets.push({ name: 'messages.ticketHead', allowed: [], seeds, run: (b) => { ticketHead(b, 0, b.length, new TicketHead()); } });
+    targets.push({
+      name: 'messages.ticketHead',
+      allowed: [],
+      seeds,
+      run: (b) => {
+        ticketHead(b, 0, b.length, new TicketHead());
+      },
+    });
     for (const [name, codec] of Object.entries(messages)) {
       if (codec && typeof codec === 'object' && typeof codec.decode === 'function' && typeof codec.encode === 'function') {
         targets.push({ name: `messages.${name}`, allowed: [DecodeError], seeds, run: (b) => codec.decode(b) });
@@ -153,7 +182,10 @@ export async function loadTargets() {
   // password, so that s2kparams from a mutated ETYPE-INFO2 cannot turn the run into PBKDF2 time.
   const client = await load('client/index.js');
   const [getInitialCredentials, getServiceTicket] = ['getInitialCredentials', 'getServiceTicket'].map((n) => need(client, n, 'client'));
-  const replies = nonEmpty(der.filter((b) => b[0] === 0x6b || b[0] === 0x6d || b[0] === 0x7e), 'AS-REP, TGS-REP and KRB-ERROR bytes in fixtures/mit');
+  const replies = nonEmpty(
+    der.filter((b) => b[0] === 0x6b || b[0] === 0x6d || b[0] === 0x7e),
+    'AS-REP, TGS-REP and KRB-ERROR bytes in fixtures/mit',
+  );
   const clientKeys = [17, 18, 19, 20].map((etype) => ({ ...randomKey(etype), kvno: 1 }));
   const transport = (b) => ({ send: async () => b });
   const jan2026 = () => new Date('2026-01-01T00:00:00Z');
@@ -164,7 +196,10 @@ export async function loadTargets() {
     run: (b) => getInitialCredentials({ transport: transport(b), client: 'alice@TSKRB5.TEST', keys: clientKeys, now: jan2026 }),
   });
   const tgtCache = decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-tgt.ccache'))));
-  const tgt = must(tgtCache.credentials.find((c) => c.server.components[0] === 'krbtgt'), 'a TGT in fixtures/mit/ccache/v4-tgt.ccache');
+  const tgt = must(
+    tgtCache.credentials.find((c) => c.server.components[0] === 'krbtgt'),
+    'a TGT in fixtures/mit/ccache/v4-tgt.ccache',
+  );
   targets.push({
     name: 'client.getServiceTicket',
     allowed: [KerberosError],
@@ -179,9 +214,17 @@ export async function loadTargets() {
   const createNegotiateFetch = need(http, 'createNegotiateFetchCore', 'http');
   const certificateSignatureAlgorithm = need(http, 'certificateSignatureAlgorithm', 'http');
   const cc = decodeCcache(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
-  const svc = must(cc.credentials.find((c) => c.server.components[0] !== 'krbtgt'), 'a service ticket in fixtures/mit/ccache/v4-kvno.ccache');
+  const svc = must(
+    cc.credentials.find((c) => c.server.components[0] !== 'krbtgt'),
+    'a service ticket in fixtures/mit/ccache/v4-kvno.ccache',
+  );
   targets.push({ name: 'gssapi.Krb5Initiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new Krb5Initiator({ credential: svc, now: jan2026 }).step(b) });
-  targets.push({ name: 'spnego.SpnegoInitiator.step', allowed: [KerberosError], seeds: () => tokens, run: (b) => new SpnegoInitiator(new Krb5Initiator({ credential: svc, now: jan2026 })).step(b) });
+  targets.push({
+    name: 'spnego.SpnegoInitiator.step',
+    allowed: [KerberosError],
+    seeds: () => tokens,
+    run: (b) => new SpnegoInitiator(new Krb5Initiator({ credential: svc, now: jan2026 })).step(b),
+  });
   {
     // The acceptor, with the service keys MIT's kadmin recorded for the fixture's tickets, on
     // AP-REQs our initiator makes from them (and the other tokens): deep into the checks.
@@ -192,7 +235,12 @@ export async function loadTargets() {
     });
     const at = () => svc.authtime;
     const apReqs = [0, 1, 2].map((i) => new Krb5Initiator({ credential: svc, now: at, flags: i === 2 ? 0x3e : 0x02 }).token);
-    targets.push({ name: 'gssapi.Krb5Acceptor.accept', allowed: [KerberosError], seeds: () => [...apReqs, ...tokens], run: (b) => new Krb5Acceptor({ keys, now: at, replayCache: false }).accept(b) });
+    targets.push({
+      name: 'gssapi.Krb5Acceptor.accept',
+      allowed: [KerberosError],
+      seeds: () => [...apReqs, ...tokens],
+      run: (b) => new Krb5Acceptor({ keys, now: at, replayCache: false }).accept(b),
+    });
   }
   {
     const key = randomKey(18);
@@ -205,8 +253,11 @@ export async function loadTargets() {
   {
     const credentials = { getCredentials: async () => ({ credential: svc }) };
     const fakeResponse = (status, www) => ({
-      status, ok: status < 300, headers: { get: (n) => (n.toLowerCase() === 'www-authenticate' ? www : null) },
-      text: async () => '', arrayBuffer: async () => new ArrayBuffer(0),
+      status,
+      ok: status < 300,
+      headers: { get: (n) => (n.toLowerCase() === 'www-authenticate' ? www : null) },
+      text: async () => '',
+      arrayBuffer: async () => new ArrayBuffer(0),
     });
     for (const mech of ['spnego', 'krb5']) {
       targets.push({
@@ -259,7 +310,10 @@ function nonEmpty(list, what) {
 
 /** The committed list of target names (fuzz/targets.expected.txt), one a line. */
 export function expectedTargetNames() {
-  return readFileSync(join(root, 'fuzz/targets.expected.txt'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return readFileSync(join(root, 'fuzz/targets.expected.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 /** The differences between the loaded targets and fuzz/targets.expected.txt. */
@@ -287,15 +341,26 @@ async function forgedAuthenticatorTarget(errors) {
   const toBase64 = need(http, 'toBase64', 'http');
 
   const cc = need(formats, 'decodeCcache', 'formats')(new Uint8Array(readFileSync(join(root, 'fixtures/mit/ccache/v4-kvno.ccache'))));
-  const svc = must(cc.credentials.find((c) => c.server.components[0] === 'HTTP'), 'an HTTP ticket in fixtures/mit/ccache/v4-kvno.ccache');
-  const tgt = must(cc.credentials.find((c) => c.server.components[0] === 'krbtgt'), 'a TGT in fixtures/mit/ccache/v4-kvno.ccache');
+  const svc = must(
+    cc.credentials.find((c) => c.server.components[0] === 'HTTP'),
+    'an HTTP ticket in fixtures/mit/ccache/v4-kvno.ccache',
+  );
+  const tgt = must(
+    cc.credentials.find((c) => c.server.components[0] === 'krbtgt'),
+    'a TGT in fixtures/mit/ccache/v4-kvno.ccache',
+  );
   const meta = JSON.parse(readFileSync(join(root, 'fixtures/mit/ccache/ccaches.json'), 'utf8'));
-  const mitKeys = Object.values(meta.keys.services).flat().map((k) => {
-    const [name, realm] = k.principal.split('@');
-    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-  });
+  const mitKeys = Object.values(meta.keys.services)
+    .flat()
+    .map((k) => {
+      const [name, realm] = k.principal.split('@');
+      return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+    });
   const realTicket = Ticket.decode(svc.ticket);
-  const mitKey = must(mitKeys.find((k) => k.principal.components[0] === 'HTTP' && k.key.etype === realTicket.encPart.etype), 'the HTTP service key in fixtures/mit/ccache/ccaches.json').key;
+  const mitKey = must(
+    mitKeys.find((k) => k.principal.components[0] === 'HTTP' && k.key.etype === realTicket.encPart.etype),
+    'the HTTP service key in fixtures/mit/ccache/ccaches.json',
+  ).key;
   const realPart = EncTicketPart.decode(decrypt(mitKey, 2, realTicket.encPart.cipher));
   // a test service, its own keys (every AES enctype), for tickets forged here
   const testPrincipal = { realm: 'FUZZ.TEST', components: ['HTTP', 'fuzz.test'] };
@@ -314,7 +379,7 @@ async function forgedAuthenticatorTarget(errors) {
     let p = 0;
     // the input as a stream of choices, read round and round (an exhausted stream would make
     // every later choice the same)
-    const u8 = () => (input.length === 0 ? 0 : input[p++ % input.length] ^ (p / input.length) | 0) & 0xff;
+    const u8 = () => (input.length === 0 ? 0 : (input[p++ % input.length] ^ (p / input.length)) | 0) & 0xff;
     const u32 = () => ((u8() << 24) | (u8() << 16) | (u8() << 8) | u8()) >>> 0;
     const pick = (a) => a[u8() % a.length];
     const bytes = (max) => {
@@ -343,7 +408,12 @@ async function forgedAuthenticatorTarget(errors) {
       };
       const skey = pick(testKeys);
       const enc = encrypt(skey.key, 2, EncTicketPart.encode(part));
-      ticket = Ticket.encode({ tktVno: 5, realm: testPrincipal.realm, sname: { nameType: 2, nameString: [...testPrincipal.components] }, encPart: { etype: skey.key.etype, kvno: u8() % 2 ? 3 : u32(), cipher: enc } });
+      ticket = Ticket.encode({
+        tktVno: 5,
+        realm: testPrincipal.realm,
+        sname: { nameType: 2, nameString: [...testPrincipal.components] },
+        encPart: { etype: skey.key.etype, kvno: u8() % 2 ? 3 : u32(), cipher: enc },
+      });
       session = { etype: sEtype, value: sValue };
     }
     // the authenticator
@@ -352,7 +422,15 @@ async function forgedAuthenticatorTarget(errors) {
     let cksum;
     const ck = u8() % 6;
     if (ck < 4) {
-      cksum = { cksumtype: 0x8003, checksum: encodeGssChecksum({ flags: gssFlags, bindingsHash: u8() % 4 ? new Uint8Array(16) : new Uint8Array(16).map(() => u8()), ...(deleg && gssFlags & 1 ? { delegation: deleg } : {}), ...(u8() % 5 === 0 ? { exts: [{ type: u32(), data: bytes(20) }] } : {}) }) };
+      cksum = {
+        cksumtype: 0x8003,
+        checksum: encodeGssChecksum({
+          flags: gssFlags,
+          bindingsHash: u8() % 4 ? new Uint8Array(16) : new Uint8Array(16).map(() => u8()),
+          ...(deleg && gssFlags & 1 ? { delegation: deleg } : {}),
+          ...(u8() % 5 === 0 ? { exts: [{ type: u32(), data: bytes(20) }] } : {}),
+        }),
+      };
       if (cksum.checksum.length < 24) cksum = { cksumtype: 0x8003, checksum: bytes(60) };
     } else if (ck === 4) cksum = { cksumtype: u32() & 0xffff, checksum: bytes(60) };
     const subkey = u8() % 5 === 0 ? undefined : u8() % 3 === 0 ? keyOf() : { keytype: session.etype, keyvalue: new Uint8Array(session.value.length).map(() => u8()) };
@@ -378,7 +456,19 @@ async function forgedAuthenticatorTarget(errors) {
     } catch {
       authCipher = bytes(100);
     }
-    const apReq = encodeKrb5Message({ type: 'AP-REQ', value: { pvno: 5, msgType: 14, apOptions: pick([0, 0x20000000, u32() & 0x7fffffff]), ticket: Ticket.decode(ticket), authenticator: { etype: session.etype, cipher: authCipher } } }, { framed: true, mech: '1.2.840.113554.1.2.2' });
+    const apReq = encodeKrb5Message(
+      {
+        type: 'AP-REQ',
+        value: {
+          pvno: 5,
+          msgType: 14,
+          apOptions: pick([0, 0x20000000, u32() & 0x7fffffff]),
+          ticket: Ticket.decode(ticket),
+          authenticator: { etype: session.etype, cipher: authCipher },
+        },
+      },
+      { framed: true, mech: '1.2.840.113554.1.2.2' },
+    );
     // raw, or inside SPNEGO with a chosen mechanism list and mechListMIC
     let token = apReq;
     if (u8() % 3) {

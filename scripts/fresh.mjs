@@ -31,12 +31,20 @@ export function fingerprint() {
   const inputs = [
     ...files(join(root, 'src')),
     ...files(join(root, 'scripts')),
-    ...readdirSync(root).filter((f) => /^tsconfig.*\.json$/.test(f)).map((f) => join(root, f)),
+    ...readdirSync(root)
+      .filter((f) => /^tsconfig.*\.json$/.test(f))
+      .map((f) => join(root, f)),
     join(root, 'package.json'),
     join(root, 'package-lock.json'),
-  ].filter((f) => existsSync(f)).map((f) => relative(root, f)).sort();
+  ]
+    .filter((f) => existsSync(f))
+    .map((f) => relative(root, f))
+    .sort();
   const h = createHash('sha256');
-  for (const f of inputs) h.update(`${f}\0`).update(readFileSync(join(root, f))).update('\0');
+  for (const f of inputs)
+    h.update(`${f}\0`)
+      .update(readFileSync(join(root, f)))
+      .update('\0');
   return h.digest('hex');
 }
 

@@ -63,11 +63,10 @@ function files(dir) {
   }
   return out;
 }
-const left = files(dist).filter((f) => !keep.has(f) && !f.endsWith(`${sep}.npmignore`)).map((f) => '/' + relative(dist, f).split(sep).join('/'));
+const left = files(dist)
+  .filter((f) => !keep.has(f) && !f.endsWith(`${sep}.npmignore`))
+  .map((f) => '/' + relative(dist, f).split(sep).join('/'));
 // scripts/fresh.mjs writes its stamp after this runs
 if (!left.includes('/.build-stamp')) left.push('/.build-stamp');
 left.sort();
-writeFileSync(
-  join(dist, '.npmignore'),
-  `# Written by scripts/pack-list.mjs: what no export, bin or types entry of package.json reaches.\n${left.join('\n')}\n`,
-);
+writeFileSync(join(dist, '.npmignore'), `# Written by scripts/pack-list.mjs: what no export, bin or types entry of package.json reaches.\n${left.join('\n')}\n`);

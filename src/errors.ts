@@ -56,7 +56,7 @@ export class KerberosError extends Error {
     const kinds: string[] = [];
     for (let c: unknown = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
       const k = (c as { kind?: unknown }).kind;
-      if (typeof k === 'string' && Object.prototype.hasOwnProperty.call(c, 'kind')) kinds.push(k);
+      if (typeof k === 'string' && Object.hasOwn(c, 'kind')) kinds.push(k);
     }
     Object.defineProperty(this, BRAND, { value: Object.freeze(kinds), enumerable: false });
   }
@@ -140,11 +140,7 @@ export class KdcError extends KerberosError {
   readonly eData: Uint8Array | undefined;
   readonly serverTime: Date | undefined;
 
-  constructor(
-    message: string,
-    details: { errorCode: number; errorName: string; eText?: string; eData?: Uint8Array; serverTime?: Date },
-    options: KerberosErrorOptions = {},
-  ) {
+  constructor(message: string, details: { errorCode: number; errorName: string; eText?: string; eData?: Uint8Array; serverTime?: Date }, options: KerberosErrorOptions = {}) {
     super(message, options);
     this.errorCode = details.errorCode;
     this.errorName = details.errorName;
@@ -201,14 +197,11 @@ export class ConfigError extends KerberosError {
   readonly line: number | undefined;
   readonly column: number | undefined;
 
-  constructor(
-    message: string,
-    where: { file?: string; line?: number; column?: number } = {},
-    options: KerberosErrorOptions = {},
-  ) {
-    const at = where.file !== undefined || where.line !== undefined
-      ? ` (${where.file ?? '<input>'}${where.line !== undefined ? `:${where.line}` : ''}${where.column !== undefined ? `:${where.column}` : ''})`
-      : '';
+  constructor(message: string, where: { file?: string; line?: number; column?: number } = {}, options: KerberosErrorOptions = {}) {
+    const at =
+      where.file !== undefined || where.line !== undefined
+        ? ` (${where.file ?? '<input>'}${where.line !== undefined ? `:${where.line}` : ''}${where.column !== undefined ? `:${where.column}` : ''})`
+        : '';
     super(message + at, options);
     this.file = where.file;
     this.line = where.line;

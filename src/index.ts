@@ -32,7 +32,15 @@ export { KeytabFile } from './node/keytab-file.js';
 export type { KeytabEntry } from './formats/keytab.js';
 
 // HTTP: Negotiate for fetch, and for servers
-export { createNegotiateFetch, negotiateFetch, createNodeFetch, type NodeNegotiateFetch, type NodeNegotiateOptions, type NodeFetch, type NodeFetchOptions } from './http/node/index.js';
+export {
+  createNegotiateFetch,
+  negotiateFetch,
+  createNodeFetch,
+  type NodeNegotiateFetch,
+  type NodeNegotiateOptions,
+  type NodeFetch,
+  type NodeFetchOptions,
+} from './http/node/index.js';
 export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateRequestInfo } from './http/node/server.js';
 export { negotiateHandler, type NegotiateInfo } from './http/negotiate-server.js';
 export { createAuthFetch, bearer, negotiate, MutualAuthenticationError, type AuthScheme } from './http/index.js';

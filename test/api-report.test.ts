@@ -9,7 +9,12 @@ import { describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM script without types
 import { apiReport } from '../scripts/api-report.mjs';
 
-interface Name { name: string; kind: string; decl: string; example: boolean }
+interface Name {
+  name: string;
+  kind: string;
+  decl: string;
+  example: boolean;
+}
 const { text, subpaths, runtimeKinds } = apiReport() as { text: string; subpaths: { subpath: string; names: Name[] }[]; runtimeKinds: Set<string> };
 
 describe('the public API', () => {

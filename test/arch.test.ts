@@ -13,7 +13,7 @@ const SRC = new URL('../src/', import.meta.url).pathname;
 const PUBLIC = new Set(
   Object.values(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports as Record<string, { default?: string } | string>)
     // the types name the source module (the JavaScript is its bundle, dist/bundle/…)
-    .map((t) => (typeof t === 'string' ? t : (t as { types?: string }).types ?? ''))
+    .map((t) => (typeof t === 'string' ? t : ((t as { types?: string }).types ?? '')))
     .filter((t) => t.startsWith('./dist/'))
     .map((t) => t.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '')),
 );
@@ -90,7 +90,7 @@ export function checkFile(rel: string, text: string): Violation[] {
       continue;
     }
     const pkg = PACKAGES[layer];
-    if (!(pkg?.test(spec)) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}` });
+    if (!pkg?.test(spec) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}` });
   }
   if (!NODE_OK.has(layer)) {
     if (/\bBuffer\b/.test(code)) out.push({ file: rel, message: `uses Buffer in the pure layer ${layer}` });

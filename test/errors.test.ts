@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as errors from '../src/errors.js';
+import type * as errors from '../src/errors.js';
 import { ConfigError, DecodeError, GssError, IntegrityError, KdcError, KerberosError, ProtocolError, TransportError, UnsupportedError } from '../src/errors.js';
 
 describe('errors', () => {

@@ -177,9 +177,13 @@ function perMessages(messages: any, file: string): PerMessage[] {
   const out: PerMessage[] = [];
   for (const [label, v] of Object.entries<any>(messages)) {
     if (typeof v !== 'object' || v === null) continue;
-    const from: Side = /Initiator/.test(label) ? 'initiator' : /Acceptor/.test(label) ? 'acceptor' : (() => {
-      throw new Error(`${file}: cannot tell who sent ${label}`);
-    })();
+    const from: Side = /Initiator/.test(label)
+      ? 'initiator'
+      : /Acceptor/.test(label)
+        ? 'acceptor'
+        : (() => {
+            throw new Error(`${file}: cannot tell who sent ${label}`);
+          })();
     const of = messages[v.of];
     if (typeof of !== 'string') throw new Error(`${file}: ${label} protects ${v.of}, which is not recorded`);
     out.push({ label, from, token: hex(v.token), of: hex(of) });
@@ -359,9 +363,7 @@ function openContext(c: Context): Opened {
   expect(authenticator.cksum?.cksumtype).toBe(0x8003);
   const gss = decodeGssChecksum(authenticator.cksum!.checksum);
   expect(toHex(encodeGssChecksum(gss)), '0x8003 checksum re-encodes').toBe(toHex(authenticator.cksum!.checksum));
-  expect(gss.flags & c.requestedFlags, `0x8003 flags 0x${gss.flags.toString(16)} contain the requested 0x${c.requestedFlags.toString(16)}`).toBe(
-    c.requestedFlags,
-  );
+  expect(gss.flags & c.requestedFlags, `0x8003 flags 0x${gss.flags.toString(16)} contain the requested 0x${c.requestedFlags.toString(16)}`).toBe(c.requestedFlags);
   if (c.initiatorFlags !== undefined) {
     // The flags the initiator reported (minus local ones such as TRANS/PROT_READY) are those it signalled.
     expect(gss.flags & WIRE_FLAGS).toBe(c.initiatorFlags & WIRE_FLAGS);

@@ -40,7 +40,8 @@ describe('fuzz targets', () => {
       try {
         await t.run(seed.slice());
       } catch (e) {
-        if (!t.allowed.some((C) => e instanceof C)) crashes.push(`seed ${i} (${Buffer.from(seed).toString('hex').slice(0, 40)}…): ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+        if (!t.allowed.some((C) => e instanceof C))
+          crashes.push(`seed ${i} (${Buffer.from(seed).toString('hex').slice(0, 40)}…): ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
       }
     }
     expect(crashes).toEqual([]);

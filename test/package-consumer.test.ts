@@ -24,7 +24,9 @@ export const MIN_TYPESCRIPT = '4.9.5';
 
 const root = new URL('../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json').map((s) => (s === '.' ? 'tskrb5' : `tskrb5/${s.slice(2)}`));
+const subpaths = Object.keys(pkg.exports)
+  .filter((s) => s !== './package.json')
+  .map((s) => (s === '.' ? 'tskrb5' : `tskrb5/${s.slice(2)}`));
 let dir: string;
 let app: string;
 
@@ -79,7 +81,10 @@ function project(name: string, files: Record<string, string>, lib: string[]): st
   for (const [f, text] of Object.entries(files)) writeFileSync(join(p, f), text);
   writeFileSync(
     join(p, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types: ['node'], strict: true, noEmit: true, skipLibCheck: false }, files: Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)) }),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types: ['node'], strict: true, noEmit: true, skipLibCheck: false },
+      files: Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)),
+    }),
   );
   return p;
 }
@@ -122,7 +127,8 @@ console.log(JSON.stringify({ fetch: typeof t.createNegotiateFetch, core: typeof 
 
   it('the declarations with the pinned TypeScript: an ES module consumer (with and without lib DOM) and a CommonJS one', () => {
     const pinned = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const cjs = "import { createNegotiateFetch } from 'tskrb5';\nimport { parseChallenges } from 'tskrb5/http';\nexport const f: typeof fetch = createNegotiateFetch();\nexport const c = parseChallenges('Negotiate');\n";
+    const cjs =
+      "import { createNegotiateFetch } from 'tskrb5';\nimport { parseChallenges } from 'tskrb5/http';\nexport const f: typeof fetch = createNegotiateFetch();\nexport const c = parseChallenges('Negotiate');\n";
     // consumer.ts is an ES module (package.json type module), consumer.cts CommonJS: one program.
     const p = project('pinned', { 'consumer.ts': CONSUMER, 'consumer.cts': cjs, 'package.json': '{"type":"module"}' }, ['ES2022']);
     expect(tsc(pinned, p)).toEqual({ code: 0, out: '' });

@@ -34,7 +34,11 @@ describe('package', () => {
     // Self-reference by package name, in a separate Node process: what a user's import does.
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', "const c = await import('tskrb5/crypto'); const e = await import('tskrb5/errors'); const r = await import('tskrb5'); console.log(typeof c.stringToKey, typeof c.encrypt, typeof e.KerberosError, typeof r.kinit)"],
+      [
+        '--input-type=module',
+        '-e',
+        "const c = await import('tskrb5/crypto'); const e = await import('tskrb5/errors'); const r = await import('tskrb5'); console.log(typeof c.stringToKey, typeof c.encrypt, typeof e.KerberosError, typeof r.kinit)",
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     expect(out.trim()).toBe('function function function function');
@@ -51,8 +55,8 @@ describe('package', () => {
         '-e',
         [
           "const m = await import('tskrb5/messages'); const e = await import('tskrb5/errors'); const r = await import('tskrb5');",
-          "let err; try { m.APReq.decode(new Uint8Array([1, 2, 3])); } catch (x) { err = x; }",
-          "console.log(err.constructor === e.DecodeError, r.DecodeError === e.DecodeError, r.KerberosError === e.KerberosError)",
+          'let err; try { m.APReq.decode(new Uint8Array([1, 2, 3])); } catch (x) { err = x; }',
+          'console.log(err.constructor === e.DecodeError, r.DecodeError === e.DecodeError, r.KerberosError === e.KerberosError)',
         ].join('\n'),
       ],
       { cwd: root, encoding: 'utf8' },
@@ -75,8 +79,16 @@ describe('the published package (npm pack, then an installed copy)', () => {
     // JavaScript: every module esbuild reaches from each export's module and the bin (dynamic imports included)
     const entries = [...SUBPATHS.map(([, t]) => t.default), ...Object.values(pkg.bin as Record<string, string>)].map((p) => join(root, p));
     const meta = await build({
-      entryPoints: entries, absWorkingDir: root, bundle: true, write: false, metafile: true, outdir: join(work, 'esbuild'),
-      platform: 'node', format: 'esm', external: ['@noble/*', 'node:*'], logLevel: 'silent',
+      entryPoints: entries,
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      outdir: join(work, 'esbuild'),
+      platform: 'node',
+      format: 'esm',
+      external: ['@noble/*', 'node:*'],
+      logLevel: 'silent',
     });
     const js = Object.keys(meta.metafile!.inputs).filter((f) => f.startsWith('dist/'));
     expect(js).toContain('dist/cli/tskrb5.js'); // the bin's import("./tskrb5.js")
@@ -85,14 +97,30 @@ describe('the published package (npm pack, then an installed copy)', () => {
       return m ? [relative(root, join(root, f, '..', m[1]!))] : [];
     });
     // Declarations: the files TypeScript loads for the exports' types
-    const program = ts.createProgram(SUBPATHS.map(([, t]) => join(root, t.types)), {
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, types: [],
-    });
-    const dts = program.getSourceFiles().map((f) => relative(root, f.fileName)).filter((f) => f.startsWith('dist/'));
+    const program = ts.createProgram(
+      SUBPATHS.map(([, t]) => join(root, t.types)),
+      {
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        noEmit: true,
+        types: [],
+      },
+    );
+    const dts = program
+      .getSourceFiles()
+      .map((f) => relative(root, f.fileName))
+      .filter((f) => f.startsWith('dist/'));
     expect(dts).toContain('dist/asn1/index.d.ts'); // messages' codec types
     const expected = new Set([...js, ...maps, ...dts, 'package.json', 'README.md', 'LICENSE']);
-    expect(packed.filter((f) => !expected.has(f)), 'packed but reached by nothing').toEqual([]);
-    expect([...expected].filter((f) => !packed.includes(f)), 'reached but not packed').toEqual([]);
+    expect(
+      packed.filter((f) => !expected.has(f)),
+      'packed but reached by nothing',
+    ).toEqual([]);
+    expect(
+      [...expected].filter((f) => !packed.includes(f)),
+      'reached but not packed',
+    ).toEqual([]);
     // what it was before: 552 files, 334 of them tsc's unexported .js
     expect(packed.length).toBeLessThan(250);
   }, 60_000);
@@ -119,12 +147,29 @@ describe('the published package (npm pack, then an installed copy)', () => {
     const installed = join(app, 'node_modules', 'tskrb5');
     expect(existsSync(join(installed, 'src')), how).toBe(false);
     // the installed copy's exports, by name, against the same modules in this repository's dist/
-    const names = (specs: [string, string][], cwd: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
+    const names = (specs: [string, string][], cwd: string) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `
       const out = {};
       for (const [sub, spec] of ${JSON.stringify(specs)}) out[sub] = Object.keys(await import(spec)).sort();
-      console.log(JSON.stringify(out));`], { cwd, encoding: 'utf8' }));
-    const got = names(SUBPATHS.map(([sub]) => [sub, 'tskrb5' + sub.slice(1)]), app);
-    const want = names(SUBPATHS.map(([sub, t]) => [sub, 'file://' + join(root, t.default)]), root);
+      console.log(JSON.stringify(out));`,
+          ],
+          { cwd, encoding: 'utf8' },
+        ),
+      );
+    const got = names(
+      SUBPATHS.map(([sub]) => [sub, 'tskrb5' + sub.slice(1)]),
+      app,
+    );
+    const want = names(
+      SUBPATHS.map(([sub, t]) => [sub, 'file://' + join(root, t.default)]),
+      root,
+    );
     expect(got, how).toEqual(want);
     expect(got['.']).toContain('createNegotiateFetch');
     expect(got['./errors']).toContain('NoCredentialsError');
@@ -134,9 +179,38 @@ describe('the published package (npm pack, then an installed copy)', () => {
     // .d.ts, or one that does not compile, is an error); a subpath typed `any` would leave the
     // @ts-expect-error unused, which is an error too.
     const lines = SUBPATHS.map(([sub], i) => `import * as m${i} from 'tskrb5${sub.slice(1)}';\n// @ts-expect-error -- not a string\nexport const s${i}: string = m${i};`);
-    writeFileSync(join(app, 'check.ts'), [...lines, "import { NoCredentialsError, type CacheTried } from 'tskrb5/errors';", 'export const t: CacheTried[] = new NoCredentialsError("x").tried.slice();', "import { kinit } from 'tskrb5';", 'export const k: Promise<{ principal: string }> = kinit({ principal: "a", password: "b" });'].join('\n'));
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-      '--skipLibCheck', 'false', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), 'check.ts'], { cwd: app, encoding: 'utf8' });
+    writeFileSync(
+      join(app, 'check.ts'),
+      [
+        ...lines,
+        "import { NoCredentialsError, type CacheTried } from 'tskrb5/errors';",
+        'export const t: CacheTried[] = new NoCredentialsError("x").tried.slice();',
+        "import { kinit } from 'tskrb5';",
+        'export const k: Promise<{ principal: string }> = kinit({ principal: "a", password: "b" });',
+      ].join('\n'),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        'false',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules/@types'),
+        'check.ts',
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr, how).toBe('');
     expect(tsc.status).toBe(0);
     // the bin, as npm linked it
@@ -161,7 +235,8 @@ describe('npm start and prepare build only when the sources changed (scripts/fre
 
   it('fresh after a build; stale when a source file changes, appears or goes, or an output is missing; a touch is not a change', () => {
     const copy = join(work, 'repo');
-    for (const f of ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.core.json', 'tsconfig.build.json']) cpSync(join(root, f), join(copy, f), { recursive: true });
+    for (const f of ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.core.json', 'tsconfig.build.json'])
+      cpSync(join(root, f), join(copy, f), { recursive: true });
     const fresh = () => spawnSync(process.execPath, [join(copy, 'scripts/fresh.mjs')], { encoding: 'utf8' }).status;
     expect(fresh()).toBe(1); // never built
     // what a build leaves: the outputs package.json names, then the stamp

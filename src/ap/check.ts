@@ -149,7 +149,12 @@ export function checkApReq(ap: APReq, o: CheckApReqOptions): CheckedApReq {
   const t = ap.ticket;
   server = { nameType: t.sname.nameType, realm: t.realm, components: t.sname.nameString };
   const want = o.service;
-  if (want && (want.components.length !== server.components.length || want.components.some((c, i) => c !== server!.components[i]) || (want.realm !== undefined && want.realm !== server.realm))) {
+  if (
+    want &&
+    (want.components.length !== server.components.length ||
+      want.components.some((c, i) => c !== server!.components[i]) ||
+      (want.realm !== undefined && want.realm !== server.realm))
+  ) {
     fail(`the ticket is for ${unparsePrincipal(server)}, not this service`, 'ERR_AP_WRONG_SERVICE', ErrorCode.KRB_AP_ERR_NOT_US);
   }
 
@@ -162,7 +167,7 @@ export function checkApReq(ap: APReq, o: CheckApReqOptions): CheckedApReq {
   if (refusal) fail(weakMessage(etype, 'the ticket is encrypted with', refusal), 'ERR_AP_TICKET_ETYPE', ErrorCode.KDC_ERR_ETYPE_NOSUPP);
   const ofType = mine.filter((k) => k.key.etype === etype);
   if (ofType.length === 0) fail(`no key of enctype ${etype} for the ticket's service`, 'ERR_AP_NO_KEY_OF_ETYPE', ErrorCode.KRB_AP_ERR_NOKEY);
-  const exact = ofType.filter((k) => kvno === undefined || (k.kvno >>> 0) === (kvno >>> 0));
+  const exact = ofType.filter((k) => kvno === undefined || k.kvno >>> 0 === kvno >>> 0);
   const candidates = o.strictKvno ? exact : [...exact, ...ofType.filter((k) => !exact.includes(k)).sort((a, b) => (b.kvno >>> 0) - (a.kvno >>> 0))];
   if (candidates.length === 0) fail(`no key of kvno ${kvno} for the ticket's service`, 'ERR_AP_NO_KEY_OF_KVNO', ErrorCode.KRB_AP_ERR_BADKEYVER);
   let part: EncTicketPart | undefined;
@@ -173,7 +178,8 @@ export function checkApReq(ap: APReq, o: CheckApReqOptions): CheckedApReq {
       serviceKey = c;
       break;
     } catch (e) {
-      if (!(e instanceof IntegrityError)) fail(`the ticket's encrypted part is malformed: ${(e as Error).message}`, 'ERR_AP_TICKET_MALFORMED', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
+      if (!(e instanceof IntegrityError))
+        fail(`the ticket's encrypted part is malformed: ${(e as Error).message}`, 'ERR_AP_TICKET_MALFORMED', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, e);
     }
   }
   if (!part || !serviceKey) return fail('the ticket does not decrypt with the service key (a stale keytab?)', 'ERR_AP_TICKET_INTEGRITY', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);

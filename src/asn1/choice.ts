@@ -68,10 +68,6 @@ class ChoiceCodec<T extends { type: string; value: unknown }> extends BaseCodec<
  * NegotiationToken.encode({ type: 'negTokenResp', value: { negState: 0 } })
  * ```
  */
-export function choice<A extends Record<string, Codec<any>>>(
-  name: string,
-  alternatives: A,
-  options: { names?: 'hyphenate' | 'verbatim' } = {},
-): Codec<ChoiceValue<A>> {
+export function choice<A extends Record<string, Codec<any>>>(name: string, alternatives: A, options: { names?: 'hyphenate' | 'verbatim' } = {}): Codec<ChoiceValue<A>> {
   return new ChoiceCodec<ChoiceValue<A>>(name, alternatives, options.names === 'verbatim');
 }

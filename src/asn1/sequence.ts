@@ -126,12 +126,7 @@ class SequenceCodec<T> extends TaggedCodec<T> {
     for (const [key, f] of Object.entries(fields)) {
       // Integer-like keys would be enumerated first, whatever their place in the declaration.
       if (/^\d+$/.test(key)) throw new TypeError(`${name}: field name ${key} must not be an integer`);
-      const codec =
-        f.tagNumber === undefined
-          ? f.codec
-          : f.implicit
-            ? implicit(f.tagNumber, f.codec, TagClass.CONTEXT)
-            : explicit(TagClass.CONTEXT, f.tagNumber, f.codec);
+      const codec = f.tagNumber === undefined ? f.codec : f.implicit ? implicit(f.tagNumber, f.codec, TagClass.CONTEXT) : explicit(TagClass.CONTEXT, f.tagNumber, f.codec);
       this.keys.push(key);
       this.names.push(f.name ?? (verbatim ? key : hyphenate(key)));
       this.codecs.push(codec);
@@ -192,12 +187,7 @@ class SequenceCodec<T> extends TaggedCodec<T> {
         const at = r.pos;
         const tag = r.peekTag();
         const earlier = this.keys.findIndex((_, i) => this.matches(i, tag));
-        r.fail(
-          earlier >= 0
-            ? `field ${this.names[earlier]} repeated or out of order`
-            : `unexpected element ${describeTag(tag)} after the last field of ${this.name}`,
-          at,
-        );
+        r.fail(earlier >= 0 ? `field ${this.names[earlier]} repeated or out of order` : `unexpected element ${describeTag(tag)} after the last field of ${this.name}`, at);
       }
     }
     r.leave(saved);

@@ -88,9 +88,7 @@ function writeUtf8(w: DerWriter, v: string, what: string): void {
  * generalString.encode('ATHENA.MIT.EDU') // 1b 0e 41 54 48 ...
  * ```
  */
-export const generalString = new PrimitiveCodec<string>(0x1b, 'GeneralString', readUtf8, (w, v) =>
-  writeUtf8(w, v, 'GeneralString'),
-);
+export const generalString = new PrimitiveCodec<string>(0x1b, 'GeneralString', readUtf8, (w, v) => writeUtf8(w, v, 'GeneralString'));
 
 /**
  * `KerberosString ::= GeneralString (IA5String)` (RFC 4120 §5.2.1): the same codec as
@@ -111,9 +109,7 @@ export const kerberosString = generalString;
  * utf8String.encode('é') // 0c 02 c3 a9
  * ```
  */
-export const utf8String = new PrimitiveCodec<string>(0x0c, 'UTF8String', readUtf8, (w, v) =>
-  writeUtf8(w, v, 'UTF8String'),
-);
+export const utf8String = new PrimitiveCodec<string>(0x0c, 'UTF8String', readUtf8, (w, v) => writeUtf8(w, v, 'UTF8String'));
 
 /**
  * IA5String (X.680 §41: International Alphabet No. 5, i.e. 7-bit ASCII). An octet >= 0x80 is a

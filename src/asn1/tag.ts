@@ -111,9 +111,21 @@ export function withConstructed(key: number, constructed: boolean): number {
 }
 
 const UNIVERSAL_NAMES: Record<number, string> = {
-  1: 'BOOLEAN', 2: 'INTEGER', 3: 'BIT STRING', 4: 'OCTET STRING', 5: 'NULL', 6: 'OBJECT IDENTIFIER',
-  10: 'ENUMERATED', 12: 'UTF8String', 16: 'SEQUENCE', 17: 'SET', 19: 'PrintableString', 22: 'IA5String',
-  23: 'UTCTime', 24: 'GeneralizedTime', 27: 'GeneralString',
+  1: 'BOOLEAN',
+  2: 'INTEGER',
+  3: 'BIT STRING',
+  4: 'OCTET STRING',
+  5: 'NULL',
+  6: 'OBJECT IDENTIFIER',
+  10: 'ENUMERATED',
+  12: 'UTF8String',
+  16: 'SEQUENCE',
+  17: 'SET',
+  19: 'PrintableString',
+  22: 'IA5String',
+  23: 'UTCTime',
+  24: 'GeneralizedTime',
+  27: 'GeneralString',
 };
 const CLASS_NAMES = ['UNIVERSAL', 'APPLICATION', '', 'PRIVATE'];
 

@@ -71,9 +71,7 @@ function writeTime(w: DerWriter, v: Date): void {
   const d = new Date(Math.floor(t / 1000) * 1000);
   const year = d.getUTCFullYear();
   if (year < 0 || year > 9999) throw w.rangeError(`KerberosTime: year ${year} outside 0000..9999`);
-  const s =
-    pad(year, 4) + pad(d.getUTCMonth() + 1, 2) + pad(d.getUTCDate(), 2) +
-    pad(d.getUTCHours(), 2) + pad(d.getUTCMinutes(), 2) + pad(d.getUTCSeconds(), 2) + 'Z';
+  const s = pad(year, 4) + pad(d.getUTCMonth() + 1, 2) + pad(d.getUTCDate(), 2) + pad(d.getUTCHours(), 2) + pad(d.getUTCMinutes(), 2) + pad(d.getUTCSeconds(), 2) + 'Z';
   const at = w.reserve(LEN);
   const buf = w.buffer;
   for (let i = 0; i < LEN; i++) buf[at + i] = s.charCodeAt(i);

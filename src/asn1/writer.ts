@@ -29,7 +29,7 @@ export class DerWriter {
   readonly path: string[] = [];
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(initialCapacity > 16 ? initialCapacity : 16);
+    this.buf = new Uint8Array(Math.max(initialCapacity , 16));
     this.pos = this.buf.length;
   }
 

@@ -51,7 +51,6 @@ import {
   wholeSeconds,
   type KdcExchangeParams,
 } from './exchange.js';
-import type { Transport } from './transport.js';
 
 /** Options of an AS request; the defaults are MIT 1.20's krb5.conf defaults. */
 export interface AsOptions {

@@ -8,18 +8,7 @@ import { randomBytes } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { EncType, MessageType, NameType } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
-import {
-  ASRep,
-  KRBError,
-  TGSRep,
-  Ticket,
-  parsePrincipal,
-  unparsePrincipal,
-  type EncKDCRepPart,
-  type KDCRep,
-  type Principal,
-  type PrincipalName,
-} from '../messages/index.js';
+import { ASRep, KRBError, TGSRep, Ticket, parsePrincipal, unparsePrincipal, type EncKDCRepPart, type KDCRep, type Principal, type PrincipalName } from '../messages/index.js';
 import type { AbortSignalLike, KdcSendOptions, Transport } from './transport.js';
 import { secretKey } from '../util/secret.js';
 
@@ -52,9 +41,7 @@ export function requestEnctypes(list: readonly number[] | undefined, allowWeakCr
     if ((USABLE.has(e) || (e === EncType.RC4_HMAC && allowWeakCrypto)) && !out.includes(e)) out.push(e);
   }
   if (out.length === 0) {
-    throw new RangeError(
-      `no usable encryption type in [${src.join(', ')}]: supported are 18, 17, 20, 19${allowWeakCrypto ? ', 23' : ' (23 with allowWeakCrypto)'}`,
-    );
+    throw new RangeError(`no usable encryption type in [${src.join(', ')}]: supported are 18, 17, 20, 19${allowWeakCrypto ? ', 23' : ' (23 with allowWeakCrypto)'}`);
   }
   return out;
 }
@@ -119,13 +106,7 @@ export type KdcReply = { type: 'rep'; value: KDCRep } | { type: 'error'; value: 
  * Sends one request and decodes the reply, which must be the expected KDC-REP or a KRB-ERROR
  * (`ProtocolError` otherwise; malformed bytes are a `DecodeError`).
  */
-export async function exchange(
-  transport: Transport,
-  realm: string,
-  request: Uint8Array,
-  expect: 'AS' | 'TGS',
-  sendOptions?: KdcSendOptions,
-): Promise<KdcReply> {
+export async function exchange(transport: Transport, realm: string, request: Uint8Array, expect: 'AS' | 'TGS', sendOptions?: KdcSendOptions): Promise<KdcReply> {
   const reply = await transport.send(realm, request, sendOptions);
   if (!(reply instanceof Uint8Array)) throw new TypeError('Transport.send must resolve to a Uint8Array');
   const tag = reply[0];
@@ -180,10 +161,7 @@ export function checkReply(kind: 'AS' | 'TGS', rep: KDCRep, part: EncKDCRepPart,
     fail(`is for client ${show(rep.cname, rep.crealm)}, not the requested ${show(exp.cname, exp.crealm)}`, 'ERR_CLIENT_MISMATCH');
   }
   if (!sameName(part.sname, rep.ticket.sname) || part.srealm !== rep.ticket.realm) {
-    fail(
-      `encrypted part names server ${show(part.sname, part.srealm)} but its ticket is for ${show(rep.ticket.sname, rep.ticket.realm)}`,
-      'ERR_SERVER_MISMATCH',
-    );
+    fail(`encrypted part names server ${show(part.sname, part.srealm)} but its ticket is for ${show(rep.ticket.sname, rep.ticket.realm)}`, 'ERR_SERVER_MISMATCH');
   }
   if (!exp.serverMayChange && (!sameName(part.sname, exp.sname) || part.srealm !== exp.srealm)) {
     fail(`is for server ${show(part.sname, part.srealm)}, not the requested ${show(exp.sname, exp.srealm)}`, 'ERR_SERVER_MISMATCH');
@@ -231,5 +209,3 @@ export function credentialFromReply(rep: KDCRep, part: EncKDCRepPart, extra: { i
     secondTicket: extra.secondTicket ?? new Uint8Array(0),
   };
 }
-
-

@@ -134,7 +134,10 @@ export async function sendKdcProxy(url: string, realm: string, request: Uint8Arr
       redirect: 'error',
     });
     if (res.status !== 200) {
-      await res.body?.getReader().cancel().catch(() => {});
+      await res.body
+        ?.getReader()
+        .cancel()
+        .catch(() => {});
       throw attemptError(`HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`, 'ERR_KDC_PROXY_HTTP');
     }
     const body = await readBounded(res, o.maxReplyBytes ?? MAX_KDC_REPLY_BYTES);

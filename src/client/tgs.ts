@@ -19,17 +19,7 @@ import { checksum, decrypt, randomToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, ProtocolError } from '../errors.js';
 import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
-import {
-  APReq,
-  EncKDCRepPart,
-  KDCReqBody,
-  TGSReq,
-  Ticket,
-  type KDCRep,
-  type Principal,
-  type PrincipalName,
-  unparsePrincipal,
-} from '../messages/index.js';
+import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
 import { kdcErrorFromKrbError } from './kdc-error.js';
 import {
@@ -48,7 +38,6 @@ import {
   type KdcExchangeParams,
 } from './exchange.js';
 import { randomBytes } from '../crypto/index.js';
-import type { Transport } from './transport.js';
 
 /** Options of a TGS request. */
 export interface TgsOptions {
@@ -363,9 +352,12 @@ export async function getServiceTicket(params: GetServiceTicketParams): Promise<
       });
     }
     if (hop + 1 > maxReferrals) {
-      throw new ProtocolError(`more than ${maxReferrals} referrals for ${unparsePrincipal({ components: server.components, realm: server.realm || kdcRealm })}: ${visited.join(' → ')}`, {
-        code: 'ERR_REFERRAL_LIMIT',
-      });
+      throw new ProtocolError(
+        `more than ${maxReferrals} referrals for ${unparsePrincipal({ components: server.components, realm: server.realm || kdcRealm })}: ${visited.join(' → ')}`,
+        {
+          code: 'ERR_REFERRAL_LIMIT',
+        },
+      );
     }
     visited.push(other);
     cur = r.credential;

@@ -62,10 +62,16 @@ export class JsAes implements AesKey {
   encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
     const out = new Uint8Array(data.length);
     const xk = this.#enc;
-    let s0 = le32(iv, 0), s1 = le32(iv, 4), s2 = le32(iv, 8), s3 = le32(iv, 12);
+    let s0 = le32(iv, 0),
+      s1 = le32(iv, 4),
+      s2 = le32(iv, 8),
+      s3 = le32(iv, 12);
     for (let o = 0; o < data.length; o += 16) {
       const r = unsafe.encrypt(xk, s0 ^ le32(data, o), s1 ^ le32(data, o + 4), s2 ^ le32(data, o + 8), s3 ^ le32(data, o + 12));
-      s0 = r.s0; s1 = r.s1; s2 = r.s2; s3 = r.s3;
+      s0 = r.s0;
+      s1 = r.s1;
+      s2 = r.s2;
+      s3 = r.s3;
       putBlock(out, o, s0, s1, s2, s3);
     }
     return out;
@@ -74,12 +80,21 @@ export class JsAes implements AesKey {
   decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
     const out = new Uint8Array(data.length);
     const xk = this.#dec;
-    let p0 = le32(iv, 0), p1 = le32(iv, 4), p2 = le32(iv, 8), p3 = le32(iv, 12);
+    let p0 = le32(iv, 0),
+      p1 = le32(iv, 4),
+      p2 = le32(iv, 8),
+      p3 = le32(iv, 12);
     for (let o = 0; o < data.length; o += 16) {
-      const c0 = le32(data, o), c1 = le32(data, o + 4), c2 = le32(data, o + 8), c3 = le32(data, o + 12);
+      const c0 = le32(data, o),
+        c1 = le32(data, o + 4),
+        c2 = le32(data, o + 8),
+        c3 = le32(data, o + 12);
       const r = unsafe.decrypt(xk, c0, c1, c2, c3);
       putBlock(out, o, r.s0 ^ p0, r.s1 ^ p1, r.s2 ^ p2, r.s3 ^ p3);
-      p0 = c0; p1 = c1; p2 = c2; p3 = c3;
+      p0 = c0;
+      p1 = c1;
+      p2 = c2;
+      p3 = c3;
     }
     return out;
   }
@@ -94,7 +109,10 @@ export class JsAes implements AesKey {
     const xk = this.#enc;
     const k = (n + 15) >>> 4; // blocks
     const r = n - 16 * (k - 1); // bytes in the last block, 1..16
-    let s0 = le32(iv, 0), s1 = le32(iv, 4), s2 = le32(iv, 8), s3 = le32(iv, 12);
+    let s0 = le32(iv, 0),
+      s1 = le32(iv, 4),
+      s2 = le32(iv, 8),
+      s3 = le32(iv, 12);
     for (let j = 0; j < k; j++) {
       const o = 16 * j;
       const last = j === k - 1;
@@ -103,9 +121,13 @@ export class JsAes implements AesKey {
       const x2 = last ? le32z(data, o + 8, n) : le32(data, o + 8);
       const x3 = last ? le32z(data, o + 12, n) : le32(data, o + 12);
       const e = unsafe.encrypt(xk, s0 ^ x0, s1 ^ x1, s2 ^ x2, s3 ^ x3);
-      s0 = e.s0; s1 = e.s1; s2 = e.s2; s3 = e.s3;
+      s0 = e.s0;
+      s1 = e.s1;
+      s2 = e.s2;
+      s3 = e.s3;
       if (k === 1 || j < k - 2) putBlock(dst, off + o, s0, s1, s2, s3);
-      else if (j === k - 2) putBlock(dst, off + o + 16, s0, s1, s2, s3, r); // C_{k-1}, cut, goes last
+      else if (j === k - 2)
+        putBlock(dst, off + o + 16, s0, s1, s2, s3, r); // C_{k-1}, cut, goes last
       else putBlock(dst, off + o - 16, s0, s1, s2, s3); // C_k takes C_{k-1}'s place
     }
   }
@@ -116,14 +138,23 @@ export class JsAes implements AesKey {
     const xk = this.#dec;
     const k = (n + 15) >>> 4;
     const r = n - 16 * (k - 1);
-    let p0 = le32(iv, 0), p1 = le32(iv, 4), p2 = le32(iv, 8), p3 = le32(iv, 12);
+    let p0 = le32(iv, 0),
+      p1 = le32(iv, 4),
+      p2 = le32(iv, 8),
+      p3 = le32(iv, 12);
     const full = k === 1 ? 1 : k - 2; // blocks decrypted as plain CBC
     for (let j = 0; j < full; j++) {
       const o = 16 * j;
-      const c0 = le32(data, o), c1 = le32(data, o + 4), c2 = le32(data, o + 8), c3 = le32(data, o + 12);
+      const c0 = le32(data, o),
+        c1 = le32(data, o + 4),
+        c2 = le32(data, o + 8),
+        c3 = le32(data, o + 12);
       const d = unsafe.decrypt(xk, c0, c1, c2, c3);
       putBlock(dst, off + o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
-      p0 = c0; p1 = c1; p2 = c2; p3 = c3;
+      p0 = c0;
+      p1 = c1;
+      p2 = c2;
+      p3 = c3;
     }
     if (k === 1) return;
     // Wire order: … C_{k-2}, C_k (full), head of C_{k-1} (r bytes). D(C_k) = (P_k ‖ 0…) ⊕ C_{k-1}
@@ -133,7 +164,10 @@ export class JsAes implements AesKey {
     const tail = new Uint8Array(16);
     putBlock(tail, 0, x.s0, x.s1, x.s2, x.s3);
     for (let i = 0; i < r; i++) tail[i] = data[o + 16 + i]!; // tail now holds C_{k-1}
-    const c0 = le32(tail, 0), c1 = le32(tail, 4), c2 = le32(tail, 8), c3 = le32(tail, 12);
+    const c0 = le32(tail, 0),
+      c1 = le32(tail, 4),
+      c2 = le32(tail, 8),
+      c3 = le32(tail, 12);
     putBlock(dst, off + o + 16, x.s0 ^ c0, x.s1 ^ c1, x.s2 ^ c2, x.s3 ^ c3, r);
     const d = unsafe.decrypt(xk, c0, c1, c2, c3);
     putBlock(dst, off + o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);

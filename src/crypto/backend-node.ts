@@ -167,8 +167,7 @@ function makeNodeBackend(nc: NodeCrypto): Backend {
     aesKey: (key) => new NodeAes(nc, key),
     hmacKey: (hash, key) => new NodeMac(nc, hash, key),
     digest: (hash, data) => plain(nc.createHash(NODE_HASH[hash]).update(data).digest()),
-    pbkdf2: (hash, password, salt, iterations, length) =>
-      plain(nc.pbkdf2Sync(password, salt, iterations, length, NODE_HASH[hash])),
+    pbkdf2: (hash, password, salt, iterations, length) => plain(nc.pbkdf2Sync(password, salt, iterations, length, NODE_HASH[hash])),
   };
 }
 

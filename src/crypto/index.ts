@@ -67,13 +67,7 @@ function checkData(data: unknown, what: string): asserts data is Uint8Array {
  * stringToKey(17, 'password', 'ATHENA.MIT.EDUraeburn', { iterations: 1200 })
  * ```
  */
-export function stringToKey(
-  etype: number,
-  password: string | Uint8Array,
-  salt: string | Uint8Array,
-  params?: S2KParams,
-  options?: CryptoOptions,
-): Key {
+export function stringToKey(etype: number, password: string | Uint8Array, salt: string | Uint8Array, params?: S2KParams, options?: CryptoOptions): Key {
   const p = profileOf(etype, options);
   let raw: Uint8Array | undefined;
   if (params instanceof Uint8Array) raw = params;
@@ -150,14 +144,7 @@ export function checksum(key: Key, usage: number, data: Uint8Array, cksumtype?: 
 }
 
 /** Whether `cksum` is the keyed checksum of `data`; compared in constant time. */
-export function verifyChecksum(
-  key: Key,
-  usage: number,
-  data: Uint8Array,
-  cksum: Uint8Array,
-  cksumtype?: number,
-  options?: CryptoOptions,
-): boolean {
+export function verifyChecksum(key: Key, usage: number, data: Uint8Array, cksum: Uint8Array, cksumtype?: number, options?: CryptoOptions): boolean {
   checkData(cksum, 'checksum');
   return constantTimeEqual(checksum(key, usage, data, cksumtype, options), cksum);
 }

@@ -125,7 +125,10 @@ export class CcacheScanner {
    * give, as the KCM protocol carries them): {@link next} reads a credential,
    * {@link principal} a principal, from {@link pos}; `base` names them in errors.
    */
-  constructor(readonly bytes: Uint8Array, options: { fieldByField?: boolean; marshalled?: 1 | 2 | 3 | 4; base?: string } = {}) {
+  constructor(
+    readonly bytes: Uint8Array,
+    options: { fieldByField?: boolean; marshalled?: 1 | 2 | 3 | 4; base?: string } = {},
+  ) {
     this.fieldByField = options.fieldByField === true;
     if (options.marshalled !== undefined) {
       const v = options.marshalled;
@@ -275,24 +278,22 @@ export class CcacheScanner {
   }
   u16(what: string): number {
     this.need(2, what);
-    const b = this.bytes, p = this.pos;
+    const b = this.bytes,
+      p = this.pos;
     this.pos = p + 2;
     return this.little ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
   }
   /** The 32-bit integer at `p` (bounds checked by the caller). */
   at32(p: number): number {
     const b = this.bytes;
-    return this.little
-      ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
-      : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    return this.little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
   u32(what: string): number {
     this.need(4, what);
-    const b = this.bytes, p = this.pos;
+    const b = this.bytes,
+      p = this.pos;
     this.pos = p + 4;
-    return this.little
-      ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
-      : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    return this.little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
   /** data ::= length (32 bits) value: skips it and returns its length (it ends at `pos`). */
   data(what: string): number {
@@ -414,12 +415,17 @@ export class NameDecoder {
   /** The text at `[start, start + n)` when it is short ASCII (from the cache when it repeats), else null. */
   ascii(start: number, n: number): string | null {
     if (n > 64) return null;
-    const b = this.bytes, end = start + n;
+    const b = this.bytes,
+      end = start + n;
     const slot = (n * 31 + (n ? b[start]! * 7 + b[end - 1]! : 0)) & 63;
     const at0 = this.at[slot]!;
     if (at0 >= 0 && this.len[slot] === n) {
       let same = true;
-      for (let i = 0; i < n; i++) if (b[at0 + i] !== b[start + i]) { same = false; break; }
+      for (let i = 0; i < n; i++)
+        if (b[at0 + i] !== b[start + i]) {
+          same = false;
+          break;
+        }
       if (same) return this.names[slot]!;
     }
     for (let i = start; i < end; i++) if (b[i]! > 0x7f) return null;

@@ -83,9 +83,7 @@ export interface CcacheConfigEntry {
 }
 
 /** Header field of a version 4 file: tag 1 is the KDC time offset; other tags are kept verbatim. */
-export type CcacheHeaderField =
-  | { tag: 1; kdcOffset: { seconds: number; microseconds: number } }
-  | { tag: number; value: Uint8Array };
+export type CcacheHeaderField = { tag: 1; kdcOffset: { seconds: number; microseconds: number } } | { tag: number; value: Uint8Array };
 
 export interface Ccache {
   version: 1 | 2 | 3 | 4;
@@ -136,8 +134,18 @@ const ZERO = new Date(0);
  */
 export function configToCredential(e: CcacheConfigEntry, defaultPrincipal: Principal): CcacheCredential {
   const { serverNameType, ...rest } = e.record ?? {
-    client: defaultPrincipal, key: { etype: 0, value: new Uint8Array(0) }, authtime: ZERO, starttime: ZERO, endtime: ZERO, renewTill: ZERO,
-    isSkey: false, flags: 0, addresses: [], authdata: [], secondTicket: new Uint8Array(0), serverNameType: 1,
+    client: defaultPrincipal,
+    key: { etype: 0, value: new Uint8Array(0) },
+    authtime: ZERO,
+    starttime: ZERO,
+    endtime: ZERO,
+    renewTill: ZERO,
+    isSkey: false,
+    flags: 0,
+    addresses: [],
+    authdata: [],
+    secondTicket: new Uint8Array(0),
+    serverNameType: 1,
   };
   const components = e.principal === undefined ? [CONFIG_NAME, e.key] : [CONFIG_NAME, e.key, e.principal];
   return { ...rest, server: { nameType: serverNameType, realm: CONFIG_REALM, components }, ticket: e.value };
@@ -157,8 +165,10 @@ export function credentialToConfig(c: CcacheCredential): CcacheConfigEntry {
  */
 export function allCredentials(cc: Ccache): CcacheCredential[] {
   const out: CcacheCredential[] = [];
-  const creds = cc.credentials, conf = cc.config ?? [];
-  let ci = 0, ki = 0;
+  const creds = cc.credentials,
+    conf = cc.config ?? [];
+  let ci = 0,
+    ki = 0;
   for (const kind of cc.order ?? []) {
     if (kind === 'cred' && ci < creds.length) out.push(creds[ci++]!);
     else if (kind === 'config' && ki < conf.length) out.push(configToCredential(conf[ki++]!, cc.defaultPrincipal));
@@ -197,7 +207,10 @@ const pathOf = (base: string, record: number, field: string) => `${base}${record
 /** Builds the objects of a file's records from the scanner's views (ccache-scan.ts). */
 class Builder {
   readonly names: NameDecoder;
-  constructor(readonly sc: CcacheScanner, readonly views: boolean) {
+  constructor(
+    readonly sc: CcacheScanner,
+    readonly views: boolean,
+  ) {
     this.names = new NameDecoder(sc.bytes);
   }
   bytes(at: number, n: number): Uint8Array {
@@ -218,13 +231,12 @@ class Builder {
   /** A list the scanner has checked: (16-bit type, 32-bit length, data) × count. */
   typedList(at: number, count: number, signed: boolean): CcacheTypedData[] {
     const out: CcacheTypedData[] = [];
-    const b = this.sc.bytes, little = this.sc.little;
+    const b = this.sc.bytes,
+      little = this.sc.little;
     for (let i = 0; i < count; i++) {
       const t = little ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
       const p = at + 2;
-      const n = little
-        ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
-        : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+      const n = little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
       out.push({ type: signed ? (t << 16) >> 16 : t, data: this.bytes(p + 4, n) });
       at = p + 4 + n;
     }
@@ -251,10 +263,13 @@ class Builder {
     return out;
   }
   header(): CcacheHeaderField[] {
-    const f = this.sc.headerFields, b = this.sc.bytes;
+    const f = this.sc.headerFields,
+      b = this.sc.bytes;
     const out: CcacheHeaderField[] = [];
     for (let i = 0; i < f.length; i += 3) {
-      const tag = f[i]!, at = f[i + 1]!, n = f[i + 2]!;
+      const tag = f[i]!,
+        at = f[i + 1]!,
+        n = f[i + 2]!;
       if (tag === 1) {
         const be = (p: number) => (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
         out.push({ tag: 1, kdcOffset: { seconds: be(at), microseconds: be(at + 4) } });
@@ -421,7 +436,8 @@ export class CcacheWriter {
   u16(n: number, what = '16-bit field'): this {
     n = int16(n, what);
     this.room(2);
-    const b = this.buf, p = this.length;
+    const b = this.buf,
+      p = this.length;
     if (this.little) (b[p] = n & 0xff), (b[p + 1] = n >>> 8);
     else (b[p] = n >>> 8), (b[p + 1] = n & 0xff);
     this.length = p + 2;
@@ -431,7 +447,8 @@ export class CcacheWriter {
   u32(n: number, what = '32-bit field'): this {
     n = int32(n, what);
     this.room(4);
-    const b = this.buf, p = this.length;
+    const b = this.buf,
+      p = this.length;
     if (this.little) (b[p] = n & 0xff), (b[p + 1] = (n >>> 8) & 0xff), (b[p + 2] = (n >>> 16) & 0xff), (b[p + 3] = n >>> 24);
     else (b[p] = n >>> 24), (b[p + 1] = (n >>> 16) & 0xff), (b[p + 2] = (n >>> 8) & 0xff), (b[p + 3] = n & 0xff);
     this.length = p + 4;

@@ -76,7 +76,11 @@ class Reader {
   limit: number;
   /** The last entry read has a key cut short by the end of the file (lenient). */
   cut = false;
-  constructor(readonly b: Uint8Array, readonly little: boolean, readonly lenient: boolean) {
+  constructor(
+    readonly b: Uint8Array,
+    readonly little: boolean,
+    readonly lenient: boolean,
+  ) {
     this.limit = b.length;
   }
   need(n: number, what: string): void {
@@ -91,17 +95,17 @@ class Reader {
   }
   u16(what: string): number {
     this.need(2, what);
-    const b = this.b, p = this.pos;
+    const b = this.b,
+      p = this.pos;
     this.pos = p + 2;
     return this.little ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!;
   }
   u32(what: string): number {
     this.need(4, what);
-    const b = this.b, p = this.pos;
+    const b = this.b,
+      p = this.pos;
     this.pos = p + 4;
-    return this.little
-      ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0
-      : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    return this.little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
   /**
    * A 16-bit length. MIT reads it as a signed 16-bit integer and ends its iteration at zero or

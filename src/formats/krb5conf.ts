@@ -117,7 +117,8 @@ export function compareNames(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
+    const x = a.codePointAt(i)!,
+      y = b.codePointAt(i)!;
     if (x !== y) return x < y ? -1 : 1;
     if (x > 0xffff) i++;
   }
@@ -143,7 +144,11 @@ function subsection(parent: Krb5ConfSection, name: string): Krb5ConfSection {
   return s;
 }
 
-const enum State { InitComment, StdLine, GetObrace }
+enum State {
+  InitComment,
+  StdLine,
+  GetObrace,
+}
 
 interface ParseState {
   state: State;
@@ -153,7 +158,10 @@ interface ParseState {
 
 class Parser {
   included = 0;
-  constructor(readonly root: Krb5ConfSection, readonly opts: ParseKrb5ConfOptions) {}
+  constructor(
+    readonly root: Krb5ConfSection,
+    readonly opts: ParseKrb5ConfOptions,
+  ) {}
 
   fail(kind: ProfileErrorName, file: string | undefined, line: number, column: number, detail?: string): never {
     throw new ConfigError(`${PROFILE_ERRORS[kind]}${detail ? `: ${detail}` : ''}`, { file, line, column });
@@ -165,7 +173,8 @@ class Parser {
     }
     const st: ParseState = { state: State.InitComment, stack: [] };
     // fgets: each line keeps its newline; a NUL ends what C sees of the line.
-    let start = 0, lineNo = 0;
+    let start = 0,
+      lineNo = 0;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       end = end < 0 ? text.length : end + 1;
@@ -221,7 +230,7 @@ class Parser {
   }
 
   stdLine(line: string, st: ParseState, file: string | undefined, lineNo: number): void {
-    let cp = skipBlanks(line, 0);
+    const cp = skipBlanks(line, 0);
     if (line[cp] === ';' || line[cp] === '#') return;
     line = stripLine(line);
     if (cp >= line.length) return;
@@ -360,9 +369,7 @@ function quote(v: string): string {
 
 /** Whether a name can be written at all (MIT's syntax has no escapes for names). */
 function checkName(name: string, section: boolean): void {
-  const bad = section
-    ? /[\]\n\0]/.test(name)
-    : name === '' || /[ \t\n\v\f\r=*\0]/.test(name) || /^[[}#;]/.test(name);
+  const bad = section ? /[\]\n\0]/.test(name) : name === '' || /[ \t\n\v\f\r=*\0]/.test(name) || /^[[}#;]/.test(name);
   if (bad) throw new RangeError(`krb5.conf: the name ${JSON.stringify(name)} cannot be written in profile syntax`);
 }
 

@@ -78,7 +78,11 @@ export class GssAcceptError extends GssError {
   token: Uint8Array | undefined;
   constructor(message: string, major: number, krbErrorCode?: number, options: { cause?: unknown; code?: string } = {}) {
     // MIT's minor status: the krb5 com_err table base plus the code
-    super(krbErrorCode === undefined ? message : `${message} (${errorCodeName(krbErrorCode)})`, { major, ...(krbErrorCode === undefined ? {} : { minor: KRB5_ERR_BASE + krbErrorCode }) }, options);
+    super(
+      krbErrorCode === undefined ? message : `${message} (${errorCodeName(krbErrorCode)})`,
+      { major, ...(krbErrorCode === undefined ? {} : { minor: KRB5_ERR_BASE + krbErrorCode }) },
+      options,
+    );
     this.krbErrorCode = krbErrorCode;
   }
 }
@@ -95,7 +99,6 @@ function internalError(e: unknown): GssAcceptError {
 const fail = (message: string, major: number, code?: number, cause?: unknown): never => {
   throw new GssAcceptError(message, major, code, cause === undefined ? {} : { cause });
 };
-
 
 /** The GSS major status of each AP-REQ refusal, as MIT's krb5_gss_accept_sec_context maps krb5_rd_req's codes. */
 const MAJOR: Readonly<Record<ApReqRefusal, number>> = {
@@ -173,7 +176,15 @@ export class Krb5Acceptor extends GssContext {
         e.token = encodeKrb5Message(
           {
             type: 'KRB-ERROR',
-            value: { pvno: 5, msgType: MessageType.KRB_ERROR, stime, susec: (now % 1000) * 1000, errorCode: e.krbErrorCode, realm: sname.realm, sname: { nameType: sname.nameType, nameString: [...sname.components] } },
+            value: {
+              pvno: 5,
+              msgType: MessageType.KRB_ERROR,
+              stime,
+              susec: (now % 1000) * 1000,
+              errorCode: e.krbErrorCode,
+              realm: sname.realm,
+              sname: { nameType: sname.nameType, nameString: [...sname.components] },
+            },
           },
           { framed: true, mech: this.#mech ?? Oid.KRB5 },
         );
@@ -265,7 +276,10 @@ export class Krb5Acceptor extends GssContext {
         seqNumber: sendSeq,
       });
       reply = encodeKrb5Message(
-        { type: 'AP-REP', value: { pvno: 5, msgType: MessageType.KRB_AP_REP, encPart: { etype: session.etype, cipher: encrypt(session, KeyUsage.AP_REP_ENCPART, encPart, this.#opts) } } },
+        {
+          type: 'AP-REP',
+          value: { pvno: 5, msgType: MessageType.KRB_AP_REP, encPart: { etype: session.etype, cipher: encrypt(session, KeyUsage.AP_REP_ENCPART, encPart, this.#opts) } },
+        },
         { framed: true, mech: m.mech ?? Oid.KRB5 },
       );
     }

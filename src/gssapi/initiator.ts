@@ -117,12 +117,15 @@ export class GssKrbError extends GssError {
    * @param ctx the local clock when it arrived and the KDC offset the authenticator was stamped with
    *   (they let a KRB_AP_ERR_SKEW state the offset)
    */
-  constructor(readonly krbError: KRBError, ctx: { now?: Date; kdcOffsetSec?: number } = {}) {
+  constructor(
+    readonly krbError: KRBError,
+    ctx: { now?: Date; kdcOffsetSec?: number } = {},
+  ) {
     const name = errorCodeName(krbError.errorCode);
-    super(
-      `the acceptor refused the AP-REQ: ${krbError.errorCode} ${name}${krbError.eText ? ` (${krbError.eText})` : ''}${advice(krbError, ctx)}`,
-      { major: GssStatus.GSS_S_FAILURE, minor: krbError.errorCode },
-    );
+    super(`the acceptor refused the AP-REQ: ${krbError.errorCode} ${name}${krbError.eText ? ` (${krbError.eText})` : ''}${advice(krbError, ctx)}`, {
+      major: GssStatus.GSS_S_FAILURE,
+      minor: krbError.errorCode,
+    });
   }
 }
 

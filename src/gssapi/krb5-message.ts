@@ -8,10 +8,7 @@ import { APRep, APReq, KRBError } from '../messages/index.js';
 import { decodeKrb5Token, encodeKrb5Token, type Krb5Token } from './krb5-token.js';
 
 /** The message a context token carries, by its TOK_ID. */
-export type Krb5ContextMessage =
-  | { type: 'AP-REQ'; value: APReq }
-  | { type: 'AP-REP'; value: APRep }
-  | { type: 'KRB-ERROR'; value: KRBError };
+export type Krb5ContextMessage = { type: 'AP-REQ'; value: APReq } | { type: 'AP-REP'; value: APRep } | { type: 'KRB-ERROR'; value: KRBError };
 
 /** A decoded context token: {@link Krb5Token} plus the typed message. */
 export interface Krb5Message extends Krb5Token {

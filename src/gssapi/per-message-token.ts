@@ -137,7 +137,10 @@ export function encodePerMessageToken(token: PerMessageToken): Uint8Array {
   }
   if (token.tokId === TokenId.WRAP) {
     if (!(token.body instanceof Uint8Array)) throw new TypeError('body must be a Uint8Array');
-    for (const [name, v] of [['ec', token.ec], ['rrc', token.rrc]] as const) {
+    for (const [name, v] of [
+      ['ec', token.ec],
+      ['rrc', token.rrc],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`${name} must be a 16-bit unsigned integer`);
     }
     const out = new Uint8Array(TOKEN_HEADER_LENGTH + token.body.length);

@@ -14,9 +14,17 @@ export type AuthScheme = (input: string, init: RequestInitLike | undefined, ctx:
 function withHeader(init: RequestInitLike | undefined, name: string, value: string): RequestInitLike {
   const h = init?.headers;
   const pairs: [string, string][] =
-    h === undefined ? [] : Array.isArray(h) ? h.map(([k, v]) => [k, v]) : typeof (h as { forEach?: unknown }).forEach === 'function' && typeof (h as { get?: unknown }).get === 'function'
-      ? (() => { const out: [string, string][] = []; (h as { forEach(fn: (v: string, k: string) => void): void }).forEach((v, k) => out.push([k, v])); return out; })()
-      : Object.entries(h as Record<string, string>);
+    h === undefined
+      ? []
+      : Array.isArray(h)
+        ? h.map(([k, v]) => [k, v])
+        : typeof (h as { forEach?: unknown }).forEach === 'function' && typeof (h as { get?: unknown }).get === 'function'
+          ? (() => {
+              const out: [string, string][] = [];
+              (h as { forEach(fn: (v: string, k: string) => void): void }).forEach((v, k) => out.push([k, v]));
+              return out;
+            })()
+          : Object.entries(h as Record<string, string>);
   return { ...init, headers: [...pairs.filter(([k]) => k.toLowerCase() !== name.toLowerCase()), [name, value]] };
 }
 

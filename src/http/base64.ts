@@ -108,7 +108,10 @@ export function fromBase64(text: string): Uint8Array {
     i = full;
   }
   for (; i < full; i += 4) {
-    const a = code(text, i), b = code(text, i + 1), c = code(text, i + 2), d = code(text, i + 3);
+    const a = code(text, i),
+      b = code(text, i + 1),
+      c = code(text, i + 2),
+      d = code(text, i + 3);
     if ((a | b | c | d) < 0) badChar(text, i);
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o] = n >>> 16;
@@ -118,7 +121,9 @@ export function fromBase64(text: string): Uint8Array {
   }
   const rest = end - full;
   if (rest > 0) {
-    const a = code(text, i), b = code(text, i + 1), c = rest === 3 ? code(text, i + 2) : 0;
+    const a = code(text, i),
+      b = code(text, i + 1),
+      c = rest === 3 ? code(text, i + 2) : 0;
     if ((a | b | c) < 0) badChar(text, i);
     const n = (a << 18) | (b << 12) | (c << 6);
     out[o++] = n >>> 16;

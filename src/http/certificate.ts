@@ -57,11 +57,14 @@ export function certificateSignatureAlgorithm(der: Uint8Array): { oid: string; h
   const cert = parseDer(der);
   const parts = cert.children;
   // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
-  if (!parts || parts.length !== 3 || !parts[1]!.children?.length) {
+  if (parts?.length !== 3 || !parts[1]!.children?.length) {
     throw new DecodeError('not an X.509 certificate (SEQUENCE of tbsCertificate, signatureAlgorithm, signature)', { path: 'Certificate', offset: 0 });
   }
   const alg = parts[1]!;
-  const algOid = readOid(der.subarray(alg.children![0]!.offset, alg.children![0]!.offset + alg.children![0]!.headerLength + alg.children![0]!.length), 'signatureAlgorithm.algorithm');
+  const algOid = readOid(
+    der.subarray(alg.children![0]!.offset, alg.children![0]!.offset + alg.children![0]!.headerLength + alg.children![0]!.length),
+    'signatureAlgorithm.algorithm',
+  );
   if (algOid === RSASSA_PSS) {
     // RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0] AlgorithmIdentifier DEFAULT sha1, … }
     const params = alg.children![1];
@@ -91,4 +94,3 @@ export function certificateHashForBindings(der: Uint8Array, hash?: (name: 'sha22
   if (h === 'sha256' || h === 'sha384') return digest(h, der);
   throw new UnsupportedError(`${h} of the certificate needs a hash function (give one)`, { code: 'ERR_CBT_HASH' });
 }
-

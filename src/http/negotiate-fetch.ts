@@ -252,7 +252,9 @@ function headerPairs(h: RequestInitLike['headers']): [string, string][] {
 
 function isRequest(x: unknown): x is RequestLike {
   const r = x as RequestLike | null;
-  return typeof r === 'object' && r !== null && typeof r.url === 'string' && typeof r.method === 'string' && typeof r.arrayBuffer === 'function' && typeof r.headers?.get === 'function';
+  return (
+    typeof r === 'object' && r !== null && typeof r.url === 'string' && typeof r.method === 'string' && typeof r.arrayBuffer === 'function' && typeof r.headers?.get === 'function'
+  );
 }
 
 /** The bytes of a byte view, as an ArrayBuffer of their own unless the view spans a whole one. */
@@ -468,7 +470,13 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
     });
     const spnego = mech === 'spnego' ? new SpnegoInitiator(krb5) : undefined;
     const server = `${creds.credential.server.components.join('/')}@${creds.credential.server.realm}`;
-    log.debug?.(`Negotiate: ${mech} token for ${server}`, { client: creds.client, server, flags: krb5.flags, delegated: delegation !== undefined, cbt: channelBindings !== undefined });
+    log.debug?.(`Negotiate: ${mech} token for ${server}`, {
+      client: creds.client,
+      server,
+      flags: krb5.flags,
+      delegated: delegation !== undefined,
+      cbt: channelBindings !== undefined,
+    });
     return { krb5, spnego, token: spnego ? spnego.token : krb5.token, kdcOffsetSec: creds.kdcOffsetSec ?? 0 };
   }
 
@@ -535,7 +543,9 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
       const challenges = parseChallenges(r.headers.get(chHeader) ?? '');
       if (!findNegotiate(challenges)) {
         if (offersOnlyNtlm(challenges)) {
-          throw new UnsupportedError(`${p.url}: the server offers only NTLM authentication, which tskrb5 does not implement (ask for Negotiate/Kerberos to be enabled)`, { code: 'ERR_NTLM' });
+          throw new UnsupportedError(`${p.url}: the server offers only NTLM authentication, which tskrb5 does not implement (ask for Negotiate/Kerberos to be enabled)`, {
+            code: 'ERR_NTLM',
+          });
         }
         log.debug?.(`${r.status} without a Negotiate challenge: returned as it is`);
         return { r, attempt: undefined, proxy };
@@ -572,7 +582,10 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
       if (httpError) log.warn?.(`mutual authentication unavailable on a ${r.status} response`);
       return mutual === 'required' && o.sanitizeMutualErrorResponse !== false ? sanitized(r) : r;
     }
-    throw new MutualAuthenticationError(`mutual authentication failed: ${url} answered ${r.status} without a Negotiate token, so the server did not prove its identity (mutualAuthentication: 'required')`, r);
+    throw new MutualAuthenticationError(
+      `mutual authentication failed: ${url} answered ${r.status} without a Negotiate token, so the server did not prove its identity (mutualAuthentication: 'required')`,
+      r,
+    );
   }
 
   return async function negotiateFetch(input, init, previous) {
@@ -590,8 +603,12 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
         log.debug?.(`mutual authentication: the server of the ${r.status} redirect proved its identity`);
       }
       await r.arrayBuffer().catch(() => undefined);
-      if (p.redirect === 'error') throw new ProtocolError(`${responseUrl(p.url)} answered ${r.status} (a redirect${location !== null ? ` to ${location}` : ''}) and redirect is 'error'`, { code: 'ERR_REDIRECT' });
-      if (hops === MAX_REDIRECTS) throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects (the last, ${r.status} from ${responseUrl(p.url)} to ${location})`, { code: 'ERR_TOO_MANY_REDIRECTS' });
+      if (p.redirect === 'error')
+        throw new ProtocolError(`${responseUrl(p.url)} answered ${r.status} (a redirect${location !== null ? ` to ${location}` : ''}) and redirect is 'error'`, {
+          code: 'ERR_REDIRECT',
+        });
+      if (hops === MAX_REDIRECTS)
+        throw new ProtocolError(`more than ${MAX_REDIRECTS} redirects (the last, ${r.status} from ${responseUrl(p.url)} to ${location})`, { code: 'ERR_TOO_MANY_REDIRECTS' });
       let next: ParsedUrl;
       try {
         next = parseUrl(location!, p.url);

@@ -118,7 +118,7 @@ class Parser {
       const value = this.s[this.i] === '"' ? this.quoted() : this.token();
       if (value === '' && this.s[this.i - 1] !== '"') this.fail('auth-param without a value');
       // RFC 7235 §2.1: each parameter name MUST only occur once per challenge.
-      if (Object.prototype.hasOwnProperty.call(out, name)) this.fail(`auth-param ${name} repeated`, at);
+      if (Object.hasOwn(out, name)) this.fail(`auth-param ${name} repeated`, at);
       out[name] = value;
       this.ows();
       if (this.end()) return out;
@@ -285,7 +285,8 @@ function checkHead(text: string): void {
   const head = fromBase64(text.slice(0, 12)); // 9 bytes
   const b0 = head[0]!;
   if (b0 === 0x4e) return; // 'N': NTLMSSP
-  if (b0 !== 0x60 && b0 !== 0xa1) throw new DecodeError(`not a GSS-API, SPNEGO or NTLM token (it starts with byte 0x${b0.toString(16).padStart(2, '0')})`, { path: 'Authorization', offset: 0 });
+  if (b0 !== 0x60 && b0 !== 0xa1)
+    throw new DecodeError(`not a GSS-API, SPNEGO or NTLM token (it starts with byte 0x${b0.toString(16).padStart(2, '0')})`, { path: 'Authorization', offset: 0 });
   let pad = 0;
   while (pad < 2 && text.charCodeAt(text.length - 1 - pad) === 0x3d) pad++;
   const size = Math.floor(((text.length - pad) * 3) / 4);

@@ -85,7 +85,14 @@ export function createNegotiateAuthenticator(o: NegotiateServerOptions): (author
 
 /** A refusal: the reject token or the KRB-ERROR the acceptor made (a clock skew tells the client our time). */
 function failed(thrown: unknown): NegotiateResult {
-  const e = thrown instanceof KerberosError ? thrown : new GssError(`the request's credentials could not be checked (${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)})`, { major: GssStatus.GSS_S_FAILURE }, { cause: thrown, code: 'ERR_ACCEPT_INTERNAL' });
+  const e =
+    thrown instanceof KerberosError
+      ? thrown
+      : new GssError(
+          `the request's credentials could not be checked (${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)})`,
+          { major: GssStatus.GSS_S_FAILURE },
+          { cause: thrown, code: 'ERR_ACCEPT_INTERNAL' },
+        );
   const t = e instanceof SpnegoRejectError ? e.token : e instanceof GssAcceptError ? e.token : undefined;
   return { status: 'failed', httpStatus: 401, wwwAuthenticate: t ? `Negotiate ${toBase64(t)}` : 'Negotiate', error: e };
 }

@@ -2,21 +2,7 @@
  * AS-REP and TGS-REP (RFC 4120 §5.4.2), their encrypted part EncKDCRepPart, and LastReq.
  * @module
  */
-import {
-  BaseCodec,
-  type Codec,
-  type DerReader,
-  type DerWriter,
-  app,
-  describeTag,
-  field,
-  int32,
-  kerberosTime,
-  opt,
-  seq,
-  seqOf,
-  uint32AsSent,
-} from '../asn1/index.js';
+import { BaseCodec, type Codec, type DerReader, type DerWriter, app, describeTag, field, int32, kerberosTime, opt, seq, seqOf, uint32AsSent } from '../asn1/index.js';
 import { EncryptedData, EncryptionKey } from './encryption.js';
 import { TicketFlags } from './flags.js';
 import { HostAddresses } from './host-address.js';

@@ -132,7 +132,12 @@ export function parsePrincipal(text: string, options: ParsePrincipalOptions = {}
     if (options.requireRealm) malformed(text, 'the realm is missing', text.length);
     if (options.noRealm || options.ignoreRealm || options.noDefaultRealm) realm = '';
     else if (options.realm !== undefined) realm = options.realm;
-    else throw new ConfigError(`the principal ${JSON.stringify(text)} has no realm, and no default realm was given (krb5.conf [libdefaults] default_realm)`, {}, { code: 'ERR_NO_DEFAULT_REALM' });
+    else
+      throw new ConfigError(
+        `the principal ${JSON.stringify(text)} has no realm, and no default realm was given (krb5.conf [libdefaults] default_realm)`,
+        {},
+        { code: 'ERR_NO_DEFAULT_REALM' },
+      );
   }
   return { nameType: enterprise ? NT_ENTERPRISE : inferNameType(components), components, realm };
 }

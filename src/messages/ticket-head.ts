@@ -137,7 +137,7 @@ export function ticketHead(bytes: Uint8Array, at: number, length: number, out: T
     const n5 = hEnd - hAt;
     if (n5 === 5) {
       if (b[hAt] !== 0 || b[hAt + 1]! < 0x80) return false;
-      out.kvno = (b[hAt + 1]! * 0x1000000 + b[hAt + 2]! * 0x10000 + b[hAt + 3]! * 0x100 + b[hAt + 4]!);
+      out.kvno = b[hAt + 1]! * 0x1000000 + b[hAt + 2]! * 0x10000 + b[hAt + 3]! * 0x100 + b[hAt + 4]!;
     } else {
       const v = int32At(b, hAt, hEnd);
       if (v === null) return false;

@@ -82,7 +82,11 @@ export async function atomicWrite(path: string, data: Uint8Array, opts: AtomicWr
   if (sync) {
     try {
       const d = await fsp.open(dir, constants.O_RDONLY);
-      try { await d.sync(); } finally { await d.close(); }
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
     } catch {
       // some filesystems refuse to fsync a directory; the rename itself has happened
     }

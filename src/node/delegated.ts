@@ -40,16 +40,24 @@ function principalText(p: { realm: string; components: readonly string[] }): str
  * const creds = credentialsFromKrbCred(KRBCred.decode(d.krbCred), d.part, d.client)
  * ```
  */
-export function credentialsFromKrbCred(cred: KRBCred, part: EncKrbCredPart, client: Principal | { realm: string; components: readonly string[]; nameType?: number }, policy: DelegationPolicy = {}): CcacheCredential[] {
+export function credentialsFromKrbCred(
+  cred: KRBCred,
+  part: EncKrbCredPart,
+  client: Principal | { realm: string; components: readonly string[]; nameType?: number },
+  policy: DelegationPolicy = {},
+): CcacheCredential[] {
   if (!client || typeof client.realm !== 'string' || !Array.isArray(client.components)) throw new TypeError('client must be the authenticated client principal');
-  if (cred.tickets.length !== part.ticketInfo.length) throw new ProtocolError(`the KRB-CRED has ${cred.tickets.length} tickets and ${part.ticketInfo.length} ticket infos`, { code: 'ERR_BAD_KRB_CRED' });
+  if (cred.tickets.length !== part.ticketInfo.length)
+    throw new ProtocolError(`the KRB-CRED has ${cred.tickets.length} tickets and ${part.ticketInfo.length} ticket infos`, { code: 'ERR_BAD_KRB_CRED' });
   const who: Principal = { nameType: client.nameType ?? 1, realm: client.realm, components: [...client.components] };
   return cred.tickets.map((t, i) => {
     const info = part.ticketInfo[i]!;
     // a missing name is the authenticated client's (RFC 4120 §5.8.1 makes it optional)
     const named = info.pname && info.prealm !== undefined ? { realm: info.prealm, components: info.pname.nameString } : who;
     if (named.realm !== who.realm || named.components.length !== who.components.length || named.components.some((c, k) => c !== who.components[k])) {
-      throw new ProtocolError(`the delegated credentials name ${principalText(named)}, not the authenticated client ${principalText(who)}: refused`, { code: 'ERR_DELEGATION_CLIENT' });
+      throw new ProtocolError(`the delegated credentials name ${principalText(named)}, not the authenticated client ${principalText(who)}: refused`, {
+        code: 'ERR_DELEGATION_CLIENT',
+      });
     }
     const sname = info.sname ?? t.sname;
     const srealm = info.srealm ?? t.realm;
@@ -57,7 +65,10 @@ export function credentialsFromKrbCred(cred: KRBCred, part: EncKrbCredPart, clie
     if (!policy.allowAnyTicket) {
       const tgt = sname.nameString.length === 2 && sname.nameString[0] === 'krbtgt';
       if (!tgt || !(flags & flagMask(TicketFlags.FORWARDED))) {
-        throw new ProtocolError(`the delegated ticket for ${principalText({ realm: srealm, components: sname.nameString })} is not a forwarded TGT${tgt ? ' (no FORWARDED flag)' : ''}; pass allowAnyTicket to take it`, { code: 'ERR_DELEGATION_NOT_TGT' });
+        throw new ProtocolError(
+          `the delegated ticket for ${principalText({ realm: srealm, components: sname.nameString })} is not a forwarded TGT${tgt ? ' (no FORWARDED flag)' : ''}; pass allowAnyTicket to take it`,
+          { code: 'ERR_DELEGATION_NOT_TGT' },
+        );
       }
     }
     return {
@@ -95,7 +106,7 @@ export async function storeDelegatedCredentials(
   ccache: string,
   o: OpenCcacheOptions & DelegationPolicy = {},
 ): Promise<Principal> {
-  if (!delegated || !(delegated.krbCred instanceof Uint8Array) || !delegated.part) throw new TypeError('delegated must be an acceptor\'s delegated credentials');
+  if (!delegated || !(delegated.krbCred instanceof Uint8Array) || !delegated.part) throw new TypeError("delegated must be an acceptor's delegated credentials");
   const creds = credentialsFromKrbCred(KRBCred.decode(delegated.krbCred), delegated.part, delegated.client, o);
   if (creds.length === 0) throw new ProtocolError('the KRB-CRED carries no ticket', { code: 'ERR_BAD_KRB_CRED' });
   const client = creds[0]!.client;

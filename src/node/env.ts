@@ -78,7 +78,7 @@ export function expandPathTokens(path: string, o: EnvOptions = {}): string {
 }
 
 function tokenValue(name: string, path: string, o: EnvOptions): string {
-  if (o.extraTokens && Object.prototype.hasOwnProperty.call(o.extraTokens, name)) return o.extraTokens[name]!;
+  if (o.extraTokens && Object.hasOwn(o.extraTokens, name)) return o.extraTokens[name]!;
   switch (name) {
     case 'uid':
     case 'USERID':

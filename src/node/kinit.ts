@@ -121,9 +121,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
   if (o.keytab !== undefined) {
     const name = o.keytab === true ? (o.clientKeytab ? defaultClientKeytabName(ctx.store) : defaultKeytabName(ctx.store)) : o.keytab;
     const entries = await new KeytabFile(name).entries();
-    keys = entries
-      .filter((e) => samePrincipal(e.principal, client))
-      .map((e) => ({ etype: e.key.etype, value: e.key.value, kvno: e.kvno }));
+    keys = entries.filter((e) => samePrincipal(e.principal, client)).map((e) => ({ etype: e.key.etype, value: e.key.value, kvno: e.kvno }));
     if (keys.length === 0) {
       throw new KerberosError(`keytab ${name} has no key for ${unparsePrincipal(client)}`, { code: 'ERR_KEYTAB_NO_KEY' });
     }

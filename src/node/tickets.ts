@@ -14,13 +14,20 @@ export async function storing(write: Promise<void>): Promise<void> {
   try {
     await write;
   } catch (e) {
-    if ((e as KerberosError).code === 'ERR_CCACHE_PERMISSION') throw new KerberosError(`Failed to store credentials: ${(e as Error).message}`, { code: 'ERR_CCACHE_PERMISSION', cause: e });
+    if ((e as KerberosError).code === 'ERR_CCACHE_PERMISSION')
+      throw new KerberosError(`Failed to store credentials: ${(e as Error).message}`, { code: 'ERR_CCACHE_PERMISSION', cause: e });
     throw e;
   }
 }
 
 /** Initializes `store` for `principal` with these records in one replacement (one atomic write for FILE and DIR caches). */
-export async function writeCache(store: CcacheStore, principal: Principal, records: CcacheCredential[], kdcOffset?: { seconds: number; microseconds: number }, trace?: Krb5Trace): Promise<void> {
+export async function writeCache(
+  store: CcacheStore,
+  principal: Principal,
+  records: CcacheCredential[],
+  kdcOffset?: { seconds: number; microseconds: number },
+  trace?: Krb5Trace,
+): Promise<void> {
   if (trace) {
     trace(`Initializing ${store.name} with default princ ${traceName(principal)}`);
     for (const c of records) {

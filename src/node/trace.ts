@@ -98,7 +98,15 @@ export const KRB5_CC_NOTFOUND = -1765328243;
 
 /** MIT's shortest enctype names (`krb5_enctype_to_name(…, TRUE)`), as its trace lines print them. */
 const SHORT_ETYPE: Record<number, string> = {
-  16: 'des3-cbc-sha1', 17: 'aes128-cts', 18: 'aes256-cts', 19: 'aes128-sha2', 20: 'aes256-sha2', 23: 'rc4-hmac', 24: 'rc4-hmac-exp', 25: 'camellia128-cts', 26: 'camellia256-cts',
+  16: 'des3-cbc-sha1',
+  17: 'aes128-cts',
+  18: 'aes256-cts',
+  19: 'aes128-sha2',
+  20: 'aes256-sha2',
+  23: 'rc4-hmac',
+  24: 'rc4-hmac-exp',
+  25: 'camellia128-cts',
+  26: 'camellia256-cts',
 };
 export function traceEtype(etype: number): string {
   return SHORT_ETYPE[etype] ?? String(etype);
@@ -106,6 +114,12 @@ export function traceEtype(etype: number): string {
 
 /** A principal as MIT's trace prints it (`krb5_unparse_name`: `/` and `@` inside a component escaped). */
 export function traceName(p: { realm: string; components: readonly string[] }): string {
-  const q = (s: string) => s.replace(/[\\/@]/g, (c) => '\\' + c).replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\0/g, '\\0').replace(/\x08/g, '\\b');
+  const q = (s: string) =>
+    s
+      .replace(/[\\/@]/g, (c) => '\\' + c)
+      .replace(/\n/g, '\\n')
+      .replace(/\t/g, '\\t')
+      .replace(/\0/g, '\\0')
+      .replace(/\x08/g, '\\b');
   return `${p.components.map(q).join('/')}@${q(p.realm)}`;
 }

@@ -23,7 +23,11 @@ import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenResp } from './spn
 /** A refused SPNEGO negotiation: the reject token to send back rides along. */
 export class SpnegoRejectError extends GssError {
   static override readonly kind: string = 'SpnegoRejectError';
-  constructor(message: string, readonly token: Uint8Array, major: number = GssStatus.GSS_S_BAD_MECH) {
+  constructor(
+    message: string,
+    readonly token: Uint8Array,
+    major: number = GssStatus.GSS_S_BAD_MECH,
+  ) {
     super(message, { major });
   }
 }

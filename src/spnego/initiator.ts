@@ -9,7 +9,7 @@
  */
 import { GssError, KerberosError } from '../errors.js';
 import { GssStatus, Oid } from '../iana/index.js';
-import { Krb5Initiator, GssKrbError } from '../gssapi/initiator.js';
+import { type Krb5Initiator, GssKrbError } from '../gssapi/initiator.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
 import { NegState } from './neg-state.js';
 import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenInit, encodeNegTokenResp } from './spnego-token.js';
@@ -46,7 +46,10 @@ export class SpnegoInitiator {
   readonly #mechList: Uint8Array;
   #sentMic = false;
 
-  constructor(readonly krb5: Krb5Initiator, o: SpnegoInitiatorOptions = {}) {
+  constructor(
+    readonly krb5: Krb5Initiator,
+    o: SpnegoInitiatorOptions = {},
+  ) {
     this.mechTypes = [...(o.mechTypes ?? [Oid.KRB5, Oid.MS_KRB5])];
     if (!this.mechTypes.some((m) => KRB5_OIDS.has(m))) throw new TypeError('mechTypes must include a krb5 OID');
     this.#mechList = encodeMechTypeList(this.mechTypes);
@@ -92,7 +95,7 @@ export class SpnegoInitiator {
       }
       this.supportedMech = r.supportedMech;
     } else if (this.supportedMech === undefined) {
-      throw new GssError('the acceptor\'s first NegTokenResp names no supportedMech', { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
+      throw new GssError("the acceptor's first NegTokenResp names no supportedMech", { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
     }
     if (!KRB5_OIDS.has(this.supportedMech)) {
       throw new GssError(`the acceptor chose ${this.supportedMech}; only krb5 is implemented`, { major: GssStatus.GSS_S_BAD_MECH });
@@ -107,15 +110,22 @@ export class SpnegoInitiator {
       try {
         this.krb5.verifyMIC(this.#mechList, r.mechListMIC);
       } catch (e) {
-        throw new GssError(`the acceptor's mechListMIC does not verify: the mechanism list may have been tampered with (${(e as Error).message})`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN }, { cause: e });
+        throw new GssError(
+          `the acceptor's mechListMIC does not verify: the mechanism list may have been tampered with (${(e as Error).message})`,
+          { major: GssStatus.GSS_S_DEFECTIVE_TOKEN },
+          { cause: e },
+        );
       }
       this.micVerified = true;
     }
     const state = r.negState ?? NegState['accept-completed'];
     if (state === NegState['accept-completed']) {
-      if (!this.krb5.established) throw new GssError('the acceptor completed SPNEGO but the krb5 context is not established (no AP-REP)', { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
+      if (!this.krb5.established)
+        throw new GssError('the acceptor completed SPNEGO but the krb5 context is not established (no AP-REP)', { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
       if (micNeeded && !this.micVerified) {
-        throw new GssError(`the acceptor chose ${this.supportedMech} over our first choice ${first} without a mechListMIC (a downgrade?)`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
+        throw new GssError(`the acceptor chose ${this.supportedMech} over our first choice ${first} without a mechListMIC (a downgrade?)`, {
+          major: GssStatus.GSS_S_DEFECTIVE_TOKEN,
+        });
       }
       this.established = true;
       return undefined;

@@ -33,11 +33,7 @@ export interface NegHints {
  * NegHints.encode({ hintName: 'not_defined_in_RFC4178@please_ignore' })
  * ```
  */
-export const NegHints: Codec<NegHints> = seq(
-  'NegHints',
-  { hintName: opt(field(0, generalString)), hintAddress: opt(field(1, octetString)) },
-  { fieldNames: 'verbatim' },
-);
+export const NegHints: Codec<NegHints> = seq('NegHints', { hintName: opt(field(0, generalString)), hintAddress: opt(field(1, octetString)) }, { fieldNames: 'verbatim' });
 
 /** RFC 4178 §4.2.1 NegTokenInit. */
 export interface NegTokenInit {
@@ -140,10 +136,7 @@ const InitAny: Codec<InitAny> = map(
 );
 
 /** RFC 4178 §4.2 NegotiationToken, with NegTokenInit2 told apart from NegTokenInit. */
-export type NegotiationToken =
-  | { type: 'negTokenInit'; value: NegTokenInit }
-  | { type: 'negTokenInit2'; value: NegTokenInit2 }
-  | { type: 'negTokenResp'; value: NegTokenResp };
+export type NegotiationToken = { type: 'negTokenInit'; value: NegTokenInit } | { type: 'negTokenInit2'; value: NegTokenInit2 } | { type: 'negTokenResp'; value: NegTokenResp };
 
 // RFC 4178 §4.2: NegotiationToken ::= CHOICE { negTokenInit [0] NegTokenInit, negTokenResp [1] NegTokenResp }
 const Wire = choice('NegotiationToken', { init: ctx(0, InitAny), negTokenResp: ctx(1, NegTokenResp) }, { names: 'verbatim' });

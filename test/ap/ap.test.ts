@@ -24,11 +24,15 @@ const tgt = cred(kvnoCache, 'krbtgt');
 const svc384 = cred(kvnoCache, 'svc384');
 const rc4Ticket = cred(ccache('v4-rc4.ccache'), 'svcrc4');
 
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as { keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> } };
-const keys: ServiceKey[] = Object.values(meta.keys.services).flat().map((k) => {
-  const [name, realm] = k.principal.split('@') as [string, string];
-  return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-});
+const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
+  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
+};
+const keys: ServiceKey[] = Object.values(meta.keys.services)
+  .flat()
+  .map((k) => {
+    const [name, realm] = k.principal.split('@') as [string, string];
+    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+  });
 const keyOf = (principal: string, etype: number): Key => keys.find((k) => k.principal.components.join('/') === principal && k.key.etype === etype)!.key;
 
 const NOW = http.authtime.getTime();
@@ -96,7 +100,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     expect(r.authenticator.seqNumber).toBeUndefined();
   });
 
-  it('usage 7 (a PA-TGS-REQ) with MIT\'s TGT opens only with usage 7', () => {
+  it("usage 7 (a PA-TGS-REQ) with MIT's TGT opens only with usage 7", () => {
     const ap = build(tgt, { usage: KeyUsage.TGS_REQ_AUTH });
     expect(check(ap, { usage: KeyUsage.TGS_REQ_AUTH }).server.components).toEqual(['krbtgt', 'TSKRB5.TEST']);
     const e = refused(() => check(ap), 'ERR_AP_AUTHENTICATOR_INTEGRITY', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, /does not decrypt with the session key/);
@@ -104,7 +108,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     refused(() => check(build(http), { usage: KeyUsage.TGS_REQ_AUTH }), 'ERR_AP_AUTHENTICATOR_INTEGRITY', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
   });
 
-  it('the TGS client\'s PA-TGS-REQ is built here: a KDC opens it with usage 7 and its checksum covers the request body (usage 6)', async () => {
+  it("the TGS client's PA-TGS-REQ is built here: a KDC opens it with usage 7 and its checksum covers the request body (usage 6)", async () => {
     let sent: Uint8Array | undefined;
     const transport = {
       async send(_realm: string, bytes: Uint8Array): Promise<Uint8Array> {
@@ -123,7 +127,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     refused(() => check(ap), 'ERR_AP_AUTHENTICATOR_INTEGRITY', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
   });
 
-  it('the GSS initiator\'s AP-REQ is built here: usage 11, the 0x8003 checksum, a subkey and a sequence number', () => {
+  it("the GSS initiator's AP-REQ is built here: usage 11, the 0x8003 checksum, a subkey and a sequence number", () => {
     const i = new Krb5Initiator({ credential: http, now: () => new Date(NOW) });
     const m = decodeKrb5Message(i.token);
     if (m.message.type !== 'AP-REQ') throw new Error(m.message.type);
@@ -134,7 +138,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     refused(() => check(m.message.value as APReq, { usage: KeyUsage.TGS_REQ_AUTH }), 'ERR_AP_AUTHENTICATOR_INTEGRITY', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
   });
 
-  it('the kvno: any key of the principal, the ticket\'s kvno first, then newest first; strict on request', () => {
+  it("the kvno: any key of the principal, the ticket's kvno first, then newest first; strict on request", () => {
     const right = keys.find((k) => k.principal.components.join('/') === 'HTTP/localhost' && k.key.etype === 18)!;
     const wrongAtKvno: ServiceKey = { ...right, key: { etype: 18, value: new Uint8Array(32).fill(1) } };
     const older: ServiceKey = { ...right, kvno: right.kvno + 5 };
@@ -149,7 +153,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     refused(() => check(build(http), { keys: [newer], strictKvno: true }), 'ERR_AP_NO_KEY_OF_KVNO', ErrorCode.KRB_AP_ERR_BADKEYVER, /no key of kvno 1 /);
   });
 
-  it('RC4: MIT\'s arcfour-hmac ticket is refused by name with how to allow it, and opens with allowWeakCrypto', () => {
+  it("RC4: MIT's arcfour-hmac ticket is refused by name with how to allow it, and opens with allowWeakCrypto", () => {
     const ap = build(rc4Ticket);
     const e = refused(() => check(ap), 'ERR_AP_TICKET_ETYPE', ErrorCode.KDC_ERR_ETYPE_NOSUPP);
     expect(e.message).toMatch(/the ticket is encrypted with arcfour-hmac \(RC4, etype 23\), a weak enctype/);
@@ -160,7 +164,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     expect([isRc4(EncType.RC4_HMAC), isRc4(EncType.RC4_HMAC_EXP), isRc4(17), isRc4(18), isRc4(-138)]).toEqual([true, true, false, false, false]);
   });
 
-  it('the replay cache hook: asked with the authenticator\'s identity and its expiry (time + skew); a second sight is a replay', () => {
+  it("the replay cache hook: asked with the authenticator's identity and its expiry (time + skew); a second sight is a replay", () => {
     const calls: [string, number, number][] = [];
     const rc = new ReplayCache();
     const hook = { check: (id: string, now: number, expires: number) => (calls.push([id, now, expires]), rc.check(id, now, expires)) };
@@ -191,28 +195,50 @@ describe('checkApReq refuses as krb5_rd_req does: each refusal, its code and KRB
     const ap = build(http);
     expect(refused(() => check({ ...ap, pvno: 4 }), 'ERR_AP_BAD_VERSION', ErrorCode.KRB_AP_ERR_BADVERSION, /pvno 4/).server).toBeUndefined();
     expect(refused(() => check({ ...ap, msgType: 15 }), 'ERR_AP_MSG_TYPE', ErrorCode.KRB_AP_ERR_MSG_TYPE, /msg-type 15/).server).toBeUndefined();
-    expect(refused(() => check({ ...ap, apOptions: flagMask(APOptions.USE_SESSION_KEY) }), 'ERR_AP_USER_TO_USER', ErrorCode.KRB_AP_ERR_METHOD, /user-to-user/).server).toBeUndefined();
+    expect(
+      refused(() => check({ ...ap, apOptions: flagMask(APOptions.USE_SESSION_KEY) }), 'ERR_AP_USER_TO_USER', ErrorCode.KRB_AP_ERR_METHOD, /user-to-user/).server,
+    ).toBeUndefined();
   });
 
-  it('the service: another one than asked for, or none of ours (the refusal names the ticket\'s server)', () => {
+  it("the service: another one than asked for, or none of ours (the refusal names the ticket's server)", () => {
     const ap = build(http);
-    const e = refused(() => check(ap, { service: { components: ['HTTP', 'other'] } }), 'ERR_AP_WRONG_SERVICE', ErrorCode.KRB_AP_ERR_NOT_US, /for HTTP\/localhost@TSKRB5\.TEST, not this service/);
+    const e = refused(
+      () => check(ap, { service: { components: ['HTTP', 'other'] } }),
+      'ERR_AP_WRONG_SERVICE',
+      ErrorCode.KRB_AP_ERR_NOT_US,
+      /for HTTP\/localhost@TSKRB5\.TEST, not this service/,
+    );
     expect(e.server).toEqual({ nameType: 1, realm: 'TSKRB5.TEST', components: ['HTTP', 'localhost'] });
     refused(() => check(ap, { service: { components: ['HTTP', 'localhost'], realm: 'OTHER.TEST' } }), 'ERR_AP_WRONG_SERVICE', ErrorCode.KRB_AP_ERR_NOT_US);
     expect(check(ap, { service: { components: ['HTTP', 'localhost'], realm: 'TSKRB5.TEST' } }).client.components).toEqual(['alice']);
-    refused(() => check(ap, { keys: keys.filter((k) => k.principal.components[0] !== 'HTTP') }), 'ERR_AP_NO_SERVICE_KEY', ErrorCode.KRB_AP_ERR_NOT_US, /no key for HTTP\/localhost@TSKRB5\.TEST in the keytab/);
+    refused(
+      () => check(ap, { keys: keys.filter((k) => k.principal.components[0] !== 'HTTP') }),
+      'ERR_AP_NO_SERVICE_KEY',
+      ErrorCode.KRB_AP_ERR_NOT_US,
+      /no key for HTTP\/localhost@TSKRB5\.TEST in the keytab/,
+    );
   });
 
-  it('the service key: an unknown enctype, no key of the ticket\'s enctype, no key of its kvno (strict)', () => {
+  it("the service key: an unknown enctype, no key of the ticket's enctype, no key of its kvno (strict)", () => {
     const ap = build(http);
-    refused(() => check({ ...ap, ticket: { ...ap.ticket, encPart: { ...ap.ticket.encPart, etype: 99 } } }), 'ERR_AP_TICKET_ETYPE', ErrorCode.KDC_ERR_ETYPE_NOSUPP, /enctype 99 \(etype 99\), which is not supported/);
+    refused(
+      () => check({ ...ap, ticket: { ...ap.ticket, encPart: { ...ap.ticket.encPart, etype: 99 } } }),
+      'ERR_AP_TICKET_ETYPE',
+      ErrorCode.KDC_ERR_ETYPE_NOSUPP,
+      /enctype 99 \(etype 99\), which is not supported/,
+    );
     refused(() => check(ap, { keys: keys.filter((k) => k.key.etype !== 18) }), 'ERR_AP_NO_KEY_OF_ETYPE', ErrorCode.KRB_AP_ERR_NOKEY, /no key of enctype 18/);
     refused(() => check(ap, { keys: keys.map((k) => ({ ...k, kvno: 7 })), strictKvno: true }), 'ERR_AP_NO_KEY_OF_KVNO', ErrorCode.KRB_AP_ERR_BADKEYVER);
   });
 
   it('the ticket: sealed under another key (a stale keytab), or not an EncTicketPart inside', () => {
     const stale = keys.map((k) => ({ ...k, key: { ...k.key, value: k.key.value.map((b) => b ^ 0xff) } }));
-    const e = refused(() => check(build(http), { keys: stale }), 'ERR_AP_TICKET_INTEGRITY', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, /does not decrypt with the service key \(a stale keytab\?\)/);
+    const e = refused(
+      () => check(build(http), { keys: stale }),
+      'ERR_AP_TICKET_INTEGRITY',
+      ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+      /does not decrypt with the service key \(a stale keytab\?\)/,
+    );
     expect(e.cause).toBeUndefined();
     const junk = reseal(http, () => new Uint8Array([0x30, 0x00]));
     const m = refused(() => check(build(http, { ticket: junk })), 'ERR_AP_TICKET_MALFORMED', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, /the ticket's encrypted part is malformed/);
@@ -227,8 +253,8 @@ describe('checkApReq refuses as krb5_rd_req does: each refusal, its code and KRB
     expect(check(ap, { allowWeakCrypto: true }).sessionKey.etype).toBe(EncType.RC4_HMAC);
   });
 
-  it('the ticket\'s times and flags: not valid yet, expired (both beyond the skew), INVALID', () => {
-    const start = (http.starttime.getTime() || NOW);
+  it("the ticket's times and flags: not valid yet, expired (both beyond the skew), INVALID", () => {
+    const start = http.starttime.getTime() || NOW;
     refused(() => check(build(http), { now: start - 300_001 }), 'ERR_AP_TICKET_NYV', ErrorCode.KRB_AP_ERR_TKT_NYV, /not valid yet/);
     refused(() => check(build(http), { now: http.endtime.getTime() + 300_001 }), 'ERR_AP_TICKET_EXPIRED', ErrorCode.KRB_AP_ERR_TKT_EXPIRED, /has expired/);
     // within the skew of either end: the ticket's times pass (the authenticator's time is checked apart)
@@ -245,13 +271,23 @@ describe('checkApReq refuses as krb5_rd_req does: each refusal, its code and KRB
     const junk = { ...ap, authenticator: { etype: 18, cipher: encrypt(session(http), KeyUsage.AP_REQ_AUTH, new Uint8Array([0x62, 0x02, 0x30, 0x00])) } };
     const m = refused(() => check(junk), 'ERR_AP_AUTHENTICATOR_MALFORMED', ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, /the authenticator is malformed/);
     expect(m.cause).toBeInstanceOf(DecodeError);
-    refused(() => check(build(http, { subkey: { etype: 23, value: new Uint8Array(16) } })), 'ERR_AP_SUBKEY_ETYPE', ErrorCode.KDC_ERR_ETYPE_NOSUPP, /the authenticator's subkey is of arcfour-hmac \(RC4, etype 23\)/);
+    refused(
+      () => check(build(http, { subkey: { etype: 23, value: new Uint8Array(16) } })),
+      'ERR_AP_SUBKEY_ETYPE',
+      ErrorCode.KDC_ERR_ETYPE_NOSUPP,
+      /the authenticator's subkey is of arcfour-hmac \(RC4, etype 23\)/,
+    );
     refused(() => check(build(http, { subkey: { etype: 99, value: new Uint8Array(5) } })), 'ERR_AP_SUBKEY_ETYPE', ErrorCode.KDC_ERR_ETYPE_NOSUPP, /which is not supported/);
-    refused(() => check(build(http, { client: { ...http.client, components: ['mallory'] } })), 'ERR_AP_CLIENT_MISMATCH', ErrorCode.KRB_AP_ERR_BADMATCH, /another client than the ticket/);
+    refused(
+      () => check(build(http, { client: { ...http.client, components: ['mallory'] } })),
+      'ERR_AP_CLIENT_MISMATCH',
+      ErrorCode.KRB_AP_ERR_BADMATCH,
+      /another client than the ticket/,
+    );
     refused(() => check(build(http, { client: { ...http.client, realm: 'EVIL.TEST' } })), 'ERR_AP_CLIENT_MISMATCH', ErrorCode.KRB_AP_ERR_BADMATCH);
   });
 
-  it('refusals are ProtocolErrors with a stable code; a caller\'s mistake is a TypeError', () => {
+  it("refusals are ProtocolErrors with a stable code; a caller's mistake is a TypeError", () => {
     const e = refused(() => check(build(http), { keys: [] }), 'ERR_AP_NO_SERVICE_KEY', ErrorCode.KRB_AP_ERR_NOT_US);
     expect(e).toBeInstanceOf(ProtocolError);
     expect(e).toBeInstanceOf(KerberosError);

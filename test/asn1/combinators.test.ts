@@ -10,7 +10,6 @@ import {
   bool,
   choice,
   ctx,
-  enumerated,
   field,
   hyphenate,
   implicit,
@@ -155,7 +154,11 @@ describe('CHOICE, untagged fields, IMPLICIT [APPLICATION 0] (SPNEGO shapes)', ()
     // `init`: the name src/spnego gives the [0] alternative of its wire CHOICE (it reads
     // NegTokenInit and NegTokenInit2 as one), not RFC 4178's negTokenInit
     expectDecodeError(() => InitialContextToken.decode(b), { path: 'InitialContextToken.innerContextToken.init.mechToken', offset: 31 });
-    const local = choice('NegotiationToken', { negTokenInit: ctx(0, seq('NegTokenInit', { mechToken: opt(field(2, octetString)) }, { fieldNames: 'verbatim' })) }, { names: 'verbatim' });
+    const local = choice(
+      'NegotiationToken',
+      { negTokenInit: ctx(0, seq('NegTokenInit', { mechToken: opt(field(2, octetString)) }, { fieldNames: 'verbatim' })) },
+      { names: 'verbatim' },
+    );
     expectDecodeError(() => local.decode(hex('a0 07 30 05 a2 03 05 01 00')), { path: 'NegotiationToken.negTokenInit.mechToken', offset: 6 });
   });
 
@@ -221,11 +224,19 @@ describe('map and withBytes', () => {
   );
 
   it('maps values both ways, keeping the tag', () => {
-    const Doubled = map(int32, (n) => n * 2, (n: number) => n / 2);
+    const Doubled = map(
+      int32,
+      (n) => n * 2,
+      (n: number) => n / 2,
+    );
     expect(Doubled.decode(hex('02 01 05'))).toBe(10);
     expect(toHex(Doubled.encode(10))).toBe('020105');
     expect(toHex(implicit(3, Doubled).encode(10))).toBe('830105');
-    const Flags = map(seqOf(int32), (a) => new Set(a), (s: Set<number>) => [...s]);
+    const Flags = map(
+      seqOf(int32),
+      (a) => new Set(a),
+      (s: Set<number>) => [...s],
+    );
     expect(Flags.decode(hex('30 06 02 01 00 02 01 01'))).toEqual(new Set([0, 1]));
   });
 
@@ -234,11 +245,19 @@ describe('map and withBytes', () => {
     const e = expectDecodeError(() => T.decode(hex('30 07 a4 05 02 03 0f 42 40')), { path: 'T.cusec', offset: 4, message: /usec 1000000 out of range/ });
     expect(e.cause).toBeInstanceOf(RangeError);
     // a non-tagged codec mapped
-    const M = map(NegotiationToken, (t) => t.type, () => ({ type: 'negTokenResp' as const, value: {} }));
+    const M = map(
+      NegotiationToken,
+      (t) => t.type,
+      () => ({ type: 'negTokenResp' as const, value: {} }),
+    );
     expect(M.decode(hex('a1 02 30 00'))).toBe('negTokenResp');
-    const Bad = map(raw, () => {
-      throw new DecodeError('custom');
-    }, (x: Uint8Array) => x);
+    const Bad = map(
+      raw,
+      () => {
+        throw new DecodeError('custom');
+      },
+      (x: Uint8Array) => x,
+    );
     expectDecodeError(() => seq('Q', { x: field(0, Bad) }).decode(hex('30 04 a0 02 05 00')), { path: 'Q.x', offset: 4, message: /custom/ });
   });
 

@@ -79,12 +79,10 @@ const oidContent = fc
   .map((subs) => Uint8Array.from(subs.flatMap(base128)));
 
 const te = new TextEncoder();
-const generalizedTime = fc
-  .date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true })
-  .map((d) => {
-    const iso = d.toISOString();
-    return te.encode(iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z');
-  });
+const generalizedTime = fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => {
+  const iso = d.toISOString();
+  return te.encode(iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z');
+});
 
 const tagNumber = fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 31, max: 200 }), fc.integer({ min: 201, max: 0x0fffffff }));
 

@@ -51,12 +51,40 @@ const decoders: [string, (b: Uint8Array) => unknown][] = [
   ['InitialContextToken', (b) => decodeInitialToken(b, () => NegotiationToken)],
   ['NegotiationToken', (b) => NegotiationToken.decode(b)],
   ['withBytes(AP-REQ)', (b) => withBytes(APReq).decode(b)],
-  ['map(AS-REQ)', (b) => map(ASReq, (x) => x.reqBody.nonce, () => { throw new Error('unused'); }).decode(b)],
+  [
+    'map(AS-REQ)',
+    (b) =>
+      map(
+        ASReq,
+        (x) => x.reqBody.nonce,
+        () => {
+          throw new Error('unused');
+        },
+      ).decode(b),
+  ],
   ['parseDer', (b) => parseDer(b)],
   ['parseDer depth 3', (b) => parseDer(b, { maxDepth: 3 })],
-  ...([bool, int32, uint32, int64, uint64, enumerated, nullValue, octetString, generalString, utf8String, ia5String, kerberosTime, bitString, kerberosFlags, oid, raw, seqOf(raw)] as Codec<unknown>[]).map(
-    (c): [string, (b: Uint8Array) => unknown] => [c.name, (b) => c.decode(b)],
-  ),
+  ...(
+    [
+      bool,
+      int32,
+      uint32,
+      int64,
+      uint64,
+      enumerated,
+      nullValue,
+      octetString,
+      generalString,
+      utf8String,
+      ia5String,
+      kerberosTime,
+      bitString,
+      kerberosFlags,
+      oid,
+      raw,
+      seqOf(raw),
+    ] as Codec<unknown>[]
+  ).map((c): [string, (b: Uint8Array) => unknown] => [c.name, (b) => c.decode(b)]),
 ];
 
 /** Decode with every decoder; anything but a plain return or a DecodeError fails the test. */
@@ -90,12 +118,24 @@ function mutate(input: Uint8Array, muts: Mutation[]): Uint8Array {
   for (const m of muts) {
     const i = b.length === 0 ? 0 : m.at % b.length;
     switch (m.kind) {
-      case 'set': if (b.length) b[i] = m.value; break;
-      case 'flip': if (b.length) b[i]! ^= 1 << (m.value & 7); break;
-      case 'truncate': b = b.slice(0, i); break;
-      case 'insert': b.splice(i, 0, ...m.bytes); break;
-      case 'delete': b.splice(i, m.len); break;
-      case 'duplicate': b.splice(i, 0, ...b.slice(i, i + m.len)); break;
+      case 'set':
+        if (b.length) b[i] = m.value;
+        break;
+      case 'flip':
+        if (b.length) b[i]! ^= 1 << (m.value & 7);
+        break;
+      case 'truncate':
+        b = b.slice(0, i);
+        break;
+      case 'insert':
+        b.splice(i, 0, ...m.bytes);
+        break;
+      case 'delete':
+        b.splice(i, m.len);
+        break;
+      case 'duplicate':
+        b.splice(i, 0, ...b.slice(i, i + m.len));
+        break;
     }
   }
   return Uint8Array.from(b);

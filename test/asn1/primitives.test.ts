@@ -307,8 +307,11 @@ describe('OBJECT IDENTIFIER (X.690 §8.19)', () => {
     known(oid, '1.3.6.1.5.5.2', '06 06 2b 06 01 05 05 02'); // SPNEGO (RFC 4178)
     known(oid, '2.100.3', '06 03 81 34 03'); // X.690 §8.19.5 example
     known(oid, '0.0', '06 01 00');
-    known(oid, '2.25.329800735698586629295641978511506172918', // X.667 UUID OID, encoding from asn1js 4.0.0
-      '06 14 69 83 f0 9d a7 eb cf de e0 c7 a1 a7 b2 c0 94 8c c8 f9 d7 76');
+    known(
+      oid,
+      '2.25.329800735698586629295641978511506172918', // X.667 UUID OID, encoding from asn1js 4.0.0
+      '06 14 69 83 f0 9d a7 eb cf de e0 c7 a1 a7 b2 c0 94 8c c8 f9 d7 76',
+    );
   });
 
   it('rejections', () => {

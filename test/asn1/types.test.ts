@@ -8,24 +8,8 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import {
-  type Codec,
-  type Infer,
-  app,
-  choice,
-  ctx,
-  field,
-  int32,
-  kerberosTime,
-  map,
-  octetString,
-  opt,
-  seq,
-  seqOf,
-  uint64,
-  withBytes,
-} from '../../src/asn1/index.js';
-import { APReq, Ticket } from '../../src/messages/index.js';
+import { type Codec, type Infer, app, choice, ctx, field, int32, kerberosTime, map, octetString, opt, seq, seqOf, uint64, type withBytes } from '../../src/asn1/index.js';
+import { APReq, type Ticket } from '../../src/messages/index.js';
 
 const EncryptedData = seq('EncryptedData', { etype: field(0, int32), kvno: opt(field(1, int32)), cipher: field(2, octetString) });
 
@@ -43,13 +27,21 @@ describe('inferred types', () => {
   it('CHOICE, map, withBytes', () => {
     const C = choice('C', { a: ctx(0, int32), b: ctx(1, octetString) });
     expectTypeOf<Infer<typeof C>>().toEqualTypeOf<{ type: 'a'; value: number } | { type: 'b'; value: Uint8Array }>();
-    const M = map(int32, (n) => n > 0, (b: boolean) => (b ? 1 : 0));
+    const M = map(
+      int32,
+      (n) => n > 0,
+      (b: boolean) => (b ? 1 : 0),
+    );
     expectTypeOf<Infer<typeof M>>().toEqualTypeOf<boolean>();
     expectTypeOf<Infer<ReturnType<typeof withBytes<Ticket>>>>().toEqualTypeOf<{ value: Ticket; bytes: Uint8Array }>();
   });
 
   it('a codec is checked against an explicit interface', () => {
-    interface Good { etype: number; kvno?: number; cipher: Uint8Array }
+    interface Good {
+      etype: number;
+      kvno?: number;
+      cipher: Uint8Array;
+    }
     const ok: Codec<Good> = EncryptedData;
     // @ts-expect-error a field of the wrong type
     const wrongType: Codec<{ etype: string; kvno?: number; cipher: Uint8Array }> = EncryptedData;

@@ -16,7 +16,7 @@
  * of the command (e.g. an older one, to see these tests fail on it).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
@@ -52,7 +52,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('FILE cache writers against MIT kr
     expect(r.code, r.stderr).toBe(0);
     chmodSync(realm.dir, 0o755); // the non-root uid reads krb5.conf
   }, 120_000);
-  afterAll(async () => { await realm?.stop(); });
+  afterAll(async () => {
+    await realm?.stop();
+  });
 
   const range = (k: number) => Array.from({ length: k }, (_, i) => i);
   const newCache = async () => {
@@ -91,24 +93,53 @@ describe.skipIf(!IN_CI && missing.length > 0)('FILE cache writers against MIT kr
     const cc = await newCache();
     const deadline = Date.now() + 10_000;
     const [m, t] = await Promise.all([
-      writer('mit', cc, range(500).map((i) => `svc/mit${i}`), deadline),
-      writer('ours', cc, range(400).map((i) => `svc/ts${i}`), deadline, 5),
+      writer(
+        'mit',
+        cc,
+        range(500).map((i) => `svc/mit${i}`),
+        deadline,
+      ),
+      writer(
+        'ours',
+        cc,
+        range(400).map((i) => `svc/ts${i}`),
+        deadline,
+        5,
+      ),
     ]);
     expect(m.failures).toEqual([]);
     expect(t.failures).toEqual([]);
     expect(m.reported.length).toBeGreaterThanOrEqual(20);
     expect(t.reported.length).toBeGreaterThanOrEqual(20);
     const present = await listed(cc);
-    expect(m.reported.filter((s) => !present.has(s)), `MIT's tickets lost of ${m.reported.length}`).toEqual([]);
-    expect(t.reported.filter((s) => !present.has(s)), `our tickets lost of ${t.reported.length}`).toEqual([]);
+    expect(
+      m.reported.filter((s) => !present.has(s)),
+      `MIT's tickets lost of ${m.reported.length}`,
+    ).toEqual([]);
+    expect(
+      t.reported.filter((s) => !present.has(s)),
+      `our tickets lost of ${t.reported.length}`,
+    ).toEqual([]);
   }, 60_000);
 
   it('two tskrb5 kvno appending to one cache at once: no ticket lost (10 s)', async () => {
     const cc = await newCache();
     const deadline = Date.now() + 10_000;
     const [a, b] = await Promise.all([
-      writer('ours', cc, range(400).map((i) => `svc/a${i}`), deadline, 5),
-      writer('ours', cc, range(400).map((i) => `svc/b${i}`), deadline, 5),
+      writer(
+        'ours',
+        cc,
+        range(400).map((i) => `svc/a${i}`),
+        deadline,
+        5,
+      ),
+      writer(
+        'ours',
+        cc,
+        range(400).map((i) => `svc/b${i}`),
+        deadline,
+        5,
+      ),
     ]);
     expect([...a.failures, ...b.failures]).toEqual([]);
     expect(a.reported.length + b.reported.length).toBeGreaterThanOrEqual(40);
@@ -207,7 +238,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('FILE cache writers against MIT kr
       expect(readdirSync(t.shared)).toEqual(['krb5cc_planted']);
     };
 
-    it('kinit: refused with MIT kinit\'s message and status, the planted file untouched', async () => {
+    it("kinit: refused with MIT kinit's message and status, the planted file untouched", async () => {
       const t = plant(0o600);
       const m = await asUser('kinit', ['-c', `FILE:${t.p}`, 'alice'], `${PW}\n`);
       // MIT krb5 1.20 kinit, observed: the KDC answers, then the store into the cache fails (rename: EPERM)
@@ -226,7 +257,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('FILE cache writers against MIT kr
       untouched(t);
       // (MIT's kvno appends to it, where its owner reads the ticket and its session key)
     });
-    it('klist and kdestroy say what MIT\'s say', async () => {
+    it("klist and kdestroy say what MIT's say", async () => {
       const t = plant(0o600);
       for (const tool of ['klist', 'kdestroy']) {
         const m = await asUser(tool, ['-c', `FILE:${t.p}`]);

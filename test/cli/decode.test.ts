@@ -19,7 +19,11 @@ const keyArgs = httpKeys.flatMap((k) => ['--key', `${k.etype}:${k.key}`]);
 function run(args: string[]): { status: number; out: string; err: string } {
   const out: string[] = [];
   const err: string[] = [];
-  const status = runDecode(args, (s) => out.push(s), (s) => err.push(s));
+  const status = runDecode(
+    args,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
   return { status, out: out.join('\n'), err: err.join('\n') };
 }
 

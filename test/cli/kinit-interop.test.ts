@@ -207,7 +207,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('tskrb5 kinit / kvno against MIT k
     const name = (text: string) => /while getting credentials for (\S+)/.exec(text)?.[1];
     for (const rdns of ['true', 'false']) {
       const conf = join(realm.dir, `rdns-${rdns}.conf`);
-      writeFileSync(conf, readFileSync(realm.krb5Conf, 'utf8').replace('  rdns = false', `  rdns = ${rdns}`).replace('  dns_canonicalize_hostname = false', '  dns_canonicalize_hostname = true'));
+      writeFileSync(
+        conf,
+        readFileSync(realm.krb5Conf, 'utf8').replace('  rdns = false', `  rdns = ${rdns}`).replace('  dns_canonicalize_hostname = false', '  dns_canonicalize_hostname = true'),
+      );
       for (const host of ['127.0.0.1', 'LOCALHOST.', 'localhost', hostname()]) {
         const env = { KRB5_CONFIG: conf };
         const m = await mit('kvno', ['-c', cc, '-S', 'nosuchsvc', host], env);

@@ -28,11 +28,16 @@ const ENV = { TZ: 'UTC', LANG: 'C', KRB5_CONFIG: '/dev/null' };
 async function ours(path: string, flags: string[], fastListing = true) {
   const out: string[] = [];
   const err: string[] = [];
-  const status = await runKlist(['-c', `FILE:${path}`, ...flags], (s) => out.push(s), (s) => err.push(s), {
-    env: { ...ENV, KRB5CCNAME: `FILE:${work}/none` },
-    now: () => RECORDED,
-    fastListing,
-  });
+  const status = await runKlist(
+    ['-c', `FILE:${path}`, ...flags],
+    (s) => out.push(s),
+    (s) => err.push(s),
+    {
+      env: { ...ENV, KRB5CCNAME: `FILE:${work}/none` },
+      now: () => RECORDED,
+      fastListing,
+    },
+  );
   return { status, out: out.length ? out.join('\n') + '\n' : '', err: err.join('\n') };
 }
 
@@ -44,7 +49,7 @@ function mit(path: string, flags: string[]) {
 const FLAGS = [[], ['-e'], ['-f'], ['-C'], ['-e', '-f', '-C'], ['-A', '-e']];
 const fixtures = readdirSync(CCACHES).filter((f) => f.endsWith('.ccache'));
 
-describe('the in-place listing gives the general path\'s text', () => {
+describe("the in-place listing gives the general path's text", () => {
   it.each(fixtures)('%s, every flag set', async (f) => {
     const path = join(work, f);
     writeFileSync(path, readFileSync(join(CCACHES, f)));
@@ -77,10 +82,14 @@ describe.skipIf(!IN_CI && !mitKlist)('each fallback, against MIT klist', () => {
     ['a ticket that is not DER', (cs) => [cs[0]!, { ...cs[1]!, ticket: Uint8Array.of(0x61, 0x03, 0x30, 0x01, 0x00) }, cs[2]!]],
     ['an empty ticket', (cs) => [{ ...cs[1]!, ticket: new Uint8Array(0) }]],
     ['tickets with a tkt-vno other than 5', (cs) => [0, 4, 6, -5].map((tktVno) => ({ ...cs[1]!, ticket: Ticket.encode({ ...Ticket.decode(cs[1]!.ticket), tktVno }) }))],
-    ['kvnos of 2^31 and above, in the Int32 form and the UInt32 form', (cs) => [-128, -1, 0x80000000, 0xffffffff].map((kvno) => {
-      const t = Ticket.decode(cs[1]!.ticket);
-      return { ...cs[1]!, ticket: Ticket.encode({ ...t, encPart: { ...t.encPart, kvno } }) };
-    })],
+    [
+      'kvnos of 2^31 and above, in the Int32 form and the UInt32 form',
+      (cs) =>
+        [-128, -1, 0x80000000, 0xffffffff].map((kvno) => {
+          const t = Ticket.decode(cs[1]!.ticket);
+          return { ...cs[1]!, ticket: Ticket.encode({ ...t, encPart: { ...t.encPart, kvno } }) };
+        }),
+    ],
     ['a server with no components', (cs) => [rename(cs[1]!, [])]],
   ];
   it.each(cases)('%s', async (name, edit) => {

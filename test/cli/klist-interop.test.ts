@@ -53,7 +53,12 @@ describe.skipIf(skip)('tskrb5 klist/kswitch/kdestroy against MIT krb5 (live real
   async function ours(tool: Tool, args: string[], ccname: string, extraEnv: Record<string, string> = {}) {
     const out: string[] = [];
     const err: string[] = [];
-    const status = await tool(args, (s) => out.push(s), (s) => err.push(s), { env: { ...envFor(ccname), ...extraEnv } });
+    const status = await tool(
+      args,
+      (s) => out.push(s),
+      (s) => err.push(s),
+      { env: { ...envFor(ccname), ...extraEnv } },
+    );
     return { status, out: out.length ? out.join('\n') + '\n' : '', err: err.join('\n') };
   }
   async function kinit(principal: string, password: string, ccname: string, args: string[] = []) {
@@ -61,7 +66,7 @@ describe.skipIf(skip)('tskrb5 klist/kswitch/kdestroy against MIT krb5 (live real
     expect(r.status, r.err).toBe(0);
   }
 
-  it('FILE: after MIT kinit + kvno, klist -e -f (and -C, -A, -s) equal MIT\'s', async () => {
+  it("FILE: after MIT kinit + kvno, klist -e -f (and -C, -A, -s) equal MIT's", async () => {
     const cc = `FILE:${realm.dir}/file.ccache`;
     await kinit('alice', PW.alice, cc, ['-f', '-r', '2d']);
     expect((await mit('kvno', ['HTTP/localhost'], cc)).status).toBe(0);
@@ -87,13 +92,27 @@ describe.skipIf(skip)('tskrb5 klist/kswitch/kdestroy against MIT krb5 (live real
     cc.credentials.push(
       { ...http!, client: other, renewTill: new Date(http!.endtime.getTime() + 86400e3), flags: 0x40e20000 },
       {
-        ...svc!, server: { realm: 'TSKRB5.TEST', components: ['alias', 'x/y'], nameType: 1 }, starttime: new Date(0),
-        addresses: [{ type: 2, data: new Uint8Array([127, 0, 0, 1]) }, { type: 24, data: new Uint8Array(16).fill(0).map((_, i) => (i === 15 ? 1 : 0)) }, { type: 3, data: new Uint8Array([1]) }, { type: 2, data: new Uint8Array([1, 2]) }],
-        authdata: [{ type: 1, data: new Uint8Array([0]) }, { type: 128, data: new Uint8Array([1]) }],
+        ...svc!,
+        server: { realm: 'TSKRB5.TEST', components: ['alias', 'x/y'], nameType: 1 },
+        starttime: new Date(0),
+        addresses: [
+          { type: 2, data: new Uint8Array([127, 0, 0, 1]) },
+          { type: 24, data: new Uint8Array(16).fill(0).map((_, i) => (i === 15 ? 1 : 0)) },
+          { type: 3, data: new Uint8Array([1]) },
+          { type: 2, data: new Uint8Array([1, 2]) },
+        ],
+        authdata: [
+          { type: 1, data: new Uint8Array([0]) },
+          { type: 128, data: new Uint8Array([1]) },
+        ],
       },
       { ...tgt!, client: other, flags: 0 },
     );
-    cc.config.push({ key: 'refresh_time', value: new TextEncoder().encode('1764000000') }, { key: 'blob', principal: 'a@B', value: bin }, { key: 'sp ace', value: new TextEncoder().encode('a b\tc') });
+    cc.config.push(
+      { key: 'refresh_time', value: new TextEncoder().encode('1764000000') },
+      { key: 'blob', principal: 'a@B', value: bin },
+      { key: 'sp ace', value: new TextEncoder().encode('a b\tc') },
+    );
     delete cc.order;
     const path = join(realm.dir, 'odd.ccache');
     writeFileSync(path, encodeCcache(cc, { version: 4 }));
@@ -105,7 +124,7 @@ describe.skipIf(skip)('tskrb5 klist/kswitch/kdestroy against MIT krb5 (live real
     }
   });
 
-  it('DIR collection: klist -A -e -f and -l equal MIT\'s; kswitch either way is seen by the other', async () => {
+  it("DIR collection: klist -A -e -f and -l equal MIT's; kswitch either way is seen by the other", async () => {
     const col = `DIR:${join(realm.dir, 'col')}`;
     await kinit('alice@TSKRB5.TEST', PW.alice, col);
     await kinit('dave@TSKRB5.TEST', PW.dave, col);
@@ -124,7 +143,10 @@ describe.skipIf(skip)('tskrb5 klist/kswitch/kdestroy against MIT krb5 (live real
     expect((await mit('kswitch', ['-p', 'dave@TSKRB5.TEST'], col)).status).toBe(0);
     expect((await ours(runKlist, [], col)).out).toMatch(/^Ticket cache: DIR::.*\nDefault principal: dave@TSKRB5\.TEST\n/);
     // -c with a member name
-    const alice = (await mit('klist', ['-l'], col)).out.split('\n').find((l) => l.startsWith('alice@'))!.split(/\s+/)[1]!;
+    const alice = (await mit('klist', ['-l'], col)).out
+      .split('\n')
+      .find((l) => l.startsWith('alice@'))!
+      .split(/\s+/)[1]!;
     expect((await ours(runKswitch, ['-c', alice], col)).status).toBe(0);
     expect((await mit('klist', [], col)).out).toContain('Default principal: alice@TSKRB5.TEST\n');
     // same errors as MIT
@@ -161,32 +183,36 @@ describe.skipIf(skip)('tskrb5 klist/kswitch/kdestroy against MIT krb5 (live real
     expect(await ours(runKlist, ['-l'], col)).toEqual({ status: 1, out: after.out, err: '' });
   });
 
-  it.skipIf(!IN_CI && missingKcm.length > 0)('KCM (sssd_kcm, kcm_socket from krb5.conf): klist -A -e -f and -l equal MIT\'s; kswitch, kdestroy', async () => {
-    if (missingKcm.length) throw new Error(`sssd-kcm missing in CI: ${missingKcm.join(', ')}`);
-    const kcm = await startKcm();
-    try {
-      const conf = join(realm.dir, 'kcm.conf');
-      writeFileSync(conf, `[libdefaults]\n  kcm_socket = ${kcm.socket}\n`);
-      const cfg = { KRB5_CONFIG: `${conf}:${realm.krb5Conf}` };
-      const m = async (cmd: string, args: string[], input?: string) => {
-        const r = await realm.run(cmd, args, { env: { ...envFor('KCM:'), ...cfg }, input });
-        return { status: r.code as number, out: r.stdout as string, err: (r.stderr as string).trimEnd() };
-      };
-      expect((await m('kinit', ['alice@TSKRB5.TEST'], PW.alice + '\n')).status).toBe(0);
-      expect((await m('kinit', ['dave@TSKRB5.TEST'], PW.dave + '\n')).status).toBe(0);
-      expect((await m('kvno', ['HTTP/localhost'])).status).toBe(0);
-      for (const flags of [['-A', '-e', '-f'], ['-l'], ['-e', '-f', '-C']]) {
-        const mm = await m('klist', flags);
-        expect(mm.status, mm.err).toBe(0);
-        const o = await ours(runKlist, flags, 'KCM:', cfg);
-        expect(o.out, flags.join(' ')).toBe(mm.out);
+  it.skipIf(!IN_CI && missingKcm.length > 0)(
+    "KCM (sssd_kcm, kcm_socket from krb5.conf): klist -A -e -f and -l equal MIT's; kswitch, kdestroy",
+    async () => {
+      if (missingKcm.length) throw new Error(`sssd-kcm missing in CI: ${missingKcm.join(', ')}`);
+      const kcm = await startKcm();
+      try {
+        const conf = join(realm.dir, 'kcm.conf');
+        writeFileSync(conf, `[libdefaults]\n  kcm_socket = ${kcm.socket}\n`);
+        const cfg = { KRB5_CONFIG: `${conf}:${realm.krb5Conf}` };
+        const m = async (cmd: string, args: string[], input?: string) => {
+          const r = await realm.run(cmd, args, { env: { ...envFor('KCM:'), ...cfg }, input });
+          return { status: r.code as number, out: r.stdout as string, err: (r.stderr as string).trimEnd() };
+        };
+        expect((await m('kinit', ['alice@TSKRB5.TEST'], PW.alice + '\n')).status).toBe(0);
+        expect((await m('kinit', ['dave@TSKRB5.TEST'], PW.dave + '\n')).status).toBe(0);
+        expect((await m('kvno', ['HTTP/localhost'])).status).toBe(0);
+        for (const flags of [['-A', '-e', '-f'], ['-l'], ['-e', '-f', '-C']]) {
+          const mm = await m('klist', flags);
+          expect(mm.status, mm.err).toBe(0);
+          const o = await ours(runKlist, flags, 'KCM:', cfg);
+          expect(o.out, flags.join(' ')).toBe(mm.out);
+        }
+        expect((await ours(runKswitch, ['-p', 'alice@TSKRB5.TEST'], 'KCM:', cfg)).status).toBe(0);
+        expect((await m('klist', [])).out).toContain('Default principal: alice@TSKRB5.TEST\n');
+        expect((await ours(runKdestroy, ['-A'], 'KCM:', cfg)).status).toBe(0);
+        expect((await m('klist', ['-l'])).out).toBe('Principal name                 Cache name\n--------------                 ----------\n');
+      } finally {
+        await kcm.stop();
       }
-      expect((await ours(runKswitch, ['-p', 'alice@TSKRB5.TEST'], 'KCM:', cfg)).status).toBe(0);
-      expect((await m('klist', [])).out).toContain('Default principal: alice@TSKRB5.TEST\n');
-      expect((await ours(runKdestroy, ['-A'], 'KCM:', cfg)).status).toBe(0);
-      expect((await m('klist', ['-l'])).out).toBe('Principal name                 Cache name\n--------------                 ----------\n');
-    } finally {
-      await kcm.stop();
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 });

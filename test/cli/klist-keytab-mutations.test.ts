@@ -52,9 +52,17 @@ describe.skipIf(!IN_CI && !mitKlist)('klist -k on mutated keytabs, against MIT k
         writeFileSync(path, bytes);
         const out: string[] = [];
         const err: string[] = [];
-        const status = await runKlist([...flags, path], (s) => out.push(s), (s) => err.push(s), { env: ENV });
+        const status = await runKlist(
+          [...flags, path],
+          (s) => out.push(s),
+          (s) => err.push(s),
+          { env: ENV },
+        );
         const m = spawnSync(mitKlist!, [...flags, path], { env: { ...process.env, ...ENV }, encoding: 'latin1' });
-        expect({ status, out: Buffer.from(out.length ? out.join('\n') + '\n' : '', 'utf8').toString('latin1'), err: err.join('\n') }, `byte ${at % b.length} = ${value}, cut ${cut % 5 === 0 ? cut % (b.length + 1) : '-'}, klist ${flags.join(' ')}`).toEqual({
+        expect(
+          { status, out: Buffer.from(out.length ? out.join('\n') + '\n' : '', 'utf8').toString('latin1'), err: err.join('\n') },
+          `byte ${at % b.length} = ${value}, cut ${cut % 5 === 0 ? cut % (b.length + 1) : '-'}, klist ${flags.join(' ')}`,
+        ).toEqual({
           status: m.status,
           out: m.stdout,
           err: m.stderr.trimEnd(),

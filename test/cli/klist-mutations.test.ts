@@ -50,25 +50,38 @@ describe.skipIf(!IN_CI && !mitKlist)('klist on mutated caches, against MIT klist
     let skipped = 0;
     const path = join(work, f);
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 0x7f }), fc.constantFrom([], ['-e'], ['-C'], ['-d'], ['-a', '-n'], ['-s'], ['-f', '-e', '-C']), async (at, value, flags) => {
-        const b = new Uint8Array(base);
-        b[at % b.length] = value;
-        if (hasNonUtf8Name(b)) {
-          skipped++;
-          return;
-        }
-        compared++;
-        writeFileSync(path, b);
-        const out: string[] = [];
-        const err: string[] = [];
-        const status = await runKlist(['-c', path, ...flags], (s) => out.push(s), (s) => err.push(s), { env: ENV });
-        const m = spawnSync(mitKlist!, ['-c', path, ...flags], { env: { ...process.env, ...ENV }, encoding: 'latin1' });
-        expect({ status, out: Buffer.from(out.length ? out.join('\n') + '\n' : '', 'utf8').toString('latin1'), err: err.join('\n') }, `byte ${at % b.length} = ${value}, klist ${flags.join(' ')}`).toEqual({
-          status: m.status,
-          out: m.stdout,
-          err: m.stderr.trimEnd(),
-        });
-      }),
+      fc.asyncProperty(
+        fc.nat(),
+        fc.integer({ min: 0, max: 0x7f }),
+        fc.constantFrom([], ['-e'], ['-C'], ['-d'], ['-a', '-n'], ['-s'], ['-f', '-e', '-C']),
+        async (at, value, flags) => {
+          const b = new Uint8Array(base);
+          b[at % b.length] = value;
+          if (hasNonUtf8Name(b)) {
+            skipped++;
+            return;
+          }
+          compared++;
+          writeFileSync(path, b);
+          const out: string[] = [];
+          const err: string[] = [];
+          const status = await runKlist(
+            ['-c', path, ...flags],
+            (s) => out.push(s),
+            (s) => err.push(s),
+            { env: ENV },
+          );
+          const m = spawnSync(mitKlist!, ['-c', path, ...flags], { env: { ...process.env, ...ENV }, encoding: 'latin1' });
+          expect(
+            { status, out: Buffer.from(out.length ? out.join('\n') + '\n' : '', 'utf8').toString('latin1'), err: err.join('\n') },
+            `byte ${at % b.length} = ${value}, klist ${flags.join(' ')}`,
+          ).toEqual({
+            status: m.status,
+            out: m.stdout,
+            err: m.stderr.trimEnd(),
+          });
+        },
+      ),
       { numRuns: 250 },
     );
     expect(compared).toBeGreaterThan(200);

@@ -30,7 +30,12 @@ const quick = (args: string[], env: Record<string, string | undefined> = {}) => 
 async function general(args: string[], env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const status = await runKlist(args, (s) => out.push(s), (s) => err.push(s), { env: { ...BASE_ENV, ...env }, now: () => RECORDED, fastListing: false });
+  const status = await runKlist(
+    args,
+    (s) => out.push(s),
+    (s) => err.push(s),
+    { env: { ...BASE_ENV, ...env }, now: () => RECORDED, fastListing: false },
+  );
   return { status, out: out.length ? out.join('\n') + '\n' : '', err: err.join('\n') };
 }
 
@@ -50,7 +55,7 @@ const copy = (f: string) => {
   return path;
 };
 
-describe('the quick path answers with the general path\'s text', () => {
+describe("the quick path answers with the general path's text", () => {
   it.each(fixtures)('%s, every flag set', async (f) => {
     const path = copy(f);
     for (const flags of FLAGS) {
@@ -90,8 +95,28 @@ describe('it declines wherever the general path could say anything else', () => 
   writeFileSync(path, readFileSync(join(CCACHES, 'v4-kvno.ccache')));
 
   it.each([
-    ['-s'], ['-A'], ['-l'], ['-a'], ['-a', '-n'], ['-d'], ['-V'], ['-k'], ['-t'], ['-K'], ['-i'], ['-4'], ['-h'], ['-x'],
-    ['--json'], ['--help'], ['--'], ['-'], [''], ['-e', '-s'], [path, path], ['-C'],
+    ['-s'],
+    ['-A'],
+    ['-l'],
+    ['-a'],
+    ['-a', '-n'],
+    ['-d'],
+    ['-V'],
+    ['-k'],
+    ['-t'],
+    ['-K'],
+    ['-i'],
+    ['-4'],
+    ['-h'],
+    ['-x'],
+    ['--json'],
+    ['--help'],
+    ['--'],
+    ['-'],
+    [''],
+    ['-e', '-s'],
+    [path, path],
+    ['-C'],
   ])('klist %j (and the cache)', async (...args) => {
     const withCache = args.includes(path) ? args : [...args, path];
     expect(quick(withCache)).toBeUndefined();
@@ -163,18 +188,24 @@ describe.skipIf(!IN_CI && !mitKlist)('on mutated and truncated caches, against M
     const v4 = fixtures.filter((f) => bytesOf(f)[1] === 4);
     let answered = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...v4), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), fc.nat(), fc.constantFrom([], ['-e'], ['-f', '-e']), (f, edits, cut, flags) => {
-        const b = new Uint8Array(bytesOf(f));
-        for (const [at, v] of edits) b[at % b.length] = v;
-        const bytes = cut % 4 === 0 ? b.subarray(0, cut % (b.length + 1)) : b;
-        const path = join(work, 'mutated.ccache');
-        writeFileSync(path, bytes);
-        const q = quick(['-c', path, ...flags]);
-        if (q === undefined) return;
-        answered++;
-        const m = spawnSync(mitKlist!, ['-c', path, ...flags], { env: { ...process.env, ...BASE_ENV, TZ: 'UTC' }, encoding: 'utf8' });
-        expect({ status: 0, out: q, err: '' }).toEqual({ status: m.status, out: m.stdout, err: m.stderr });
-      }),
+      fc.property(
+        fc.constantFrom(...v4),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        fc.nat(),
+        fc.constantFrom([], ['-e'], ['-f', '-e']),
+        (f, edits, cut, flags) => {
+          const b = new Uint8Array(bytesOf(f));
+          for (const [at, v] of edits) b[at % b.length] = v;
+          const bytes = cut % 4 === 0 ? b.subarray(0, cut % (b.length + 1)) : b;
+          const path = join(work, 'mutated.ccache');
+          writeFileSync(path, bytes);
+          const q = quick(['-c', path, ...flags]);
+          if (q === undefined) return;
+          answered++;
+          const m = spawnSync(mitKlist!, ['-c', path, ...flags], { env: { ...process.env, ...BASE_ENV, TZ: 'UTC' }, encoding: 'utf8' });
+          expect({ status: 0, out: q, err: '' }).toEqual({ status: m.status, out: m.stdout, err: m.stderr });
+        },
+      ),
       { numRuns: 200 },
     );
     // most mutations land in ciphertext and keys, which the listing does not read
@@ -188,7 +219,13 @@ describe.skipIf(!IN_CI && (!existsSync(BIN) || !mitKlist))('through the executab
   const cc = decodeCcache(new Uint8Array(bytesOf('v4-kvno.ccache')));
   const svc = cc.credentials[1]!;
   const big = join(work, 'big.ccache');
-  writeFileSync(big, encodeCcache({ ...cc, credentials: [...cc.credentials, ...Array.from({ length: 2000 }, (_, i) => ({ ...svc, server: { ...svc.server, components: ['HTTP', `host${i}.example.com`] } }))] }));
+  writeFileSync(
+    big,
+    encodeCcache({
+      ...cc,
+      credentials: [...cc.credentials, ...Array.from({ length: 2000 }, (_, i) => ({ ...svc, server: { ...svc.server, components: ['HTTP', `host${i}.example.com`] } }))],
+    }),
+  );
 
   it('prints what MIT klist prints, as the general path does', () => {
     for (const flags of [[], ['-e', '-f']]) {

@@ -28,17 +28,22 @@ type Run = (argv: readonly string[], out: (s: string) => void, err: (s: string) 
 async function run(tool: Run, args: string[], env: Record<string, string | undefined> = {}, now = RECORDED) {
   const out: string[] = [];
   const err: string[] = [];
-  const status = await tool(args, (s) => out.push(s), (s) => err.push(s), {
-    env: { TZ: 'UTC', KRB5_CONFIG: '/dev/null', KRB5CCNAME: `FILE:${work}/no-such-cache`, ...env },
-    now: () => now,
-  });
+  const status = await tool(
+    args,
+    (s) => out.push(s),
+    (s) => err.push(s),
+    {
+      env: { TZ: 'UTC', KRB5_CONFIG: '/dev/null', KRB5CCNAME: `FILE:${work}/no-such-cache`, ...env },
+      now: () => now,
+    },
+  );
   return { status, out: out.length ? out.join('\n') + '\n' : '', err: err.join('\n') };
 }
 
 const caches = readdirSync(CCACHES).filter((f) => f.endsWith('.ccache'));
 const keytabs = readdirSync(KEYTABS).filter((f) => f.endsWith('.keytab') && existsSync(join(KEYTABS, `${f}.klist.txt`)));
 
-describe('tskrb5 klist gives MIT klist\'s text, byte for byte (fixtures/mit)', () => {
+describe("tskrb5 klist gives MIT klist's text, byte for byte (fixtures/mit)", () => {
   it.each(caches)('%s (klist -c FILE:… -e -f -A -C, as recorded)', async (f) => {
     const golden = readFileSync(join(CCACHES, `${f}.klist.txt`), 'utf8');
     cpSync(join(CCACHES, f), join(work, f));
@@ -89,7 +94,7 @@ describe('tskrb5 klist gives MIT klist\'s text, byte for byte (fixtures/mit)', (
   });
 });
 
-describe('tskrb5 klist: MIT\'s layout rules', () => {
+describe("tskrb5 klist: MIT's layout rules", () => {
   it('times: strftime("%x %X") in the C locale, in the TZ of the environment', () => {
     const t = Date.UTC(2026, 10, 25, 4, 29, 55) / 1000;
     expect(timestampWidth(t, 'UTC')).toBe(17);
@@ -98,7 +103,7 @@ describe('tskrb5 klist: MIT\'s layout rules', () => {
     expect(sfstring(t, 18, 'EST5', ' ')).toBe('11/24/26 23:29:55');
     expect(sfstring(t, 30, 'UTC')).toBe('Wed Nov 25 04:29:55 2026');
   });
-  it('principals are unparsed with MIT\'s escapes; enctypes as MIT 1.20 names them', () => {
+  it("principals are unparsed with MIT's escapes; enctypes as MIT 1.20 names them", () => {
     expect(unparseName({ realm: 'R', components: ['a/b', 'c@d'] })).toBe('a\\/b/c\\@d@R');
     expect(etypeString(18)).toBe('aes256-cts-hmac-sha1-96');
     expect(etypeString(23)).toBe('DEPRECATED:arcfour-hmac');
@@ -113,7 +118,9 @@ describe('tskrb5 klist: MIT\'s layout rules', () => {
   it('-f without -e, a different TZ', async () => {
     cpSync(join(CCACHES, 'v4-renewable.ccache'), join(work, 'r.ccache'));
     const r = await run(runKlist, ['-f', `FILE:${work}/r.ccache`], { TZ: 'Asia/Tokyo' });
-    expect(r.out).toContain('Valid starting     Expires            Service principal\n11/25/26 13:29:55  11/26/26 13:29:55  krbtgt/TSKRB5.TEST@TSKRB5.TEST\n\trenew until 11/26/26 13:29:55, Flags: FRIA\n');
+    expect(r.out).toContain(
+      'Valid starting     Expires            Service principal\n11/25/26 13:29:55  11/26/26 13:29:55  krbtgt/TSKRB5.TEST@TSKRB5.TEST\n\trenew until 11/26/26 13:29:55, Flags: FRIA\n',
+    );
     expect(r.out).not.toMatch(/config:|Etype/);
   });
   it('--json: the same data', async () => {
@@ -131,7 +138,7 @@ describe('tskrb5 klist: MIT\'s layout rules', () => {
   });
 });
 
-describe('tskrb5 klist: MIT\'s messages and exit statuses', () => {
+describe("tskrb5 klist: MIT's messages and exit statuses", () => {
   it('no cache: "No credentials cache found (filename: …)", status 1, -s silent', async () => {
     const r = await run(runKlist, []);
     expect(r).toEqual({ status: 1, out: '', err: `klist: No credentials cache found (filename: ${work}/no-such-cache)` });
@@ -153,13 +160,21 @@ describe('tskrb5 klist: MIT\'s messages and exit statuses', () => {
     expect((await run(runKlist, [`${work}/empty`])).err).toBe(`klist: Bad format in credentials cache (filename: ${work}/empty)`);
     expect((await run(runKlist, [`${work}/short`])).err).toBe(`klist: Bad format in credentials cache (filename: ${work}/short)`);
     // a FILE collection is that file when it exists, readable or not (MIT's cursor)
-    expect(await run(runKlist, ['-A', `${work}/garbage`])).toEqual({ status: 1, out: '', err: `klist: Unsupported credentials cache format version number (filename: ${work}/garbage)` });
-    expect(await run(runKlist, ['-l', `${work}/garbage`])).toEqual({ status: 1, out: 'Principal name                 Cache name\n--------------                 ----------\n', err: '' });
+    expect(await run(runKlist, ['-A', `${work}/garbage`])).toEqual({
+      status: 1,
+      out: '',
+      err: `klist: Unsupported credentials cache format version number (filename: ${work}/garbage)`,
+    });
+    expect(await run(runKlist, ['-l', `${work}/garbage`])).toEqual({
+      status: 1,
+      out: 'Principal name                 Cache name\n--------------                 ----------\n',
+      err: '',
+    });
     expect((await run(runKlist, ['FOO:bar'])).err).toBe('klist: Unknown credential cache type while resolving ccache');
     const kt = await run(runKlist, ['-k', `${work}/nokt`]);
     expect(kt).toEqual({ status: 1, out: `Keytab name: FILE:${work}/nokt\n`, err: `klist: Key table file '${work}/nokt' not found while starting keytab scan` });
   });
-  it('usage errors: MIT\'s usage text and status 1', async () => {
+  it("usage errors: MIT's usage text and status 1", async () => {
     for (const args of [['-x'], ['-k', '-f'], ['-l', '-A'], ['-s', '-l'], ['-n'], ['-K'], ['-c', '-k'], ['a', 'b']]) {
       const r = await run(runKlist, args);
       expect(r.status, args.join(' ')).toBe(1);
@@ -228,8 +243,20 @@ describe.each([BIN, PKG_BIN])('through the built program (%s)', (bin) => {
     const old = process.env.KRB5CCNAME;
     process.env.KRB5CCNAME = `FILE:${work}/none`;
     try {
-      expect(await runAsync(['klist', '-s'], () => {}, (s) => err.push(s))).toBe(1);
-      expect(await runAsync(['--version'], () => {}, () => {})).toBe(0);
+      expect(
+        await runAsync(
+          ['klist', '-s'],
+          () => {},
+          (s) => err.push(s),
+        ),
+      ).toBe(1);
+      expect(
+        await runAsync(
+          ['--version'],
+          () => {},
+          () => {},
+        ),
+      ).toBe(0);
     } finally {
       if (old === undefined) delete process.env.KRB5CCNAME;
       else process.env.KRB5CCNAME = old;

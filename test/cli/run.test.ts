@@ -9,28 +9,56 @@ describe('tskrb5 command', () => {
   it('prints help and version, and refuses unknown commands with status 2', () => {
     const out: string[] = [];
     const err: string[] = [];
-    expect(main(['--version'], (s) => out.push(s), (s) => err.push(s))).toBe(0);
+    expect(
+      main(
+        ['--version'],
+        (s) => out.push(s),
+        (s) => err.push(s),
+      ),
+    ).toBe(0);
     expect(out).toEqual([pkg.version]);
     expect(main([], (s) => out.push(s))).toBe(0);
     expect(out[1]).toBe(help());
     expect(help()).toMatch(/klist/);
-    expect(main(['frobnicate'], (s) => out.push(s), (s) => err.push(s))).toBe(2);
+    expect(
+      main(
+        ['frobnicate'],
+        (s) => out.push(s),
+        (s) => err.push(s),
+      ),
+    ).toBe(2);
     expect(err[0]).toMatch(/unknown command 'frobnicate'/);
   });
 
   it('lists only commands that exist: none "(coming)"; kdc and demo are unknown commands until they arrive', async () => {
     expect(help()).not.toMatch(/coming|not implemented/i);
-    const listed = help().split('\n').slice(help().split('\n').indexOf('Commands:') + 1).map((l) => l.trim().split(/\s+/)[0]);
+    const listed = help()
+      .split('\n')
+      .slice(help().split('\n').indexOf('Commands:') + 1)
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(listed).toEqual(['klist', 'kinit', 'kvno', 'kswitch', 'kdestroy', 'decode', 'fetch']);
     for (const c of ['kdc', 'demo']) {
       const err: string[] = [];
-      expect(main([c], () => {}, (s) => err.push(s))).toBe(2);
+      expect(
+        main(
+          [c],
+          () => {},
+          (s) => err.push(s),
+        ),
+      ).toBe(2);
       expect(err[0]).toMatch(new RegExp(`unknown command '${c}'`));
     }
     // each listed command runs (its --help answers, status 0)
     for (const c of listed) {
       const out: string[] = [];
-      expect(await runAsync([c!, '--help'], (s) => out.push(s), () => {}), c).toBe(0);
+      expect(
+        await runAsync(
+          [c!, '--help'],
+          (s) => out.push(s),
+          () => {},
+        ),
+        c,
+      ).toBe(0);
       expect(out.join('\n'), c).toMatch(/usage/i);
     }
   });

@@ -20,7 +20,10 @@ const NONCE = 0x11111111; // what rnd gives, below 2^31
 /** The password key with the default salt of alice@EXAMPLE.COM, as the KDC holds it. */
 const aliceKey = stringToKey(18, PW, 'EXAMPLE.COMalice');
 
-function okReply(req: Uint8Array, over: { nonce?: number; cname?: string[]; crealm?: string; sname?: string[]; authtime?: Date; key?: { keytype: number; keyvalue: Uint8Array } } = {}) {
+function okReply(
+  req: Uint8Array,
+  over: { nonce?: number; cname?: string[]; crealm?: string; sname?: string[]; authtime?: Date; key?: { keytype: number; keyvalue: Uint8Array } } = {},
+) {
   const r = decodeAsReq(req);
   return asRep(aliceKey, {
     crealm: over.crealm ?? R,

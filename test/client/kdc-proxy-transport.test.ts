@@ -25,7 +25,10 @@ function response(status: number, body: Uint8Array, headers: Record<string, stri
 }
 
 async function failure(p: Promise<unknown>): Promise<TransportError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(TransportError);
   return e as TransportError;
 }
@@ -62,7 +65,9 @@ describe('createKdcProxyTransport with an injected fetch', () => {
     const e = await failure(t2.send('R.TEST', REQ));
     expect(e.attempts.map((a) => a.target)).toEqual(urlsFor('R.TEST').slice(0, 3));
     expect(e.attempts[1]!.error).toBeInstanceOf(DecodeError);
-    expect(e.message).toMatch(/^Cannot contact any KDC for realm 'R\.TEST' \(https:\/\/one\.r\.test\/KdcProxy: HTTP 503 Error; https:\/\/two\.r\.test\/KdcProxy: .*; https:\/\/three\.r\.test\/KdcProxy: ECONNREFUSED/);
+    expect(e.message).toMatch(
+      /^Cannot contact any KDC for realm 'R\.TEST' \(https:\/\/one\.r\.test\/KdcProxy: HTTP 503 Error; https:\/\/two\.r\.test\/KdcProxy: .*; https:\/\/three\.r\.test\/KdcProxy: ECONNREFUSED/,
+    );
   });
 
   it('no URL for the realm: "Cannot find KDC for realm"', async () => {
@@ -91,8 +96,7 @@ describe('createKdcProxyTransport with an injected fetch', () => {
   });
 
   /** A fetch that never answers but honours its signal, as fetch does. */
-  const hanging: KdcProxyFetch = (_url, init) =>
-    new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
+  const hanging: KdcProxyFetch = (_url, init) => new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
 
   it('timeoutMs bounds one URL', async () => {
     const t = createKdcProxyTransport({ url: 'https://slow.test/', fetch: hanging, timeoutMs: 100 });

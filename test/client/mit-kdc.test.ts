@@ -13,14 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
 import { startRealm, missingPeers } from '../interop/realm.mjs';
-import {
-  getForwardedTgt,
-  getInitialCredentials,
-  getServiceTicket,
-  renewCredential,
-  type InitialCredentials,
-  type Transport,
-} from '../../src/client/index.js';
+import { getForwardedTgt, getInitialCredentials, getServiceTicket, renewCredential, type InitialCredentials, type Transport } from '../../src/client/index.js';
 import { KdcError, KerberosError, ProtocolError, UnsupportedError } from '../../src/errors.js';
 import { decodeKeytab, encodeCcache, type CcacheCredential } from '../../src/formats/index.js';
 import { Ticket } from '../../src/messages/index.js';
@@ -215,18 +208,14 @@ describe.skipIf(skip)('AS and TGS exchanges against MIT krb5kdc 1.20', () => {
     expect(Math.abs(r.kdcOffset.seconds - 3600)).toBeLessThanOrEqual(2);
     // The ccache records the offset, as MIT's kinit does; klist reads it.
     await klist(writeCache([r.credential], r.kdcOffset));
-    const e = await getInitialCredentials({ transport, client: `skewed@${R}`, password: PW, now, options: { kdcTimesync: false } }).catch(
-      (x) => x,
-    );
+    const e = await getInitialCredentials({ transport, client: `skewed@${R}`, password: PW, now, options: { kdcTimesync: false } }).catch((x) => x);
     // Without timesync the encrypted timestamp is an hour off: the KDC says KRB_AP_ERR_SKEW.
     expect(e).toBeInstanceOf(KdcError);
     expect(e.errorCode).toBe(37);
     expect(e.message).toMatch(/KDC's clock is 3[56]\d\d s ahead of the local clock/);
     // A user without pre-authentication gets a reply; its starttime is an hour ahead: refused by us.
     await realm.addPrincipal('skewed-nopa', { password: PW, requiresPreauth: false });
-    const p = await getInitialCredentials({ transport, client: `skewed-nopa@${R}`, password: PW, now, options: { kdcTimesync: false } }).catch(
-      (x) => x,
-    );
+    const p = await getInitialCredentials({ transport, client: `skewed-nopa@${R}`, password: PW, now, options: { kdcTimesync: false } }).catch((x) => x);
     expect(p).toBeInstanceOf(ProtocolError);
     expect(p.code).toBe('ERR_CLOCK_SKEW');
     expect(p.message).toMatch(/3[56]\d\d s ahead/);

@@ -150,9 +150,16 @@ describe('node:crypto and pure backends agree', () => {
       { numRuns: 200 },
     );
     fc.assert(
-      fc.property(fc.constantFrom(...hashes), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 100 }), (h, pw, salt, it, len) => {
-        expect(plain(nodeBackend!.pbkdf2(h, pw, salt, it, len))).toEqual(plain(pureBackend.pbkdf2(h, pw, salt, it, len)));
-      }),
+      fc.property(
+        fc.constantFrom(...hashes),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 100 }),
+        (h, pw, salt, it, len) => {
+          expect(plain(nodeBackend!.pbkdf2(h, pw, salt, it, len))).toEqual(plain(pureBackend.pbkdf2(h, pw, salt, it, len)));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -235,7 +242,10 @@ describe('the OpenSSL reference (test/crypto/openssl-reference.ts) against the k
       expect(toHex(r.decrypt(key, c.usage, ct)!), `etype ${c.etype} usage ${c.usage}`).toBe(c.plaintextHex);
       // the confounder is the first block of the CTS plaintext
       const macLen = c.etype === 20 ? 24 : c.etype === 19 ? 16 : 12;
-      const ke = c.etype <= 18 ? ref.dk(key, Uint8Array.of(0, 0, 0, c.usage, 0xaa)) : ref.kdf8009(c.etype === 19 ? 'sha256' : 'sha384', key, Uint8Array.of(0, 0, 0, c.usage, 0xaa), key.length * 8);
+      const ke =
+        c.etype <= 18
+          ? ref.dk(key, Uint8Array.of(0, 0, 0, c.usage, 0xaa))
+          : ref.kdf8009(c.etype === 19 ? 'sha256' : 'sha384', key, Uint8Array.of(0, 0, 0, c.usage, 0xaa), key.length * 8);
       const conf = ref.ctsDecrypt(ke, new Uint8Array(16), ct.subarray(0, ct.length - macLen)).subarray(0, 16);
       expect(toHex(r.encrypt(key, c.usage, conf, hex(c.plaintextHex)))).toBe(c.ciphertextHex);
     }
@@ -246,10 +256,16 @@ describe('the OpenSSL reference (test/crypto/openssl-reference.ts) against the k
     const sums = ka.checksum as { etype: number; usage: number; keyHex: string; plaintextHex: string; checksumHex: string }[];
     expect(sums.length).toBe(5);
     for (const c of sums) {
-      const got = c.etype === 23 ? ref.rc4HmacChecksum(hex(c.keyHex), c.usage, hex(c.plaintextHex)) : ref.AES_REFERENCE[c.etype as 17].checksum(hex(c.keyHex), c.usage, hex(c.plaintextHex));
+      const got =
+        c.etype === 23 ? ref.rc4HmacChecksum(hex(c.keyHex), c.usage, hex(c.plaintextHex)) : ref.AES_REFERENCE[c.etype as 17].checksum(hex(c.keyHex), c.usage, hex(c.plaintextHex));
       expect(toHex(got), `etype ${c.etype}`).toBe(c.checksumHex);
     }
-    const prfs = [...(ka.prf as { etype: number; keyHex: string; inputHex: string; outputHex: string }[]), ...(fixture('rfc8009.json').vectors as { kind: string; etype: number; baseKeyHex: string; inputHex: string; outputHex: string }[]).filter((v) => v.kind === 'prf').map((v) => ({ ...v, keyHex: v.baseKeyHex }))];
+    const prfs = [
+      ...(ka.prf as { etype: number; keyHex: string; inputHex: string; outputHex: string }[]),
+      ...(fixture('rfc8009.json').vectors as { kind: string; etype: number; baseKeyHex: string; inputHex: string; outputHex: string }[])
+        .filter((v) => v.kind === 'prf')
+        .map((v) => ({ ...v, keyHex: v.baseKeyHex })),
+    ];
     expect(prfs.length).toBe(8);
     for (const c of prfs) expect(toHex(ref.AES_REFERENCE[c.etype as 17].prf(hex(c.keyHex), hex(c.inputHex))), `etype ${c.etype} prf`).toBe(c.outputHex);
   });
@@ -284,9 +300,7 @@ describe('every enctype against OpenSSL at sizes 0..200 and across the HMAC cros
     const { encrypt: encSizes, checksum: sumSizes } = SIZES[etype]!;
     const jobs = encSizes.map((n, i) => ({ n, usage: USAGES[i % USAGES.length]!, confounder: bytes(confLen, n + 1000), plaintext: bytes(n, n) }));
     const expected =
-      etype === 23
-        ? ref.rc4HmacEncryptBatch(jobs.map((j) => ({ key, ...j })))
-        : jobs.map((j) => ref.AES_REFERENCE[etype as 17].encrypt(key, j.usage, j.confounder, j.plaintext));
+      etype === 23 ? ref.rc4HmacEncryptBatch(jobs.map((j) => ({ key, ...j }))) : jobs.map((j) => ref.AES_REFERENCE[etype as 17].encrypt(key, j.usage, j.confounder, j.plaintext));
 
     it.each(['node', 'pure'] as const)('%s backend: encrypt = OpenSSL, and decrypts what OpenSSL encrypted', (b) => {
       setCryptoBackend(b);

@@ -31,15 +31,7 @@ import {
   type Key,
 } from '../../src/crypto/index.js';
 import { IntegrityError } from '../../src/errors.js';
-import {
-  HARNESS_SETUP,
-  KRB5KRB_AP_ERR_BAD_INTEGRITY,
-  fromHex,
-  hexField,
-  openHarness,
-  toHex,
-  type MitHarness,
-} from '../mit/harness.js';
+import { HARNESS_SETUP, KRB5KRB_AP_ERR_BAD_INTEGRITY, fromHex, hexField, openHarness, toHex, type MitHarness } from '../mit/harness.js';
 
 // ---------------------------------------------------------------- harness availability
 
@@ -50,7 +42,7 @@ const EXIT_PREREQ_MISSING = 3;
 const absentReason: string | undefined = (() => {
   if (IN_CI) return undefined;
   const r = spawnSync(process.execPath, [HARNESS_SETUP, '--check'], { encoding: 'utf8' });
-  return r.status === EXIT_PREREQ_MISSING ? (r.stderr.trim() || 'gcc or krb5.h missing') : undefined;
+  return r.status === EXIT_PREREQ_MISSING ? r.stderr.trim() || 'gcc or krb5.h missing' : undefined;
 })();
 if (absentReason) {
   console.warn(`[mit.test] SKIPPING the MIT krb5 cross-check: ${absentReason} (apt-get install libkrb5-dev gcc)`);
@@ -105,7 +97,21 @@ class Rand {
   text(maxLen: number): string {
     const pool = [
       ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()*+,-./:;<=>?@[]^_{|}~',
-      'é', 'ü', 'ß', 'ñ', 'Ω', 'ж', 'ق', '€', '日', '本', '語', '한', '\u00a0', '😀', '𝄞',
+      'é',
+      'ü',
+      'ß',
+      'ñ',
+      'Ω',
+      'ж',
+      'ق',
+      '€',
+      '日',
+      '本',
+      '語',
+      '한',
+      '\u00a0',
+      '😀',
+      '𝄞',
     ];
     const n = this.int(0, maxLen);
     let s = '';
@@ -187,8 +193,7 @@ class Failures {
     const more = this.count > this.list.length ? ` (first ${this.list.length} shown)` : '';
     const lines = this.list.map((f) =>
       [
-        `- ${f.what} [backend ${f.backend}, etype ${f.etype}` +
-          `${f.usage === undefined ? '' : `, usage ${f.usage}`}${f.size === undefined ? '' : `, size ${f.size}`}]`,
+        `- ${f.what} [backend ${f.backend}, etype ${f.etype}` + `${f.usage === undefined ? '' : `, usage ${f.usage}`}${f.size === undefined ? '' : `, size ${f.size}`}]`,
         f.key === undefined ? '' : `    key:    ${f.key}`,
         f.data === undefined ? '' : `    data:   ${f.data.length > 600 ? `${f.data.slice(0, 600)}… (${f.data.length / 2} bytes)` : f.data}`,
         `    detail: ${f.detail.length > 800 ? `${f.detail.slice(0, 800)}…` : f.detail}`,
@@ -219,10 +224,7 @@ describe.skipIf(absentReason !== undefined)('crypto against MIT krb5 (libk5crypt
     const args = [HARNESS_SETUP, ...(IN_CI ? ['--install'] : [])];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 15 * 60_000 });
     if (r.error || r.status !== 0) {
-      throw new Error(
-        `cannot build the MIT krb5 harness (node ${args.join(' ')} -> ${r.error?.message ?? `exit ${r.status}`}):\n` +
-          `${r.stdout ?? ''}${r.stderr ?? ''}`,
-      );
+      throw new Error(`cannot build the MIT krb5 harness (node ${args.join(' ')} -> ${r.error?.message ?? `exit ${r.status}`}):\n` + `${r.stdout ?? ''}${r.stderr ?? ''}`);
     }
     mit = openHarness();
     expect(await mit.ok('version')).toMatch(/^krb5harness /);

@@ -221,7 +221,16 @@ export function rc4HmacDecryptBatch(jobs: { key: Uint8Array; usage: number; ciph
 /** RFC 4757 §4 hmac-md5 checksum (-138): Ksign = HMAC-MD5(K, "signaturekey\0"); HMAC-MD5(Ksign, MD5(usage LE32 | data)). */
 export function rc4HmacChecksum(key: Uint8Array, usage: number, data: Uint8Array): Uint8Array {
   const ksign = hmac('md5', key, te.encode('signaturekey\0'));
-  return hmac('md5', ksign, new Uint8Array(createHash('md5').update(u32le(rc4Usage(usage))).update(data).digest()));
+  return hmac(
+    'md5',
+    ksign,
+    new Uint8Array(
+      createHash('md5')
+        .update(u32le(rc4Usage(usage)))
+        .update(data)
+        .digest(),
+    ),
+  );
 }
 
 /** MIT's arcfour PRF (RFC 4757 defines none): HMAC-SHA1(key, input). */

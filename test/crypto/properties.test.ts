@@ -1,19 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  checksum,
-  cryptoBackend,
-  decrypt,
-  encrypt,
-  encryptedLength,
-  prf,
-  randomKey,
-  setCryptoBackend,
-  stringToKey,
-  verifyChecksum,
-  type Key,
-} from '../../src/crypto/index.js';
-import { IntegrityError, KerberosError, UnsupportedError } from '../../src/errors.js';
+import { checksum, cryptoBackend, decrypt, encrypt, encryptedLength, prf, randomKey, setCryptoBackend, stringToKey, verifyChecksum, type Key } from '../../src/crypto/index.js';
+import { IntegrityError, type KerberosError, UnsupportedError } from '../../src/errors.js';
 import { scratch } from '../../src/crypto/scratch.js';
 
 const weak = { allowWeakCrypto: true };

@@ -48,7 +48,13 @@ const FILES = [
   'v1-kvno.ccache',
   'heimdal.ccache',
   'dir/tkt',
-  ...meta.fixtures.filter((f) => f.file === 'dir/').flatMap((f) => Object.keys((f as unknown as { members: Record<string, string> }).members).filter((n) => n !== 'tkt').map((n) => `dir/${n}`)),
+  ...meta.fixtures
+    .filter((f) => f.file === 'dir/')
+    .flatMap((f) =>
+      Object.keys((f as unknown as { members: Record<string, string> }).members)
+        .filter((n) => n !== 'tkt')
+        .map((n) => `dir/${n}`),
+    ),
 ];
 
 const princ = (p: Principal) => `${p.components.join('/')}@${p.realm}`;
@@ -91,7 +97,8 @@ function parseKlist(listing: string): { defaultPrincipal: string; entries: Golde
 /** What we decoded, in file order, in the shape of the klist listing. */
 function ours(cc: Ccache, withConfig: boolean): Golden[] {
   const out: Golden[] = [];
-  let ci = 0, ki = 0;
+  let ci = 0,
+    ki = 0;
   for (const kind of cc.order!) {
     if (kind === 'config') {
       const e = cc.config[ki++]!;
@@ -281,7 +288,10 @@ const ccacheArb = (version: 3 | 4): fc.Arbitrary<Ccache> =>
         version === 4
           ? fc.array(
               fc.oneof(
-                fc.record({ tag: fc.constant(1 as const), kdcOffset: fc.record({ seconds: fc.integer({ min: -0x80000000, max: 0x7fffffff }), microseconds: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }) }),
+                fc.record({
+                  tag: fc.constant(1 as const),
+                  kdcOffset: fc.record({ seconds: fc.integer({ min: -0x80000000, max: 0x7fffffff }), microseconds: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }),
+                }),
                 fc.record({ tag: fc.integer({ min: 2, max: 0xffff }), value: bytesArb(10) }),
               ),
               { maxLength: 3 },
@@ -295,7 +305,9 @@ const ccacheArb = (version: 3 | 4): fc.Arbitrary<Ccache> =>
     .map(({ header, defaultPrincipal, credentials, config, seed }) => {
       // an interleaving of the two lists, from the seed
       const order: ('cred' | 'config')[] = [];
-      let c = credentials.length, k = config.length, i = 0;
+      let c = credentials.length,
+        k = config.length,
+        i = 0;
       while (c + k > 0) {
         const pickCred = k === 0 || (c > 0 && (seed[i++ % Math.max(seed.length, 1)] ?? true));
         order.push(pickCred ? 'cred' : 'config');
@@ -341,7 +353,13 @@ describe('properties', () => {
 
   it('config entries without a record are written as MIT writes them (client = default principal, rest zero)', () => {
     const dp = { nameType: 1, realm: 'EXAMPLE.COM', components: ['u'] };
-    const cc: Ccache = { version: 4, header: [], defaultPrincipal: dp, credentials: [], config: [configEntry('fast_avail', utf8('yes'), 'krbtgt/EXAMPLE.COM@EXAMPLE.COM'), configEntry('refresh_time', utf8('1700000000'))] };
+    const cc: Ccache = {
+      version: 4,
+      header: [],
+      defaultPrincipal: dp,
+      credentials: [],
+      config: [configEntry('fast_avail', utf8('yes'), 'krbtgt/EXAMPLE.COM@EXAMPLE.COM'), configEntry('refresh_time', utf8('1700000000'))],
+    };
     const back = decodeCcache(encodeCcache(cc));
     expect(back.config.map((e) => [e.key, e.principal, new TextDecoder().decode(e.value), e.record?.client])).toEqual([
       ['fast_avail', 'krbtgt/EXAMPLE.COM@EXAMPLE.COM', 'yes', dp],
@@ -384,9 +402,19 @@ describe('properties', () => {
   it('every strict prefix of a cache is a DecodeError, except exactly the cuts between records', () => {
     const dp = { nameType: 1, realm: 'EXAMPLE.COM', components: ['u'] };
     const cred = (server: string, ticket: Uint8Array): CcacheCredential => ({
-      client: dp, server: { nameType: 2, realm: dp.realm, components: server.split('/') }, key: { etype: 18, value: new Uint8Array(32).fill(7) },
-      authtime: new Date(1_700_000_000_000), starttime: new Date(1_700_000_000_000), endtime: new Date(1_700_036_000_000), renewTill: new Date(0),
-      isSkey: false, flags: 0x40e10000, addresses: [], authdata: [], ticket, secondTicket: new Uint8Array(0),
+      client: dp,
+      server: { nameType: 2, realm: dp.realm, components: server.split('/') },
+      key: { etype: 18, value: new Uint8Array(32).fill(7) },
+      authtime: new Date(1_700_000_000_000),
+      starttime: new Date(1_700_000_000_000),
+      endtime: new Date(1_700_036_000_000),
+      renewTill: new Date(0),
+      isSkey: false,
+      flags: 0x40e10000,
+      addresses: [],
+      authdata: [],
+      ticket,
+      secondTicket: new Uint8Array(0),
     });
     const creds = [cred('krbtgt/EXAMPLE.COM', Uint8Array.of(0x61, 1, 0)), cred('HTTP/www.example.com', Uint8Array.of(0x61, 0))];
     for (const version of [3, 4] as const) {
@@ -412,7 +440,7 @@ describe('properties', () => {
     }
   });
 
-  it('one record or principal alone (the KCM marshalling) is the file\'s record, read by the file\'s reader, in every version', () => {
+  it("one record or principal alone (the KCM marshalling) is the file's record, read by the file's reader, in every version", () => {
     fc.assert(
       fc.property(credArb, fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>, fc.nat(), (c0, version, cut) => {
         // version 1 has no name types (read as 0)

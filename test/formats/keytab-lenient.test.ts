@@ -15,7 +15,10 @@ const dir = new URL('../../fixtures/mit/keytab/', import.meta.url);
 const FIXTURES = readdirSync(dir).filter((f) => f.endsWith('.keytab'));
 const file = (n: string) => new Uint8Array(readFileSync(new URL(n, dir)));
 const entry = (components: string[], key: number[]): KeytabEntry => ({
-  principal: { realm: 'EX.COM', components, nameType: 1 }, timestamp: new Date(1_700_000_000_000), kvno: 2, key: { etype: 17, value: Uint8Array.from(key) },
+  principal: { realm: 'EX.COM', components, nameType: 1 },
+  timestamp: new Date(1_700_000_000_000),
+  kvno: 2,
+  key: { etype: 17, value: Uint8Array.from(key) },
 });
 
 describe('strict and lenient readings', () => {
@@ -45,7 +48,7 @@ describe('strict and lenient readings', () => {
     );
   });
 
-  it('MIT\'s rules: zero lengths end quietly, a size of -2^31 is a bad format, a key cut by the end is kept', () => {
+  it("MIT's rules: zero lengths end quietly, a size of -2^31 is a bad format, a key cut by the end is kept", () => {
     const two = encodeKeytab({ version: 2, entries: [entry(['a'], [1, 2, 3, 4]), entry([''], [5, 6, 7, 8])] });
     // strict reads an empty component; MIT ends there
     expect(decodeKeytab(two).entries).toHaveLength(2);

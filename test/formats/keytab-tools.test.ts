@@ -79,7 +79,12 @@ describe('kadmin-ktadd.keytab (MIT kadmin.local ktadd, throwaway realm)', () => 
     expect(svc.map((e) => e.kvno)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
     expect(big.map((e) => e.kvno)).toEqual([300, 300, 300, 300]);
     for (const kvno of [1, 2, 3]) {
-      expect(svc.filter((e) => e.kvno === kvno).map((e) => enctypeName(e.key.etype)).sort()).toEqual([...AES].sort());
+      expect(
+        svc
+          .filter((e) => e.kvno === kvno)
+          .map((e) => enctypeName(e.key.etype))
+          .sort(),
+      ).toEqual([...AES].sort());
     }
     expect(big.map((e) => enctypeName(e.key.etype)).sort()).toEqual([...AES].sort());
     // every ktadd gave new keys (cpw -randkey, then the re-keying ktadd)
@@ -121,7 +126,7 @@ describe('heimdal-ktutil.keytab (Heimdal ktutil add -w)', () => {
     expect(kt.entries.every((e) => e.principal.nameType === 1)).toBe(true);
   });
 
-  it('re-encodes to the same bytes (Heimdal\'s trailing flags word kept as `extra`)', () => {
+  it("re-encodes to the same bytes (Heimdal's trailing flags word kept as `extra`)", () => {
     expect(kt.entries.every((e) => e.extra !== undefined && toHex(e.extra) === '00000000')).toBe(true);
     expect(toHex(encodeKeytab(kt))).toBe(toHex(bytes));
   });
@@ -135,8 +140,7 @@ describe('heimdal-ktutil.keytab (Heimdal ktutil add -w)', () => {
       const size = v.getInt32(at);
       const rec = bytes.subarray(at + 4, at + 4 + size);
       const expectedMitSize =
-        2 + 2 + Buffer.byteLength(e.principal.realm) + e.principal.components.reduce((n, c) => n + 2 + Buffer.byteLength(c), 0) +
-        4 + 4 + 1 + 2 + 2 + e.key.value.length + 4;
+        2 + 2 + Buffer.byteLength(e.principal.realm) + e.principal.components.reduce((n, c) => n + 2 + Buffer.byteLength(c), 0) + 4 + 4 + 1 + 2 + 2 + e.key.value.length + 4;
       expect(size).toBe(expectedMitSize + 4);
       const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
       expect(rv.getUint32(size - 8)).toBe(e.kvno); // the 32-bit kvno, as MIT writes it

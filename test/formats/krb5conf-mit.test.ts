@@ -18,24 +18,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import {
-  PROFILE_ERRORS,
-  getString,
-  getValues,
-  isSection,
-  listSection,
-  parseKrb5Conf,
-  type Krb5Conf,
-  type Krb5ConfSection,
-} from '../../src/formats/krb5conf.js';
-import {
-  defaultRealm,
-  domainRealm,
-  enctypeFromName,
-  getEnctypes,
-  parseBoolean,
-  parseDuration,
-} from '../../src/formats/krb5conf/settings.js';
+import { PROFILE_ERRORS, getString, getValues, isSection, listSection, parseKrb5Conf, type Krb5Conf, type Krb5ConfSection } from '../../src/formats/krb5conf.js';
+import { defaultRealm, domainRealm, enctypeFromName, getEnctypes, parseBoolean, parseDuration } from '../../src/formats/krb5conf/settings.js';
 // @ts-ignore: a plain .mjs script without types
 import { EXIT_PREREQ_MISSING, PROFILE_DUMP_BINARY, ensureProfileDump } from '../mit/profile-setup.mjs';
 
@@ -124,7 +108,9 @@ function parseFiles(list: string): Krb5Conf[] {
 
 const GOOD = ['example.conf', 'debian.conf', 'freeipa.conf', 'tricky.conf', 'tricky-inc.conf', 'tricky-inc2.conf', 'final-1.conf', 'final-2.conf'];
 const LISTS = ['final-1.conf:final-2.conf', 'final-2.conf:final-1.conf', 'example.conf:final-1.conf:freeipa.conf', 'tricky.conf:debian.conf'];
-const ERRORS = readdirSync(join(DIR, 'errors')).filter((f) => f.endsWith('.conf')).map((f) => `errors/${f}`);
+const ERRORS = readdirSync(join(DIR, 'errors'))
+  .filter((f) => f.endsWith('.conf'))
+  .map((f) => `errors/${f}`);
 
 describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile library', () => {
   beforeAll(() => {
@@ -133,7 +119,10 @@ describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile libra
   });
 
   it.each([...GOOD, ...LISTS])('%s: tree, every section, every value, booleans agree', (list) => {
-    const expected = mit([list]).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const expected = mit([list])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(expected[0]).not.toHaveProperty('error');
     expect(ourDump(parseFiles(list))).toEqual(expected);
   });
@@ -167,7 +156,9 @@ describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile libra
     fc.constantFrom('[libdefaults]', '[realms]*', 'R = {', '}*', 'k = v', 'k* = v', 'k =', 'k = "q\\tw"', '  ', 'k = { '),
   );
   const junk = fc.array(piece, { maxLength: 8 }).map((a) => a.join(''));
-  const word = fc.array(fc.constantFrom('a', 'b', 'k', 'R', 'é', '_', '.', '"', '\\', '{', '}', '#', '=', '*', ' ', '\t', '[', ']', '\r', '\0', '\v'), { maxLength: 5 }).map((a) => a.join(''));
+  const word = fc
+    .array(fc.constantFrom('a', 'b', 'k', 'R', 'é', '_', '.', '"', '\\', '{', '}', '#', '=', '*', ' ', '\t', '[', ']', '\r', '\0', '\v'), { maxLength: 5 })
+    .map((a) => a.join(''));
   const ws = fc.constantFrom('', ' ', '\t', '  ');
   const cat = (parts: string[]) => parts.join('');
   const line = fc
@@ -181,11 +172,9 @@ describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile libra
       { weight: 1, arbitrary: junk },
     )
     .filter((l) => !/^include/.test(l) && !/\\[\r]*$/.test(l.split('\0')[0]!));
-  const fileText = fc
-    .tuple(fc.constantFrom('[libdefaults]\n', '[realms]*\n', '', 'junk = 1\n'), fc.array(line, { maxLength: 25 }))
-    .map(([head, ls]) => head + ls.join('\n'));
+  const fileText = fc.tuple(fc.constantFrom('[libdefaults]\n', '[realms]*\n', '', 'junk = 1\n'), fc.array(line, { maxLength: 25 })).map(([head, ls]) => head + ls.join('\n'));
 
-  it('random text: our parse equals MIT\'s, or both reject it with the same error', () => {
+  it("random text: our parse equals MIT's, or both reject it with the same error", () => {
     let n = 0;
     const outcome = { parsed: 0, rejected: 0, nonEmpty: 0 };
     fc.assert(
@@ -195,7 +184,10 @@ describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile libra
         const list = second ? `${name}:${name}` : name;
         const r = spawnSync(PROFILE_DUMP_BINARY, [list], { cwd: tmp, encoding: 'utf8' });
         expect(r.status).toBe(0);
-        const expected = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        const expected = r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
         if (expected[0]!.error !== undefined) outcome.rejected++;
         else if ((outcome.parsed++, expected.length > 2)) outcome.nonEmpty++;
         let ours: unknown[];
@@ -218,40 +210,198 @@ describe.skipIf(absentReason !== undefined)('krb5.conf against MIT profile libra
 
   it('durations agree with krb5_string_to_deltat', () => {
     const cases = [
-      '10h', '1d 2h 3m 4s', '36000', '1:2', '1:2:3', ' 5', '5 ', '1d2h', '-5', '1d 1:00:00', '1:99', '2s3m', '1 d',
-      '1h 2', '', ' ', '99999999999', '+5', '1d -2h', '1:-2', '1d2h3m4s', '1d 2h', ' 1d', '1d ', '1h30m', '1m 30s',
-      '5s ', '1:2:3 ', ' 1:2', '01:02', '1:2:3:4', '1d3', '10 s', '1h1h', '2h1d', '1d2m', '1d 4s', '1s2', '-1d',
-      '1d-2h', '--5', '- 5', '1d 2:00', '0x10', '1.5h', '1D', '1H', '1d  2h', '1d\t2h', '1d2h ', '1h 30m ', '-1:30',
-      '1:-30', '1: 30', '2147483647', '2147483648', '100000d', '24855d', '24856d', '-2147483648', '-2147483647',
-      '1d 2h 3m 4s 5s', '1h 1d', '3m 1h', '007', '1d2h3m', '1:2:3s', '1h2', '4s3', '1d 5', '1 ', '1m1s', ' 1m',
-      '24855d 3h 14m 7s', '24855d 3h 14m 8s', '9999999999s', '5m', '7:00', '24h', '0', '0s', '1:0:0', 'abc', 's', 'd',
-      '1x', '2h x', '5s\t', '1m ', '1h\t', '1d 4s ', '3 h', '-0', '1d 1d', '12:34:56', '596523h', '596524h', '35791394m', '35791395m', '-24855d',
+      '10h',
+      '1d 2h 3m 4s',
+      '36000',
+      '1:2',
+      '1:2:3',
+      ' 5',
+      '5 ',
+      '1d2h',
+      '-5',
+      '1d 1:00:00',
+      '1:99',
+      '2s3m',
+      '1 d',
+      '1h 2',
+      '',
+      ' ',
+      '99999999999',
+      '+5',
+      '1d -2h',
+      '1:-2',
+      '1d2h3m4s',
+      '1d 2h',
+      ' 1d',
+      '1d ',
+      '1h30m',
+      '1m 30s',
+      '5s ',
+      '1:2:3 ',
+      ' 1:2',
+      '01:02',
+      '1:2:3:4',
+      '1d3',
+      '10 s',
+      '1h1h',
+      '2h1d',
+      '1d2m',
+      '1d 4s',
+      '1s2',
+      '-1d',
+      '1d-2h',
+      '--5',
+      '- 5',
+      '1d 2:00',
+      '0x10',
+      '1.5h',
+      '1D',
+      '1H',
+      '1d  2h',
+      '1d\t2h',
+      '1d2h ',
+      '1h 30m ',
+      '-1:30',
+      '1:-30',
+      '1: 30',
+      '2147483647',
+      '2147483648',
+      '100000d',
+      '24855d',
+      '24856d',
+      '-2147483648',
+      '-2147483647',
+      '1d 2h 3m 4s 5s',
+      '1h 1d',
+      '3m 1h',
+      '007',
+      '1d2h3m',
+      '1:2:3s',
+      '1h2',
+      '4s3',
+      '1d 5',
+      '1 ',
+      '1m1s',
+      ' 1m',
+      '24855d 3h 14m 7s',
+      '24855d 3h 14m 8s',
+      '9999999999s',
+      '5m',
+      '7:00',
+      '24h',
+      '0',
+      '0s',
+      '1:0:0',
+      'abc',
+      's',
+      'd',
+      '1x',
+      '2h x',
+      '5s\t',
+      '1m ',
+      '1h\t',
+      '1d 4s ',
+      '3 h',
+      '-0',
+      '1d 1d',
+      '12:34:56',
+      '596523h',
+      '596524h',
+      '35791394m',
+      '35791395m',
+      '-24855d',
     ];
-    const out = mit(['--eval'], cases.map((c) => `deltat ${c}\n`).join('')).trim().split('\n').map((l) => JSON.parse(l) as { deltat?: number });
+    const out = mit(['--eval'], cases.map((c) => `deltat ${c}\n`).join(''))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { deltat?: number });
     const mismatches = cases.flatMap((c, i) => (parseDuration(c) !== out[i]!.deltat ? [{ input: c, ours: parseDuration(c), mit: out[i]!.deltat }] : []));
     expect(mismatches).toEqual([]);
   });
 
   it('enctype names agree with krb5_string_to_enctype', () => {
     const cases = [
-      'aes', 'AES256-SHA1', 'aes256-cts', 'aes256-cts-hmac-sha1-96', 'aes128-cts', 'aes128-sha1', 'aes128-cts-hmac-sha1-96',
-      'aes128-sha2', 'aes256-sha2', 'aes128-cts-hmac-sha256-128', 'aes256-cts-hmac-sha384-192', 'des3', 'des3-cbc-sha1',
-      'des3-hmac-sha1', 'des3-cbc-sha1-kd', 'rc4-hmac', 'arcfour-hmac', 'arcfour-hmac-md5', 'arcfour-hmac-exp',
-      'rc4-hmac-exp', 'arcfour-hmac-md5-exp', 'camellia128-cts-cmac', 'camellia128-cts', 'camellia256-cts-cmac',
-      'camellia256-cts', 'des-cbc-crc', 'des-cbc-md5', 'des-cbc-md4', 'des', '18', 'DEFAULT', 'Aes128-Cts', '',
+      'aes',
+      'AES256-SHA1',
+      'aes256-cts',
+      'aes256-cts-hmac-sha1-96',
+      'aes128-cts',
+      'aes128-sha1',
+      'aes128-cts-hmac-sha1-96',
+      'aes128-sha2',
+      'aes256-sha2',
+      'aes128-cts-hmac-sha256-128',
+      'aes256-cts-hmac-sha384-192',
+      'des3',
+      'des3-cbc-sha1',
+      'des3-hmac-sha1',
+      'des3-cbc-sha1-kd',
+      'rc4-hmac',
+      'arcfour-hmac',
+      'arcfour-hmac-md5',
+      'arcfour-hmac-exp',
+      'rc4-hmac-exp',
+      'arcfour-hmac-md5-exp',
+      'camellia128-cts-cmac',
+      'camellia128-cts',
+      'camellia256-cts-cmac',
+      'camellia256-cts',
+      'des-cbc-crc',
+      'des-cbc-md5',
+      'des-cbc-md4',
+      'des',
+      '18',
+      'DEFAULT',
+      'Aes128-Cts',
+      '',
     ];
-    const out = mit(['--eval'], cases.map((c) => `enctype ${c}\n`).join('')).trim().split('\n').map((l) => JSON.parse(l) as { enctype?: number });
+    const out = mit(['--eval'], cases.map((c) => `enctype ${c}\n`).join(''))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { enctype?: number });
     expect(cases.map((c) => enctypeFromName(c) ?? null)).toEqual(out.map((o) => o.enctype ?? null));
   });
 
   const HOSTS = [
-    'a.mit.edu', 'mit.edu', 'x.y.mit.edu', 'MIT.EDU.', 'other.org', 'ipa1.ipa.example.test', 'h.ipa.example.test',
-    'ipa.example.test', 'dc.ad.example.test', 'x.first.example', 'x.second.example', 'host.b.example', 'x.b.example',
-    'b.example', 'a.example', 'x.a.example', '127.0.0.1', '::1', '10.1.2.3', '9.2.3', 'localhost', '1.2.3.4.example', '127.1', '0x7f.0.0.1', '1.2.3.4.1', '127.000.0.1',
+    'a.mit.edu',
+    'mit.edu',
+    'x.y.mit.edu',
+    'MIT.EDU.',
+    'other.org',
+    'ipa1.ipa.example.test',
+    'h.ipa.example.test',
+    'ipa.example.test',
+    'dc.ad.example.test',
+    'x.first.example',
+    'x.second.example',
+    'host.b.example',
+    'x.b.example',
+    'b.example',
+    'a.example',
+    'x.a.example',
+    '127.0.0.1',
+    '::1',
+    '10.1.2.3',
+    '9.2.3',
+    'localhost',
+    '1.2.3.4.example',
+    '127.1',
+    '0x7f.0.0.1',
+    '1.2.3.4.1',
+    '127.000.0.1',
   ];
   const CONTEXT = [
-    ['example.conf'], ['debian.conf'], ['freeipa.conf'], ['tricky.conf'], ['final-1.conf:final-2.conf'],
-    ['final-2.conf:final-1.conf'], ['enctypes-1.conf'], ['enctypes-2.conf'], ['enctypes-3.conf'], ['enctypes-4.conf'], ['addresses.conf'],
+    ['example.conf'],
+    ['debian.conf'],
+    ['freeipa.conf'],
+    ['tricky.conf'],
+    ['final-1.conf:final-2.conf'],
+    ['final-2.conf:final-1.conf'],
+    ['enctypes-1.conf'],
+    ['enctypes-2.conf'],
+    ['enctypes-3.conf'],
+    ['enctypes-4.conf'],
+    ['addresses.conf'],
   ];
   it.each(CONTEXT)('%s: permitted enctypes, domain_realm and default_realm agree with libkrb5', (list) => {
     const expected = JSON.parse(mit(['--context', list, ...HOSTS]).trim()) as { permitted: number[]; realms: Record<string, string[]>; default_realm: string | null };

@@ -83,7 +83,7 @@ describe('parseKrb5Conf', () => {
     expect(c.sections.map((s) => s.name)).toEqual(['capaths', 'domain_realm', 'libdefaults', 'realms']);
   });
 
-  it('reports syntax errors with file, line, column and MIT\'s message', () => {
+  it("reports syntax errors with file, line, column and MIT's message", () => {
     const e = thrown(() => parseKrb5Conf('[a]\n  x = 1\n  bad line\n', { file: 'k.conf' })) as ConfigError;
     expect(e).toBeInstanceOf(ConfigError);
     expect([e.file, e.line, e.column]).toEqual(['k.conf', 3, 3]);
@@ -99,7 +99,7 @@ describe('parseKrb5Conf', () => {
     expect(parseKrb5Conf('x = 1\n  [y]\n').sections).toEqual([]);
   });
 
-  it('reads include and includedir through the injected functions, with MIT\'s name rule and order', () => {
+  it("reads include and includedir through the injected functions, with MIT's name rule and order", () => {
     const files: Record<string, string> = { '/inc.conf': '[a]\n x = inc\n' };
     const dir = [
       { name: 'z.conf', text: '[a]\n x = z\n' },
@@ -125,7 +125,10 @@ describe('parseKrb5Conf', () => {
   it('cuts include loops and include bombs with a ConfigError, quickly', () => {
     expect(thrown(() => parseKrb5Conf('include /self\n', { include: () => 'include /self\n' }))).toBeInstanceOf(ConfigError);
     const t0 = Date.now();
-    const bomb = () => [{ name: 'a', text: 'includedir /d\n' }, { name: 'b', text: 'includedir /d\n' }];
+    const bomb = () => [
+      { name: 'a', text: 'includedir /d\n' },
+      { name: 'b', text: 'includedir /d\n' },
+    ];
     expect(thrown(() => parseKrb5Conf('includedir /d\n', { includedir: bomb }))).toBeInstanceOf(ConfigError);
     expect(Date.now() - t0).toBeLessThan(5000);
   });
@@ -178,7 +181,10 @@ describe('typed reads', () => {
 
 /** What the parser makes of a tree: children sorted (stable), same-name subsections merged. */
 function canonical(children: Krb5ConfNode[]): Krb5ConfNode[] {
-  const sorted = children.map((c, i) => [c, i] as const).sort((a, b) => compareNames(a[0].name, b[0].name) || a[1] - b[1]).map((x) => x[0]);
+  const sorted = children
+    .map((c, i) => [c, i] as const)
+    .sort((a, b) => compareNames(a[0].name, b[0].name) || a[1] - b[1])
+    .map((x) => x[0]);
   const out: Krb5ConfNode[] = [];
   for (const c of sorted) {
     if (isSection(c)) {
@@ -196,11 +202,12 @@ function canonical(children: Krb5ConfNode[]): Krb5ConfNode[] {
 }
 
 const nameChars = fc.constantFrom(...'abcXYZ019_-.é/:@ä{"\\#;[]}'.split(''), '\u{1F600}', '\uffff');
-const relName = fc
-  .string({ unit: nameChars, minLength: 1, maxLength: 6 })
-  .filter((n) => !/^[[}#;]/.test(n));
+const relName = fc.string({ unit: nameChars, minLength: 1, maxLength: 6 }).filter((n) => !/^[[}#;]/.test(n));
 const sectionName = fc.string({ unit: fc.oneof(nameChars, fc.constantFrom(' ', '\t', '=', '*')), maxLength: 6 }).filter((n) => !n.includes(']'));
-const value = fc.string({ unit: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\b', '\r', '\v', '"', '\\', '{', '}', '#', '=', '*', '['), fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' })), maxLength: 12 });
+const value = fc.string({
+  unit: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\b', '\r', '\v', '"', '\\', '{', '}', '#', '=', '*', '['), fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' })),
+  maxLength: 12,
+});
 const flag = fc.option(fc.constant(true as const), { nil: undefined });
 
 const node: fc.Memo<Krb5ConfNode> = fc.memo((depth) =>
@@ -211,10 +218,7 @@ const node: fc.Memo<Krb5ConfNode> = fc.memo((depth) =>
         fc.record({ name: relName, final: flag, children: fc.array(node(depth - 1), { maxLength: 4 }) }, { requiredKeys: ['name', 'children'] }),
       ),
 );
-const profile = fc.array(
-  fc.record({ name: sectionName, final: flag, children: fc.array(node(3), { maxLength: 5 }) }, { requiredKeys: ['name', 'children'] }),
-  { maxLength: 4 },
-);
+const profile = fc.array(fc.record({ name: sectionName, final: flag, children: fc.array(node(3), { maxLength: 5 }) }, { requiredKeys: ['name', 'children'] }), { maxLength: 4 });
 
 function strip(nodes: Krb5ConfNode[]): Krb5ConfNode[] {
   return nodes.map((n) => {

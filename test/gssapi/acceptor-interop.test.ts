@@ -154,7 +154,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     });
   }
 
-  it('SPNEGO as browsers on Windows send it (Microsoft\'s krb5 OID first, then RFC 4121\'s): supportedMech echoes it, MIT takes the AP-REP inside', async () => {
+  it("SPNEGO as browsers on Windows send it (Microsoft's krb5 OID first, then RFC 4121's): supportedMech echoes it, MIT takes the AP-REP inside", async () => {
     const ap = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
     const t = encodeNegTokenInit({ mechTypes: [Oid.MS_KRB5, Oid.KRB5], mechToken: ap });
     const a = new SpnegoAcceptor({ keys, replayCache: false });
@@ -165,7 +165,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expect((await ok({ op: 'init_step', token: b64(resp.value.responseToken!) })).complete).toBe(true);
   });
 
-  it('negotiateHandler (web-standard Request/Response): MIT\'s token in, 200 with the AP-REP MIT completes on; no token, 401', async () => {
+  it("negotiateHandler (web-standard Request/Response): MIT's token in, 200 with the AP-REP MIT completes on; no token, 401", async () => {
     const handle = negotiateHandler({ keys, replayCache: false }, (_req, info) => new Response(`hello ${info.principal}`, { headers: { 'content-type': 'text/plain' } }));
     const token = await init('aes128-cts-hmac-sha256-128.tskrb5.test', { mech: 'spnego' });
     const res = (await handle(new Request('http://web.example/', { headers: { authorization: `Negotiate ${b64(token)}` } }))) as Response;
@@ -216,7 +216,11 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expectRefused(() => new Krb5Acceptor({ keys: staleKeys, replayCache: false }).accept(stale), GssStatus.GSS_S_DEFECTIVE_CREDENTIAL, ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
     expectRefused(() => new Krb5Acceptor({ keys, replayCache: false }).accept(stale), GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
     const t = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
-    expectRefused(() => new Krb5Acceptor({ keys, replayCache: false, service: { components: ['HTTP', 'other.tskrb5.test'] } }).accept(t), GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOT_US);
+    expectRefused(
+      () => new Krb5Acceptor({ keys, replayCache: false, service: { components: ['HTTP', 'other.tskrb5.test'] } }).accept(t),
+      GssStatus.GSS_S_NO_CRED,
+      ErrorCode.KRB_AP_ERR_NOT_US,
+    );
     const later = () => new Date(Date.now() + 10 * 60_000);
     const e = expectRefused(() => new Krb5Acceptor({ keys, replayCache: false, now: later }).accept(t), GssStatus.GSS_S_CONTEXT_EXPIRED, ErrorCode.KRB_AP_ERR_SKEW);
     expect(e.message).toMatch(/clock is -60\d s off/);
@@ -224,7 +228,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expect(new Krb5Acceptor({ keys, replayCache: false }).accept(t)).toBeInstanceOf(Uint8Array);
   });
 
-  it('a skewed clock: the KRB-ERROR token we send back is read by MIT\'s initiator (raw krb5 and SPNEGO) as a clock skew', async () => {
+  it("a skewed clock: the KRB-ERROR token we send back is read by MIT's initiator (raw krb5 and SPNEGO) as a clock skew", async () => {
     const later = () => new Date(Date.now() + 10 * 60_000);
     for (const mech of ['krb5', 'spnego'] as const) {
       const token = await init('aes256-cts-hmac-sha1-96.tskrb5.test', { mech });
@@ -242,7 +246,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     }
   });
 
-  it('channel bindings: matched, another connection\'s refused, none let through unless required', async () => {
+  it("channel bindings: matched, another connection's refused, none let through unless required", async () => {
     const hash = new Uint8Array(32).fill(7);
     const cb = { applicationData: tlsServerEndPointBindings(hash) };
     const cbHex = Buffer.from(cb.applicationData).toString('hex');
@@ -260,7 +264,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expectRefused(() => new Krb5Acceptor({ keys, channelBindings: cb, requireChannelBindings: true, replayCache: false }).accept(none), GssStatus.GSS_S_BAD_BINDINGS);
   });
 
-  it('delegation: the TGT MIT forwards opens (alice\'s krbtgt)', async () => {
+  it("delegation: the TGT MIT forwards opens (alice's krbtgt)", async () => {
     const token = await init('aes256-cts-hmac-sha384-192.tskrb5.test', { flags: MUTUAL | GssFlags.GSS_C_DELEG_FLAG });
     const a = new Krb5Acceptor({ keys, replayCache: false });
     a.accept(token);
@@ -272,7 +276,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
   });
 
   it('without mutual authentication: no reply, and the tokens still flow both ways', async () => {
-    const token = await init('aes256-cts-hmac-sha1-96.tskrb5.test', { flags: GssFlags.GSS_C_REPLAY_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG | GssFlags.GSS_C_CONF_FLAG | GssFlags.GSS_C_INTEG_FLAG });
+    const token = await init('aes256-cts-hmac-sha1-96.tskrb5.test', {
+      flags: GssFlags.GSS_C_REPLAY_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG | GssFlags.GSS_C_CONF_FLAG | GssFlags.GSS_C_INTEG_FLAG,
+    });
     const a = new Krb5Acceptor({ keys, replayCache: false });
     expect(a.accept(token)).toBeUndefined();
     expect(a.established).toBe(true);

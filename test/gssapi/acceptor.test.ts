@@ -16,12 +16,19 @@ import { GssAcceptError, Krb5Acceptor, Krb5Initiator, ReplayCache, type Acceptor
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
 const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as { keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> } };
-const keys: AcceptorKey[] = Object.values(meta.keys.services).flat().map((k) => {
-  const [name, realm] = k.principal.split('@') as [string, string];
-  return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-});
-const at = (offsetMs = 0) => () => new Date(svc.authtime.getTime() + offsetMs);
+const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
+  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
+};
+const keys: AcceptorKey[] = Object.values(meta.keys.services)
+  .flat()
+  .map((k) => {
+    const [name, realm] = k.principal.split('@') as [string, string];
+    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+  });
+const at =
+  (offsetMs = 0) =>
+  () =>
+    new Date(svc.authtime.getTime() + offsetMs);
 const MUTUAL = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG | GssFlags.GSS_C_REPLAY_FLAG;
 
 function refused(f: () => unknown, major: number, code?: number): void {
@@ -51,16 +58,24 @@ describe('Krb5Acceptor on an MIT ticket', () => {
     expect(() => a.accept(i.token)).toThrow(/already established/);
   });
 
-  it('refuses an authenticator for another client than the ticket\'s (KRB_AP_ERR_BADMATCH)', () => {
+  it("refuses an authenticator for another client than the ticket's (KRB_AP_ERR_BADMATCH)", () => {
     const i = new Krb5Initiator({ credential: { ...svc, client: { ...svc.client, components: ['mallory'] } }, now: at(), flags: MUTUAL });
     refused(() => new Krb5Acceptor({ keys, now: at(), replayCache: false }).accept(i.token), GssStatus.GSS_S_DEFECTIVE_TOKEN, ErrorCode.KRB_AP_ERR_BADMATCH);
   });
 
   it('refuses an expired ticket, and one not valid yet', () => {
     const late = svc.endtime.getTime() - svc.authtime.getTime() + 10 * 60_000;
-    refused(() => new Krb5Acceptor({ keys, now: at(late), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(late) }).token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
+    refused(
+      () => new Krb5Acceptor({ keys, now: at(late), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(late) }).token),
+      GssStatus.GSS_S_CREDENTIALS_EXPIRED,
+      ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
+    );
     const early = -(svc.starttime.getTime() - svc.authtime.getTime()) - 10 * 60_000;
-    refused(() => new Krb5Acceptor({ keys, now: at(early), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(early) }).token), GssStatus.GSS_S_CREDENTIALS_EXPIRED, ErrorCode.KRB_AP_ERR_TKT_NYV);
+    refused(
+      () => new Krb5Acceptor({ keys, now: at(early), replayCache: false }).accept(new Krb5Initiator({ credential: svc, now: at(early) }).token),
+      GssStatus.GSS_S_CREDENTIALS_EXPIRED,
+      ErrorCode.KRB_AP_ERR_TKT_NYV,
+    );
   });
 
   it('refuses a ticket marked invalid (postdated, not yet validated)', () => {
@@ -79,7 +94,11 @@ describe('Krb5Acceptor on an MIT ticket', () => {
     expect(new Krb5Acceptor({ keys: other, now: at(), replayCache: false }).accept(token())).toBeInstanceOf(Uint8Array);
     refused(() => new Krb5Acceptor({ keys: other, now: at(), replayCache: false, strictKvno: true }).accept(token()), GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_BADKEYVER);
     const wrongType = keys.map((k) => ({ ...k, key: { ...k.key, etype: k.key.etype === 18 ? 17 : 18 } }));
-    refused(() => new Krb5Acceptor({ keys: wrongType.filter((k) => k.key.etype !== 18), now: at(), replayCache: false }).accept(token()), GssStatus.GSS_S_NO_CRED, ErrorCode.KRB_AP_ERR_NOKEY);
+    refused(
+      () => new Krb5Acceptor({ keys: wrongType.filter((k) => k.key.etype !== 18), now: at(), replayCache: false }).accept(token()),
+      GssStatus.GSS_S_NO_CRED,
+      ErrorCode.KRB_AP_ERR_NOKEY,
+    );
   });
 
   it('the replay cache is bounded and forgets what has expired', () => {

@@ -3,14 +3,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
-import {
-  channelBindingsBytes,
-  channelBindingsHash,
-  decodeGssChecksum,
-  encodeGssChecksum,
-  tlsServerEndPointBindings,
-  type GssChecksum,
-} from '../../src/gssapi/index.js';
+import { channelBindingsBytes, channelBindingsHash, decodeGssChecksum, encodeGssChecksum, tlsServerEndPointBindings, type GssChecksum } from '../../src/gssapi/index.js';
 import { GssFlags } from '../../src/iana/index.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { expectOnlyKerberosErrors } from './errors-only.js';
@@ -22,11 +15,13 @@ describe('0x8003 checksum', () => {
   it('encodes the RFC 4121 §4.1.1 layout (little-endian Lgth, Flags, DlgOpt, Dlgth)', () => {
     const F = GssFlags;
     expect(toHex(encodeGssChecksum({ bindingsHash: new Uint8Array(16), flags: F.GSS_C_MUTUAL_FLAG | F.GSS_C_INTEG_FLAG }))).toBe(`10000000${ZEROS}22000000`);
-    expect(toHex(encodeGssChecksum({ bindingsHash: fromHex(BND), flags: 0x13f, delegation: Uint8Array.of(0x76, 0x01, 0x00) })))
-      .toBe(`10000000${BND}3f010000` + '0100' + '0300' + '760100');
+    expect(toHex(encodeGssChecksum({ bindingsHash: fromHex(BND), flags: 0x13f, delegation: Uint8Array.of(0x76, 0x01, 0x00) }))).toBe(
+      `10000000${BND}3f010000` + '0100' + '0300' + '760100',
+    );
     // MIT extension: 4-byte big-endian type, 4-byte big-endian length
-    expect(toHex(encodeGssChecksum({ bindingsHash: new Uint8Array(16), flags: 2, exts: [{ type: 2, data: Uint8Array.of(0, 0, 0, 1) }] })))
-      .toBe(`10000000${ZEROS}02000000` + '00000002' + '00000004' + '00000001');
+    expect(toHex(encodeGssChecksum({ bindingsHash: new Uint8Array(16), flags: 2, exts: [{ type: 2, data: Uint8Array.of(0, 0, 0, 1) }] }))).toBe(
+      `10000000${ZEROS}02000000` + '00000002' + '00000004' + '00000001',
+    );
     const c = decodeGssChecksum(fromHex(`10000000${BND}3f010000` + '0100' + '0300' + '760100' + '00000002' + '00000000'));
     expect(c).toEqual({ bindingsHash: fromHex(BND), flags: 0x13f, delegation: Uint8Array.of(0x76, 1, 0), exts: [{ type: 2, data: new Uint8Array(0) }] });
   });
@@ -73,10 +68,12 @@ describe('0x8003 checksum', () => {
         if (v.exts) out.exts = v.exts;
         return out;
       });
-    fc.assert(fc.property(value, (v) => {
-      const b = encodeGssChecksum(v);
-      expect(decodeGssChecksum(b)).toEqual(v);
-    }));
+    fc.assert(
+      fc.property(value, (v) => {
+        const b = encodeGssChecksum(v);
+        expect(decodeGssChecksum(b)).toEqual(v);
+      }),
+    );
   });
 
   it('random and mutated bytes give only DecodeError', () => {
@@ -92,9 +89,14 @@ describe('channel bindings (RFC 4121 §4.1.1.2, RFC 5929 §4)', () => {
 
   it('hashes the little-endian layout, by hand', () => {
     const layout = fromHex(
-      '02000000' + '04000000' + '7f000001' + // initiator: GSS_C_AF_INET (2), 4 bytes, 127.0.0.1
-        '02000000' + '04000000' + '0a000002' + // acceptor: GSS_C_AF_INET, 10.0.0.2
-        '03000000' + '616263', // application data "abc"
+      '02000000' +
+        '04000000' +
+        '7f000001' + // initiator: GSS_C_AF_INET (2), 4 bytes, 127.0.0.1
+        '02000000' +
+        '04000000' +
+        '0a000002' + // acceptor: GSS_C_AF_INET, 10.0.0.2
+        '03000000' +
+        '616263', // application data "abc"
     );
     const cb = { initiatorAddrType: 2, initiatorAddress: fromHex('7f000001'), acceptorAddrType: 2, acceptorAddress: fromHex('0a000002'), applicationData: fromHex('616263') };
     expect(channelBindingsBytes(cb)).toEqual(layout);

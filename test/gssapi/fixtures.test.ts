@@ -64,7 +64,7 @@ describe('MIT krb5 context tokens', () => {
     for (const f of [ctx, cb, err]) {
       expect(f.source.tool).toMatch(/MIT krb5/);
       expect(f.source.command).toMatch(/generate\.py/);
-      expect(f.source.versions['krb5']).toMatch(/^1\.\d+/);
+      expect(f.source.versions.krb5).toMatch(/^1\.\d+/);
     }
   });
 

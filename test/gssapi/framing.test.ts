@@ -23,9 +23,11 @@ describe('RFC 2743 §3.1 framing', () => {
   it('round-trips any mech and inner bytes', () => {
     const arc = fc.integer({ min: 0, max: 2 ** 31 });
     const mech = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 39 }), fc.array(arc, { maxLength: 8 })).map(([a, b, r]) => [a, b, ...r].join('.'));
-    fc.assert(fc.property(mech, fc.uint8Array({ maxLength: 400 }), (m, inner) => {
-      expect(unwrapInitialToken(wrapInitialToken(m, inner))).toEqual({ mech: m, inner });
-    }));
+    fc.assert(
+      fc.property(mech, fc.uint8Array({ maxLength: 400 }), (m, inner) => {
+        expect(unwrapInitialToken(wrapInitialToken(m, inner))).toEqual({ mech: m, inner });
+      }),
+    );
   });
 
   it('is strict', () => {
@@ -45,7 +47,13 @@ describe('RFC 2743 §3.1 framing', () => {
   it('decodeInitialToken decodes the inner DER with offsets into the outer bytes', () => {
     const t = wrapInitialToken(Oid.SPNEGO, fromHex('040101'));
     expect(decodeInitialToken(t, () => octetString)).toEqual({ mech: Oid.SPNEGO, value: Uint8Array.of(1) });
-    const e = (() => { try { decodeInitialToken(wrapInitialToken(Oid.SPNEGO, fromHex('040201')), () => octetString); } catch (x) { return x as DecodeError; } })();
+    const e = (() => {
+      try {
+        decodeInitialToken(wrapInitialToken(Oid.SPNEGO, fromHex('040201')), () => octetString);
+      } catch (x) {
+        return x as DecodeError;
+      }
+    })();
     expect(e).toBeInstanceOf(DecodeError);
     expect(e!.offset).toBe(11); // 60 0b 06 06 2b0601050502 | 04 at 10, its bad length octet at 11
   });
@@ -64,15 +72,24 @@ describe('RFC 4121 §4.1 krb5 context tokens', () => {
       inner: fc.uint8Array({ minLength: 1, maxLength: 300 }),
       framed: fc.boolean(),
     });
-    fc.assert(fc.property(tok, (t) => {
-      const d = decodeKrb5Token(encodeKrb5Token(t));
-      expect(d).toEqual(t.framed ? { ...t, mech: Oid.KRB5 } : t);
-      expect(encodeKrb5Token(d)).toEqual(encodeKrb5Token(t));
-    }));
+    fc.assert(
+      fc.property(tok, (t) => {
+        const d = decodeKrb5Token(encodeKrb5Token(t));
+        expect(d).toEqual(t.framed ? { ...t, mech: Oid.KRB5 } : t);
+        expect(encodeKrb5Token(d)).toEqual(encodeKrb5Token(t));
+      }),
+    );
   });
 
   it('reports RFC 1964 tokens, other mechs and unknown ids', () => {
-    const e = (b: Uint8Array) => { try { decodeKrb5Token(b); } catch (x) { return x as { constructor: unknown; code: string }; } throw new Error('no error'); };
+    const e = (b: Uint8Array) => {
+      try {
+        decodeKrb5Token(b);
+      } catch (x) {
+        return x as { constructor: unknown; code: string };
+      }
+      throw new Error('no error');
+    };
     expect(e(fromHex('0101ff'))).toMatchObject({ constructor: UnsupportedError, code: 'ERR_RFC1964_TOKEN' });
     expect(e(fromHex('0102ff'))).toMatchObject({ constructor: UnsupportedError, code: 'ERR_RFC1964_TOKEN' });
     expect(e(wrapInitialToken(Oid.KRB5, fromHex('0201ff')))).toMatchObject({ constructor: UnsupportedError, code: 'ERR_RFC1964_TOKEN' });

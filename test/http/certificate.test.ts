@@ -33,14 +33,19 @@ const CASES: [string, string[], string[], RegExp, string][] = [
 describe.skipIf(!hasOpenssl && !IN_CI)('tls-server-end-point hash against OpenSSL-made certificates', () => {
   it.each(CASES)('%s', (label, key, digest, algName, hash) => {
     const pem = join(dir, `${label}.pem`);
-    execFileSync('openssl', ['req', '-x509', ...key, '-nodes', '-keyout', join(dir, `${label}.key`), '-out', pem, ...digest, '-days', '2', '-subj', `/CN=${label}`], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', ...key, '-nodes', '-keyout', join(dir, `${label}.key`), '-out', pem, ...digest, '-days', '2', '-subj', `/CN=${label}`], {
+      stdio: 'ignore',
+    });
     const text = execFileSync('openssl', ['x509', '-in', pem, '-noout', '-text'], { encoding: 'utf8' });
     const osslAlg = /Signature Algorithm: (\S+)/.exec(text)![1]!;
     expect(osslAlg).toMatch(algName);
     const der = new Uint8Array(execFileSync('openssl', ['x509', '-in', pem, '-outform', 'DER']));
     const { hash: ours } = certificateSignatureAlgorithm(der);
     expect(ours).toBe(hash);
-    const osslHash = execFileSync('openssl', ['dgst', `-${hash}`, '-hex'], { input: der, encoding: 'utf8' }).trim().split('= ').pop();
+    const osslHash = execFileSync('openssl', ['dgst', `-${hash}`, '-hex'], { input: der, encoding: 'utf8' })
+      .trim()
+      .split('= ')
+      .pop();
     const nodeHash = (name: string, data: Uint8Array) => new Uint8Array(createHash(name).update(data).digest());
     expect(Buffer.from(certificateHashForBindings(der, nodeHash)).toString('hex')).toBe(osslHash);
     if (hash === 'sha256' || hash === 'sha384') expect(Buffer.from(certificateHashForBindings(der)).toString('hex')).toBe(osslHash);

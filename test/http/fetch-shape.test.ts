@@ -156,7 +156,12 @@ describe('createNegotiateFetch is a fetch', () => {
   });
 
   it('bodies fetch reads: URLSearchParams and a typed Blob (same bytes and Content-Type as Node’s fetch), FormData (multipart)', async () => {
-    for (const body of [() => new URLSearchParams({ q: 'a b', r: 'é' }), () => new Blob(['blob bytes'], { type: 'application/x-blob' }), () => new Uint16Array([1, 2, 3]), () => new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2)]) {
+    for (const body of [
+      () => new URLSearchParams({ q: 'a b', r: 'é' }),
+      () => new Blob(['blob bytes'], { type: 'application/x-blob' }),
+      () => new Uint16Array([1, 2, 3]),
+      () => new DataView(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2),
+    ]) {
       const want = await observe(fetch, `${a.base}/echo`, { method: 'POST', body: body() });
       expect(await observe(ours, `${a.base}/echo`, { method: 'POST', body: body() })).toEqual(want);
     }

@@ -68,7 +68,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('the server against hostile authen
 
   const run = (cmd: string, args: string[], env: Record<string, string | undefined> = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((ok) => {
-      execFile(cmd, args, { env: { ...process.env, ...realm.env, ...env }, encoding: 'utf8', timeout: 30_000 }, (e, stdout, stderr) => ok({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      execFile(cmd, args, { env: { ...process.env, ...realm.env, ...env }, encoding: 'utf8', timeout: 30_000 }, (e, stdout, stderr) =>
+        ok({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
   const get = async (port: number, path: string, authorization: Uint8Array | undefined) => {
     const r = await fetch(`http://127.0.0.1:${port}${path}`, { headers: authorization ? { authorization: `Negotiate ${Buffer.from(authorization).toString('base64')}` } : {} });
@@ -106,15 +108,32 @@ describe.skipIf(!IN_CI && missing.length > 0)('the server against hostile authen
   it('item 1: a 16-byte aes256 subkey, no mutual flag, a well-formed mechListMIC: 401 with the reason, and the process serves curl right after', async () => {
     const svc = serviceTicket();
     const now = new Date();
-    const apReq = forgeApReq({ ticket: svc.ticket, sessionKey: svc.key, client: svc.client, now, authenticator: { subkey: { keytype: 18, keyvalue: new Uint8Array(16).fill(1) } } });
+    const apReq = forgeApReq({
+      ticket: svc.ticket,
+      sessionKey: svc.key,
+      client: svc.client,
+      now,
+      authenticator: { subkey: { keytype: 18, keyvalue: new Uint8Array(16).fill(1) } },
+    });
     const mic = Uint8Array.from([0x04, 0x04, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, ...new Uint8Array(12)]);
     const r = await get(aes.port, '/', spnegoInit(apReq, mic));
     expect(r.status).toBe(401);
     expect(aes.exited()).toBe(false);
     expect(aes.refusals.at(-1)!.message).toMatch(/aes256-cts-hmac-sha1-96 \(18\) must be 32 bytes, got 16/);
     // the same, raw krb5, and with junk in every 0x8003 field: refusals, never a crash
-    for (const gss of [{ flags: 0xffffffff }, { flags: GssFlags.GSS_C_DELEG_FLAG, delegation: new Uint8Array(40).fill(0x30) }, { flags: 0, exts: [{ type: 0xffffffff, data: new Uint8Array(3) }] }]) {
-      const raw = forgeApReq({ ticket: svc.ticket, sessionKey: svc.key, client: svc.client, now: new Date(), gss: { bindingsHash: NO_CHANNEL_BINDINGS, ...gss }, authenticator: { subkey: { keytype: 17, keyvalue: new Uint8Array(32) } } });
+    for (const gss of [
+      { flags: 0xffffffff },
+      { flags: GssFlags.GSS_C_DELEG_FLAG, delegation: new Uint8Array(40).fill(0x30) },
+      { flags: 0, exts: [{ type: 0xffffffff, data: new Uint8Array(3) }] },
+    ]) {
+      const raw = forgeApReq({
+        ticket: svc.ticket,
+        sessionKey: svc.key,
+        client: svc.client,
+        now: new Date(),
+        gss: { bindingsHash: NO_CHANNEL_BINDINGS, ...gss },
+        authenticator: { subkey: { keytype: 17, keyvalue: new Uint8Array(32) } },
+      });
       expect((await get(aes.port, '/', raw)).status).toBe(401);
     }
     const c = await run('curl', ['-s', '--negotiate', '-u', ':', `http://localhost:${aes.port}/`]);
@@ -143,8 +162,20 @@ describe.skipIf(!IN_CI && missing.length > 0)('the server against hostile authen
     expect(k.stdout).toMatch(/Flags: F/);
   });
 
-  it('item 8: an RC4 ticket from MIT\'s KDC, refused by policy, is said to be RC4 with how to allow it', async () => {
-    const c = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--negotiate', '-u', ':', '--resolve', `rc4.localhost:${rc4.port}:127.0.0.1`, `http://rc4.localhost:${rc4.port}/`]);
+  it("item 8: an RC4 ticket from MIT's KDC, refused by policy, is said to be RC4 with how to allow it", async () => {
+    const c = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--negotiate',
+      '-u',
+      ':',
+      '--resolve',
+      `rc4.localhost:${rc4.port}:127.0.0.1`,
+      `http://rc4.localhost:${rc4.port}/`,
+    ]);
     expect(c.stdout).toBe('401');
     const k = await run('klist', ['-e']);
     expect(k.stdout).toMatch(/HTTP\/rc4\.localhost@TSKRB5\.TEST\n.*Etype \(skey, tkt\): [^,]+, (DEPRECATED:)?arcfour-hmac/);

@@ -35,19 +35,26 @@ const cases: [string, string | string[], Challenge[]][] = [
     'Negotiate, Basic realm="x", Bearer error="invalid_token"',
     [{ scheme: 'Negotiate' }, { scheme: 'Basic', params: { realm: 'x' } }, { scheme: 'Bearer', params: { error: 'invalid_token' } }],
   ],
-  [
-    'several headers',
-    ['Basic realm="intranet"', 'Negotiate', 'NTLM'],
-    [{ scheme: 'Basic', params: { realm: 'intranet' } }, { scheme: 'Negotiate' }, { scheme: 'NTLM' }],
-  ],
+  ['several headers', ['Basic realm="intranet"', 'Negotiate', 'NTLM'], [{ scheme: 'Basic', params: { realm: 'intranet' } }, { scheme: 'Negotiate' }, { scheme: 'NTLM' }]],
   ['lower-case scheme', 'negotiate', [{ scheme: 'negotiate' }]],
   ['upper-case scheme with token, extra spaces', '  NEGOTIATE    oYG3MIG0oAMKAQA=  ', [{ scheme: 'NEGOTIATE', token68: 'oYG3MIG0oAMKAQA=' }]],
   ['empty list elements', ', Negotiate ,, Basic realm="a" ,', [{ scheme: 'Negotiate' }, { scheme: 'Basic', params: { realm: 'a' } }]],
-  ['token68 then another challenge', 'Negotiate YII=, Basic realm="x"', [{ scheme: 'Negotiate', token68: 'YII=' }, { scheme: 'Basic', params: { realm: 'x' } }]],
+  [
+    'token68 then another challenge',
+    'Negotiate YII=, Basic realm="x"',
+    [
+      { scheme: 'Negotiate', token68: 'YII=' },
+      { scheme: 'Basic', params: { realm: 'x' } },
+    ],
+  ],
   ['token68 with / and +', 'Negotiate a+b/c==', [{ scheme: 'Negotiate', token68: 'a+b/c==' }]],
   ['BWS around =', 'Basic realm = "x" , charset="UTF-8"', [{ scheme: 'Basic', params: { realm: 'x', charset: 'UTF-8' } }]],
   ['param names case-insensitive', 'Basic Realm="x"', [{ scheme: 'Basic', params: { realm: 'x' } }]],
-  ['quoted comma and escapes', 'Bearer realm="a, b", error_description="say \\"hi\\" \\\\ ok"', [{ scheme: 'Bearer', params: { realm: 'a, b', error_description: 'say "hi" \\ ok' } }]],
+  [
+    'quoted comma and escapes',
+    'Bearer realm="a, b", error_description="say \\"hi\\" \\\\ ok"',
+    [{ scheme: 'Bearer', params: { realm: 'a, b', error_description: 'say "hi" \\ ok' } }],
+  ],
   ['empty quoted value', 'Basic realm=""', [{ scheme: 'Basic', params: { realm: '' } }]],
   ['IIS shape: Negotiate and NTLM in two headers', ['Negotiate', 'NTLM'], [{ scheme: 'Negotiate' }, { scheme: 'NTLM' }]],
   ['empty header', '', []],
@@ -101,7 +108,13 @@ describe('parseChallenges', () => {
     );
     const quote = (v: string) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
     const fmt = (c: Challenge) =>
-      c.token68 !== undefined ? `${c.scheme} ${c.token68}` : c.params ? `${c.scheme} ${Object.entries(c.params).map(([k, v]) => `${k}=${quote(v)}`).join(', ')}` : c.scheme;
+      c.token68 !== undefined
+        ? `${c.scheme} ${c.token68}`
+        : c.params
+          ? `${c.scheme} ${Object.entries(c.params)
+              .map(([k, v]) => `${k}=${quote(v)}`)
+              .join(', ')}`
+          : c.scheme;
     fc.assert(
       fc.property(fc.array(ch, { minLength: 1, maxLength: 5 }), (list) => {
         const got = parseChallenges(list.map(fmt).join(', ')).map((c) => (c.params ? { ...c, params: { ...c.params } } : c));
@@ -144,52 +157,61 @@ describe('Authorization', () => {
   });
 
   it('round-trips any token', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (t) => {
-      const v = formatNegotiate(t);
-      if (t.length === 0) expect(v).toBe('Negotiate');
-      else expect(parseNegotiateAuthorization(v)).toEqual(t);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (t) => {
+        const v = formatNegotiate(t);
+        if (t.length === 0) expect(v).toBe('Negotiate');
+        else expect(parseNegotiateAuthorization(v)).toEqual(t);
+      }),
+    );
   });
 });
 
 describe('base64', () => {
   const nodeB64 = (b: Uint8Array) => globalThis.Buffer.from(b).toString('base64');
   it('matches node:buffer both ways (differential)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
-      expect(toBase64(b)).toBe(nodeB64(b));
-      expect(fromBase64(nodeB64(b))).toEqual(b);
-      expect(fromBase64(nodeB64(b).replace(/=+$/, ''))).toEqual(b); // unpadded accepted
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+        expect(toBase64(b)).toBe(nodeB64(b));
+        expect(fromBase64(nodeB64(b))).toEqual(b);
+        expect(fromBase64(nodeB64(b).replace(/=+$/, ''))).toEqual(b); // unpadded accepted
+      }),
+    );
   });
   it('long inputs (the pair-table path) match node:buffer, and a bad character anywhere is named at its offset', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 190, maxLength: 3000 }), fc.nat(), fc.constantFrom('!', '-', '_', ' ', '\u00e9', '\u{1F600}', '=', '\0'), (b, at, bad) => {
-      const text = nodeB64(b);
-      expect(fromBase64(text)).toEqual(b);
-      const i = at % (text.length - 2);
-      const broken = text.slice(0, i) + bad + text.slice(i + 1);
-      let err: unknown;
-      try {
-        fromBase64(broken);
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(DecodeError);
-      // a lone '=' inside is named where the alphabet stops; padding faults at the end are said otherwise
-      if (bad !== '=' && bad.length === 1) expect((err as DecodeError).offset).toBe(i);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 190, maxLength: 3000 }), fc.nat(), fc.constantFrom('!', '-', '_', ' ', '\u00e9', '\u{1F600}', '=', '\0'), (b, at, bad) => {
+        const text = nodeB64(b);
+        expect(fromBase64(text)).toEqual(b);
+        const i = at % (text.length - 2);
+        const broken = text.slice(0, i) + bad + text.slice(i + 1);
+        let err: unknown;
+        try {
+          fromBase64(broken);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(DecodeError);
+        // a lone '=' inside is named where the alphabet stops; padding faults at the end are said otherwise
+        if (bad !== '=' && bad.length === 1) expect((err as DecodeError).offset).toBe(i);
+      }),
+      { numRuns: 200 },
+    );
   });
   it('RFC 4648 §10 vectors', () => {
     const enc = (s: string) => toBase64(new TextEncoder().encode(s));
     expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map(enc)).toEqual(['', 'Zg==', 'Zm8=', 'Zm9v', 'Zm9vYg==', 'Zm9vYmE=', 'Zm9vYmFy']);
   });
   it('any string decodes or throws DecodeError', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 20 }), (s) => {
-      try {
-        fromBase64(s);
-      } catch (e) {
-        expect((e as Error).constructor).toBe(DecodeError);
-      }
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (s) => {
+        try {
+          fromBase64(s);
+        } catch (e) {
+          expect((e as Error).constructor).toBe(DecodeError);
+        }
+      }),
+    );
   });
 });
 

@@ -292,7 +292,13 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateFetch against Apache mod
       const www = r.headers.get('www-authenticate');
       const body = await r.text();
       const status = r.status === 401 ? 407 : r.status;
-      return { status, ok: status === 200, headers: { get: (n: string) => (n.toLowerCase() === 'proxy-authenticate' ? www : null) }, text: async () => body, arrayBuffer: async () => new TextEncoder().encode(body).buffer };
+      return {
+        status,
+        ok: status === 200,
+        headers: { get: (n: string) => (n.toLowerCase() === 'proxy-authenticate' ? www : null) },
+        text: async () => body,
+        arrayBuffer: async () => new TextEncoder().encode(body).buffer,
+      };
     };
     const f = createNegotiateFetch({ context: ctx, fetch: proxyFetch as never, proxyHost: 'localhost', sendCbt: false });
     const r = await f(`${gss.url}/via-proxy`);

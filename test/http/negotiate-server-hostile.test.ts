@@ -22,11 +22,15 @@ import { forgeApReq, spnegoInit } from '../gssapi/forge.js';
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
 const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as { keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> } };
-const keys: AcceptorKey[] = Object.values(meta.keys.services).flat().map((k) => {
-  const [name, realm] = k.principal.split('@') as [string, string];
-  return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-});
+const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
+  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
+};
+const keys: AcceptorKey[] = Object.values(meta.keys.services)
+  .flat()
+  .map((k) => {
+    const [name, realm] = k.principal.split('@') as [string, string];
+    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+  });
 const now = () => svc.authtime;
 const sessionKey = { etype: svc.key.etype, value: svc.key.value };
 const base = { ticket: svc.ticket, sessionKey, client: svc.client, now: svc.authtime };
@@ -66,11 +70,25 @@ describe('the server path on forged authenticators (valid ticket, hostile initia
   });
 
   it('EncryptionKey refuses a known enctype of the wrong length, and keeps unknown enctypes for their users to refuse', () => {
-    for (const [keytype, n] of [[17, 32], [18, 16], [19, 32], [20, 16], [23, 8], [18, 0]] as const) {
+    for (const [keytype, n] of [
+      [17, 32],
+      [18, 16],
+      [19, 32],
+      [20, 16],
+      [23, 8],
+      [18, 0],
+    ] as const) {
       const bytes = EncryptionKey.encode({ keytype, keyvalue: new Uint8Array(n) });
       expect(() => EncryptionKey.decode(bytes), `${keytype}/${n}`).toThrow(DecodeError);
     }
-    for (const [keytype, n] of [[17, 16], [18, 32], [19, 16], [20, 32], [23, 16], [99, 7]] as const) {
+    for (const [keytype, n] of [
+      [17, 16],
+      [18, 32],
+      [19, 16],
+      [20, 32],
+      [23, 16],
+      [99, 7],
+    ] as const) {
       expect(EncryptionKey.decode(EncryptionKey.encode({ keytype, keyvalue: new Uint8Array(n) })).keyvalue.length).toBe(n);
     }
   });
@@ -80,7 +98,10 @@ describe('the server path on forged authenticators (valid ticket, hostile initia
       const token = forgeApReq({ ...base, authenticator: { subkey: { keytype, keyvalue: new Uint8Array(16) } }, gss: { flags: GssFlags.GSS_C_MUTUAL_FLAG } });
       expect(() => new Krb5Acceptor({ keys, now, replayCache: false }).accept(token), String(keytype)).toThrow(KerberosError);
       const s = new SpnegoAcceptor({ keys, now, replayCache: false });
-      expect(() => s.accept(spnegoInit(forgeApReq({ ...base, authenticator: { subkey: { keytype, keyvalue: new Uint8Array(16) } } }), micToken(new Uint8Array(12)))), String(keytype)).toThrow(KerberosError);
+      expect(
+        () => s.accept(spnegoInit(forgeApReq({ ...base, authenticator: { subkey: { keytype, keyvalue: new Uint8Array(16) } } }), micToken(new Uint8Array(12)))),
+        String(keytype),
+      ).toThrow(KerberosError);
     }
   });
 
@@ -88,7 +109,16 @@ describe('the server path on forged authenticators (valid ticket, hostile initia
     const check = createNegotiateAuthenticator({ keys, now, replayCache: false });
     const etypes = fc.constantFrom(17, 18, 19, 20, 23, 24, 0, 1, 3, 16, 99, -128, 2 ** 31 - 1);
     const bytes = (max: number) => fc.uint8Array({ maxLength: max });
-    const subkey = fc.option(fc.record({ keytype: etypes, keyvalue: fc.oneof(bytes(40), fc.constantFrom(16, 32).map((n) => new Uint8Array(n))) }), { nil: undefined, freq: 8 });
+    const subkey = fc.option(
+      fc.record({
+        keytype: etypes,
+        keyvalue: fc.oneof(
+          bytes(40),
+          fc.constantFrom(16, 32).map((n) => new Uint8Array(n)),
+        ),
+      }),
+      { nil: undefined, freq: 8 },
+    );
     const gss = fc.record({
       flags: fc.oneof(fc.constant(0), fc.constant(0x3e), fc.constant(0x3f), fc.constant(0x30), fc.integer({ min: 0, max: 0xffffffff })),
       bindingsHash: fc.oneof(fc.constant(new Uint8Array(16)), fc.uint8Array({ minLength: 16, maxLength: 16 })),
@@ -105,7 +135,14 @@ describe('the server path on forged authenticators (valid ticket, hostile initia
     // how many runs reached the server, and what it answered (a run the forger cannot encode checks nothing)
     const outcomes: Record<string, number> = { forged: 0, ok: 0, failed: 0, challenge: 0 };
     fc.assert(
-      fc.property(subkey, gss, cksum, fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }), mic, fc.boolean(), fc.integer({ min: 0, max: 0xffffffff }),
+      fc.property(
+        subkey,
+        gss,
+        cksum,
+        fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
+        mic,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 0xffffffff }),
         (sk, g, ck, seqNumber, mic, wrap, apOptions) => {
           const auth: Record<string, unknown> = {};
           if (sk) auth.subkey = sk;
@@ -122,7 +159,8 @@ describe('the server path on forged authenticators (valid ticket, hostile initia
           expect(['ok', 'failed', 'challenge']).toContain(r.status);
           outcomes[r.status]!++;
           if (r.status === 'failed') expect(r.error).toBeInstanceOf(KerberosError);
-        }),
+        },
+      ),
       { numRuns: 400 },
     );
     // about a third of the runs get past the forger (typically ~140 of 400) and most of those are refused
@@ -131,7 +169,14 @@ describe('the server path on forged authenticators (valid ticket, hostile initia
   });
 
   it('any authenticator plaintext under the real session key: only KerberosErrors (property, 300 runs)', () => {
-    const real = Authenticator.encode({ authenticatorVno: 5, crealm: svc.client.realm, cname: { nameType: 1, nameString: [...svc.client.components] }, cusec: 0, ctime: svc.authtime, subkey: { keytype: 18, keyvalue: new Uint8Array(32) } });
+    const real = Authenticator.encode({
+      authenticatorVno: 5,
+      crealm: svc.client.realm,
+      cname: { nameType: 1, nameString: [...svc.client.components] },
+      cusec: 0,
+      ctime: svc.authtime,
+      subkey: { keytype: 18, keyvalue: new Uint8Array(32) },
+    });
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: real.length - 1 }), fc.integer({ min: 0, max: 255 }), (junk, at, v) => {
         const mutated = real.slice();

@@ -32,7 +32,8 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let realm: any;
   let server: Server, staleServer: Server;
-  let url = '', staleUrl = '';
+  let url = '',
+    staleUrl = '';
   const errors: Error[] = [];
   const seen: { principal: string; delegated: boolean }[] = [];
   const stored: Promise<unknown>[] = [];
@@ -118,9 +119,29 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     expect(r.stdout.trim()).toBe(`200 hello alice@${R}`);
   });
 
-  it('over TLS: our client\'s channel bindings match the server\'s certificate; curl, sending none, is refused when they are required', async () => {
+  it("over TLS: our client's channel bindings match the server's certificate; curl, sending none, is refused when they are required", async () => {
     const dir = realm.dir as string;
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.pem'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'tls.key'),
+        '-out',
+        join(dir, 'tls.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     const tls = { key: readFileSync(join(dir, 'tls.key')), cert: readFileSync(join(dir, 'tls.pem')) };
     const kt = join(dir, 'http.keytab');
     const bound: boolean[] = [];
@@ -151,7 +172,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     const u = await listen(s);
     try {
       const f = createNegotiateFetch({ ccache: `FILE:${dir}/ccache`, context: createKrb5Context({ env: { ...process.env, ...realm.env } }) });
-      const e = await f(u).then(() => undefined, (x: unknown) => x as Error & { errorCode?: number });
+      const e = await f(u).then(
+        () => undefined,
+        (x: unknown) => x as Error & { errorCode?: number },
+      );
       f.close();
       expect(e).toBeInstanceOf(GssKrbError);
       expect((e as GssKrbError).krbError.errorCode).toBe(ErrorCode.KRB_AP_ERR_SKEW);

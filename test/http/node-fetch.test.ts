@@ -34,7 +34,9 @@ function oneRequestPerConnection(dropAll = false): Promise<{ server: Server; url
     });
     sock.on('error', () => {});
   });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, bodies, connections: () => connections })));
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, bodies, connections: () => connections })),
+  );
 }
 
 let server: Server | undefined;

@@ -21,11 +21,15 @@ const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
 const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
 const tgt = cc.credentials.find((c) => c.server.components[0] === 'krbtgt')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as { keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> } };
-const keys: AcceptorKey[] = Object.values(meta.keys.services).flat().map((k) => {
-  const [name, realm] = k.principal.split('@') as [string, string];
-  return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-});
+const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
+  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
+};
+const keys: AcceptorKey[] = Object.values(meta.keys.services)
+  .flat()
+  .map((k) => {
+    const [name, realm] = k.principal.split('@') as [string, string];
+    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+  });
 const now = () => svc.authtime;
 
 /** Where `secret`'s bytes show in `text`: as a run of numbers, hex or base64; '' when nowhere. */
@@ -97,7 +101,12 @@ describe('key material never prints', () => {
 
   it('credentials read from a cache, made from a KRB-CRED, and keytab entries', () => {
     expectNoLeak(cc.credentials, Object.fromEntries(cc.credentials.map((c, k) => [`credential ${k}`, c.key.value])));
-    const creds = credentialsFromKrbCred(KRBCred.decode(makeKrbCred([tgt], svc.key, { now })), { ticketInfo: [{ key: { keytype: tgt.key.etype, keyvalue: tgt.key.value }, prealm: 'TSKRB5.TEST', pname: { nameType: 1, nameString: ['alice'] } }] } as never, { realm: 'TSKRB5.TEST', components: ['alice'] }, { allowAnyTicket: true });
+    const creds = credentialsFromKrbCred(
+      KRBCred.decode(makeKrbCred([tgt], svc.key, { now })),
+      { ticketInfo: [{ key: { keytype: tgt.key.etype, keyvalue: tgt.key.value }, prealm: 'TSKRB5.TEST', pname: { nameType: 1, nameString: ['alice'] } }] } as never,
+      { realm: 'TSKRB5.TEST', components: ['alice'] },
+      { allowAnyTicket: true },
+    );
     expectNoLeak(creds, { 'delegated key': tgt.key.value });
     const kt = decodeKeytab(new Uint8Array(readFileSync(new URL('../keytab/several.keytab', dir))));
     expect(kt.entries.length).toBeGreaterThan(0);

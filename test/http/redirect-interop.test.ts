@@ -128,7 +128,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('redirects between Negotiate serve
     expect((await hits('/post')) - before).toBe(2);
     // Apache authenticated alice before redirecting; both tokens were verified.
     expect(await loggedAs(new RegExp(`alice@${mit.realm} "POST /auth/to-gss-307 HTTP/1.1" 307`))).toMatch(new RegExp(`alice@${mit.realm} "POST /auth/to-gss-307 HTTP/1.1" 307`));
-    expect(lines.join('\n')).toMatch(/token for HTTP\/localhost@TSKRB5\.TEST[\s\S]*server of the 307 redirect proved its identity[\s\S]*307 redirect to http:\/\/127\.0\.0\.1:\d+\/post \(another origin[\s\S]*token for HTTP\/127\.0\.0\.1@TSKRB5\.TEST[\s\S]*mutual authentication: the server proved its identity/);
+    expect(lines.join('\n')).toMatch(
+      /token for HTTP\/localhost@TSKRB5\.TEST[\s\S]*server of the 307 redirect proved its identity[\s\S]*307 redirect to http:\/\/127\.0\.0\.1:\d+\/post \(another origin[\s\S]*token for HTTP\/127\.0\.0\.1@TSKRB5\.TEST[\s\S]*mutual authentication: the server proved its identity/,
+    );
     expect(lines.join('\n')).not.toMatch(/warn/);
     // MIT klist: our cache holds both services' tickets.
     const k = await mit.run('klist', ['-c', `FILE:${ccache}`]);

@@ -50,18 +50,31 @@ export async function startApache({ realm, dir, service = 'HTTP/localhost', modu
   const keyPem = join(root, 'key.pem');
   execFileSync(
     which('openssl') ?? 'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyPem, '-out', certPem, '-days', '30', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPem,
+      '-out',
+      certPem,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
 
   writeFileSync(join(htdocs, 'index.html'), 'tskrb5 interop apache\n');
   writeFileSync(join(htdocs, 'bound', 'whoami'), 'user=<!--#echo var="REMOTE_USER" -->\n');
-  writeFileSync(
-    join(htdocs, 'auth', 'whoami'),
-    'user=<!--#echo var="REMOTE_USER" -->\nccache=<!--#echo var="KRB5CCNAME" -->\n',
-  );
+  writeFileSync(join(htdocs, 'auth', 'whoami'), 'user=<!--#echo var="REMOTE_USER" -->\nccache=<!--#echo var="KRB5CCNAME" -->\n');
 
   // Running as root, Apache's workers switch to www-data: let them read what they need.
   const w = process.getuid?.() === 0 ? wwwData() : null;
@@ -86,8 +99,23 @@ export async function startApache({ realm, dir, service = 'HTTP/localhost', modu
 
   const httpPort = await freePort();
   const httpsPort = await freePort();
-  const mods = ['mpm_event', 'authz_core', 'authz_user', 'authn_core', 'auth_gssapi', 'socache_shmcb', 'ssl',
-    'include', 'mime', 'unixd', 'env', 'headers', 'log_config', 'dir', ...modules];
+  const mods = [
+    'mpm_event',
+    'authz_core',
+    'authz_user',
+    'authn_core',
+    'auth_gssapi',
+    'socache_shmcb',
+    'ssl',
+    'include',
+    'mime',
+    'unixd',
+    'env',
+    'headers',
+    'log_config',
+    'dir',
+    ...modules,
+  ];
   const loads = mods
     .filter((m) => existsSync(join(MODULES, `mod_${m}.so`)))
     .map((m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`)
@@ -157,9 +185,7 @@ ${extraConf ? extraConf({ htdocs, keytab }) : ''}
   );
 
   const env = { ...realm.env, KRB5RCACHEDIR: rcache, KRB5CCNAME: `FILE:${delegDir}/none`, KRB5_KTNAME: keytab };
-  const child = trackChild(
-    spawn(which('apache2') ?? '/usr/sbin/apache2', ['-f', conf, '-DFOREGROUND'], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
-  );
+  const child = trackChild(spawn(which('apache2') ?? '/usr/sbin/apache2', ['-f', conf, '-DFOREGROUND'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
@@ -169,7 +195,11 @@ ${extraConf ? extraConf({ htdocs, keytab }) : ''}
   } catch (e) {
     await killChild(child);
     let log = '';
-    try { log = readFileSync(join(logs, 'error.log'), 'utf8'); } catch { /* none */ }
+    try {
+      log = readFileSync(join(logs, 'error.log'), 'utf8');
+    } catch {
+      /* none */
+    }
     throw new Error(`apache2 did not come up: ${e.message}\n${out}\n${log}`);
   }
 
@@ -180,7 +210,9 @@ ${extraConf ? extraConf({ htdocs, keytab }) : ''}
     try {
       const kids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' });
       all.push(...kids.split('\n').filter(Boolean).map(Number));
-    } catch { /* none */ }
+    } catch {
+      /* none */
+    }
     return all;
   };
 
@@ -211,7 +243,13 @@ ${extraConf ? extraConf({ htdocs, keytab }) : ''}
       // Workers normally exit with the parent; make sure none is left.
       const deadline = Date.now() + 3000;
       while (workers.some(pidAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      for (const p of workers) if (pidAlive(p)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      for (const p of workers)
+        if (pidAlive(p))
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
     },
   };
 }

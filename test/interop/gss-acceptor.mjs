@@ -30,9 +30,26 @@ export function makeSelfSignedCert(dir, { curve = 'prime256v1', digest = 'sha256
   const key = join(dir, `${name}-key.pem`);
   execFileSync(
     which('openssl') ?? 'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', `ec_paramgen_curve:${curve}`, `-${digest}`, '-nodes',
-      '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      `ec_paramgen_curve:${curve}`,
+      `-${digest}`,
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   return { cert, key };
@@ -62,7 +79,7 @@ export async function startGssAcceptor({ realm, keytab, service, cbHex, tls, del
     }
     args.push('--tls-cert', certPem, '--tls-key', keyPem);
   }
-  const deleg = delegDir === false ? null : delegDir ?? mkdtempSync(join(realm.dir, 'gss-deleg-'));
+  const deleg = delegDir === false ? null : (delegDir ?? mkdtempSync(join(realm.dir, 'gss-deleg-')));
   if (deleg) args.push('--deleg-dir', deleg);
   const env = { ...realm.env, KRB5_KTNAME: `FILE:${keytab}`, PYTHONDONTWRITEBYTECODE: '1' };
   const child = trackChild(spawn(SYSTEM_PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -77,29 +94,48 @@ export async function startGssAcceptor({ realm, keytab, service, cbHex, tls, del
       const c = /TLS_SERVER_END_POINT ([0-9a-f]+) (\w+)/.exec(out);
       if (c) [, tlsServerEndPoint, cbHash] = c;
       const m = /LISTENING (\d+)/.exec(out);
-      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(t);
+        resolve(Number(m[1]));
+      }
     });
-    child.once('exit', (c) => { clearTimeout(t); reject(new Error(`gss-acceptor.py exited ${c}: ${err}`)); });
-  }).catch(async (e) => { await killChild(child); throw e; });
+    child.once('exit', (c) => {
+      clearTimeout(t);
+      reject(new Error(`gss-acceptor.py exited ${c}: ${err}`));
+    });
+  }).catch(async (e) => {
+    await killChild(child);
+    throw e;
+  });
   const scheme = tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${port}`;
   const ca = certPem ? readFileSync(certPem) : undefined;
 
   /** One request to 127.0.0.1 (Host/SNI localhost): resolves { status, headers, body }. */
-  const request = (method, p, headers = {}, body) => new Promise((resolve, reject) => {
-    const mod = tls ? https : http;
-    const req = mod.request({
-      host: '127.0.0.1', port, method, path: p, servername: 'localhost', ca, agent: false,
-      headers: { Host: `localhost:${port}`, ...headers },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+  const request = (method, p, headers = {}, body) =>
+    new Promise((resolve, reject) => {
+      const mod = tls ? https : http;
+      const req = mod.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: p,
+          servername: 'localhost',
+          ca,
+          agent: false,
+          headers: { Host: `localhost:${port}`, ...headers },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
 
   let stopped = false;
   return {

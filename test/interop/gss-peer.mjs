@@ -20,10 +20,12 @@ export const gssPeerMissing = gssAcceptorMissing;
  * process is gone).
  */
 export async function startGssPeer({ env = process.env } = {}) {
-  const child = trackChild(spawn(SYSTEM_PYTHON, [SCRIPT], {
-    env: { ...env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  }));
+  const child = trackChild(
+    spawn(SYSTEM_PYTHON, [SCRIPT], {
+      env: { ...env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-8000)));
   const waiting = [];
@@ -38,7 +40,11 @@ export async function startGssPeer({ env = process.env } = {}) {
   createInterface({ input: child.stdout }).on('line', (line) => {
     const w = waiting.shift();
     if (!w) return;
-    try { w.resolve(JSON.parse(line)); } catch (e) { w.reject(new Error(`gss-peer.py: bad reply ${line}: ${e}`)); }
+    try {
+      w.resolve(JSON.parse(line));
+    } catch (e) {
+      w.reject(new Error(`gss-peer.py: bad reply ${line}: ${e}`));
+    }
   });
   let stopped = false;
   return {

@@ -66,8 +66,7 @@ describe.skipIf(skip)('interop harness (MIT KDC, Apache mod_auth_gssapi, python3
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toContain(`user=${h.user}`);
     expect(a.stdout.trim().split('\n').pop()).toBe('200');
-    const b = await h.realm.run('curl', ['-sS', '-w', '\n%{http_code}', '--cacert', h.apache.certPem,
-      '--negotiate', '--delegation', 'always', '-u', ':', h.apache.httpsUrl]);
+    const b = await h.realm.run('curl', ['-sS', '-w', '\n%{http_code}', '--cacert', h.apache.certPem, '--negotiate', '--delegation', 'always', '-u', ':', h.apache.httpsUrl]);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toContain(`user=${h.user}`);
     expect(b.stdout).toMatch(/ccache=FILE:.*deleg/);

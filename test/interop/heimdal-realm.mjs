@@ -16,12 +16,8 @@ export const HEIMDAL_ENCTYPES = ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha
 const LIBEXEC = join(HEIMDAL_PREFIX, 'usr/lib/heimdal-servers');
 /** A Heimdal program in the prefix: usr/bin (name.heimdal or name), usr/sbin, usr/lib/heimdal-servers. */
 export function heimdalProgram(name) {
-  for (const p of [
-    join(HEIMDAL_PREFIX, 'usr/bin', `${name}.heimdal`),
-    join(HEIMDAL_PREFIX, 'usr/bin', name),
-    join(HEIMDAL_PREFIX, 'usr/sbin', name),
-    join(LIBEXEC, name),
-  ]) if (existsSync(p)) return p;
+  for (const p of [join(HEIMDAL_PREFIX, 'usr/bin', `${name}.heimdal`), join(HEIMDAL_PREFIX, 'usr/bin', name), join(HEIMDAL_PREFIX, 'usr/sbin', name), join(LIBEXEC, name)])
+    if (existsSync(p)) return p;
   return null;
 }
 
@@ -34,10 +30,12 @@ function realmsSection(list) {
   return list.map(({ realm, kdcPort }) => `  ${realm} = {\n    kdc = 127.0.0.1:${kdcPort}\n    admin_server = 127.0.0.1:1\n  }\n`).join('');
 }
 function domainRealmSection(list) {
-  return list.map(({ realm }) => {
-    const d = realm.toLowerCase();
-    return `  .${d} = ${realm}\n  ${d} = ${realm}\n`;
-  }).join('');
+  return list
+    .map(({ realm }) => {
+      const d = realm.toLowerCase();
+      return `  .${d} = ${realm}\n  ${d} = ${realm}\n`;
+    })
+    .join('');
 }
 /** Direct trust between every pair (else the shared ".TEST" suffix means a hierarchical path via TEST). */
 function capathsSection(list) {
@@ -251,20 +249,37 @@ export function readKeytab(path) {
   while (o + 4 <= b.length) {
     const size = b.readInt32BE(o);
     o += 4;
-    if (size <= 0) { o += -size; continue; }
+    if (size <= 0) {
+      o += -size;
+      continue;
+    }
     const end = o + size;
     let p = o;
-    const str = () => { const n = b.readUInt16BE(p); p += 2; const s = b.toString('utf8', p, p + n); p += n; return s; };
-    const nComp = b.readUInt16BE(p); p += 2;
+    const str = () => {
+      const n = b.readUInt16BE(p);
+      p += 2;
+      const s = b.toString('utf8', p, p + n);
+      p += n;
+      return s;
+    };
+    const nComp = b.readUInt16BE(p);
+    p += 2;
     const realm = str();
     const comps = [];
     for (let i = 0; i < nComp; i++) comps.push(str());
     p += 4 + 4; // name type, timestamp
-    let kvno = b.readUInt8(p); p += 1;
-    const enctype = b.readUInt16BE(p); p += 2;
-    const klen = b.readUInt16BE(p); p += 2;
-    const key = b.toString('hex', p, p + klen); p += klen;
-    if (end - p >= 4) { const k32 = b.readUInt32BE(p); if (k32) kvno = k32; }
+    let kvno = b.readUInt8(p);
+    p += 1;
+    const enctype = b.readUInt16BE(p);
+    p += 2;
+    const klen = b.readUInt16BE(p);
+    p += 2;
+    const key = b.toString('hex', p, p + klen);
+    p += klen;
+    if (end - p >= 4) {
+      const k32 = b.readUInt32BE(p);
+      if (k32) kvno = k32;
+    }
     out.push({ principal: `${comps.join('/')}@${realm}`, kvno, enctype, key });
     o = end;
   }
@@ -282,7 +297,8 @@ export function readKeytab(path) {
  */
 export async function trustRealms(mit, heim, { password, enctypes = HEIMDAL_ENCTYPES, ccache } = {}) {
   if (!password) throw new Error('trustRealms: a password is required');
-  const A = mit.realm, B = heim.realm;
+  const A = mit.realm,
+    B = heim.realm;
   const principals = [`krbtgt/${B}@${A}`, `krbtgt/${A}@${B}`];
   const keys = {};
   for (const p of principals) {
@@ -292,8 +308,10 @@ export async function trustRealms(mit, heim, { password, enctypes = HEIMDAL_ENCT
     const hk = join(heim.dir, `trust-heim-${p.replace(/[^A-Za-z0-9.]/g, '_')}.keytab`);
     await mit.ktadd(p, mk);
     await heim.ktadd(p, hk);
-    let m = readKeytab(mk), h = readKeytab(hk);
-    const mKvno = Math.max(...m.map((k) => k.kvno)), hKvno = Math.max(...h.map((k) => k.kvno));
+    let m = readKeytab(mk),
+      h = readKeytab(hk);
+    const mKvno = Math.max(...m.map((k) => k.kvno)),
+      hKvno = Math.max(...h.map((k) => k.kvno));
     if (mKvno !== hKvno) {
       // MIT starts at kvno 1 for a new principal and so does Heimdal; align Heimdal if not.
       await heim.kadmin(['modify', `--kvno=${mKvno}`, p]);
@@ -302,7 +320,8 @@ export async function trustRealms(mit, heim, { password, enctypes = HEIMDAL_ENCT
       h = readKeytab(hk);
     }
     const norm = (l) => l.map((k) => `${k.principal} kvno=${k.kvno} etype=${k.enctype} ${k.key}`).sort();
-    const mn = norm(m), hn = norm(h);
+    const mn = norm(m),
+      hn = norm(h);
     if (mn.length !== enctypes.length || JSON.stringify(mn) !== JSON.stringify(hn)) {
       throw new Error(`trustRealms: ${p} keys differ between MIT and Heimdal:\nMIT:\n${mn.join('\n')}\nHeimdal:\n${hn.join('\n')}`);
     }
@@ -313,7 +332,10 @@ export async function trustRealms(mit, heim, { password, enctypes = HEIMDAL_ENCT
   const krb5Conf = join(heim.dir, 'cross-krb5.conf');
   const cc = ccache ?? `FILE:${join(heim.dir, 'cross-ccache')}`;
   const text = clientConf({
-    realms: [{ realm: A, kdcPort: mit.kdcPort }, { realm: B, kdcPort: heim.kdcPort }],
+    realms: [
+      { realm: A, kdcPort: mit.kdcPort },
+      { realm: B, kdcPort: heim.kdcPort },
+    ],
     dir: heim.dir,
     ccache: cc.replace(/^FILE:/, ''),
   });

@@ -35,7 +35,9 @@ export async function startKcm(opts = {}) {
   // --genconf writes config.ldb (into the private /var/lib/sss) and then complains that no
   // domain is configured, which sssd_kcm does not need: its status is ignored.
   const script = `mount --bind "$1" /var/lib/sss || exit 97; "${SSSD}" --genconf -c "$2" >/dev/null 2>&1; exec "${SSSD_KCM}" -d ${opts.debug ?? 2} --logger=stderr --uid 0 --gid 0`;
-  const child = trackChild(spawn(which('unshare') ?? 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'kcm', sss, conf], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = trackChild(
+    spawn(which('unshare') ?? 'unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'kcm', sss, conf], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   let log = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (log += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (log += d));

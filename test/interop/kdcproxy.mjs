@@ -64,11 +64,29 @@ httpd.serve_forever()
 export function makeCert(dir) {
   const cert = join(dir, 'kdcproxy-cert.pem');
   const key = join(dir, 'kdcproxy-key.pem');
-  execFileSync(which('openssl') ?? 'openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    which('openssl') ?? 'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -98,10 +116,19 @@ export async function startKdcProxy({ realm, dir, path = '/KdcProxy', transport 
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
       const m = /LISTENING (\d+)/.exec(out);
-      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(t);
+        resolve(Number(m[1]));
+      }
     });
-    child.once('exit', (c) => { clearTimeout(t); reject(new Error(`kdcproxy exited ${c}: ${err}`)); });
-  }).catch(async (e) => { await killChild(child); throw e; });
+    child.once('exit', (c) => {
+      clearTimeout(t);
+      reject(new Error(`kdcproxy exited ${c}: ${err}`));
+    });
+  }).catch(async (e) => {
+    await killChild(child);
+    throw e;
+  });
   let stopped = false;
   return {
     port,

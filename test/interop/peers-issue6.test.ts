@@ -98,7 +98,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
     const body = join(tmp, `b${n}`);
     const r = await realm.run('curl', ['-sS', '-D', hdr, '-o', body, ...args], { env });
     expect(r.code, r.stderr).toBe(0);
-    const blocks = readFileSync(hdr, 'utf8').split(/\r?\n\r?\n/).filter((b) => b.trim());
+    const blocks = readFileSync(hdr, 'utf8')
+      .split(/\r?\n\r?\n/)
+      .filter((b) => b.trim());
     const responses = blocks.map((b) => {
       const [line, ...rest] = b.split(/\r?\n/);
       return { status: Number(line!.split(' ')[1]), headers: rest };
@@ -128,8 +130,19 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
       expect(r.www).toHaveLength(1);
       expect(r.www[0]).toMatch(/^Negotiate [A-Za-z0-9+/]+=*$/);
       const j = JSON.parse(r.body);
-      expect(j).toMatchObject({ user, token: 'spnego', mech: 'krb5', method: 'GET', path: '/', tls: false,
-        channel_bound: false, delegated: false, deleg_ccache: null, body_sha256: sha256(''), body_length: 0 });
+      expect(j).toMatchObject({
+        user,
+        token: 'spnego',
+        mech: 'krb5',
+        method: 'GET',
+        path: '/',
+        tls: false,
+        channel_bound: false,
+        delegated: false,
+        deleg_ccache: null,
+        body_sha256: sha256(''),
+        body_length: 0,
+      });
       expect(j.flags & CHANNEL_BOUND).toBe(0);
       // the legacy whoamiUrl still works (any other path behaves as /)
       expect((await curl(['--negotiate', '-u', ':', accHttp.whoamiUrl])).status).toBe(200);
@@ -202,14 +215,36 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
       const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff));
       writeFileSync(data, bytes);
       // two requests on one connection (curl --next reuses it): the 401 must have consumed the body
-      const r = await realm.run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{num_connects}\\n',
-        '--data-binary', `@${data}`, accHttp.url + '/upload',
-        '--next', '-o', join(tmp, 'post.json'), '-w', '%{http_code} %{num_connects}\\n',
-        '--negotiate', '-u', ':', '--data-binary', `@${data}`, accHttp.url + '/upload']);
+      const r = await realm.run('curl', [
+        '-sS',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code} %{num_connects}\\n',
+        '--data-binary',
+        `@${data}`,
+        accHttp.url + '/upload',
+        '--next',
+        '-o',
+        join(tmp, 'post.json'),
+        '-w',
+        '%{http_code} %{num_connects}\\n',
+        '--negotiate',
+        '-u',
+        ':',
+        '--data-binary',
+        `@${data}`,
+        accHttp.url + '/upload',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim().split('\n')).toEqual(['401 1', '200 0']);
       expect(JSON.parse(readFileSync(join(tmp, 'post.json'), 'utf8'))).toMatchObject({
-        user, method: 'POST', path: '/upload', body_sha256: sha256(bytes), body_length: bytes.length });
+        user,
+        method: 'POST',
+        path: '/upload',
+        body_sha256: sha256(bytes),
+        body_length: bytes.length,
+      });
 
       const put = await curl(['--negotiate', '-u', ':', '-X', 'PUT', '--data-binary', 'put-body', accHttp.url + '/put']);
       expect(JSON.parse(put.body)).toMatchObject({ method: 'PUT', body_sha256: sha256('put-body') });
@@ -218,7 +253,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
     });
 
     it('tls-server-end-point: SHA-256 of the DER cert for ECDSA-SHA256, SHA-384 for ECDSA-SHA384 (checked by node)', () => {
-      for (const [a, hash] of [[accTls, 'sha256'], [acc384, 'sha384']] as const) {
+      for (const [a, hash] of [
+        [accTls, 'sha256'],
+        [acc384, 'sha384'],
+      ] as const) {
         const der = new X509Certificate(readFileSync(a.certPem)).raw;
         const want = Buffer.concat([Buffer.from('tls-server-end-point:'), createHash(hash).update(der).digest()]);
         expect(a.cbHash).toBe(hash);
@@ -229,7 +267,11 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
 
   describe('gss-acceptor.py with python-gssapi as initiator (gss-peer.py)', () => {
     it('/cb-required: right bindings → 200 channel-bound (flag 0x800) + a mutual token the initiator accepts', async () => {
-      for (const [a, mech] of [[accTls, 'spnego'], [accTls, 'krb5'], [acc384, 'spnego']] as const) {
+      for (const [a, mech] of [
+        [accTls, 'spnego'],
+        [accTls, 'krb5'],
+        [acc384, 'spnego'],
+      ] as const) {
         const { res, reply } = await pyInit(a, '/cb-required', { mech, cb: a.tlsServerEndPoint });
         expect(res.status, res.body).toBe(200);
         const j = json(res);
@@ -313,7 +355,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
         expect(await ini.request({ op: 'init_step', token: a.token })).toMatchObject({ complete: true, token: null });
         expect(await acc.request({ op: 'info' })).toMatchObject({ initiator: user, acceptor: `HTTP/localhost@${realm.realm}`, locally_initiated: false });
 
-        for (const [from, to] of [[ini, acc], [acc, ini]]) {
+        for (const [from, to] of [
+          [ini, acc],
+          [acc, ini],
+        ]) {
           const msg = b64(`hello from ${from === ini ? 'initiator' : 'acceptor'} ${mech}`);
           const m = await from.request({ op: 'get_mic', msg });
           expect(await to.request({ op: 'verify_mic', msg, mic: m.mic })).toEqual({ ok: true });
@@ -373,7 +418,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('issue 6 test peers (python3-gssap
       expect(none.code).toBe(1);
     });
 
-    it('against the python acceptor: mutual required refuses /no-mutual and /bad/garbage, optional takes /no-mutual; no CB from Debian\'s pykerberos', async () => {
+    it("against the python acceptor: mutual required refuses /no-mutual and /bad/garbage, optional takes /no-mutual; no CB from Debian's pykerberos", async () => {
       const req = await bench(['--url', accHttp.url + '/no-mutual', '--n', '1']);
       expect(req.out.ok).toBe(0);
       expect(Object.keys(req.out.errors).join()).toMatch(/MutualAuthenticationError/);

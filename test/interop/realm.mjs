@@ -9,12 +9,7 @@ import net from 'node:net';
 import dgram from 'node:dgram';
 
 export const HEIMDAL_PREFIX = process.env.HEIMDAL_PREFIX ?? '/opt/tskrb5-heimdal';
-export const ENCTYPES = [
-  'aes256-cts-hmac-sha1-96',
-  'aes128-cts-hmac-sha1-96',
-  'aes256-cts-hmac-sha384-192',
-  'aes128-cts-hmac-sha256-128',
-];
+export const ENCTYPES = ['aes256-cts-hmac-sha1-96', 'aes128-cts-hmac-sha1-96', 'aes256-cts-hmac-sha384-192', 'aes128-cts-hmac-sha256-128'];
 
 const SBIN = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 export function which(cmd) {
@@ -32,7 +27,12 @@ export function missingPeers(names = ['krb5kdc', 'kdb5_util', 'kadmin.local', 'k
 /** Processes started by this module that are still alive, killed on process exit. */
 const live = new Set();
 process.once('exit', () => {
-  for (const c of live) try { c.kill('SIGKILL'); } catch { /* gone */ }
+  for (const c of live)
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
 });
 
 export function trackChild(child) {
@@ -45,9 +45,23 @@ export function trackChild(child) {
 export function killChild(child, graceMs = 3000) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const t = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, graceMs);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
-    try { child.kill('SIGTERM'); } catch { clearTimeout(t); resolve(); }
+    const t = setTimeout(() => {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    try {
+      child.kill('SIGTERM');
+    } catch {
+      clearTimeout(t);
+      resolve();
+    }
   });
 }
 
@@ -72,7 +86,10 @@ export async function freePort() {
     const port = await new Promise((resolve, reject) => {
       const s = net.createServer();
       s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+      s.listen(0, '127.0.0.1', () => {
+        const p = s.address().port;
+        s.close(() => resolve(p));
+      });
     });
     const ok = await new Promise((resolve) => {
       const u = dgram.createSocket('udp4');
@@ -90,11 +107,15 @@ export function runCmd(cmd, args = [], opts = {}) {
   return new Promise((resolve, reject) => {
     const bin = which(cmd) ?? cmd;
     const child = trackChild(spawn(bin, args, { env, cwd, argv0, stdio: ['pipe', 'pipe', 'pipe'] }));
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const t = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.once('error', (e) => { clearTimeout(t); reject(e); });
+    child.once('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(t);
       const r = { code, signal, stdout, stderr };
@@ -112,7 +133,10 @@ async function waitForTcp(port, host, deadline, child) {
     if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
     const ok = await new Promise((resolve) => {
       const s = net.connect(port, host);
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -222,9 +246,7 @@ ${opts.extraKdcDefaults ?? ''}
 
   await run('kdb5_util', ['-r', realm, 'create', '-s', '-P', master], { check: true });
 
-  const kdc = trackChild(
-    spawn(which('krb5kdc') ?? 'krb5kdc', ['-n', '-r', realm], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
-  );
+  const kdc = trackChild(spawn(which('krb5kdc') ?? 'krb5kdc', ['-n', '-r', realm], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let kdcErr = '';
   kdc.stderr.setEncoding('utf8').on('data', (d) => (kdcErr += d));
   kdc.stdout.resume();
@@ -268,9 +290,7 @@ ${opts.extraKdcDefaults ?? ''}
      * (-norandkey); with enctypes the principal is re-keyed to those enctypes.
      */
     async ktadd(principal, keytabPath, enctypes) {
-      const e = enctypes?.length
-        ? `-e ${quote(enctypes.map((x) => (x.includes(':') ? x : x + ':normal')).join(','))} `
-        : '-norandkey ';
+      const e = enctypes?.length ? `-e ${quote(enctypes.map((x) => (x.includes(':') ? x : x + ':normal')).join(','))} ` : '-norandkey ';
       await kadmin(`ktadd -k ${quote(keytabPath)} ${e}${quote(principal)}`);
       return keytabPath;
     },

@@ -53,10 +53,7 @@ export const usecArb = fc.integer({ min: 0, max: 999_999 });
 /** Small protocol numbers (pvno, msg-type, etype…) mixed with the whole Int32 range. */
 export const smallIntArb = fc.oneof(fc.integer({ min: -200, max: 200 }), int32Arb);
 /** KerberosString: any Unicode text (peers send UTF-8), no lone surrogates. */
-export const strArb = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('ATHENA.MIT.EDU', 'EXAMPLE.COM', 'krbtgt', 'HTTP', 'host.example.com'),
-);
+export const strArb = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('ATHENA.MIT.EDU', 'EXAMPLE.COM', 'krbtgt', 'HTTP', 'host.example.com'));
 export const realmArb = strArb;
 /** KerberosTime: whole seconds, years 0000..9999. */
 export const timeArb = fc
@@ -264,16 +261,13 @@ export const krbErrorArb: fc.Arbitrary<KRBError> = fc.record(
   },
   { requiredKeys: ['pvno', 'msgType', 'stime', 'susec', 'errorCode', 'realm', 'sname'] },
 );
-export const typedDataArb = fc.array(
-  fc.record({ dataType: smallIntArb, dataValue: bytesArb }, { requiredKeys: ['dataType'] }) as fc.Arbitrary<TypedDataEntry>,
-  { minLength: 1, maxLength: 3 },
-);
+export const typedDataArb = fc.array(fc.record({ dataType: smallIntArb, dataValue: bytesArb }, { requiredKeys: ['dataType'] }) as fc.Arbitrary<TypedDataEntry>, {
+  minLength: 1,
+  maxLength: 3,
+});
 
 /** A short array of `a` (0..3 elements). */
 export function arrayOf<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
   return fc.array(a, { maxLength: 3 });
 }
-export const kdcProxyMessageArb = fc.record(
-  { kerbMessage: bytesArb, targetDomain: realmArb, dclocatorHint: uint32AsSentArb },
-  { requiredKeys: ['kerbMessage'] },
-);
+export const kdcProxyMessageArb = fc.record({ kerbMessage: bytesArb, targetDomain: realmArb, dclocatorHint: uint32AsSentArb }, { requiredKeys: ['kerbMessage'] });

@@ -63,4 +63,3 @@ export const CODECS: CodecCase[] = [
   { name: 'TypedData', codec: M.TypedData, arb: A.typedDataArb },
   { name: 'KDCProxyMessage', codec: M.KDCProxyMessage, arb: A.kdcProxyMessageArb },
 ];
-

@@ -80,7 +80,11 @@ describe('DecodeError paths name the RFC 4120 fields', () => {
 
   it('a message of the wrong type names the expected tag', () => {
     expectDecodeError(() => M.APReq.decode(vector('encode_krb5_ap_rep')), { path: 'AP-REQ', offset: 0, message: /expected \[APPLICATION 14\], found \[APPLICATION 15\]/ });
-    expectDecodeError(() => M.EncKDCRepPart.decode(vector('encode_krb5_ap_rep_enc_part')), { path: 'EncKDCRepPart', offset: 0, message: /\[APPLICATION 25\] or \[APPLICATION 26\]/ });
+    expectDecodeError(() => M.EncKDCRepPart.decode(vector('encode_krb5_ap_rep_enc_part')), {
+      path: 'EncKDCRepPart',
+      offset: 0,
+      message: /\[APPLICATION 25\] or \[APPLICATION 26\]/,
+    });
   });
 
   it('UInt32 fields keep the Int32 form MIT and Heimdal send, and re-encode it byte for byte', () => {
@@ -115,7 +119,13 @@ describe('KRB-ERROR e-data', () => {
 
   it('decodeEData falls back to TYPED-DATA', () => {
     const e = M.decodeEData(typedData);
-    expect(e).toEqual({ type: 'TYPED-DATA', value: [{ dataType: 107, dataValue: Uint8Array.of(1, 2) }, { dataType: 108, dataValue: undefined }] });
+    expect(e).toEqual({
+      type: 'TYPED-DATA',
+      value: [
+        { dataType: 107, dataValue: Uint8Array.of(1, 2) },
+        { dataType: 108, dataValue: undefined },
+      ],
+    });
     expect(M.decodeTypedData(typedData)).toEqual(e.value);
   });
 
@@ -131,8 +141,14 @@ describe('KRB-ERROR e-data', () => {
 
   it('round-trips a KDC_ERR_PREAUTH_REQUIRED with its METHOD-DATA', () => {
     const err = {
-      pvno: 5, msgType: 30, stime: new Date('2024-01-02T03:04:05Z'), susec: 7, errorCode: 25,
-      realm: 'EXAMPLE.COM', sname: { nameType: 2, nameString: ['krbtgt', 'EXAMPLE.COM'] }, eData: methodData,
+      pvno: 5,
+      msgType: 30,
+      stime: new Date('2024-01-02T03:04:05Z'),
+      susec: 7,
+      errorCode: 25,
+      realm: 'EXAMPLE.COM',
+      sname: { nameType: 2, nameString: ['krbtgt', 'EXAMPLE.COM'] },
+      eData: methodData,
     };
     const back = M.KRBError.decode(M.KRBError.encode(err));
     expect(back).toEqual(err);
@@ -151,7 +167,12 @@ describe('Microsoft padata values', () => {
   });
 
   it('PA-FOR-USER (MS-SFU §2.2.1) names its fields as MS-SFU does', () => {
-    const v = { userName: { nameType: 10, nameString: ['alice@example.com'] }, userRealm: 'EXAMPLE.COM', cksum: { cksumtype: -138, checksum: new Uint8Array(16) }, authPackage: 'Kerberos' };
+    const v = {
+      userName: { nameType: 10, nameString: ['alice@example.com'] },
+      userRealm: 'EXAMPLE.COM',
+      cksum: { cksumtype: -138, checksum: new Uint8Array(16) },
+      authPackage: 'Kerberos',
+    };
     const b = M.PAForUser.encode(v);
     expect(M.PAForUser.decode(b)).toEqual(v);
     const at = find(b, '1b 0b 45 58');

@@ -87,10 +87,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('KDC-PROXY-MESSAGE against python3
   it('we decode what kdcproxy encodes as a reply', () => {
     if (missing.length) throw new Error(`missing in CI: ${missing.join(', ')} (run test/interop/install.sh)`);
     const framed = '000000037e0100';
-    const enc = python(
-      `import sys, binascii\nfrom kdcproxy import codec\nprint(binascii.hexlify(codec.encode(binascii.unhexlify(sys.stdin.read().strip()))).decode())`,
-      framed,
-    );
+    const enc = python(`import sys, binascii\nfrom kdcproxy import codec\nprint(binascii.hexlify(codec.encode(binascii.unhexlify(sys.stdin.read().strip()))).decode())`, framed);
     expect(toHex(decodeKdcProxyReply(hex(enc)))).toBe('7e0100');
     expect(KDCProxyMessage.decode(hex(enc))).toEqual({ kerbMessage: hex(framed) });
   });

@@ -44,22 +44,46 @@ const LAST_REQ = [
 const KRB5DATA = bytes('krb5data');
 
 const REQ_BODY_FULL = {
-  kdcOptions: 0xfedcba90, cname: PRINCIPAL, realm: REALM, sname: PRINCIPAL, from: T, till: T, rtime: T,
-  nonce: NONCE, etype: [0, 1], addresses: ADDRESSES, encAuthorizationData: ENC_DATA, additionalTickets: [TICKET, TICKET],
+  kdcOptions: 0xfedcba90,
+  cname: PRINCIPAL,
+  realm: REALM,
+  sname: PRINCIPAL,
+  from: T,
+  till: T,
+  rtime: T,
+  nonce: NONCE,
+  etype: [0, 1],
+  addresses: ADDRESSES,
+  encAuthorizationData: ENC_DATA,
+  additionalTickets: [TICKET, TICKET],
 };
 const REQ_BODY_SECOND_TICKET = { kdcOptions: FLAGS, realm: REALM, till: T, nonce: NONCE, etype: [0, 1], additionalTickets: [TICKET, TICKET] };
 const REQ_BODY_SERVER = { kdcOptions: 0xfedcba90, realm: REALM, sname: PRINCIPAL, till: T, nonce: NONCE, etype: [0, 1] };
 
 const CRED_INFO = {
-  key: KEYBLOCK, prealm: REALM, pname: PRINCIPAL, flags: FLAGS, authtime: T, starttime: T, endtime: T, renewTill: T,
-  srealm: REALM, sname: PRINCIPAL, caddr: ADDRESSES,
+  key: KEYBLOCK,
+  prealm: REALM,
+  pname: PRINCIPAL,
+  flags: FLAGS,
+  authtime: T,
+  starttime: T,
+  endtime: T,
+  renewTill: T,
+  srealm: REALM,
+  sname: PRINCIPAL,
+  caddr: ADDRESSES,
 };
 const SAFE_BODY = { userData: KRB5DATA, timestamp: T, usec: USEC, seqNumber: SEQ, sAddress: ADDRESS, rAddress: ADDRESS };
 
 const AUTHENTICATOR_MIN = { authenticatorVno: 5, crealm: REALM, cname: PRINCIPAL, cusec: USEC, ctime: T };
 const ENC_TKT_PART_MIN = {
-  flags: FLAGS, key: KEYBLOCK, crealm: REALM, cname: PRINCIPAL,
-  transited: { trType: 1, contents: bytes('EDU,MIT.,ATHENA.,WASHINGTON.EDU,CS.') }, authtime: T, endtime: T,
+  flags: FLAGS,
+  key: KEYBLOCK,
+  crealm: REALM,
+  cname: PRINCIPAL,
+  transited: { trType: 1, contents: bytes('EDU,MIT.,ATHENA.,WASHINGTON.EDU,CS.') },
+  authtime: T,
+  endtime: T,
 };
 
 const cases: { name: string; codec: Codec<any>; value: unknown }[] = [
@@ -114,8 +138,19 @@ const cases: { name: string; codec: Codec<any>; value: unknown }[] = [
     name: 'encode_krb5_enc_kdc_rep_part',
     codec: M.EncKDCRepPart,
     value: {
-      key: KEYBLOCK, lastReq: LAST_REQ, nonce: NONCE, keyExpiration: T, flags: FLAGS, authtime: T, starttime: T, endtime: T,
-      renewTill: T, srealm: REALM, sname: PRINCIPAL, caddr: ADDRESSES, applicationTag: 26,
+      key: KEYBLOCK,
+      lastReq: LAST_REQ,
+      nonce: NONCE,
+      keyExpiration: T,
+      flags: FLAGS,
+      authtime: T,
+      starttime: T,
+      endtime: T,
+      renewTill: T,
+      srealm: REALM,
+      sname: PRINCIPAL,
+      caddr: ADDRESSES,
+      applicationTag: 26,
     },
   },
   {
@@ -144,8 +179,19 @@ const cases: { name: string; codec: Codec<any>; value: unknown }[] = [
     name: 'encode_krb5_error',
     codec: M.KRBError,
     value: {
-      pvno: 5, msgType: 30, ctime: T, cusec: USEC, stime: T, susec: USEC, errorCode: 60, crealm: REALM, cname: PRINCIPAL,
-      realm: REALM, sname: PRINCIPAL, eText: 'krb5data', eData: KRB5DATA,
+      pvno: 5,
+      msgType: 30,
+      ctime: T,
+      cusec: USEC,
+      stime: T,
+      susec: USEC,
+      errorCode: 60,
+      crealm: REALM,
+      cname: PRINCIPAL,
+      realm: REALM,
+      sname: PRINCIPAL,
+      eText: 'krb5data',
+      eData: KRB5DATA,
     },
   },
   {
@@ -202,7 +248,7 @@ describe('MIT krb5 reference encodings through src/messages', () => {
     expect(ap.apOptions >>> 0).toBe(0xfedcba98);
   });
 
-  it('EncKDCRepPart reads MIT\'s [APPLICATION 26] and a [APPLICATION 25] alike, and re-encodes each with its own tag', () => {
+  it("EncKDCRepPart reads MIT's [APPLICATION 26] and a [APPLICATION 25] alike, and re-encodes each with its own tag", () => {
     const mit = vector('encode_krb5_enc_kdc_rep_part');
     expect(mit[0]).toBe(0x7a);
     const as = mit.slice();

@@ -86,7 +86,11 @@ const unhex = (h: string) => (h === '-' ? '' : Buffer.from(h, 'hex').toString('u
 
 let seed = 0x9e3779b9;
 const rnd = () => {
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+  seed ^= seed << 13;
+  seed >>>= 0;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  seed >>>= 0;
   return seed / 2 ** 32;
 };
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
@@ -112,7 +116,18 @@ describe.skipIf(absentReason !== undefined)("against MIT's krb5_parse_name_flags
       expect(await mit.ok(`defrealm ${defRealm === undefined ? '-' : hex(defRealm)}`)).toBe('ok');
       const cases = Array.from({ length: 3000 }, () => {
         const t = text(TEXT_UNITS, 14);
-        const flags = pick([0, 0, 0, PARSE.enterprise, PARSE.enterprise, PARSE.requireRealm, PARSE.noRealm, PARSE.ignoreRealm, PARSE.noDefaultRealm, PARSE.enterprise | PARSE.ignoreRealm]);
+        const flags = pick([
+          0,
+          0,
+          0,
+          PARSE.enterprise,
+          PARSE.enterprise,
+          PARSE.requireRealm,
+          PARSE.noRealm,
+          PARSE.ignoreRealm,
+          PARSE.noDefaultRealm,
+          PARSE.enterprise | PARSE.ignoreRealm,
+        ]);
         return { t, flags };
       });
       const answers = await Promise.all(cases.map((c) => mit.call(`parse ${c.flags} ${hex(c.t)}`)));
@@ -130,7 +145,18 @@ describe.skipIf(absentReason !== undefined)("against MIT's krb5_parse_name_flags
           ours = e instanceof DecodeError ? `ERR ${KRB5_PARSE_MALFORMED}` : e instanceof ConfigError ? `ERR ${KRB5_CONFIG_NODEFREALM}` : `THROWN ${(e as Error).message}`;
         }
         const theirs = a.startsWith('ERR ') ? a.split(' ').slice(0, 2).join(' ') : a;
-        if (ours !== theirs) bad.push(`${JSON.stringify(t)} flags ${flags}: MIT ${theirs} (${a.startsWith('ERR') ? a : a.split(' ').slice(1).map((x) => x.split(',').map(unhex).join('|')).join(' ')}), ours ${ours}`);
+        if (ours !== theirs)
+          bad.push(
+            `${JSON.stringify(t)} flags ${flags}: MIT ${theirs} (${
+              a.startsWith('ERR')
+                ? a
+                : a
+                    .split(' ')
+                    .slice(1)
+                    .map((x) => x.split(',').map(unhex).join('|'))
+                    .join(' ')
+            }), ours ${ours}`,
+          );
       });
       expect(bad.slice(0, 20), `${bad.length} of ${cases.length} disagree`).toEqual([]);
     });
@@ -143,10 +169,15 @@ describe.skipIf(absentReason !== undefined)("against MIT's krb5_parse_name_flags
         const n = Math.floor(rnd() * 4);
         const components = Array.from({ length: n }, () => text(COMP_UNITS, 6));
         const realm = rnd() < 0.3 && defRealm ? defRealm : text(COMP_UNITS, 5);
-        const flags = defRealm === undefined ? pick([0, 0, UNPARSE.noRealm, UNPARSE.display, UNPARSE.display | UNPARSE.noRealm]) : pick([0, UNPARSE.short, UNPARSE.short | UNPARSE.noRealm, UNPARSE.short | UNPARSE.display, UNPARSE.noRealm]);
+        const flags =
+          defRealm === undefined
+            ? pick([0, 0, UNPARSE.noRealm, UNPARSE.display, UNPARSE.display | UNPARSE.noRealm])
+            : pick([0, UNPARSE.short, UNPARSE.short | UNPARSE.noRealm, UNPARSE.short | UNPARSE.display, UNPARSE.noRealm]);
         return { p: P(components, realm), flags };
       });
-      const answers = await Promise.all(cases.map(({ p, flags }) => mit.call(`unparse ${flags} 1 ${hex(p.realm)} ${p.components.length === 0 ? '~' : p.components.map((c) => hex(c)).join(',')}`)));
+      const answers = await Promise.all(
+        cases.map(({ p, flags }) => mit.call(`unparse ${flags} 1 ${hex(p.realm)} ${p.components.length === 0 ? '~' : p.components.map((c) => hex(c)).join(',')}`)),
+      );
       const bad: string[] = [];
       cases.forEach(({ p, flags }, i) => {
         const o: UnparsePrincipalOptions = {};

@@ -34,8 +34,26 @@ describe('round trips of every codec', () => {
   it('decodeKerberosMessage gives back every message it is given, by name', () => {
     const tagged = CODECS.filter((c) => c.codec.tags?.length === 1 && c.codec.tags[0]! >= 0x60 && c.codec.tags[0]! <= 0x7e);
     expect(tagged.map((c) => c.name).sort()).toEqual(
-      ['APRep', 'APReq', 'ASRep', 'ASReq', 'Authenticator', 'EncAPRepPart', 'EncASRepPart', 'EncKrbCredPart', 'EncKrbPrivPart',
-        'EncTGSRepPart', 'EncTicketPart', 'KRBCred', 'KRBError', 'KRBPriv', 'KRBSafe', 'TGSRep', 'TGSReq', 'Ticket'].sort(),
+      [
+        'APRep',
+        'APReq',
+        'ASRep',
+        'ASReq',
+        'Authenticator',
+        'EncAPRepPart',
+        'EncASRepPart',
+        'EncKrbCredPart',
+        'EncKrbPrivPart',
+        'EncTGSRepPart',
+        'EncTicketPart',
+        'KRBCred',
+        'KRBError',
+        'KRBPriv',
+        'KRBSafe',
+        'TGSRep',
+        'TGSReq',
+        'Ticket',
+      ].sort(),
     );
     for (const { codec, arb } of tagged) {
       fc.assert(

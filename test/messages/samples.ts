@@ -76,7 +76,13 @@ export function preauthRequired(): M.KRBError {
     sname: krbtgt,
     eText: 'Additional pre-authentication required',
     eData: M.MethodData.encode([
-      { padataType: 19, padataValue: M.ETypeInfo2.encode([{ etype: 18, salt: 'EXAMPLE.COMalice' }, { etype: 17, salt: 'EXAMPLE.COMalice', s2kparams: Uint8Array.of(0, 0, 0x10, 0) }]) },
+      {
+        padataType: 19,
+        padataValue: M.ETypeInfo2.encode([
+          { etype: 18, salt: 'EXAMPLE.COMalice' },
+          { etype: 17, salt: 'EXAMPLE.COMalice', s2kparams: Uint8Array.of(0, 0, 0x10, 0) },
+        ]),
+      },
       { padataType: 2, padataValue: new Uint8Array(0) },
       { padataType: 133, padataValue: filler(12, 5) },
     ]),
@@ -143,7 +149,9 @@ export function apRep(): M.APRep {
 
 export function krbCred(): M.KRBCred {
   const plain = M.EncKrbCredPart.encode({
-    ticketInfo: [{ key: { keytype: AES256, keyvalue: filler(32, 11) }, prealm: REALM, pname: alice, flags: 0x40e10000, authtime: NOW, endtime: LATER, srealm: REALM, sname: krbtgt }],
+    ticketInfo: [
+      { key: { keytype: AES256, keyvalue: filler(32, 11) }, prealm: REALM, pname: alice, flags: 0x40e10000, authtime: NOW, endtime: LATER, srealm: REALM, sname: krbtgt },
+    ],
   });
   // GSS-API delegation often sends the enc-part with etype 0 (the plaintext itself).
   return { pvno: 5, msgType: 22, tickets: [ticket(krbtgt, 1024, 12)], encPart: { etype: 0, cipher: plain } };

@@ -98,17 +98,42 @@ interface Sample {
 const mitEncKdcRepPart = hex(vectors.vectors.find((v) => v.name === 'encode_krb5_enc_kdc_rep_part')!.hex);
 
 const MESSAGES: Sample[] = [
-  { what: 'AS-REQ', bytes: M.ASReq.encode(S.asReq()), fromKdc: false, expect: [/msg-type: krb-as-req \(10\)/, /padata-type: pA-ENC-TIMESTAMP \(2\)/i, /include-pac: True/i, /nonce: 2654435769/] },
-  { what: 'KRB-ERROR (PREAUTH_REQUIRED)', bytes: M.KRBError.encode(S.preauthRequired()), fromKdc: true, expect: [/msg-type: krb-error \(30\)/, /error-code: eRR-PREAUTH-REQUIRED \(25\)/i, /salt: EXAMPLE\.COMalice/] },
+  {
+    what: 'AS-REQ',
+    bytes: M.ASReq.encode(S.asReq()),
+    fromKdc: false,
+    expect: [/msg-type: krb-as-req \(10\)/, /padata-type: pA-ENC-TIMESTAMP \(2\)/i, /include-pac: True/i, /nonce: 2654435769/],
+  },
+  {
+    what: 'KRB-ERROR (PREAUTH_REQUIRED)',
+    bytes: M.KRBError.encode(S.preauthRequired()),
+    fromKdc: true,
+    expect: [/msg-type: krb-error \(30\)/, /error-code: eRR-PREAUTH-REQUIRED \(25\)/i, /salt: EXAMPLE\.COMalice/],
+  },
   { what: 'AS-REP', bytes: M.ASRep.encode(S.asRep()), fromKdc: true, expect: [/msg-type: krb-as-rep \(11\)/, /tkt-vno: 5/, /SNameString: krbtgt/] },
-  { what: 'TGS-REQ with PA-TGS-REQ, PA-FOR-USER, PA-PAC-OPTIONS', bytes: M.TGSReq.encode(S.tgsReq()), fromKdc: false, expect: [/msg-type: krb-tgs-req \(12\)/, /msg-type: krb-ap-req \(14\)/, /padata-type: pA-FOR-USER \(129\)/i, /bob@example\.com/, /auth: Kerberos/] },
+  {
+    what: 'TGS-REQ with PA-TGS-REQ, PA-FOR-USER, PA-PAC-OPTIONS',
+    bytes: M.TGSReq.encode(S.tgsReq()),
+    fromKdc: false,
+    expect: [/msg-type: krb-tgs-req \(12\)/, /msg-type: krb-ap-req \(14\)/, /padata-type: pA-FOR-USER \(129\)/i, /bob@example\.com/, /auth: Kerberos/],
+  },
   { what: 'TGS-REP', bytes: M.TGSRep.encode(S.tgsRep()), fromKdc: true, expect: [/msg-type: krb-tgs-rep \(13\)/] },
-  { what: 'KRB-ERROR', bytes: M.KRBError.encode(S.krbError()), fromKdc: true, expect: [/msg-type: krb-error \(30\)/, /e-text: Server not found in Kerberos database/, /nowhere\.example\.com/] },
+  {
+    what: 'KRB-ERROR',
+    bytes: M.KRBError.encode(S.krbError()),
+    fromKdc: true,
+    expect: [/msg-type: krb-error \(30\)/, /e-text: Server not found in Kerberos database/, /nowhere\.example\.com/],
+  },
   { what: 'AP-REQ', bytes: M.APReq.encode(S.apReq()), fromKdc: false, expect: [/msg-type: krb-ap-req \(14\)/, /Padding: 0|ap-options: 20000000/] },
   { what: 'AP-REP', bytes: M.APRep.encode(S.apRep()), fromKdc: true, expect: [/msg-type: krb-ap-rep \(15\)/] },
   // Wireshark's port-88 entry point takes every APPLICATION tag but KRB-CRED's (22), so the
   // KRB-CRED goes inside a plaintext Authenticator's GSS-API checksum, as a delegation does.
-  { what: 'KRB-CRED (delegated, in an Authenticator\'s 0x8003 checksum)', bytes: M.Authenticator.encode(S.authenticatorWithDelegation()), fromKdc: false, expect: [/msg-type: krb-cred \(22\)/, /DlgOpt/] },
+  {
+    what: "KRB-CRED (delegated, in an Authenticator's 0x8003 checksum)",
+    bytes: M.Authenticator.encode(S.authenticatorWithDelegation()),
+    fromKdc: false,
+    expect: [/msg-type: krb-cred \(22\)/, /DlgOpt/],
+  },
   { what: 'EncKrbCredPart', bytes: M.EncKrbCredPart.encode(S.encKrbCredPart()), fromKdc: false, expect: [/ticket-info/] },
   { what: 'Ticket', bytes: M.Ticket.encode(S.ticket()), fromKdc: false, expect: [/tkt-vno: 5/] },
   { what: 'EncTicketPart', bytes: M.EncTicketPart.encode(S.encTicketPart()), fromKdc: false, expect: [/transited/] },

@@ -5,8 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { atomicWrite } from '../../src/node/atomic-write.js';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tskrb5-aw-')); });
-afterEach(() => { chmodSync(dir, 0o700); rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tskrb5-aw-'));
+});
+afterEach(() => {
+  chmodSync(dir, 0o700);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('atomicWrite', () => {
   it('replaces the file, mode 0600, no temp left', async () => {
@@ -25,12 +30,14 @@ describe('atomicWrite', () => {
   it('a write failing half-way leaves the old content and no temp file', async () => {
     const p = join(dir, 'f');
     writeFileSync(p, 'old content');
-    await expect(atomicWrite(p, new TextEncoder().encode('new content'), {
-      writeImpl: async (h, data) => {
-        await h.write(data.subarray(0, 3));
-        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      },
-    })).rejects.toThrow(/ENOSPC/);
+    await expect(
+      atomicWrite(p, new TextEncoder().encode('new content'), {
+        writeImpl: async (h, data) => {
+          await h.write(data.subarray(0, 3));
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        },
+      }),
+    ).rejects.toThrow(/ENOSPC/);
     expect(readFileSync(p, 'utf8')).toBe('old content');
     expect(readdirSync(dir)).toEqual(['f']);
   });

@@ -4,8 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DecodeError, UnsupportedError } from '../../src/errors.js';
 import {
-  copyCcache, DirCollection, FileStore, allCredentials, withCredentials, MemoryCollection, MemoryStore,
-  openCcache, openCollection, type CcacheCredential,
+  copyCcache,
+  DirCollection,
+  type FileStore,
+  allCredentials,
+  withCredentials,
+  MemoryCollection,
+  MemoryStore,
+  openCcache,
+  openCollection,
 } from '../../src/node/ccache/index.js';
 import { KeytabFile } from '../../src/node/keytab-file.js';
 import type { Principal } from '../../src/messages/index.js';
@@ -78,7 +85,8 @@ describe('MEMORY', () => {
     expect((await col.list())[0]!.name).toBe(b.name);
     await again.remove(() => true);
     expect(await a.getCredentials()).toEqual([]);
-    await a.destroy(); await b.destroy();
+    await a.destroy();
+    await b.destroy();
     expect(await a.getPrincipal()).toBeNull();
   });
 });
@@ -96,7 +104,11 @@ describe('FILE and DIR (unit)', () => {
     await s.remove((c) => c.server.components[0] === 'HTTP');
     expect((await s.getCredentials()).map((c) => c.server.components[0])).toEqual(['krbtgt']);
     // config entries travel as X-CACHECONF: records and come back as config entries
-    const conf = { ...fakeCred(alice), server: { realm: 'X-CACHECONF:', components: ['krb5_ccache_conf_data', 'pa_type', `krbtgt/EX.COM@EX.COM`], nameType: 1 }, ticket: Uint8Array.of(0x32) };
+    const conf = {
+      ...fakeCred(alice),
+      server: { realm: 'X-CACHECONF:', components: ['krb5_ccache_conf_data', 'pa_type', `krbtgt/EX.COM@EX.COM`], nameType: 1 },
+      ticket: Uint8Array.of(0x32),
+    };
     await s.store(conf);
     const f = (await (s as FileStore).read())!;
     expect(f.config.map((e) => [e.key, e.principal])).toEqual([['pa_type', 'krbtgt/EX.COM@EX.COM']]);
@@ -139,7 +151,13 @@ describe('keytab files', () => {
     const p = join(dir, 'kt');
     const kt = new KeytabFile(`WRFILE:${p}`);
     expect(await kt.entries()).toEqual([]);
-    const e = (kvno: number) => ({ principal: { realm: 'EX.COM', components: ['HTTP', 'www'], nameType: 1 }, timestamp: new Date(1_700_000_000_000), kvno, key: { etype: 18, value: new Uint8Array(32).fill(kvno) }, kvno32: true });
+    const e = (kvno: number) => ({
+      principal: { realm: 'EX.COM', components: ['HTTP', 'www'], nameType: 1 },
+      timestamp: new Date(1_700_000_000_000),
+      kvno,
+      key: { etype: 18, value: new Uint8Array(32).fill(kvno) },
+      kvno32: true,
+    });
     await kt.add(e(1));
     await kt.add(e(2), e(3));
     expect((await new KeytabFile(p).entries()).map((x) => x.kvno)).toEqual([1, 2, 3]);

@@ -7,8 +7,22 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  appendFileSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync,
-  utimesSync, writeFileSync, writeSync,
+  appendFileSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +101,10 @@ function hookedRecordCodec(hook: () => void): CcacheFileCodec {
   return {
     ...formatsCodec,
     encodeRecord: (c, v) => {
-      if (first) { first = false; hook(); }
+      if (first) {
+        first = false;
+        hook();
+      }
       return formatsCodec.encodeRecord!(c, v);
     },
   };
@@ -103,14 +120,20 @@ describe('store() when another writer replaces the file during the append', () =
     const p = join(dir, 'cc');
     writeFileSync(p, cacheBytes([cred('krbtgt/EX.COM')]));
     const c = cred('HTTP/mine');
-    await new FileStore(p, hookedRecordCodec(() => replaceWith(p, cacheBytes([cred('krbtgt/EX.COM'), cred('HTTP/theirs')])))).store(c);
+    await new FileStore(
+      p,
+      hookedRecordCodec(() => replaceWith(p, cacheBytes([cred('krbtgt/EX.COM'), cred('HTTP/theirs')]))),
+    ).store(c);
     expect(services(decodeCcache(readFileSync(p)))).toEqual(['krbtgt/EX.COM', 'HTTP/theirs', 'HTTP/mine']);
   });
   it('not twice when the new file already holds the record', async () => {
     const p = join(dir, 'cc');
     writeFileSync(p, cacheBytes([cred('krbtgt/EX.COM')]));
     const c = cred('HTTP/mine');
-    await new FileStore(p, hookedRecordCodec(() => replaceWith(p, cacheBytes([cred('krbtgt/EX.COM'), c])))).store(c);
+    await new FileStore(
+      p,
+      hookedRecordCodec(() => replaceWith(p, cacheBytes([cred('krbtgt/EX.COM'), c]))),
+    ).store(c);
     const after = readFileSync(p);
     expect(services(decodeCcache(after))).toEqual(['krbtgt/EX.COM', 'HTTP/mine']);
     expect(count(after, encodeCcacheCredential(c, 4))).toBe(1);
@@ -118,7 +141,10 @@ describe('store() when another writer replaces the file during the append', () =
   it('not at all when the new file is the cache of another principal (kinit as someone else)', async () => {
     const p = join(dir, 'cc');
     writeFileSync(p, cacheBytes([cred('krbtgt/EX.COM')]));
-    await new FileStore(p, hookedRecordCodec(() => replaceWith(p, cacheBytes([cred('krbtgt/EX.COM', bob)], bob)))).store(cred('HTTP/mine'));
+    await new FileStore(
+      p,
+      hookedRecordCodec(() => replaceWith(p, cacheBytes([cred('krbtgt/EX.COM', bob)], bob))),
+    ).store(cred('HTTP/mine'));
     const f = decodeCcache(readFileSync(p));
     expect(f.defaultPrincipal).toEqual(bob);
     expect(services(f)).toEqual(['krbtgt/EX.COM']);
@@ -126,7 +152,10 @@ describe('store() when another writer replaces the file during the append', () =
   it('not at all when the cache was destroyed meanwhile', async () => {
     const p = join(dir, 'cc');
     writeFileSync(p, cacheBytes([cred('krbtgt/EX.COM')]));
-    await new FileStore(p, hookedRecordCodec(() => rmSync(p))).store(cred('HTTP/mine'));
+    await new FileStore(
+      p,
+      hookedRecordCodec(() => rmSync(p)),
+    ).store(cred('HTTP/mine'));
     expect(existsSync(p)).toBe(false);
   });
 });
@@ -240,7 +269,12 @@ describe('temporary files: the writer pid in the name, stale ones removed', () =
   it('atomicWrite names its temporary file .<name>.<pid>.<hex>.tmp', async () => {
     const p = join(dir, 'krb5cc_x');
     let seen: string[] = [];
-    await atomicWrite(p, Uint8Array.of(1), { writeImpl: async (h, d) => { seen = readdirSync(dir); await h.writeFile(d); } });
+    await atomicWrite(p, Uint8Array.of(1), {
+      writeImpl: async (h, d) => {
+        seen = readdirSync(dir);
+        await h.writeFile(d);
+      },
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(new RegExp(`^\\.krb5cc_x\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
     expect(readdirSync(dir)).toEqual(['krb5cc_x']);
@@ -269,7 +303,7 @@ describe('temporary files: the writer pid in the name, stale ones removed', () =
     expect(all).toEqual([files.live, files.self, files.legacyYoung].sort());
     expect(readdirSync(dir).sort()).toEqual([files.otherCache, files.otherName, `.krb5cc_x.${dead}.cccccccccccc.tmp`].sort());
   });
-  it('another user\'s temporary files are not touched (unless we are root)', async () => {
+  it("another user's temporary files are not touched (unless we are root)", async () => {
     const p = join(dir, 'krb5cc_x');
     writeFileSync(join(dir, `.krb5cc_x.${deadPid()}.0123456789ab.tmp`), 'x');
     vi.spyOn(process, 'geteuid').mockReturnValue(statSync(dir).uid + 4242);
@@ -294,14 +328,17 @@ describe('temporary files: the writer pid in the name, stale ones removed', () =
 });
 
 describe('a FILE cache another user owns is refused for writing', () => {
-  it('store, remove and initialize: ERR_CCACHE_PERMISSION with MIT\'s words; the file untouched', async () => {
+  it("store, remove and initialize: ERR_CCACHE_PERMISSION with MIT's words; the file untouched", async () => {
     const p = join(dir, 'cc');
     writeFileSync(p, cacheBytes([cred('krbtgt/EX.COM')]));
     const before = readFileSync(p);
     vi.spyOn(process, 'geteuid').mockReturnValue(statSync(p).uid + 4242); // we are someone else
     const s = new FileStore(p);
     for (const op of [() => s.store(cred('HTTP/x')), () => s.remove(() => true), () => s.initialize(alice, [cred('HTTP/y')])]) {
-      const e = await op().then(() => null, (x: unknown) => x);
+      const e = await op().then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toMatchObject({ code: 'ERR_CCACHE_PERMISSION', name: 'KerberosError' });
       expect((e as Error).message).toMatch(/^Credentials cache permissions incorrect \(filename: .*\/cc\): the file belongs to uid \d+, not to uid \d+$/);
     }
@@ -310,7 +347,7 @@ describe('a FILE cache another user owns is refused for writing', () => {
     // reading stays allowed (klist of someone else's readable cache)
     expect(await s.getCredentials()).toHaveLength(1);
   });
-  it.skipIf(process.geteuid?.() !== 0)('root may rewrite a user\'s cache, which stays theirs', async () => {
+  it.skipIf(process.geteuid?.() !== 0)("root may rewrite a user's cache, which stays theirs", async () => {
     const p = join(dir, 'cc');
     writeFileSync(p, cacheBytes([cred('krbtgt/EX.COM'), cred('HTTP/old')]));
     chownSync(p, 65534, 65534);
@@ -326,8 +363,19 @@ describe('initialize(principal, credentials): one replacement', () => {
     await new FileStore(p).initialize(bob, [cred('krbtgt/EX.COM', bob)]);
     const encoded: number[] = [];
     let renames = 0;
-    const s = new FileStore(p, { ...formatsCodec, encode: (cc, o) => { encoded.push(cc.credentials.length); return formatsCodec.encode(cc, o); } });
-    s.hooks = { renameImpl: async (a, b) => { renames++; await fsp.rename(a, b); } };
+    const s = new FileStore(p, {
+      ...formatsCodec,
+      encode: (cc, o) => {
+        encoded.push(cc.credentials.length);
+        return formatsCodec.encode(cc, o);
+      },
+    });
+    s.hooks = {
+      renameImpl: async (a, b) => {
+        renames++;
+        await fsp.rename(a, b);
+      },
+    };
     const creds = [cred('krbtgt/EX.COM'), cred('HTTP/a'), cred('HTTP/b')];
     await s.initialize(alice, creds);
     expect([encoded, renames]).toEqual([[3], 1]);

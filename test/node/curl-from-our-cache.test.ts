@@ -32,11 +32,7 @@ function curlMissing(): string[] {
     return ['curl'];
   }
 }
-const missing: string[] = [
-  ...missingPeers(['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist', 'kvno', 'kdestroy']),
-  ...apacheMissing(),
-  ...curlMissing(),
-];
+const missing: string[] = [...missingPeers(['krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist', 'kvno', 'kdestroy']), ...apacheMissing(), ...curlMissing()];
 
 describe.skipIf(!IN_CI && missing.length > 0)('curl --negotiate and MIT kvno with a FILE cache we wrote', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -17,17 +17,31 @@ const dir = mkdtempSync(join(tmpdir(), 'tskrb5-deleg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const R = 'EX.COM';
-const services = [['krbtgt', R], ['HTTP', 'a.ex.com'], ['HTTP', 'b.ex.com'], ['ldap', 'c.ex.com'], ['cifs', 'd.ex.com']];
+const services = [
+  ['krbtgt', R],
+  ['HTTP', 'a.ex.com'],
+  ['HTTP', 'b.ex.com'],
+  ['ldap', 'c.ex.com'],
+  ['cifs', 'd.ex.com'],
+];
 
 function delegation(): { krbCred: Uint8Array; part: EncKrbCredPart } {
   const tickets: Ticket[] = services.map((sname, i) => ({
-    tktVno: 5, realm: R, sname: { nameType: 2, nameString: sname }, encPart: { etype: 18, kvno: 1, cipher: new Uint8Array(40).fill(i + 1) },
+    tktVno: 5,
+    realm: R,
+    sname: { nameType: 2, nameString: sname },
+    encPart: { etype: 18, kvno: 1, cipher: new Uint8Array(40).fill(i + 1) },
   }));
   const part: EncKrbCredPart = {
     ticketInfo: services.map((sname, i) => ({
       key: { keytype: 18, keyvalue: new Uint8Array(32).fill(0x10 + i) },
-      prealm: R, pname: { nameType: 1, nameString: ['alice'] }, flags: 0x40e10000,
-      authtime: new Date(1_700_000_000_000), endtime: new Date(1_700_036_000_000), srealm: R, sname: { nameType: 2, nameString: sname },
+      prealm: R,
+      pname: { nameType: 1, nameString: ['alice'] },
+      flags: 0x40e10000,
+      authtime: new Date(1_700_000_000_000),
+      endtime: new Date(1_700_036_000_000),
+      srealm: R,
+      sname: { nameType: 2, nameString: sname },
     })),
   };
   const krbCred = KRBCred.encode({ pvno: 5, msgType: 22, tickets, encPart: { etype: 0, cipher: EncKrbCredPart.encode(part) } });
@@ -35,7 +49,7 @@ function delegation(): { krbCred: Uint8Array; part: EncKrbCredPart } {
 }
 
 describe('storeDelegatedCredentials', () => {
-  it('five tickets into a FILE cache holding someone else\'s: one whole-file write with all five, no empty cache, no append', async () => {
+  it("five tickets into a FILE cache holding someone else's: one whole-file write with all five, no empty cache, no append", async () => {
     const p = join(dir, 'deleg.ccache');
     const bob = { realm: R, components: ['bob'], nameType: 1 };
     writeFileSync(p, encodeCcache({ version: 4, header: [], defaultPrincipal: bob, credentials: [fakeCred(bob, `krbtgt/${R}`)], config: [] }), { mode: 0o600 });

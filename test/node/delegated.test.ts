@@ -21,11 +21,15 @@ const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
 const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
 const tgt = cc.credentials.find((c) => c.server.components[0] === 'krbtgt')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as { keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> } };
-const keys: AcceptorKey[] = Object.values(meta.keys.services).flat().map((k) => {
-  const [name, realm] = k.principal.split('@') as [string, string];
-  return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-});
+const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
+  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
+};
+const keys: AcceptorKey[] = Object.values(meta.keys.services)
+  .flat()
+  .map((k) => {
+    const [name, realm] = k.principal.split('@') as [string, string];
+    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
+  });
 const now = () => svc.authtime;
 const FORWARDED = flagMask(TicketFlags.FORWARDED);
 const tmp = mkdtempSync(join(tmpdir(), 'tskrb5-deleg-'));
@@ -44,7 +48,7 @@ function delegate(creds: Parameters<typeof makeKrbCred>[0]) {
 describe('storeDelegatedCredentials: only the authenticated client, only a forwarded TGT', () => {
   const forwarded = { ...tgt, flags: (tgt.flags | FORWARDED) >>> 0 };
 
-  it('stores alice\'s forwarded TGT under alice, in one cache', async () => {
+  it("stores alice's forwarded TGT under alice, in one cache", async () => {
     const d = delegate([forwarded]);
     expect(d.client).toMatchObject({ realm: 'TSKRB5.TEST', components: ['alice'] });
     const name = `FILE:${join(tmp, 'ok.ccache')}`;
@@ -60,7 +64,9 @@ describe('storeDelegatedCredentials: only the authenticated client, only a forwa
     const d = delegate([{ ...forwarded, client: { ...forwarded.client, components: ['bob'] } }]);
     const path = join(tmp, 'krb5cc_bob');
     writeFileSync(path, 'bob was here');
-    await expect(storeDelegatedCredentials(d, `FILE:${path}`)).rejects.toThrow(expect.objectContaining({ code: 'ERR_DELEGATION_CLIENT', message: expect.stringMatching(/bob@TSKRB5\.TEST, not the authenticated client alice@TSKRB5\.TEST/) }));
+    await expect(storeDelegatedCredentials(d, `FILE:${path}`)).rejects.toThrow(
+      expect.objectContaining({ code: 'ERR_DELEGATION_CLIENT', message: expect.stringMatching(/bob@TSKRB5\.TEST, not the authenticated client alice@TSKRB5\.TEST/) }),
+    );
     expect(readFileSync(path, 'utf8')).toBe('bob was here');
     // and another realm's alice is not alice either
     const d2 = delegate([{ ...forwarded, client: { ...forwarded.client, realm: 'EVIL.TEST' } }]);
@@ -77,7 +83,7 @@ describe('storeDelegatedCredentials: only the authenticated client, only a forwa
     }
   });
 
-  it('a KRB-CRED without client names is the authenticated client\'s', () => {
+  it("a KRB-CRED without client names is the authenticated client's", () => {
     const d = delegate([forwarded]);
     const part = { ...d.part, ticketInfo: d.part.ticketInfo.map(({ pname: _p, prealm: _r, ...rest }) => rest) };
     const creds = credentialsFromKrbCred(KRBCred.decode(d.krbCred), part, d.client);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import {
-  configFiles, defaultCcacheName, defaultClientKeytabName, defaultKeytabName, expandPathTokens, kcmSocketPath, parseCcacheName, parseKeytabName,
+  configFiles,
+  defaultCcacheName,
+  defaultClientKeytabName,
+  defaultKeytabName,
+  expandPathTokens,
+  kcmSocketPath,
+  parseCcacheName,
+  parseKeytabName,
 } from '../../src/node/env.js';
 
 const ids = { uid: 1000, euid: 1001, username: 'alice' };

@@ -48,16 +48,27 @@ beforeAll(async () => {
       const body = buf.subarray(8);
       const name = body.subarray(0, Math.max(0, body.indexOf(0))).toString();
       switch (op) {
-        case KcmOp.GET_DEFAULT_CACHE: return reply(s, 0, Buffer.from('c1\0'));
-        case KcmOp.GET_CACHE_UUID_LIST: return reply(s, 0, Buffer.alloc(32, 1).fill(2, 16));
-        case KcmOp.GET_CACHE_BY_UUID: return body[0] === 1 ? reply(s, 0, Buffer.from('c1\0')) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
-        case KcmOp.GET_PRINCIPAL: return name === 'c1' ? reply(s, 0, encodeCcachePrincipal(alice)) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
-        case KcmOp.GET_CRED_LIST: return reply(s, KcmStatus.KRB5_CC_NOSUPP);
-        case KcmOp.GET_CRED_UUID_LIST: return reply(s, 0, Buffer.concat([Buffer.alloc(16, 0xa), Buffer.alloc(16, 0xb)]));
-        case KcmOp.GET_CRED_BY_UUID: return reply(s, 0, encodeCcacheCredential(creds[body[name.length + 1] === 0xa ? 0 : 1]!));
-        case KcmOp.RETRIEVE: return unsupported ? reply(s, unsupported) : reply(s, 0, encodeCcacheCredential(creds[0]!));
-        case KcmOp.REMOVE_CRED: return reply(s, unsupported);
-        case KcmOp.INITIALIZE: stored = []; return reply(s, 0);
+        case KcmOp.GET_DEFAULT_CACHE:
+          return reply(s, 0, Buffer.from('c1\0'));
+        case KcmOp.GET_CACHE_UUID_LIST:
+          return reply(s, 0, Buffer.alloc(32, 1).fill(2, 16));
+        case KcmOp.GET_CACHE_BY_UUID:
+          return body[0] === 1 ? reply(s, 0, Buffer.from('c1\0')) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
+        case KcmOp.GET_PRINCIPAL:
+          return name === 'c1' ? reply(s, 0, encodeCcachePrincipal(alice)) : reply(s, KcmStatus.KRB5_FCC_NOFILE);
+        case KcmOp.GET_CRED_LIST:
+          return reply(s, KcmStatus.KRB5_CC_NOSUPP);
+        case KcmOp.GET_CRED_UUID_LIST:
+          return reply(s, 0, Buffer.concat([Buffer.alloc(16, 0xa), Buffer.alloc(16, 0xb)]));
+        case KcmOp.GET_CRED_BY_UUID:
+          return reply(s, 0, encodeCcacheCredential(creds[body[name.length + 1] === 0xa ? 0 : 1]!));
+        case KcmOp.RETRIEVE:
+          return unsupported ? reply(s, unsupported) : reply(s, 0, encodeCcacheCredential(creds[0]!));
+        case KcmOp.REMOVE_CRED:
+          return reply(s, unsupported);
+        case KcmOp.INITIALIZE:
+          stored = [];
+          return reply(s, 0);
         case KcmOp.REPLACE: {
           if (replaceStatus) return reply(s, replaceStatus);
           // (name, offset, principal, count, count × {length, cred}): the credentials are ours, found by their bytes
@@ -72,8 +83,11 @@ beforeAll(async () => {
           }
           return reply(s, 0);
         }
-        case KcmOp.STORE: stored.push(creds.find((c) => Buffer.from(encodeCcacheCredential(c)).equals(body.subarray(name.length + 1)))!); return reply(s, 0);
-        default: return reply(s, KcmStatus.KRB5_CC_NOSUPP);
+        case KcmOp.STORE:
+          stored.push(creds.find((c) => Buffer.from(encodeCcacheCredential(c)).equals(body.subarray(name.length + 1)))!);
+          return reply(s, 0);
+        default:
+          return reply(s, KcmStatus.KRB5_CC_NOSUPP);
       }
     });
   });
@@ -99,7 +113,7 @@ describe('KCM protocol (fake daemon)', () => {
   });
 });
 
-describe('initialize(principal, credentials): KCM_OP_REPLACE, else MIT\'s non-atomic fallback', () => {
+describe("initialize(principal, credentials): KCM_OP_REPLACE, else MIT's non-atomic fallback", () => {
   const col = () => new KcmCollection({ socketPath: sock });
   it('one REPLACE request (name, KDC offset, principal, count, length-prefixed credentials), as MIT kcm_replace', async () => {
     replaceStatus = 0;
@@ -110,7 +124,10 @@ describe('initialize(principal, credentials): KCM_OP_REPLACE, else MIT\'s non-at
     expect(stored).toEqual(creds);
     const c = creds.map((x) => Buffer.from(encodeCcacheCredential(x)));
     const params = Buffer.concat([
-      Buffer.from('c1\0'), hex('fffffffd'), Buffer.from(encodeCcachePrincipal(alice)), hex('00000002'),
+      Buffer.from('c1\0'),
+      hex('fffffffd'),
+      Buffer.from(encodeCcachePrincipal(alice)),
+      hex('00000002'),
       ...c.flatMap((b) => [Buffer.from([0, 0, b.length >> 8, b.length & 0xff]), b]),
     ]);
     expect(requests.get(KcmOp.REPLACE)).toEqual(Buffer.concat([Buffer.from([0, 0, (params.length + 4) >> 8, (params.length + 4) & 0xff]), hex('02 00 32ca'), params]));
@@ -142,9 +159,13 @@ describe('RETRIEVE and REMOVE_CRED requests, byte for byte as MIT cc_kcm.c + k5_
   const col = () => new KcmCollection({ socketPath: sock });
   it('RETRIEVE (name, flags | KCM_GC_CACHED, mcred with client and server) → the credential', async () => {
     unsupported = 0;
-    const got = await col().store('c1').retrieve({ client: alice, server: { realm: 'EX.COM', components: ['krbtgt', 'EX.COM'], nameType: 2 } });
+    const got = await col()
+      .store('c1')
+      .retrieve({ client: alice, server: { realm: 'EX.COM', components: ['krbtgt', 'EX.COM'], nameType: 2 } });
     expect(got).toEqual(creds[0]);
-    expect(requests.get(KcmOp.RETRIEVE)).toEqual(hex(`
+    expect(requests.get(KcmOp.RETRIEVE)).toEqual(
+      hex(
+        `
       00000065                      -- length: 101 bytes follow
       02 00 0007                    -- KCM 2.0, opcode 7 RETRIEVE
       633100                        -- "c1" NUL
@@ -155,14 +176,20 @@ describe('RETRIEVE and REMOVE_CRED requests, byte for byte as MIT cc_kcm.c + k5_
       00000000 00000000 00000000 00000000   -- authtime, starttime, endtime, renew_till: always sent
       00                            -- is_skey
       00000000                      -- ticket flags
-    `.replace(/--[^\n]*/g, '')));
+    `.replace(/--[^\n]*/g, ''),
+      ),
+    );
   });
   it('REMOVE_CRED (name, flags, mcred with server, endtime and ticket); Heimdal flag values', async () => {
     unsupported = 0;
     seen.length = 0;
-    await col().store('c1').remove({ server: creds[1]!.server, endtime: new Date(1_700_036_000_000), ticket: Uint8Array.of(0x61, 3, 1, 2, 3) }, KcmTc.MATCH_SRV_NAMEONLY | KcmTc.MATCH_TIMES);
+    await col()
+      .store('c1')
+      .remove({ server: creds[1]!.server, endtime: new Date(1_700_036_000_000), ticket: Uint8Array.of(0x61, 3, 1, 2, 3) }, KcmTc.MATCH_SRV_NAMEONLY | KcmTc.MATCH_TIMES);
     expect(seen).toEqual([KcmOp.REMOVE_CRED]); // the daemon did it: no rewrite
-    expect(requests.get(KcmOp.REMOVE_CRED)).toEqual(hex(`
+    expect(requests.get(KcmOp.REMOVE_CRED)).toEqual(
+      hex(
+        `
       00000055                      -- length: 85 bytes follow
       02 00 000b                    -- KCM 2.0, opcode 11 REMOVE_CRED
       633100                        -- "c1" NUL
@@ -173,15 +200,28 @@ describe('RETRIEVE and REMOVE_CRED requests, byte for byte as MIT cc_kcm.c + k5_
       00                            -- is_skey
       00000000                      -- ticket flags
       00000005 6103010203           -- ticket (present, so sent)
-    `.replace(/--[^\n]*/g, '')));
+    `.replace(/--[^\n]*/g, ''),
+      ),
+    );
   });
   it('a key, addresses, authdata and second ticket set the other header bits in MIT order', async () => {
     unsupported = 0;
-    await col().store('c1').removeCred({
-      key: { etype: 18, value: Uint8Array.of(0xaa, 0xbb) }, isSkey: true, flags: 0x40000000,
-      addresses: [{ type: 2, data: Uint8Array.of(127, 0, 0, 1) }], authdata: [{ type: 1, data: Uint8Array.of(9) }], secondTicket: Uint8Array.of(0x61),
-    }, KcmTc.MATCH_IS_SKEY);
-    expect(requests.get(KcmOp.REMOVE_CRED)).toEqual(hex(`
+    await col()
+      .store('c1')
+      .removeCred(
+        {
+          key: { etype: 18, value: Uint8Array.of(0xaa, 0xbb) },
+          isSkey: true,
+          flags: 0x40000000,
+          addresses: [{ type: 2, data: Uint8Array.of(127, 0, 0, 1) }],
+          authdata: [{ type: 1, data: Uint8Array.of(9) }],
+          secondTicket: Uint8Array.of(0x61),
+        },
+        KcmTc.MATCH_IS_SKEY,
+      );
+    expect(requests.get(KcmOp.REMOVE_CRED)).toEqual(
+      hex(
+        `
       0000004a 0200000b 633100      -- length 74
       00400000                      -- KCM_TC_MATCH_IS_SKEY (1<<22)
       00000074                      -- SC_SESSION_KEY 04 | SC_SECOND_TICKET 10 | SC_AUTHDATA 20 | SC_ADDRESSES 40
@@ -191,7 +231,9 @@ describe('RETRIEVE and REMOVE_CRED requests, byte for byte as MIT cc_kcm.c + k5_
       00000001 0002 00000004 7f000001   -- addresses
       00000001 0001 00000001 09         -- authdata
       00000001 61                       -- second ticket
-    `.replace(/--[^\n]*/g, '')));
+    `.replace(/--[^\n]*/g, ''),
+      ),
+    );
   });
   it('falls back as MIT when the daemon does not implement them (Heimdal FCC_INTERNAL, sssd CC_NOSUPP / CC_IO)', async () => {
     for (const status of [KcmStatus.KRB5_FCC_INTERNAL, KcmStatus.KRB5_CC_NOSUPP, KcmStatus.KRB5_CC_IO]) {

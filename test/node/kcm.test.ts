@@ -125,7 +125,8 @@ describe.skipIf(!IN_CI && missing.length > 0)('KCM store against sssd-kcm and MI
     expect(got).not.toBeNull();
     // sssd-kcm 2.8 has no RETRIEVE handler ("KCM op RETRIEVE has no handler"): it answers
     // KRB5_FCC_INTERNAL and we scan the list, as MIT's kcm_retrieve → k5_cc_retrieve_cred_default
-    if (rec.calls[0]!.status === 0) expect(rec.calls).toHaveLength(1); // a daemon that implements it: no scan
+    if (rec.calls[0]!.status === 0)
+      expect(rec.calls).toHaveLength(1); // a daemon that implements it: no scan
     else {
       expect(rec.calls[0]).toEqual({ op: KcmOp.RETRIEVE, status: KcmStatus.KRB5_FCC_INTERNAL });
       expect(kcmUnsupported(new KcmError(rec.calls[0]!.status, KcmOp.RETRIEVE))).toBe(true);
@@ -137,13 +138,19 @@ describe.skipIf(!IN_CI && missing.length > 0)('KCM store against sssd-kcm and MI
     const le = await run('klist', ['-e']);
     expect(le.code, le.stderr).toBe(0);
     const tgtLine = le.stdout.split('\n').findIndex((l: string) => l.includes(`krbtgt/${realm.realm}@${realm.realm}`));
-    const etypes = le.stdout.split('\n').slice(tgtLine).find((l: string) => l.includes('Etype (skey, tkt)'))!;
+    const etypes = le.stdout
+      .split('\n')
+      .slice(tgtLine)
+      .find((l: string) => l.includes('Etype (skey, tkt)'))!;
     expect(etypes).toContain(`Etype (skey, tkt): ${enctypeName(got!.key.etype)}, ${enctypeName(Ticket.decode(got!.ticket).encPart.etype)}`);
     // a match nothing satisfies: null (sssd answers a not-found status)
     expect(await s.retrieve({ client: alice, server: P('nosuch/svc') })).toBeNull();
 
     // REMOVE_CRED: sssd-kcm does not implement it (kcmsrv_ops.c: ERR_KCM_OP_NOT_IMPLEMENTED)
-    const err = await s.removeCred({ client: alice, server: http }).then(() => null, (e: unknown) => e);
+    const err = await s.removeCred({ client: alice, server: http }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(KcmError);
     expect(kcmUnsupported(err)).toBe(true);
     const removeStatus = (err as KcmError).status;

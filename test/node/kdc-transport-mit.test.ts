@@ -104,17 +104,11 @@ describe.skipIf(!IN_CI && missing.length > 0)('KDC transport against MIT krb5kdc
 
   it('a dead first KDC, then the real one', async () => {
     const dead = await deadPort();
-    const conf = parseKrb5Conf(
-      `[libdefaults]\n dns_lookup_kdc = false\n[realms]\n ${realm.realm} = {\n  kdc = 127.0.0.1:${dead}\n  kdc = 127.0.0.1:${realm.kdcPort}\n }\n`,
-    );
+    const conf = parseKrb5Conf(`[libdefaults]\n dns_lookup_kdc = false\n[realms]\n ${realm.realm} = {\n  kdc = 127.0.0.1:${dead}\n  kdc = 127.0.0.1:${realm.kdcPort}\n }\n`);
     const trace: KdcTraceEvent[] = [];
     const t = createKdcTransport({ profile: conf, trace: (e) => trace.push(e) });
     expectPreauthRequired(await t.send(realm.realm, asReq(realm.realm, 'alice').bytes), 'alice');
-    expect(trace.map((e) => `${e.target} ${e.outcome}`)).toEqual([
-      `udp/127.0.0.1:${dead} error`,
-      `tcp/127.0.0.1:${dead} error`,
-      `udp/127.0.0.1:${realm.kdcPort} reply`,
-    ]);
+    expect(trace.map((e) => `${e.target} ${e.outcome}`)).toEqual([`udp/127.0.0.1:${dead} error`, `tcp/127.0.0.1:${dead} error`, `udp/127.0.0.1:${realm.kdcPort} reply`]);
   });
 
   it('an unknown realm: MIT\'s "Cannot find KDC for realm", as kinit says it', async () => {

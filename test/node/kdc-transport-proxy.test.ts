@@ -99,7 +99,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('KDC proxy: python3-kdcproxy in fr
   it('without the anchor the self-signed certificate is refused, and the error says so', async () => {
     const text = readFileSync(proxyConf, 'utf8').replace(/\n\s*http_anchors = .*\n/, '\n');
     const t = createKdcTransport({ profile: parseKrb5Conf(text) });
-    const e = await t.send(realm.realm, asReq(realm.realm, 'alice')).then(() => undefined, (x: unknown) => x);
+    const e = await t.send(realm.realm, asReq(realm.realm, 'alice')).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(TransportError);
     expect((e as TransportError).attempts.map((a) => a.target)).toEqual([proxy.url]);
     expect((e as TransportError).message).toMatch(/SELF_SIGNED|self[- ]signed/i);
@@ -107,7 +110,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('KDC proxy: python3-kdcproxy in fr
 
   it('a realm the proxy does not serve: its HTTP 503 is reported', async () => {
     const t = createKdcProxyTransport({ url: proxy.url, fetch: nodeFetch({ ca: [proxy.certPem] }) });
-    const e = await t.send('OTHER.TEST', asReq('OTHER.TEST', 'alice')).then(() => undefined, (x: unknown) => x);
+    const e = await t.send('OTHER.TEST', asReq('OTHER.TEST', 'alice')).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(TransportError);
     expect((e as TransportError).message).toContain(`${proxy.url}: HTTP 503`);
   });

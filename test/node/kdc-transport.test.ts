@@ -43,7 +43,10 @@ function transport(profile: KdcTransportOptions['profile'], o: Partial<KdcTransp
   return { t, trace, targets: () => trace.map((e) => `${e.target} ${e.outcome}`) };
 }
 async function failure(p: Promise<unknown>): Promise<TransportError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(TransportError);
   return e as TransportError;
 }
@@ -70,7 +73,13 @@ describe('UDP and TCP', () => {
         const rep = echo('slow:', r);
         const all = Buffer.concat([Buffer.from([0, 0, 0, rep.length]), rep]);
         let i = 0;
-        const tick = () => { if (i < all.length) { s.write(all.subarray(i, i + 1)); i++; setTimeout(tick, 2); } };
+        const tick = () => {
+          if (i < all.length) {
+            s.write(all.subarray(i, i + 1));
+            i++;
+            setTimeout(tick, 2);
+          }
+        };
         tick();
       },
     });
@@ -142,11 +151,7 @@ describe('KRB_ERR_RESPONSE_TOO_BIG and udp_preference_limit', () => {
     const { t, targets } = transport(conf([`127.0.0.1:${first.port}`, `127.0.0.1:${second.port}`]));
     expect(text(await t.send(REALM, REQ))).toBe(`B:tcp:${text(REQ)}`);
     expect(second.received.map((r) => r.proto)).toEqual(['tcp']);
-    expect(targets()).toEqual([
-      `udp/127.0.0.1:${first.port} response-too-big`,
-      `tcp/127.0.0.1:${first.port} error`,
-      `tcp/127.0.0.1:${second.port} reply`,
-    ]);
+    expect(targets()).toEqual([`udp/127.0.0.1:${first.port} response-too-big`, `tcp/127.0.0.1:${first.port} error`, `tcp/127.0.0.1:${second.port} reply`]);
   });
 
   it('over TCP the same error is a reply like any other (no loop)', async () => {
@@ -191,7 +196,12 @@ describe('TCP length bounds', () => {
   it('maxReplyBytes lowers the limit; the reserved high bit and a short reply are errors', async () => {
     const big = await kdc({ tcp: (_r, s) => writeFramed(s, new Uint8Array(200)) });
     const high = await kdc({ tcp: (_r, s) => s.write(Buffer.from([0x80, 0, 0, 1, 0])) });
-    const short = await kdc({ tcp: (_r, s) => { s.write(Buffer.from([0, 0, 0, 10, 1, 2, 3])); s.end(); } });
+    const short = await kdc({
+      tcp: (_r, s) => {
+        s.write(Buffer.from([0, 0, 0, 10, 1, 2, 3]));
+        s.end();
+      },
+    });
     const { t, trace } = transport(conf([big, high, short].map((k) => `127.0.0.1:${k.port}`)), { maxReplyBytes: 100 });
     const e = await failure(t.send(REALM, REQ, { tcpOnly: true }));
     expect(trace.map((x) => (x.error as { code?: string }).code)).toEqual(['ERR_KDC_REPLY_TOO_LARGE', 'ERR_KDC_BAD_RECORD_MARK', 'ECONNRESET']);
@@ -287,12 +297,7 @@ describe('deadline, abort and TransportError', () => {
     const s = await silent();
     const { t } = transport(conf([`127.0.0.1:${dead}`, `127.0.0.1:${s.port}`]), { timeoutMs: 150 });
     const e = await failure(t.send(REALM, REQ));
-    expect(e.attempts.map((a) => a.target)).toEqual([
-      `udp/127.0.0.1:${dead}`,
-      `tcp/127.0.0.1:${dead}`,
-      `udp/127.0.0.1:${s.port}`,
-      `tcp/127.0.0.1:${s.port}`,
-    ]);
+    expect(e.attempts.map((a) => a.target)).toEqual([`udp/127.0.0.1:${dead}`, `tcp/127.0.0.1:${dead}`, `udp/127.0.0.1:${s.port}`, `tcp/127.0.0.1:${s.port}`]);
     expect(e.attempts.map((a) => (a.error as { code?: string }).code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ETIMEDOUT', 'ETIMEDOUT']);
     expect(e.message).toMatch(new RegExp(`^Cannot contact any KDC for realm '${REALM}' \\(udp/127\\.0\\.0\\.1:${dead}: ECONNREFUSED`));
     expect(e.message).toContain(`tcp/127.0.0.1:${s.port}: timeout after 150 ms`);

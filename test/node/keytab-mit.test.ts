@@ -22,7 +22,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('keytab files against MIT krb5', (
     realm = await startRealm();
     await realm.addPrincipal('svc/host', { randkey: true });
   }, 60_000);
-  afterAll(async () => { await realm?.stop(); });
+  afterAll(async () => {
+    await realm?.stop();
+  });
 
   it('reads what kadmin ktadd wrote; MIT uses what we rewrote', async () => {
     const mitKt = join(realm.dir, 'mit.keytab');

@@ -164,7 +164,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('kinit() and getServiceCredential(
   });
 
   it('enctypes from krb5.conf: default_tkt_enctypes within permitted_enctypes; RC4 only with allow_weak_crypto', async () => {
-    const one = context(conf([`127.0.0.1:${realm.kdcPort}`], ' default_tkt_enctypes = aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha1-96\n permitted_enctypes = aes128-cts-hmac-sha1-96\n'));
+    const one = context(
+      conf([`127.0.0.1:${realm.kdcPort}`], ' default_tkt_enctypes = aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha1-96\n permitted_enctypes = aes128-cts-hmac-sha1-96\n'),
+    );
     const cc = `FILE:${realm.dir}/etype-cc`;
     const r = await kinit({ principal: 'alice', password: PW, ccache: cc, context: one.ctx });
     expect(r.credential.key.etype).toBe(17);

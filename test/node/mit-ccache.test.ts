@@ -24,7 +24,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('FILE and DIR caches against MIT k
     await realm.addPrincipal('bob', { password: PW });
     await realm.addPrincipal('HTTP/localhost', { randkey: true });
   }, 60_000);
-  afterAll(async () => { await realm?.stop(); });
+  afterAll(async () => {
+    await realm?.stop();
+  });
 
   const run = (cmd: string, args: string[], env: Record<string, string> = {}) => realm.run(cmd, args, { env });
 

@@ -24,7 +24,11 @@ const CONF = parseKrb5Conf('[libdefaults]\n  default_realm = TSKRB5.TEST\n[domai
 /** During the fixtures' tickets' lifetime, and a year after it. */
 const DURING = new Date('2026-11-25T12:00:00Z');
 const AFTER = new Date('2027-11-25T12:00:00Z');
-const refuse = { send: async () => { throw new TransportError('no KDC in this test'); } };
+const refuse = {
+  send: async () => {
+    throw new TransportError('no KDC in this test');
+  },
+};
 
 function collection(name: string, primary: string): string {
   const d = join(work, name);
@@ -61,7 +65,9 @@ describe('selectCaches: MIT ccselect order, principal matching, trace', () => {
     expect(e).toBeInstanceOf(NoCredentialsError);
     expect(e).toBeInstanceOf(KerberosError);
     expect(e.code).toBe('ERR_NO_CREDENTIALS');
-    expect(e.message).toBe(`no credentials cache for nobody@TSKRB5.TEST in the collection (tried DIR::${d}/tkt0ZuReg (dave@TSKRB5.TEST), DIR::${d}/tkt (alice@TSKRB5.TEST)): run kinit nobody@TSKRB5.TEST`);
+    expect(e.message).toBe(
+      `no credentials cache for nobody@TSKRB5.TEST in the collection (tried DIR::${d}/tkt0ZuReg (dave@TSKRB5.TEST), DIR::${d}/tkt (alice@TSKRB5.TEST)): run kinit nobody@TSKRB5.TEST`,
+    );
   });
 
   it('nodeCredentials: a cache whose TGS exchange fails is passed over for the next, which has the ticket', async () => {
@@ -94,7 +100,9 @@ describe('ERR_NO_CREDENTIALS names each cache tried and what was wrong with it',
       expect(n.stdout).not.toMatch(/krbtgt\//);
     }
 
-    const e = await nodeCredentials({ context: context(d, AFTER) }).getCredentials(request('localhost')).catch((x) => x);
+    const e = await nodeCredentials({ context: context(d, AFTER) })
+      .getCredentials(request('localhost'))
+      .catch((x) => x);
     expect(e, e.stack).toBeInstanceOf(NoCredentialsError);
     expect(e.code).toBe('ERR_NO_CREDENTIALS');
     const byName = Object.fromEntries((e as NoCredentialsError).tried.map((t) => [t.name.slice(`DIR::${d}/`.length), t]));
@@ -122,7 +130,9 @@ describe('ERR_NO_CREDENTIALS names each cache tried and what was wrong with it',
   it('one FILE cache that does not exist', async () => {
     const path = join(work, 'no-such-cache');
     const ctx = createKrb5Context({ profile: [CONF], env: { KRB5CCNAME: `FILE:${path}` }, transport: refuse, trace: false });
-    const e = await nodeCredentials({ context: ctx }).getCredentials(request('localhost')).catch((x) => x);
+    const e = await nodeCredentials({ context: ctx })
+      .getCredentials(request('localhost'))
+      .catch((x) => x);
     expect(e.code).toBe('ERR_NO_CREDENTIALS');
     expect(e.message).toBe(`no Kerberos credentials: tried FILE:${path} (not found): run kinit`);
   });
@@ -130,8 +140,9 @@ describe('ERR_NO_CREDENTIALS names each cache tried and what was wrong with it',
   it("a KDC's refusal is reported as itself, not as missing credentials", async () => {
     const d = collection('refused', 'tkt');
     copyFileSync(join(MIT_DIR, 'tkt'), join(d, 'tkt'));
-    const e = await nodeCredentials({ context: context(d, DURING) }).getCredentials(request('localhost')).catch((x) => x);
+    const e = await nodeCredentials({ context: context(d, DURING) })
+      .getCredentials(request('localhost'))
+      .catch((x) => x);
     expect(e).toBeInstanceOf(TransportError);
   });
 });
-

@@ -36,11 +36,14 @@ const SHAPES = Object.entries(SPEC.shapes).map(([id, re]) => [id, new RegExp(re)
 const MIT_STAGING = /^Resolving unique ccache of type MEMORY$/;
 
 function parse(text: string): { pid: number; us: number; message: string }[] {
-  return text.split('\n').filter(Boolean).map((l) => {
-    const m = PREFIX.exec(l);
-    if (!m) throw new Error(`not a trace line: ${JSON.stringify(l)}`);
-    return { pid: Number(m[1]), us: Number(m[2]) * 1e6 + Number(m[3]), message: m[4]! };
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const m = PREFIX.exec(l);
+      if (!m) throw new Error(`not a trace line: ${JSON.stringify(l)}`);
+      return { pid: Number(m[1]), us: Number(m[2]) * 1e6 + Number(m[3]), message: m[4]! };
+    });
 }
 function shapeOf(message: string): string | undefined {
   return SHAPES.find(([, re]) => re.test(message))?.[0];
@@ -100,7 +103,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('KRB5_TRACE from tskrb5 kinit / kv
     for (const g of s.gss) {
       const file = join(realm.dir, `ours-${g.name}.trace`);
       const context = createKrb5Context({ env: { ...realm.env, KRB5CCNAME: `DIR:${s.collection}`, KRB5_TRACE: file } });
-      await nodeCredentials({ context }).getCredentials({ service: g.service, host: g.host, delegate: false }).catch(() => null);
+      await nodeCredentials({ context })
+        .getCredentials({ service: g.service, host: g.host, delegate: false })
+        .catch(() => null);
       ours.set(g.name, readFileSync(file, 'utf8'));
     }
   }, 120_000);
@@ -118,7 +123,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('KRB5_TRACE from tskrb5 kinit / kv
     for (const id of [...mitShapes(recorded('kinit-password')), ...mitShapes(recorded('kvno'))]) expect(live, id).toContain(id);
   });
 
-  it('every line we write has MIT\'s prefix (our pid, times in order) and one of the shapes', () => {
+  it("every line we write has MIT's prefix (our pid, times in order) and one of the shapes", () => {
     for (const [name, text] of ours) {
       const lines = parse(text);
       expect(lines.length, name).toBeGreaterThan(0);
@@ -131,7 +136,11 @@ describe.skipIf(!IN_CI && missing.length > 0)('KRB5_TRACE from tskrb5 kinit / kv
   });
 
   it('for each case, every shape MIT wrote is among ours', () => {
-    expect([...ours.keys()].sort()).toEqual(JSON.parse(readFileSync(join(DIR, 'cases.json'), 'utf8')).cases.map((c: { name: string }) => c.name).sort());
+    expect([...ours.keys()].sort()).toEqual(
+      JSON.parse(readFileSync(join(DIR, 'cases.json'), 'utf8'))
+        .cases.map((c: { name: string }) => c.name)
+        .sort(),
+    );
     const lacking: string[] = [];
     for (const [name, text] of ours) {
       const mine = new Set(parse(text).map((l) => shapeOf(l.message)));
@@ -161,7 +170,9 @@ describe.skipIf(!IN_CI && missing.length > 0)('KRB5_TRACE from tskrb5 kinit / kv
     expect(tcp).toContain(`Terminating TCP connection to stream ${dead}`);
     expect(tcp).not.toContain(`Sending TCP request to stream ${dead}`);
     const chose = parse(ours.get('gss-init-ccselect')!).map((l) => l.message)[0];
-    expect(chose).toMatch(new RegExp(`^ccselect module realm chose cache DIR::${s.collection}/tkt\\w* with client principal alice@TSKRB5\\.TEST for server principal HTTP/localhost@TSKRB5\\.TEST$`));
+    expect(chose).toMatch(
+      new RegExp(`^ccselect module realm chose cache DIR::${s.collection}/tkt\\w* with client principal alice@TSKRB5\\.TEST for server principal HTTP/localhost@TSKRB5\\.TEST$`),
+    );
   });
 
   it('KRB5_TRACE=/dev/stderr writes to stderr even when stderr is a socket (a child of Node)', async () => {

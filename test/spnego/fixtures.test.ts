@@ -4,14 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeKrb5Token, unwrapInitialToken } from '../../src/gssapi/index.js';
 import { Oid, TokenId } from '../../src/iana/index.js';
-import {
-  decodeSpnegoToken,
-  encodeMechTypeList,
-  encodeNegTokenInit,
-  encodeNegTokenInit2,
-  encodeNegTokenResp,
-  NegState,
-} from '../../src/spnego/index.js';
+import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenInit, encodeNegTokenInit2, encodeNegTokenResp, NegState } from '../../src/spnego/index.js';
 import { toHex } from '../../src/util/bytes.js';
 import { fixture, hex } from '../gssapi/helpers.js';
 

@@ -43,8 +43,9 @@ describe('RFC 4178 encodings by hand', () => {
     const init = encodeNegTokenInit({ mechTypes: [Oid.KRB5], mechToken: Uint8Array.of(0xab) });
     // 15 + 5 = 20 = 0x14 content; 30 14 → 22; a0 16 → 24; + 8 OID bytes = 32 = 0x20
     expect(toHex(init)).toBe(`602006062b0601050502` + `a0163014` + `a00d300b${KRB5}` + 'a2030401ab');
-    expect(toHex(encodeNegTokenInit({ mechTypes: [Oid.KRB5], reqFlags: { unusedBits: 1, bytes: Uint8Array.of(0x62) }, mechListMIC: Uint8Array.of(1) }, { framed: false })))
-      .toBe(`a01c301aa00d300b${KRB5}a1040302016` + '2a3030401' + '01');
+    expect(toHex(encodeNegTokenInit({ mechTypes: [Oid.KRB5], reqFlags: { unusedBits: 1, bytes: Uint8Array.of(0x62) }, mechListMIC: Uint8Array.of(1) }, { framed: false }))).toBe(
+      `a01c301aa00d300b${KRB5}a1040302016` + '2a3030401' + '01',
+    );
   });
 
   it('NegTokenResp, including the Windows/IIS final token with an NTLM-style mechListMIC', () => {
@@ -101,7 +102,10 @@ describe('NTLM is recognised, never mis-parsed', () => {
   });
 
   it('NTLM listed after Kerberos, with a Kerberos mechToken, is fine (Windows clients send this)', () => {
-    const b = encodeNegTokenInit({ mechTypes: [Oid.MS_KRB5, Oid.KRB5, Oid.NEGOEX, Oid.NTLMSSP], mechToken: encodeKrb5Token({ tokId: TokenId.KRB_AP_REQ, inner: fromHex('6e00') }) });
+    const b = encodeNegTokenInit({
+      mechTypes: [Oid.MS_KRB5, Oid.KRB5, Oid.NEGOEX, Oid.NTLMSSP],
+      mechToken: encodeKrb5Token({ tokId: TokenId.KRB_AP_REQ, inner: fromHex('6e00') }),
+    });
     expect(decodeSpnegoToken(b).token.type).toBe('negTokenInit');
     expect(toHex(b)).toContain(`${MS_KRB5}${KRB5}`);
     expect(toHex(b)).toContain(NTLM);
@@ -132,36 +136,52 @@ describe('round trips', () => {
   );
 
   it('NegTokenInit, framed and bare', () => {
-    fc.assert(fc.property(init, fc.boolean(), (v, framed) => {
-      expect(decodeSpnegoToken(encodeNegTokenInit(v, { framed }))).toEqual({ framed, token: { type: 'negTokenInit', value: v } });
-    }));
+    fc.assert(
+      fc.property(init, fc.boolean(), (v, framed) => {
+        expect(decodeSpnegoToken(encodeNegTokenInit(v, { framed }))).toEqual({ framed, token: { type: 'negTokenInit', value: v } });
+      }),
+    );
   });
 
   it('NegTokenInit2 (a [4] or negHints make it Init2; neither reads as the same bytes of an Init)', () => {
-    fc.assert(fc.property(init2, (v) => {
-      const b = encodeNegTokenInit2(v);
-      const { token } = decodeSpnegoToken(b);
-      if (v.negHints === undefined && v.mechListMIC === undefined) expect(token).toEqual({ type: 'negTokenInit', value: v });
-      else expect(token).toEqual({ type: 'negTokenInit2', value: v });
-      expect(token.type === 'negTokenResp' ? undefined : wrapInitialToken(Oid.SPNEGO, NegotiationToken.encode(token))).toEqual(b);
-    }));
+    fc.assert(
+      fc.property(init2, (v) => {
+        const b = encodeNegTokenInit2(v);
+        const { token } = decodeSpnegoToken(b);
+        if (v.negHints === undefined && v.mechListMIC === undefined) expect(token).toEqual({ type: 'negTokenInit', value: v });
+        else expect(token).toEqual({ type: 'negTokenInit2', value: v });
+        expect(token.type === 'negTokenResp' ? undefined : wrapInitialToken(Oid.SPNEGO, NegotiationToken.encode(token))).toEqual(b);
+      }),
+    );
   });
 
   it('NegTokenResp', () => {
-    fc.assert(fc.property(resp, (v) => {
-      expect(decodeSpnegoToken(encodeNegTokenResp(v))).toEqual({ framed: false, token: { type: 'negTokenResp', value: v } });
-    }));
+    fc.assert(
+      fc.property(resp, (v) => {
+        expect(decodeSpnegoToken(encodeNegTokenResp(v))).toEqual({ framed: false, token: { type: 'negTokenResp', value: v } });
+      }),
+    );
   });
 
   it('random and mutated bytes give only DecodeError / UnsupportedError', () => {
     const ctx = fixture<{ tokens: string[] }>('spnego-context.json');
     const i2 = fixture<{ token: string }>('spnego-init2.json');
-    expectOnlyKerberosErrors(decodeSpnegoToken, [
-      ...ctx.tokens.map(hex),
-      hex(i2.token),
-      fromBase64('oRswGaADCgEAoxIEEAEAAABDh+CIwTbjqQAAAAA='),
-      encodeNegTokenInit2({ mechTypes: [Oid.KRB5, Oid.NTLMSSP], reqFlags: { unusedBits: 1, bytes: Uint8Array.of(0x62) }, mechToken: Uint8Array.of(1), negHints: { hintAddress: Uint8Array.of(2) }, mechListMIC: Uint8Array.of(3) }),
-    ], 5000);
+    expectOnlyKerberosErrors(
+      decodeSpnegoToken,
+      [
+        ...ctx.tokens.map(hex),
+        hex(i2.token),
+        fromBase64('oRswGaADCgEAoxIEEAEAAABDh+CIwTbjqQAAAAA='),
+        encodeNegTokenInit2({
+          mechTypes: [Oid.KRB5, Oid.NTLMSSP],
+          reqFlags: { unusedBits: 1, bytes: Uint8Array.of(0x62) },
+          mechToken: Uint8Array.of(1),
+          negHints: { hintAddress: Uint8Array.of(2) },
+          mechListMIC: Uint8Array.of(3),
+        }),
+      ],
+      5000,
+    );
   });
 });
 
@@ -173,9 +193,11 @@ describe('ContextFlags (RFC 4178 §4.2.1)', () => {
     expect(toHex(encodeNegTokenInit({ mechTypes: [Oid.KRB5], reqFlags: contextFlags(0x7f) }, { framed: false }))).toContain('a104030201fe');
   });
   it('round-trips the seven flags', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0x7f }), (f) => {
-      expect(gssFlagsOf(contextFlags(f))).toBe(f);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0x7f }), (f) => {
+        expect(gssFlagsOf(contextFlags(f))).toBe(f);
+      }),
+    );
     expect(gssFlagsOf({ unusedBits: 0, bytes: Uint8Array.of(0x40, 0, 0, 0) })).toBe(2); // the 32-bit SIZE form
   });
 });

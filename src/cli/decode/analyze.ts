@@ -105,13 +105,16 @@ function spnego(bytes: Uint8Array, keys: Keys, out: Analysis): void {
   const { framed, token } = decodeSpnegoToken(bytes);
   out.sections.push({ title: `SPNEGO ${token.type}${framed ? ' (initial token, RFC 2743 framing)' : ''} (RFC 4178)`, value: token.value });
   const inner = token.type === 'negTokenResp' ? token.value.responseToken : token.type === 'negTokenInit' ? token.value.mechToken : undefined;
-  if (inner && inner.length) krb5Token(inner, keys, out);
+  if (inner?.length) krb5Token(inner, keys, out);
 }
 
 function krb5Token(bytes: Uint8Array, keys: Keys, out: Analysis): void {
   const t = decodeKrb5Message(bytes);
   if (t.mech !== undefined && !KRB5_OIDS.has(t.mech) && t.mech !== '1.3.5.1.5.2') out.notes.push(`mechanism ${t.mech}`);
-  out.sections.push({ title: `krb5 GSS-API token, TOK_ID ${t.tokId.toString(16).padStart(4, '0')}${t.framed ? ` (framed, mech ${t.mech})` : ''} (RFC 4121 §4.1)`, value: { tokId: t.tokId, mech: t.mech } });
+  out.sections.push({
+    title: `krb5 GSS-API token, TOK_ID ${t.tokId.toString(16).padStart(4, '0')}${t.framed ? ` (framed, mech ${t.mech})` : ''} (RFC 4121 §4.1)`,
+    value: { tokId: t.tokId, mech: t.mech },
+  });
   if (t.message.type === 'AP-REQ') apReq(t.message.value, keys, out, 'AP_REQ');
   else if (t.message.type === 'AP-REP') apRep(t.message.value, keys, out);
   else krbError(t.message.value, out);
@@ -223,7 +226,7 @@ function apRep(rep: APRep, keys: Keys, out: Analysis): void {
 
 function krbError(err: KRBError, out: Analysis): void {
   out.sections.push({ title: 'KRB-ERROR (RFC 4120 §5.9.1)', value: err });
-  if (err.eData && err.eData.length) {
+  if (err.eData?.length) {
     try {
       const d = decodeEData(err.eData);
       out.sections.push({ title: `e-data: ${d.type}`, value: d.value });
@@ -263,8 +266,7 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
 function kdcRep(type: 'AS-REP' | 'TGS-REP', rep: KDCRep, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.2)`, value: rep });
   showTicket(rep.ticket, keys, out);
-  const candidates =
-    type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
+  const candidates = type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
   const usages = type === 'AS-REP' ? [KeyUsage.AS_REP_ENCPART] : [KeyUsage.TGS_REP_ENCPART_SESSKEY, KeyUsage.TGS_REP_ENCPART_SUBKEY];
   for (const u of usages) {
     const r = open(rep.encPart.etype, candidates, (k) => openKdcRepPart(rep, k, u, weak));

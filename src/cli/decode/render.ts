@@ -32,7 +32,12 @@ const NAMES = {
   oid: reverse(Oid),
   tokId: reverse(TokenId),
   // RFC 4178 §4.2.2
-  negState: new Map<number | string, string>([[0, 'accept-completed'], [1, 'accept-incomplete'], [2, 'reject'], [3, 'request-mic']]),
+  negState: new Map<number | string, string>([
+    [0, 'accept-completed'],
+    [1, 'accept-incomplete'],
+    [2, 'reject'],
+    [3, 'request-mic'],
+  ]),
 };
 
 /** Names of the set bits of a 32-bit Kerberos flags word (bit 0 = most significant). */
@@ -45,7 +50,12 @@ function kerberosFlagNames(flags: number, registry: Record<string, number>): str
 function gssFlagNames(flags: number): string {
   const names = Object.entries(GssFlags)
     .filter(([, v]) => (flags & v) !== 0)
-    .map(([k]) => k.replace(/^GSS_C_/, '').replace(/_FLAG$/, '').toLowerCase());
+    .map(([k]) =>
+      k
+        .replace(/^GSS_C_/, '')
+        .replace(/_FLAG$/, '')
+        .toLowerCase(),
+    );
   return `0x${(flags >>> 0).toString(16)}${names.length ? ` (${names.join(', ')})` : ''}`;
 }
 
@@ -74,7 +84,8 @@ function leaf(key: string, value: unknown, parent: Record<string, unknown> | und
     return o.full || value.length <= 32 ? `${hex} (${value.length} bytes)` : `${hex.slice(0, 64)}… (${value.length} bytes)`;
   }
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string') return key === 'oid' || /^\d+(\.\d+)+$/.test(value) ? `${value}${NAMES.oid.has(value) ? ` (${NAMES.oid.get(value)})` : ''}` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return key === 'oid' || /^\d+(\.\d+)+$/.test(value) ? `${value}${NAMES.oid.has(value) ? ` (${NAMES.oid.get(value)})` : ''}` : JSON.stringify(value);
   if (typeof value === 'boolean' || value === null || value === undefined) return String(value);
   if (typeof value === 'number') {
     switch (key) {

@@ -68,43 +68,77 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
         return v;
       };
       switch (a) {
-        case '-h': case '--help': out(FETCH_USAGE); return 0;
-        case '-X': case '--request': method = next(); break;
-        case '-H': case '--header': {
+        case '-h':
+        case '--help':
+          out(FETCH_USAGE);
+          return 0;
+        case '-X':
+        case '--request':
+          method = next();
+          break;
+        case '-H':
+        case '--header': {
           const h = next();
           const c = h.indexOf(':');
           if (c <= 0) throw new TypeError(`bad header ${JSON.stringify(h)} (want 'Name: value')`);
           headers.push([h.slice(0, c).trim(), h.slice(c + 1).trim()]);
           break;
         }
-        case '-d': case '--data': {
+        case '-d':
+        case '--data': {
           const d = next();
           data = d === '@-' ? new Uint8Array(readFileSync(0)) : d.startsWith('@') ? new Uint8Array(readFileSync(d.slice(1))) : d;
           break;
         }
-        case '-i': case '--include': include = true; break;
-        case '-L': case '--location': follow = true; break;
-        case '-v': case '--verbose': verbose = true; break;
-        case '--delegate': o.delegate = true; break;
+        case '-i':
+        case '--include':
+          include = true;
+          break;
+        case '-L':
+        case '--location':
+          follow = true;
+          break;
+        case '-v':
+        case '--verbose':
+          verbose = true;
+          break;
+        case '--delegate':
+          o.delegate = true;
+          break;
         case '--mutual': {
           const m = next();
           if (m !== 'required' && m !== 'optional' && m !== 'disabled') throw new TypeError(`--mutual takes required, optional or disabled, not ${m}`);
           o.mutualAuthentication = m;
           break;
         }
-        case '--principal': o.principal = next(); break;
-        case '--service': o.service = next(); break;
-        case '--hostname': o.hostnameOverride = next(); break;
-        case '--no-cbt': o.sendCbt = false; break;
+        case '--principal':
+          o.principal = next();
+          break;
+        case '--service':
+          o.service = next();
+          break;
+        case '--hostname':
+          o.hostnameOverride = next();
+          break;
+        case '--no-cbt':
+          o.sendCbt = false;
+          break;
         case '--mech': {
           const m = next();
           if (m !== 'spnego' && m !== 'krb5') throw new TypeError(`--mech takes spnego or krb5, not ${m}`);
           o.mech = m;
           break;
         }
-        case '--preemptive': o.forcePreemptive = true; break;
-        case '--cacert': (tls.ca ??= []).push(readFileSync(next(), 'utf8')); break;
-        case '-k': case '--insecure': tls.rejectUnauthorized = false; break;
+        case '--preemptive':
+          o.forcePreemptive = true;
+          break;
+        case '--cacert':
+          (tls.ca ??= []).push(readFileSync(next(), 'utf8'));
+          break;
+        case '-k':
+        case '--insecure':
+          tls.rejectUnauthorized = false;
+          break;
         default:
           if (a.startsWith('-') && a !== '-') throw new TypeError(`unknown option ${a}`);
           if (url !== undefined) throw new TypeError('only one URL');
@@ -139,7 +173,12 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
     o.context = createKrb5Context({ env: ctx.env ?? process.env, ...(ctx.now ? { now: ctx.now } : {}) });
     const f = createNegotiateFetch(o);
     // As curl: a redirect is shown, not followed, unless -L.
-    const r = await f(url, { method: method ?? (data !== undefined ? 'POST' : 'GET'), headers, redirect: follow ? 'follow' : 'manual', ...(data !== undefined ? { body: data } : {}) });
+    const r = await f(url, {
+      method: method ?? (data !== undefined ? 'POST' : 'GET'),
+      headers,
+      redirect: follow ? 'follow' : 'manual',
+      ...(data !== undefined ? { body: data } : {}),
+    });
     if (include) {
       out(`HTTP ${r.status} ${r.statusText ?? ''}`.trimEnd());
       r.headers.forEach?.((v, k) => out(`${k}: ${v}`));

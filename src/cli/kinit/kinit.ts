@@ -74,21 +74,51 @@ export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: Kinit
     try {
       for (const { opt, arg } of parsed.opts) {
         switch (opt) {
-          case 'V': verbose = true; break;
-          case 'l': o.lifetimeSec = life(arg!, err, 'lifetime'); break;
-          case 'r': o.renewLifetimeSec = life(arg!, err, 'renewable time'); break;
-          case 'f': o.forwardable = true; break;
-          case 'F': o.forwardable = false; break;
-          case 'p': o.proxiable = true; break;
-          case 'P': o.proxiable = false; break;
-          case 'C': o.canonicalize = true; break;
-          case 'E': o.enterprise = true; break;
-          case 'R': o.renew = true; break;
-          case 'k': useKeytab = true; break;
-          case 'i': clientKeytab = true; break;
-          case 't': keytabName = arg!; break;
-          case 'c': o.ccache = arg!; break;
-          case 'S': o.service = arg!; break;
+          case 'V':
+            verbose = true;
+            break;
+          case 'l':
+            o.lifetimeSec = life(arg!, err, 'lifetime');
+            break;
+          case 'r':
+            o.renewLifetimeSec = life(arg!, err, 'renewable time');
+            break;
+          case 'f':
+            o.forwardable = true;
+            break;
+          case 'F':
+            o.forwardable = false;
+            break;
+          case 'p':
+            o.proxiable = true;
+            break;
+          case 'P':
+            o.proxiable = false;
+            break;
+          case 'C':
+            o.canonicalize = true;
+            break;
+          case 'E':
+            o.enterprise = true;
+            break;
+          case 'R':
+            o.renew = true;
+            break;
+          case 'k':
+            useKeytab = true;
+            break;
+          case 'i':
+            clientKeytab = true;
+            break;
+          case 't':
+            keytabName = arg!;
+            break;
+          case 'c':
+            o.ccache = arg!;
+            break;
+          case 'S':
+            o.service = arg!;
+            break;
         }
       }
     } catch {

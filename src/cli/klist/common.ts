@@ -59,12 +59,25 @@ function quote(s: string): string {
   let out = '';
   for (const c of s) {
     switch (c) {
-      case '/': case '@': case '\\': out += '\\' + c; break;
-      case '\0': out += '\\0'; break;
-      case '\t': out += '\\t'; break;
-      case '\n': out += '\\n'; break;
-      case '\b': out += '\\b'; break;
-      default: out += c;
+      case '/':
+      case '@':
+      case '\\':
+        out += '\\' + c;
+        break;
+      case '\0':
+        out += '\\0';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\b':
+        out += '\\b';
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -95,8 +108,17 @@ export function parseName(s: string, defaultRealm: string | undefined): Principa
       cur += c;
       continue;
     }
-    if (!inRealm && c === '/') { comps.push(cur); cur = ''; continue; }
-    if (!inRealm && c === '@') { comps.push(cur); cur = ''; inRealm = true; continue; }
+    if (!inRealm && c === '/') {
+      comps.push(cur);
+      cur = '';
+      continue;
+    }
+    if (!inRealm && c === '@') {
+      comps.push(cur);
+      cur = '';
+      inRealm = true;
+      continue;
+    }
     if (inRealm && (c === '@' || c === '/')) throw new ConfigError('Malformed representation of principal');
     cur += c;
   }
@@ -140,7 +162,9 @@ export function ccacheErrorText(e: unknown, store?: { type: string; name: string
     let head: Uint8Array | undefined;
     try {
       head = path === undefined ? undefined : readFileSync(path).subarray(0, 2);
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
     const badVersion = head !== undefined && head.length === 2 && (head[0] !== 5 || head[1]! < 1 || head[1]! > 4);
     return badVersion ? `Unsupported credentials cache format version number${file}` : `Bad format in credentials cache${file}`;
   }
@@ -191,13 +215,22 @@ export function getopt(argv: readonly string[], spec: string, longs: readonly st
   const out: Parsed = { opts: [], operands: [], long: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') { out.operands.push(...argv.slice(i + 1)); break; }
+    if (a === '--') {
+      out.operands.push(...argv.slice(i + 1));
+      break;
+    }
     if (a.startsWith('--')) {
       const name = a.slice(2);
-      if (longs.includes(name)) { out.long.push(name); continue; }
+      if (longs.includes(name)) {
+        out.long.push(name);
+        continue;
+      }
       throw new TypeError(`unrecognized option '${a}'`);
     }
-    if (a === '-' || !a.startsWith('-')) { out.operands.push(a); continue; }
+    if (a === '-' || !a.startsWith('-')) {
+      out.operands.push(a);
+      continue;
+    }
     for (let j = 1; j < a.length; j++) {
       const c = a[j]!;
       const at = spec.indexOf(c);

@@ -8,7 +8,20 @@ import { existsSync } from 'node:fs';
 import { defaultRealm } from '../../formats/index.js';
 import { openCcache, type CcacheStore } from '../../node/index.js';
 import { removeTempFiles } from '../../node/atomic-write.js';
-import { cacheMatch, ccacheErrorText, collectionStores, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
+import {
+  cacheMatch,
+  ccacheErrorText,
+  collectionStores,
+  comErr,
+  loadProfile,
+  parseToolArgs,
+  parseName,
+  runTool,
+  storePath,
+  storeOptions,
+  type Out,
+  type ToolContext,
+} from './common.js';
 
 const PROG = 'kdestroy';
 
@@ -50,9 +63,15 @@ export function runKdestroy(argv: readonly string[], out: Out, err: Out, ctx: To
       if (opt === 'A') all = true;
       else if (opt === 'q') quiet = true;
       else if (opt === 'c') {
-        if (cacheName !== undefined) { err('Only one -c option allowed'); bad++; } else cacheName = arg;
+        if (cacheName !== undefined) {
+          err('Only one -c option allowed');
+          bad++;
+        } else cacheName = arg;
       } else if (opt === 'p') {
-        if (princName !== undefined) { err('Only one -p option allowed'); bad++; } else princName = arg;
+        if (princName !== undefined) {
+          err('Only one -p option allowed');
+          bad++;
+        } else princName = arg;
       } else if (opt === '4') {
         err('Kerberos 4 is no longer supported');
         return 3;

@@ -7,12 +7,35 @@
 import { readFileSync } from 'node:fs';
 import { lookupService } from 'node:dns/promises';
 import { DecodeError } from '../../errors.js';
-import { CCACHE_TRUNCATED, viewCredential, type CcacheScanner, type CcacheRecordView, credentialTicket, decodeKeytab, isConfigPrincipal, type CcacheCredential, type KeytabEntry, type KeytabScan } from '../../formats/index.js';
+import {
+  CCACHE_TRUNCATED,
+  viewCredential,
+  type CcacheScanner,
+  type CcacheRecordView,
+  credentialTicket,
+  decodeKeytab,
+  isConfigPrincipal,
+  type CcacheCredential,
+  type KeytabEntry,
+  type KeytabScan,
+} from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
 import { defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName, type CcacheStore } from '../../node/index.js';
 import {
-  ccacheErrorText, collectionStores, comErr, Exit, getopt, loadProfile, runTool, samePrincipal, storeOptions, storePath, tsOf,
-  unparseName, type Out, type ToolContext,
+  ccacheErrorText,
+  collectionStores,
+  comErr,
+  Exit,
+  getopt,
+  loadProfile,
+  runTool,
+  samePrincipal,
+  storeOptions,
+  storePath,
+  tsOf,
+  unparseName,
+  type Out,
+  type ToolContext,
 } from './common.js';
 import { etypeString } from './etypes.js';
 import { listFile } from './fast.js';
@@ -46,8 +69,20 @@ export const KLIST_USAGE = `Usage: klist [-e] [-V] [[-c] [-l] [-A] [-d] [-f] [-s
 \t--json prints the same data as JSON (tskrb5)`;
 
 interface Flags {
-  f: boolean; e: boolean; t: boolean; K: boolean; s: boolean; n: boolean; a: boolean; d: boolean;
-  l: boolean; A: boolean; C: boolean; V: boolean; i: boolean; json: boolean;
+  f: boolean;
+  e: boolean;
+  t: boolean;
+  K: boolean;
+  s: boolean;
+  n: boolean;
+  a: boolean;
+  d: boolean;
+  l: boolean;
+  A: boolean;
+  C: boolean;
+  V: boolean;
+  i: boolean;
+  json: boolean;
   mode: 'default' | 'ccache' | 'keytab';
 }
 
@@ -59,7 +94,12 @@ class Klist {
   readonly json: unknown[] = [];
   defname = '';
 
-  constructor(readonly f: Flags, readonly ctx: ToolContext, readonly out: Out, readonly err: Out) {
+  constructor(
+    readonly f: Flags,
+    readonly ctx: ToolContext,
+    readonly out: Out,
+    readonly err: Out,
+  ) {
     this.now = tsOf(ctx.now ? ctx.now() : new Date());
     this.listing = new CcacheListing(f, this.now, (ctx.env ?? process.env).TZ);
   }
@@ -143,7 +183,11 @@ class Klist {
       if (this.f.K) line += ` (0x${hex(e.key.value)})`;
       this.write(line + '\n');
       jsonEntries.push({
-        kvno: e.kvno, timestamp: e.timestamp.toISOString(), principal: pname, etype: e.key.etype, etypeName: etypeString(e.key.etype),
+        kvno: e.kvno,
+        timestamp: e.timestamp.toISOString(),
+        principal: pname,
+        etype: e.key.etype,
+        etypeName: etypeString(e.key.etype),
         ...(this.f.K ? { key: hex(e.key.value) } : {}),
       });
     }
@@ -160,7 +204,9 @@ class Klist {
       const snap = await store.snapshot();
       if (!snap) return 1;
       const realm = snap.principal.realm;
-      let tgt = false, currentTgt = false, currentCred = false;
+      let tgt = false,
+        currentTgt = false,
+        currentCred = false;
       for (const c of snap.records) {
         if (isLocalTgt(c.server, realm)) {
           tgt = true;
@@ -310,8 +356,12 @@ async function oneAddr(a: { type: number; data: Uint8Array }, numeric: boolean):
 function credentialJson(c: CcacheCredential): Record<string, unknown> {
   if (isConfigPrincipal(c.server)) {
     return {
-      config: true, key: c.server.components[1], principal: c.server.components[2] ?? null, client: unparseName(c.client),
-      value: new TextDecoder().decode(c.ticket), valueHex: hex(c.ticket),
+      config: true,
+      key: c.server.components[1],
+      principal: c.server.components[2] ?? null,
+      client: unparseName(c.client),
+      value: new TextDecoder().decode(c.ticket),
+      valueHex: hex(c.ticket),
     };
   }
   let ticketEtype: number | null = null;
@@ -320,15 +370,26 @@ function credentialJson(c: CcacheCredential): Record<string, unknown> {
     const t = credentialTicket(c);
     ticketEtype = t.encPart.etype;
     ticketServer = unparseName({ realm: t.realm, components: t.sname.nameString });
-  } catch { /* an undecodable ticket: no etype */ }
+  } catch {
+    /* an undecodable ticket: no etype */
+  }
   const iso = (d: Date) => (tsOf(d) ? d.toISOString() : null);
   return {
-    server: unparseName(c.server), client: unparseName(c.client), ticketServer,
-    authtime: iso(c.authtime), starttime: iso(c.starttime) ?? iso(c.authtime), endtime: iso(c.endtime), renewTill: iso(c.renewTill),
-    flags: ticketFlagLetters(c.flags), flagsValue: c.flags >>> 0,
-    sessionKeyEtype: c.key.etype, sessionKeyEtypeName: etypeString(c.key.etype),
-    ticketEtype, ticketEtypeName: ticketEtype === null ? null : etypeString(ticketEtype),
-    addresses: c.addresses.map((a) => ({ type: a.type, hex: hex(a.data) })), authdataTypes: c.authdata.map((a) => a.type),
+    server: unparseName(c.server),
+    client: unparseName(c.client),
+    ticketServer,
+    authtime: iso(c.authtime),
+    starttime: iso(c.starttime) ?? iso(c.authtime),
+    endtime: iso(c.endtime),
+    renewTill: iso(c.renewTill),
+    flags: ticketFlagLetters(c.flags),
+    flagsValue: c.flags >>> 0,
+    sessionKeyEtype: c.key.etype,
+    sessionKeyEtypeName: etypeString(c.key.etype),
+    ticketEtype,
+    ticketEtypeName: ticketEtype === null ? null : etypeString(ticketEtype),
+    addresses: c.addresses.map((a) => ({ type: a.type, hex: hex(a.data) })),
+    authdataTypes: c.authdata.map((a) => a.type),
   };
 }
 
@@ -337,11 +398,26 @@ function usage(err: Out): never {
   throw new Exit(1);
 }
 
-
 /** Runs `tskrb5 klist`; resolves to the exit status (MIT's). */
 export function runKlist(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {
   return runTool(PROG, err, async () => {
-    const f: Flags = { f: false, e: false, t: false, K: false, s: false, n: false, a: false, d: false, l: false, A: false, C: false, V: false, i: false, json: false, mode: 'default' };
+    const f: Flags = {
+      f: false,
+      e: false,
+      t: false,
+      K: false,
+      s: false,
+      n: false,
+      a: false,
+      d: false,
+      l: false,
+      A: false,
+      C: false,
+      V: false,
+      i: false,
+      json: false,
+      mode: 'default',
+    };
     let parsed;
     try {
       parsed = getopt(argv, 'dfetKsnacki45lAVCh', ['json', 'help']);
@@ -436,7 +512,9 @@ async function listAll(k: Klist, o: ReturnType<typeof storeOptions>): Promise<nu
     let p: Principal | null = null;
     try {
       p = await s.getPrincipal();
-    } catch { /* uninitialized or unreadable: skipped, as MIT */ }
+    } catch {
+      /* uninitialized or unreadable: skipped, as MIT */
+    }
     if (!p) continue;
     const princ = unparseName(p);
     const expired = (await k.check(s)) !== 0;

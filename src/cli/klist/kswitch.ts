@@ -7,7 +7,7 @@
 
 import { defaultRealm } from '../../formats/index.js';
 import { openCcache, switchToCache as switchTo, type CcacheStore } from '../../node/index.js';
-import { cacheMatch, ccacheErrorText, comErr, loadProfile, parseToolArgs, parseName, runTool, storePath, storeOptions, type Out, type ToolContext } from './common.js';
+import { cacheMatch, ccacheErrorText, comErr, loadProfile, parseToolArgs, parseName, runTool, storeOptions, type Out, type ToolContext } from './common.js';
 
 const PROG = 'kswitch';
 

@@ -74,7 +74,11 @@ export class CcacheListing {
   private readonly showFlags: boolean;
   private readonly showAdTypes: boolean;
 
-  constructor(flags: ListingFlags, now: number, readonly tz: string | undefined) {
+  constructor(
+    flags: ListingFlags,
+    now: number,
+    readonly tz: string | undefined,
+  ) {
     this.width = timestampWidth(now, tz);
     this.showEtypes = flags.e;
     this.showFlags = flags.f;

@@ -48,13 +48,29 @@ export function localTm(seconds: number, tz: string | undefined): Tm {
     let f = FORMATTERS.get(name);
     if (!f) {
       f = new Intl.DateTimeFormat('en-US', {
-        timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short',
+        timeZone: name,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        weekday: 'short',
       });
       FORMATTERS.set(name, f);
     }
     const p: Record<string, string> = {};
     for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
-    return { year: Number(p.year), mon: Number(p.month), mday: Number(p.day), hour: Number(p.hour) % 24, min: Number(p.minute), sec: Number(p.second), wday: WDAYS.indexOf(p.weekday!) };
+    return {
+      year: Number(p.year),
+      mon: Number(p.month),
+      mday: Number(p.day),
+      hour: Number(p.hour) % 24,
+      min: Number(p.minute),
+      sec: Number(p.second),
+      wday: WDAYS.indexOf(p.weekday!),
+    };
   } catch {
     return utcTm(ms);
   }
@@ -66,22 +82,37 @@ const p2 = (n: number) => String(n).padStart(2, '0');
 function strftimeC(fmt: string, t: Tm): string {
   return fmt.replace(/%([a-zA-Z%])/g, (_, c: string) => {
     switch (c) {
-      case 'a': return WDAYS[t.wday]!;
-      case 'b': return MONTHS[t.mon - 1]!;
-      case 'c': return `${WDAYS[t.wday]} ${MONTHS[t.mon - 1]} ${String(t.mday).padStart(2, ' ')} ${p2(t.hour)}:${p2(t.min)}:${p2(t.sec)} ${t.year}`;
-      case 'd': return p2(t.mday);
-      case 'm': return p2(t.mon);
-      case 'y': return p2(((t.year % 100) + 100) % 100);
-      case 'Y': return String(t.year);
-      case 'H': return p2(t.hour);
-      case 'M': return p2(t.min);
-      case 'S': return p2(t.sec);
-      case 'x': return `${p2(t.mon)}/${p2(t.mday)}/${p2(((t.year % 100) + 100) % 100)}`;
+      case 'a':
+        return WDAYS[t.wday]!;
+      case 'b':
+        return MONTHS[t.mon - 1]!;
+      case 'c':
+        return `${WDAYS[t.wday]} ${MONTHS[t.mon - 1]} ${String(t.mday).padStart(2, ' ')} ${p2(t.hour)}:${p2(t.min)}:${p2(t.sec)} ${t.year}`;
+      case 'd':
+        return p2(t.mday);
+      case 'm':
+        return p2(t.mon);
+      case 'y':
+        return p2(((t.year % 100) + 100) % 100);
+      case 'Y':
+        return String(t.year);
+      case 'H':
+        return p2(t.hour);
+      case 'M':
+        return p2(t.min);
+      case 'S':
+        return p2(t.sec);
+      case 'x':
+        return `${p2(t.mon)}/${p2(t.mday)}/${p2(((t.year % 100) + 100) % 100)}`;
       case 'X':
-      case 'T': return `${p2(t.hour)}:${p2(t.min)}:${p2(t.sec)}`;
-      case 'R': return `${p2(t.hour)}:${p2(t.min)}`;
-      case '%': return '%';
-      default: return `%${c}`;
+      case 'T':
+        return `${p2(t.hour)}:${p2(t.min)}:${p2(t.sec)}`;
+      case 'R':
+        return `${p2(t.hour)}:${p2(t.min)}`;
+      case '%':
+        return '%';
+      default:
+        return `%${c}`;
     }
   });
 }
@@ -110,6 +141,5 @@ export function timestampWidth(nowSeconds: number, tz: string | undefined): numb
 
 /** MIT's krb5_timestamp: 32-bit seconds, read back unsigned (ts2tt). */
 export function tsOf(d: Date): number {
-  return (Math.floor(d.getTime() / 1000) >>> 0);
+  return Math.floor(d.getTime() / 1000) >>> 0;
 }
-

@@ -82,4 +82,3 @@ export function storeBitLength(b: Uint8Array, end: number, byteLength: number): 
   store32(b, end - 8, Math.floor(bits * TWO_M32));
   store32(b, end - 4, bits | 0);
 }
-

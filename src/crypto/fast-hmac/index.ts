@@ -87,4 +87,3 @@ export function prepareHmac(hash: FastHmacHash, key: Uint8Array): PreparedHmac {
       throw new TypeError(`prepareHmac: unsupported hash ${String(hash)}`);
   }
 }
-

@@ -35,12 +35,34 @@ storeBitLength(SHA1_OUTER, 64, 64 + 20);
  * as e + K_t + W_t + f_t + ROTL^5(a), the term that waits on the previous round last.
  */
 export function sha1Blocks(h: Int32Array, m: Uint8Array, off: number, end: number): void {
-  let h0 = h[0]!, h1 = h[1]!, h2 = h[2]!, h3 = h[3]!, h4 = h[4]!;
-  let w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0;
-  let w8 = 0, w9 = 0, w10 = 0, w11 = 0, w12 = 0, w13 = 0, w14 = 0, w15 = 0;
+  let h0 = h[0]!,
+    h1 = h[1]!,
+    h2 = h[2]!,
+    h3 = h[3]!,
+    h4 = h[4]!;
+  let w0 = 0,
+    w1 = 0,
+    w2 = 0,
+    w3 = 0,
+    w4 = 0,
+    w5 = 0,
+    w6 = 0,
+    w7 = 0;
+  let w8 = 0,
+    w9 = 0,
+    w10 = 0,
+    w11 = 0,
+    w12 = 0,
+    w13 = 0,
+    w14 = 0,
+    w15 = 0;
   while (off < end) {
     // Step 2: initialize the working variables.
-    let a = h0, b = h1, c = h2, d = h3, e = h4;
+    let a = h0,
+      b = h1,
+      c = h2,
+      d = h3,
+      e = h4;
     // Rounds 0–19: f = Ch, K = 0x5a827999.
     w0 = (m[off]! << 24) | (m[off + 1]! << 16) | (m[off + 2]! << 8) | m[off + 3]!;
     e = (e + 0x5a827999 + w0 + (d ^ (b & (c ^ d))) + ((a << 5) | (a >>> 27))) | 0;
@@ -451,4 +473,3 @@ export class Sha1Hmac implements PreparedHmac {
     return wordsToBytes(h, 5);
   }
 }
-

@@ -5,9 +5,7 @@ import { store32, storeBitLength, wordsToBytes, zero, type PreparedHmac } from '
 // SHA-256 (FIPS 180-4 sections 4.1.2, 4.2.2, 5.3.3, 6.2)
 
 /** FIPS 180-4 section 5.3.3: the initial hash value H(0). */
-export const SHA256_IV: Int32Array = new Int32Array([
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-]);
+export const SHA256_IV: Int32Array = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
 /** Scratch, as for SHA-1. */
 const SHA256_H = new Int32Array(8);
@@ -27,12 +25,42 @@ storeBitLength(SHA256_OUTER, 64, 64 + 32);
  * with Σ1(e), the longest path from the previous round, last.
  */
 export function sha256Blocks(hs: Int32Array, m: Uint8Array, off: number, end: number): void {
-  let h0 = hs[0]!, h1 = hs[1]!, h2 = hs[2]!, h3 = hs[3]!, h4 = hs[4]!, h5 = hs[5]!, h6 = hs[6]!, h7 = hs[7]!;
-  let w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0;
-  let w8 = 0, w9 = 0, w10 = 0, w11 = 0, w12 = 0, w13 = 0, w14 = 0, w15 = 0;
-  let s0 = 0, s1 = 0, t1 = 0;
+  let h0 = hs[0]!,
+    h1 = hs[1]!,
+    h2 = hs[2]!,
+    h3 = hs[3]!,
+    h4 = hs[4]!,
+    h5 = hs[5]!,
+    h6 = hs[6]!,
+    h7 = hs[7]!;
+  let w0 = 0,
+    w1 = 0,
+    w2 = 0,
+    w3 = 0,
+    w4 = 0,
+    w5 = 0,
+    w6 = 0,
+    w7 = 0;
+  let w8 = 0,
+    w9 = 0,
+    w10 = 0,
+    w11 = 0,
+    w12 = 0,
+    w13 = 0,
+    w14 = 0,
+    w15 = 0;
+  let s0 = 0,
+    s1 = 0,
+    t1 = 0;
   while (off < end) {
-    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
+    let a = h0,
+      b = h1,
+      c = h2,
+      d = h3,
+      e = h4,
+      f = h5,
+      g = h6,
+      h = h7;
     // Round 0
     w0 = (m[off]! << 24) | (m[off + 1]! << 16) | (m[off + 2]! << 8) | m[off + 3]!;
     s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
@@ -663,4 +691,3 @@ export class Sha256Hmac implements PreparedHmac {
     return wordsToBytes(h, 8);
   }
 }
-

@@ -10,32 +10,24 @@ import { store32, storeBitLength, TWO_M32, wordsToBytes, zero, type PreparedHmac
  * 64 bits of the fractional parts of the cube roots of the first 80 primes.
  */
 const SHA512_K = new Int32Array([
-  0x428a2f98, 0xd728ae22, 0x71374491, 0x23ef65cd, 0xb5c0fbcf, 0xec4d3b2f, 0xe9b5dba5, 0x8189dbbc,
-  0x3956c25b, 0xf348b538, 0x59f111f1, 0xb605d019, 0x923f82a4, 0xaf194f9b, 0xab1c5ed5, 0xda6d8118,
-  0xd807aa98, 0xa3030242, 0x12835b01, 0x45706fbe, 0x243185be, 0x4ee4b28c, 0x550c7dc3, 0xd5ffb4e2,
-  0x72be5d74, 0xf27b896f, 0x80deb1fe, 0x3b1696b1, 0x9bdc06a7, 0x25c71235, 0xc19bf174, 0xcf692694,
-  0xe49b69c1, 0x9ef14ad2, 0xefbe4786, 0x384f25e3, 0x0fc19dc6, 0x8b8cd5b5, 0x240ca1cc, 0x77ac9c65,
-  0x2de92c6f, 0x592b0275, 0x4a7484aa, 0x6ea6e483, 0x5cb0a9dc, 0xbd41fbd4, 0x76f988da, 0x831153b5,
-  0x983e5152, 0xee66dfab, 0xa831c66d, 0x2db43210, 0xb00327c8, 0x98fb213f, 0xbf597fc7, 0xbeef0ee4,
-  0xc6e00bf3, 0x3da88fc2, 0xd5a79147, 0x930aa725, 0x06ca6351, 0xe003826f, 0x14292967, 0x0a0e6e70,
-  0x27b70a85, 0x46d22ffc, 0x2e1b2138, 0x5c26c926, 0x4d2c6dfc, 0x5ac42aed, 0x53380d13, 0x9d95b3df,
-  0x650a7354, 0x8baf63de, 0x766a0abb, 0x3c77b2a8, 0x81c2c92e, 0x47edaee6, 0x92722c85, 0x1482353b,
-  0xa2bfe8a1, 0x4cf10364, 0xa81a664b, 0xbc423001, 0xc24b8b70, 0xd0f89791, 0xc76c51a3, 0x0654be30,
-  0xd192e819, 0xd6ef5218, 0xd6990624, 0x5565a910, 0xf40e3585, 0x5771202a, 0x106aa070, 0x32bbd1b8,
-  0x19a4c116, 0xb8d2d0c8, 0x1e376c08, 0x5141ab53, 0x2748774c, 0xdf8eeb99, 0x34b0bcb5, 0xe19b48a8,
-  0x391c0cb3, 0xc5c95a63, 0x4ed8aa4a, 0xe3418acb, 0x5b9cca4f, 0x7763e373, 0x682e6ff3, 0xd6b2b8a3,
-  0x748f82ee, 0x5defb2fc, 0x78a5636f, 0x43172f60, 0x84c87814, 0xa1f0ab72, 0x8cc70208, 0x1a6439ec,
-  0x90befffa, 0x23631e28, 0xa4506ceb, 0xde82bde9, 0xbef9a3f7, 0xb2c67915, 0xc67178f2, 0xe372532b,
-  0xca273ece, 0xea26619c, 0xd186b8c7, 0x21c0c207, 0xeada7dd6, 0xcde0eb1e, 0xf57d4f7f, 0xee6ed178,
-  0x06f067aa, 0x72176fba, 0x0a637dc5, 0xa2c898a6, 0x113f9804, 0xbef90dae, 0x1b710b35, 0x131c471b,
-  0x28db77f5, 0x23047d84, 0x32caab7b, 0x40c72493, 0x3c9ebe0a, 0x15c9bebc, 0x431d67c4, 0x9c100d4c,
-  0x4cc5d4be, 0xcb3e42b6, 0x597f299c, 0xfc657e2a, 0x5fcb6fab, 0x3ad6faec, 0x6c44198c, 0x4a475817,
+  0x428a2f98, 0xd728ae22, 0x71374491, 0x23ef65cd, 0xb5c0fbcf, 0xec4d3b2f, 0xe9b5dba5, 0x8189dbbc, 0x3956c25b, 0xf348b538, 0x59f111f1, 0xb605d019, 0x923f82a4, 0xaf194f9b,
+  0xab1c5ed5, 0xda6d8118, 0xd807aa98, 0xa3030242, 0x12835b01, 0x45706fbe, 0x243185be, 0x4ee4b28c, 0x550c7dc3, 0xd5ffb4e2, 0x72be5d74, 0xf27b896f, 0x80deb1fe, 0x3b1696b1,
+  0x9bdc06a7, 0x25c71235, 0xc19bf174, 0xcf692694, 0xe49b69c1, 0x9ef14ad2, 0xefbe4786, 0x384f25e3, 0x0fc19dc6, 0x8b8cd5b5, 0x240ca1cc, 0x77ac9c65, 0x2de92c6f, 0x592b0275,
+  0x4a7484aa, 0x6ea6e483, 0x5cb0a9dc, 0xbd41fbd4, 0x76f988da, 0x831153b5, 0x983e5152, 0xee66dfab, 0xa831c66d, 0x2db43210, 0xb00327c8, 0x98fb213f, 0xbf597fc7, 0xbeef0ee4,
+  0xc6e00bf3, 0x3da88fc2, 0xd5a79147, 0x930aa725, 0x06ca6351, 0xe003826f, 0x14292967, 0x0a0e6e70, 0x27b70a85, 0x46d22ffc, 0x2e1b2138, 0x5c26c926, 0x4d2c6dfc, 0x5ac42aed,
+  0x53380d13, 0x9d95b3df, 0x650a7354, 0x8baf63de, 0x766a0abb, 0x3c77b2a8, 0x81c2c92e, 0x47edaee6, 0x92722c85, 0x1482353b, 0xa2bfe8a1, 0x4cf10364, 0xa81a664b, 0xbc423001,
+  0xc24b8b70, 0xd0f89791, 0xc76c51a3, 0x0654be30, 0xd192e819, 0xd6ef5218, 0xd6990624, 0x5565a910, 0xf40e3585, 0x5771202a, 0x106aa070, 0x32bbd1b8, 0x19a4c116, 0xb8d2d0c8,
+  0x1e376c08, 0x5141ab53, 0x2748774c, 0xdf8eeb99, 0x34b0bcb5, 0xe19b48a8, 0x391c0cb3, 0xc5c95a63, 0x4ed8aa4a, 0xe3418acb, 0x5b9cca4f, 0x7763e373, 0x682e6ff3, 0xd6b2b8a3,
+  0x748f82ee, 0x5defb2fc, 0x78a5636f, 0x43172f60, 0x84c87814, 0xa1f0ab72, 0x8cc70208, 0x1a6439ec, 0x90befffa, 0x23631e28, 0xa4506ceb, 0xde82bde9, 0xbef9a3f7, 0xb2c67915,
+  0xc67178f2, 0xe372532b, 0xca273ece, 0xea26619c, 0xd186b8c7, 0x21c0c207, 0xeada7dd6, 0xcde0eb1e, 0xf57d4f7f, 0xee6ed178, 0x06f067aa, 0x72176fba, 0x0a637dc5, 0xa2c898a6,
+  0x113f9804, 0xbef90dae, 0x1b710b35, 0x131c471b, 0x28db77f5, 0x23047d84, 0x32caab7b, 0x40c72493, 0x3c9ebe0a, 0x15c9bebc, 0x431d67c4, 0x9c100d4c, 0x4cc5d4be, 0xcb3e42b6,
+  0x597f299c, 0xfc657e2a, 0x5fcb6fab, 0x3ad6faec, 0x6c44198c, 0x4a475817,
 ]);
 
 /** FIPS 180-4 section 5.3.4: the SHA-384 initial hash value H(0). */
 export const SHA384_IV: Int32Array = new Int32Array([
-  0xcbbb9d5d, 0xc1059ed8, 0x629a292a, 0x367cd507, 0x9159015a, 0x3070dd17, 0x152fecd8, 0xf70e5939,
-  0x67332667, 0xffc00b31, 0x8eb44a87, 0x68581511, 0xdb0c2e0d, 0x64f98fa7, 0x47b5481d, 0xbefa4fa4,
+  0xcbbb9d5d, 0xc1059ed8, 0x629a292a, 0x367cd507, 0x9159015a, 0x3070dd17, 0x152fecd8, 0xf70e5939, 0x67332667, 0xffc00b31, 0x8eb44a87, 0x68581511, 0xdb0c2e0d, 0x64f98fa7,
+  0x47b5481d, 0xbefa4fa4,
 ]);
 
 /** Scratch: the message schedule W0..W79 as (high, low) pairs. */
@@ -58,9 +50,31 @@ storeBitLength(SHA384_OUTER, 128, 128 + 48);
 export function sha512Blocks(h: Int32Array, m: Uint8Array, off: number, end: number): void {
   const w = SHA512_W;
   const k = SHA512_K;
-  let s = 0, t1h = 0, t1l = 0, s0h = 0, s0l = 0, s1h = 0, s1l = 0, chh = 0, chl = 0;
-  let h0h = h[0]!, h0l = h[1]!, h1h = h[2]!, h1l = h[3]!, h2h = h[4]!, h2l = h[5]!, h3h = h[6]!, h3l = h[7]!;
-  let h4h = h[8]!, h4l = h[9]!, h5h = h[10]!, h5l = h[11]!, h6h = h[12]!, h6l = h[13]!, h7h = h[14]!, h7l = h[15]!;
+  let s = 0,
+    t1h = 0,
+    t1l = 0,
+    s0h = 0,
+    s0l = 0,
+    s1h = 0,
+    s1l = 0,
+    chh = 0,
+    chl = 0;
+  let h0h = h[0]!,
+    h0l = h[1]!,
+    h1h = h[2]!,
+    h1l = h[3]!,
+    h2h = h[4]!,
+    h2l = h[5]!,
+    h3h = h[6]!,
+    h3l = h[7]!;
+  let h4h = h[8]!,
+    h4l = h[9]!,
+    h5h = h[10]!,
+    h5l = h[11]!,
+    h6h = h[12]!,
+    h6l = h[13]!,
+    h7h = h[14]!,
+    h7l = h[15]!;
   while (off < end) {
     // Step 1: W0..W15 from the block (each 64-bit word big-endian: high half first), then
     // Wt = σ1(Wt−2) + Wt−7 + σ0(Wt−15) + Wt−16 with σ0 = ROTR1 ⊕ ROTR8 ⊕ SHR7 (4.12) and
@@ -69,8 +83,10 @@ export function sha512Blocks(h: Int32Array, m: Uint8Array, off: number, end: num
       w[i] = (m[off]! << 24) | (m[off + 1]! << 16) | (m[off + 2]! << 8) | m[off + 3]!;
     }
     for (let i = 32; i < 160; i += 2) {
-      const xh = w[i - 30]!, xl = w[i - 29]!; // Wt−15
-      const yh = w[i - 4]!, yl = w[i - 3]!; // Wt−2
+      const xh = w[i - 30]!,
+        xl = w[i - 29]!; // Wt−15
+      const yh = w[i - 4]!,
+        yl = w[i - 3]!; // Wt−2
       s0h = ((xh >>> 1) | (xl << 31)) ^ ((xh >>> 8) | (xl << 24)) ^ (xh >>> 7);
       s0l = ((xl >>> 1) | (xh << 31)) ^ ((xl >>> 8) | (xh << 24)) ^ ((xl >>> 7) | (xh << 25));
       s1h = ((yh >>> 19) | (yl << 13)) ^ ((yl >>> 29) | (yh << 3)) ^ (yh >>> 6);
@@ -81,8 +97,22 @@ export function sha512Blocks(h: Int32Array, m: Uint8Array, off: number, end: num
     }
     // Steps 2–3: 80 rounds with Σ0 = ROTR28 ⊕ ROTR34 ⊕ ROTR39 (4.10), Σ1 = ROTR14 ⊕ ROTR18 ⊕ ROTR41
     // (4.11), and Ch, Maj (4.8), (4.9) applied to each half.
-    let ah = h0h, al = h0l, bh = h1h, bl = h1l, ch = h2h, cl = h2l, dh = h3h, dl = h3l;
-    let eh = h4h, el = h4l, fh = h5h, fl = h5l, gh = h6h, gl = h6l, hh = h7h, hl = h7l;
+    let ah = h0h,
+      al = h0l,
+      bh = h1h,
+      bl = h1l,
+      ch = h2h,
+      cl = h2l,
+      dh = h3h,
+      dl = h3l;
+    let eh = h4h,
+      el = h4l,
+      fh = h5h,
+      fl = h5l,
+      gh = h6h,
+      gl = h6l,
+      hh = h7h,
+      hl = h7l;
     // Eight rounds per iteration with the names rotating as in sha256Blocks (each round writes
     // only d += T1 and h = T1 + T2); i indexes the (high, low) pairs of K and W.
     for (let i = 0; i < 160; i += 16) {
@@ -329,4 +359,3 @@ export class Sha384Hmac implements PreparedHmac {
     return wordsToBytes(h, 12);
   }
 }
-

@@ -19,14 +19,20 @@ export function md4(data: Uint8Array): Uint8Array {
   view.setUint32(padded.length - 8, (n * 8) >>> 0, true);
   view.setUint32(padded.length - 4, Math.floor(n / 0x20000000), true);
 
-  let a = 0x67452301, b = 0xefcdab89, c = 0x98badcfe, d = 0x10325476;
+  let a = 0x67452301,
+    b = 0xefcdab89,
+    c = 0x98badcfe,
+    d = 0x10325476;
   const x = new Uint32Array(16);
   const F = (p: number, q: number, r: number) => (p & q) | (~p & r);
   const G = (p: number, q: number, r: number) => (p & q) | (p & r) | (q & r);
   const Hf = (p: number, q: number, r: number) => p ^ q ^ r;
   for (let off = 0; off < padded.length; off += 64) {
     for (let i = 0; i < 16; i++) x[i] = view.getUint32(off + 4 * i, true);
-    const aa = a, bb = b, cc = c, dd = d;
+    const aa = a,
+      bb = b,
+      cc = c,
+      dd = d;
     // Round 1 (RFC 1320 §3.4): [abcd k s] a = (a + F(b,c,d) + X[k]) <<< s
     for (const k of [0, 4, 8, 12]) {
       a = rotl((a + F(b, c, d) + x[k]!) | 0, 3);

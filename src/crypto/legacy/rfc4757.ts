@@ -99,7 +99,9 @@ export const rc4Hmac: EncTypeProfile = {
   // checksum = HMAC-MD5(Ksign, tmp).
   checksum(key, usage, data) {
     const ksign = hmacMd5(key, SIGNATURE_KEY);
-    const tmp = backend().hmacKey('md5', ksign).mac(md5Of(u32le(translateUsage(usage)), data));
+    const tmp = backend()
+      .hmacKey('md5', ksign)
+      .mac(md5Of(u32le(translateUsage(usage)), data));
     wipe(ksign);
     return tmp;
   },

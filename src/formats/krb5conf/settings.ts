@@ -153,7 +153,7 @@ export function parseEnctypeList(text: string, allowWeak = false, defaults: read
       tok = tok.slice(1);
     }
     const l = tok.toLowerCase();
-    const group = l === 'default' ? defaults : FAMILIES[l] ?? (ENCTYPE_BY_NAME[l] !== undefined ? [ENCTYPE_BY_NAME[l]!] : []);
+    const group = l === 'default' ? defaults : (FAMILIES[l] ?? (ENCTYPE_BY_NAME[l] !== undefined ? [ENCTYPE_BY_NAME[l]!] : []));
     for (const e of group) mod(e, add);
   }
   return list;

@@ -103,7 +103,9 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
           // The KDC's or the network's refusal is the error to report (the first one); a cache
           // without usable credentials is only listed.
           if (t.state === 'failed') first ??= e;
-          log.debug?.(`${store.name} (${text(holder)}) gives no ticket for ${text({ realm: server.realm || '(referral)', components: server.components })}: ${(e as Error).message}`);
+          log.debug?.(
+            `${store.name} (${text(holder)}) gives no ticket for ${text({ realm: server.realm || '(referral)', components: server.components })}: ${(e as Error).message}`,
+          );
         }
       }
       if (first) throw first;
@@ -111,4 +113,3 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
     },
   };
 }
-

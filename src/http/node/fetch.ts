@@ -70,11 +70,15 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
       if (!isHttps && u.protocol !== 'http:') return reject(new TypeError(`unsupported URL scheme ${u.protocol}`));
       const b: unknown = init.body;
       const body =
-        b === undefined || b === null ? undefined
-        : typeof b === 'string' ? Buffer.from(b)
-        : b instanceof ArrayBuffer ? Buffer.from(b)
-        : ArrayBuffer.isView(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength)
-        : undefined;
+        b === undefined || b === null
+          ? undefined
+          : typeof b === 'string'
+            ? Buffer.from(b)
+            : b instanceof ArrayBuffer
+              ? Buffer.from(b)
+              : ArrayBuffer.isView(b)
+                ? Buffer.from(b.buffer, b.byteOffset, b.byteLength)
+                : undefined;
       if (body === undefined && b !== undefined && b !== null) return reject(new TypeError('body must be a string, an ArrayBuffer or bytes'));
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of pairs(init.headers)) {
@@ -112,7 +116,7 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
           const sock = res.socket as TLSSocket | null;
           if (isHttps && sock && typeof sock.getPeerCertificate === 'function') {
             const c = sock.getPeerCertificate();
-            if (c && c.raw) der = new Uint8Array(c.raw);
+            if (c?.raw) der = new Uint8Array(c.raw);
           }
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -121,7 +125,13 @@ export function createNodeFetch(o: NodeFetchOptions = {}): NodeFetch {
             const status = res.statusCode ?? 0;
             const nullBody = status === 204 || status === 205 || status === 304 || (init.method ?? 'GET').toUpperCase() === 'HEAD';
             const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-            const response = new LightResponse(status, res.statusMessage ?? '', new LightHeaders(res.rawHeaders), nullBody ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), input);
+            const response = new LightResponse(
+              status,
+              res.statusMessage ?? '',
+              new LightHeaders(res.rawHeaders),
+              nullBody ? null : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+              input,
+            );
             if (der) {
               certs.set(response, der);
               byOrigin.set(u.origin, der);

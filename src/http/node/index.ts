@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:tls';
 import { certificateHashForBindings } from '../certificate.js';
-import { createNegotiateFetchCore as createCore, type FetchLike, type NegotiateOptions, type RequestInitLike, type ResponseLike } from '../negotiate-fetch.js';
+import { createNegotiateFetchCore as createCore, type FetchLike, type NegotiateOptions, type ResponseLike } from '../negotiate-fetch.js';
 import { nodeCredentials, type NodeCredentialOptions } from './credentials.js';
 import { createNodeFetch, type NodeFetch, type NodeFetchOptions } from './fetch.js';
 import { toWebResponse } from './response.js';
@@ -85,8 +85,7 @@ export function createNegotiateFetch(o: NodeNegotiateOptions = {}): NodeNegotiat
       (async (url: string, response?: ResponseLike) => (response && own?.peerCertificate(response)) ?? own?.originCertificate(url) ?? probeCertificate(url, o.tls ?? {})),
   });
   // The exchange runs on light responses; the one returned becomes a web Response.
-  const f = (async (input: string | URL | Request, init?: RequestInit, previous?: ResponseLike) =>
-    toWebResponse(await core(input, init, previous))) as NodeNegotiateFetch;
+  const f = (async (input: string | URL | Request, init?: RequestInit, previous?: ResponseLike) => toWebResponse(await core(input, init, previous))) as NodeNegotiateFetch;
   f.close = () => own?.close();
   return f;
 }

@@ -131,7 +131,10 @@ interface ResponseInit3 {
   headers: Headers;
 }
 /** Response as a base class: @types/node declares its methods as properties, which a subclass cannot override. */
-const ResponseBase = Response as unknown as new (body: Uint8Array | null, init: ResponseInit3) => {
+const ResponseBase = Response as unknown as new (
+  body: Uint8Array | null,
+  init: ResponseInit3,
+) => {
   readonly body: ReadableStream<Uint8Array> | null;
   readonly bodyUsed: boolean;
   readonly headers: Headers;

@@ -95,15 +95,29 @@ export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: I
         r = plain(req.headers.authorization);
         if (r.status === 'ok') {
           r.context.dispose();
-          r = { status: 'failed', httpStatus: 401, wwwAuthenticate: 'Negotiate', error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }) };
+          r = {
+            status: 'failed',
+            httpStatus: 401,
+            wwwAuthenticate: 'Negotiate',
+            error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }),
+          };
         }
       } else {
-        const check = cb ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb }, ...(requireChannelBindings ? { requireChannelBindings } : {}) }) : plain;
+        const check = cb
+          ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb }, ...(requireChannelBindings ? { requireChannelBindings } : {}) })
+          : plain;
         r = check(req.headers.authorization);
       }
     } catch (e) {
       // (the authenticator itself never throws; reading the connection's certificate might)
-      const error = e instanceof KerberosError ? e : new GssError(`the request could not be checked (${e instanceof Error ? e.message : String(e)})`, { major: GssStatus.GSS_S_FAILURE }, { cause: e, code: 'ERR_ACCEPT_INTERNAL' });
+      const error =
+        e instanceof KerberosError
+          ? e
+          : new GssError(
+              `the request could not be checked (${e instanceof Error ? e.message : String(e)})`,
+              { major: GssStatus.GSS_S_FAILURE },
+              { cause: e, code: 'ERR_ACCEPT_INTERNAL' },
+            );
       refuse(req, res, 'Negotiate', error);
       return;
     }

@@ -28,7 +28,10 @@ export class DirMemberStore extends FileStore {
 
 export class DirCollection implements CcacheCollection {
   readonly type = 'DIR';
-  constructor(readonly dir: string, readonly codec: CcacheFileCodec = formatsCodec) {}
+  constructor(
+    readonly dir: string,
+    readonly codec: CcacheFileCodec = formatsCodec,
+  ) {}
 
   /** Verifies the directory, creating it with mode 0700 when missing (MIT verify_dir). */
   async ensureDir(): Promise<void> {
@@ -85,9 +88,17 @@ export class DirCollection implements CcacheCollection {
       return []; // MIT returns an empty cursor on any failure
     }
     let primary: string | null = null;
-    try { primary = await this.readPrimary(); } catch { /* as MIT: ignored */ }
+    try {
+      primary = await this.readPrimary();
+    } catch {
+      /* as MIT: ignored */
+    }
     const out: DirMemberStore[] = [];
-    const exists = async (f: string) => fsp.stat(join(this.dir, f)).then((s) => s.isFile(), () => false);
+    const exists = async (f: string) =>
+      fsp.stat(join(this.dir, f)).then(
+        (s) => s.isFile(),
+        () => false,
+      );
     if (primary !== null && (await exists(primary))) out.push(this.member(primary));
     for (const n of names) {
       if (!isCacheName(n) || n === primary) continue;
@@ -97,7 +108,11 @@ export class DirCollection implements CcacheCollection {
     // as klist -A: only caches that have a principal (initialized ones)
     const ok: DirMemberStore[] = [];
     for (const s of out) {
-      try { if (await s.getPrincipal()) ok.push(s); } catch { /* unreadable member: skipped, as MIT's klist -A */ }
+      try {
+        if (await s.getPrincipal()) ok.push(s);
+      } catch {
+        /* unreadable member: skipped, as MIT's klist -A */
+      }
     }
     return ok;
   }

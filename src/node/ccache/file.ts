@@ -32,7 +32,15 @@
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import { DecodeError, KerberosError } from '../../errors.js';
 import {
-  CCACHE_TRUNCATED, allCredentials, ccacheRecords, decodeCcache, type CcacheRecords, encodeCcache, encodeCcacheCredential, withCredentials, type Ccache,
+  CCACHE_TRUNCATED,
+  allCredentials,
+  ccacheRecords,
+  decodeCcache,
+  type CcacheRecords,
+  encodeCcache,
+  encodeCcacheCredential,
+  withCredentials,
+  type Ccache,
   type CcacheHeaderField,
 } from '../../formats/index.js';
 import { atomicWrite, removeTempFiles, type AtomicWriteOptions } from '../atomic-write.js';
@@ -136,7 +144,7 @@ async function readAll(fh: fsp.FileHandle): Promise<Uint8Array> {
 
 /** One write() (O_APPEND: at the end, whatever other writers did), continued if the kernel wrote less. */
 async function writeAll(fh: fsp.FileHandle, data: Uint8Array): Promise<void> {
-  for (let off = 0; off < data.length;) {
+  for (let off = 0; off < data.length; ) {
     const { bytesWritten } = await fh.write(data, off, data.length - off);
     off += bytesWritten;
   }
@@ -146,7 +154,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -162,7 +173,11 @@ export class FileStore implements CcacheStore {
   readonly name: string;
   /** Test hooks passed to every {@link atomicWrite} of this store (e.g. to count or delay renames). */
   hooks: Pick<AtomicWriteOptions, 'writeImpl' | 'renameImpl' | 'sync'> = {};
-  constructor(readonly path: string, readonly codec: CcacheFileCodec = formatsCodec, name?: string) {
+  constructor(
+    readonly path: string,
+    readonly codec: CcacheFileCodec = formatsCodec,
+    name?: string,
+  ) {
     this.name = name ?? `FILE:${path}`;
   }
   /** The file's bytes, or null when it does not exist (or is empty, as a file `mkstemp` just made). */

@@ -22,7 +22,21 @@ export { KcmCollection, KcmStore } from './kcm/store.js';
 export { KcmClient, type KcmOptions } from './kcm/socket.js';
 export { KcmError, KcmOp, KcmStatus } from './kcm/protocol.js';
 export { MemoryCollection, MemoryStore } from './memory.js';
-export { collectionStores, cacheMatch, switchToCache, supportsSwitch, outputCache, cachePath, cacheStamp, selectCaches, describeCache, triedEntry, whyNoCredentials, type SelectCachesOptions, type CacheProblem } from './select.js';
+export {
+  collectionStores,
+  cacheMatch,
+  switchToCache,
+  supportsSwitch,
+  outputCache,
+  cachePath,
+  cacheStamp,
+  selectCaches,
+  describeCache,
+  triedEntry,
+  whyNoCredentials,
+  type SelectCachesOptions,
+  type CacheProblem,
+} from './select.js';
 
 export interface OpenCcacheOptions extends EnvOptions {
   /** krb5.conf `[libdefaults] default_ccache_name`. */
@@ -68,11 +82,22 @@ export async function openCcache(name?: string, o: OpenCcacheOptions = {}): Prom
 
 /** A single cache seen as a collection of one (FILE, and DIR::/KCM:name when named explicitly, as MIT's cursors). */
 class SingleCollection implements CcacheCollection {
-  constructor(readonly type: string, readonly only: CcacheStore) {}
-  async list() { return (await this.only.getPrincipal()) ? [this.only] : []; }
-  async primary() { return this.only; }
-  async newCache(): Promise<CcacheStore> { throw new UnsupportedError(`${this.only.name} is not a cache collection: use DIR: or KCM:`); }
-  async switchTo(): Promise<void> { throw new UnsupportedError(`${this.only.name} is not a cache collection: use DIR: or KCM:`); }
+  constructor(
+    readonly type: string,
+    readonly only: CcacheStore,
+  ) {}
+  async list() {
+    return (await this.only.getPrincipal()) ? [this.only] : [];
+  }
+  async primary() {
+    return this.only;
+  }
+  async newCache(): Promise<CcacheStore> {
+    throw new UnsupportedError(`${this.only.name} is not a cache collection: use DIR: or KCM:`);
+  }
+  async switchTo(): Promise<void> {
+    throw new UnsupportedError(`${this.only.name} is not a cache collection: use DIR: or KCM:`);
+  }
   async findByPrincipal(p: Principal) {
     const q = await this.only.getPrincipal();
     return q && samePrincipal(q, p) ? this.only : null;

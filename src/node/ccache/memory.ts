@@ -9,7 +9,10 @@ import type { CcacheCollection, CcacheCredential, CcacheSnapshot, CcacheStore } 
 import { samePrincipal } from './types.js';
 import type { Principal } from '../../messages/index.js';
 
-interface Data { principal: Principal; creds: CcacheCredential[] }
+interface Data {
+  principal: Principal;
+  creds: CcacheCredential[];
+}
 const caches = new Map<string, Data>();
 
 const clone = <T>(x: T): T => structuredClone(x);

@@ -167,7 +167,13 @@ export async function selectCaches(o: OpenCcacheOptions, s: SelectCachesOptions)
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const n of names.sort()) {
       if (!n.startsWith('tkt') || ordered.some((x) => cachePath(x) === join(dir, n))) continue;
-      if (await stat(join(dir, n)).then((st) => st.isFile(), () => false)) add(new DirMemberStore(join(dir, n), primary.codec));
+      if (
+        await stat(join(dir, n)).then(
+          (st) => st.isFile(),
+          () => false,
+        )
+      )
+        add(new DirMemberStore(join(dir, n), primary.codec));
     }
   }
   return ordered;
@@ -238,13 +244,20 @@ function damage(e: unknown): string {
 export function triedEntry(t: CacheTried): string {
   const who = t.principal !== undefined ? `${t.principal}: ` : '';
   switch (t.state) {
-    case 'not-found': return `${t.name} (not found)`;
-    case 'empty': return `${t.name} (empty)`;
-    case 'damaged': return `${t.name} (${who}damaged: ${t.detail})`;
-    case 'no-tgt': return `${t.name} (${who}no ticket-granting ticket)`;
-    case 'expired': return `${t.name} (${who}${expiredText(t.detail)})`;
-    case 'failed': return `${t.name} (${who}${t.detail})`;
-    case 'ok': return `${t.name} (${t.principal})`;
+    case 'not-found':
+      return `${t.name} (not found)`;
+    case 'empty':
+      return `${t.name} (empty)`;
+    case 'damaged':
+      return `${t.name} (${who}damaged: ${t.detail})`;
+    case 'no-tgt':
+      return `${t.name} (${who}no ticket-granting ticket)`;
+    case 'expired':
+      return `${t.name} (${who}${expiredText(t.detail)})`;
+    case 'failed':
+      return `${t.name} (${who}${t.detail})`;
+    case 'ok':
+      return `${t.name} (${t.principal})`;
   }
 }
 

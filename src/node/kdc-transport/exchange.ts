@@ -31,10 +31,7 @@ export function abortReason(signal: AbortSignalLike): unknown {
  * Runs `start` with a settle-once promise, a timer and the abort signal wired in; `cleanup`
  * runs exactly once whichever way it ends.
  */
-export function withDeadline<T>(
-  o: ExchangeOptions,
-  start: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void,
-): Promise<T> {
+export function withDeadline<T>(o: ExchangeOptions, start: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (o.signal?.aborted) return reject(abortReason(o.signal));
     let done = false;

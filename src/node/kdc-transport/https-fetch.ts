@@ -70,10 +70,12 @@ export function nodeFetch(o: { ca?: string[] } = {}): KdcProxyFetch {
             ok: (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300,
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? '',
-            headers: { get: (n: string) => {
-              const v = res.headers[n.toLowerCase()];
-              return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-            } },
+            headers: {
+              get: (n: string) => {
+                const v = res.headers[n.toLowerCase()];
+                return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+              },
+            },
             body,
             arrayBuffer: () => Promise.reject(new Error('use body')),
           });

@@ -17,9 +17,7 @@ export const KERBEROS_PORT = 88;
  * One KDC to try. `transport: 'any'` (a krb5.conf `kdc = host[:port]` entry) means UDP and TCP
  * both, in the order the request's size calls for; an SRV record names one transport.
  */
-export type KdcServer =
-  | { kind: 'host'; host: string; port: number; transport: 'udp' | 'tcp' | 'any' }
-  | { kind: 'https'; url: string };
+export type KdcServer = { kind: 'host'; host: string; port: number; transport: 'udp' | 'tcp' | 'any' } | { kind: 'https'; url: string };
 
 /**
  * Parses one `kdc` / `primary_kdc` value as MIT's k5_parse_host_string and parse_uri_if_https

@@ -189,7 +189,12 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
       if (remaining() <= 0) break;
       if (s.kind === 'https') {
         mit(`Resolving hostname ${urlHost(s.url)}`);
-        const r = await attempt(s.url, mitAddr('https', urlHostPort(s.url)), (limit) => sendKdcProxy(s.url, realm, request, { fetch: fetchFor(realm), signal, timeoutMs: limit, maxReplyBytes }), false);
+        const r = await attempt(
+          s.url,
+          mitAddr('https', urlHostPort(s.url)),
+          (limit) => sendKdcProxy(s.url, realm, request, { fetch: fetchFor(realm), signal, timeoutMs: limit, maxReplyBytes }),
+          false,
+        );
         if (r instanceof Uint8Array) return r;
         continue;
       }
@@ -214,7 +219,12 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
           const ex = proto === 'udp' ? udpExchange : tcpExchange;
           const via = mitAddr(proto === 'udp' ? 'dgram' : 'stream', hostPort(a.address, s.port));
           const onConnect = () => mit(`Sending TCP request to ${via}`);
-          const r = await attempt(targetOf(proto, a.address, s.port), via, (limit) => ex(a.address, s.port, request, { timeoutMs: limit, maxReplyBytes, signal, onConnect }), proto === 'udp');
+          const r = await attempt(
+            targetOf(proto, a.address, s.port),
+            via,
+            (limit) => ex(a.address, s.port, request, { timeoutMs: limit, maxReplyBytes, signal, onConnect }),
+            proto === 'udp',
+          );
           if (r === 'too-big') return run(realm, request, options, true, deadline, attempts);
           if (r) return r;
         }

@@ -45,7 +45,10 @@ export async function core(url: string): Promise<unknown[]> {
   const viaGlobal = createCore({ credentials, fetch: globalThis.fetch, mutualAuthentication: 'optional' });
   const r: Response = await viaGlobal(new Request(url));
   // A fetch of another shape: its own response type comes back.
-  const custom = createCore({ credentials, fetch: async (u: string) => ({ status: 200, headers: { get: () => null }, text: async () => u, arrayBuffer: async () => new ArrayBuffer(0), extra: 1 as const }) });
+  const custom = createCore({
+    credentials,
+    fetch: async (u: string) => ({ status: 200, headers: { get: () => null }, text: async () => u, arrayBuffer: async () => new ArrayBuffer(0), extra: 1 as const }),
+  });
   const extra: 1 = (await custom(url)).extra;
   const plain: NegotiateFetch = createCore({ credentials });
   const like: ResponseLike = await plain(url);

@@ -109,8 +109,7 @@ export function encodeKcmMatch(m: KcmMatch): Uint8Array {
   const hasAd = !!m.authdata && m.authdata.length > 0;
   const hasTkt = !!m.ticket && m.ticket.length > 0;
   const has2nd = !!m.secondTicket && m.secondTicket.length > 0;
-  const header = (m.client ? 0x01 : 0) | (m.server ? 0x02 : 0) | (hasKey ? 0x04 : 0) | (hasTkt ? 0x08 : 0) |
-    (has2nd ? 0x10 : 0) | (hasAd ? 0x20 : 0) | (hasAddr ? 0x40 : 0);
+  const header = (m.client ? 0x01 : 0) | (m.server ? 0x02 : 0) | (hasKey ? 0x04 : 0) | (hasTkt ? 0x08 : 0) | (has2nd ? 0x10 : 0) | (hasAd ? 0x20 : 0) | (hasAddr ? 0x40 : 0);
   const w = new CcacheWriter(4).u32(header);
   if (m.client) w.principal(m.client);
   if (m.server) w.principal(m.server);
@@ -145,15 +144,21 @@ export function kcmMatches(c: CcacheCredential, m: KcmMatch, flags = 0): boolean
   }
   if (flags & KcmTc.MATCH_IS_SKEY && c.isSkey !== !!m.isSkey) return false;
   if (flags & KcmTc.MATCH_FLAGS_EXACT && c.flags !== (m.flags ?? 0)) return false;
-  if (flags & KcmTc.MATCH_FLAGS && ((c.flags & (m.flags ?? 0)) >>> 0) !== (m.flags ?? 0) >>> 0) return false;
-  if (flags & KcmTc.MATCH_TIMES_EXACT &&
-      (secs(c.authtime) !== secs(m.authtime) || secs(c.starttime) !== secs(m.starttime) || secs(c.endtime) !== secs(m.endtime) || secs(c.renewTill) !== secs(m.renewTill))) return false;
+  if (flags & KcmTc.MATCH_FLAGS && (c.flags & (m.flags ?? 0)) >>> 0 !== (m.flags ?? 0) >>> 0) return false;
+  if (
+    flags & KcmTc.MATCH_TIMES_EXACT &&
+    (secs(c.authtime) !== secs(m.authtime) || secs(c.starttime) !== secs(m.starttime) || secs(c.endtime) !== secs(m.endtime) || secs(c.renewTill) !== secs(m.renewTill))
+  )
+    return false;
   // MIT times_match: a time set in the match must not exceed the credential's
   if (flags & KcmTc.MATCH_TIMES && ((m.renewTill && secs(m.renewTill) > secs(c.renewTill)) || (m.endtime && secs(m.endtime) > secs(c.endtime)))) return false;
   if (flags & KcmTc.MATCH_KEYTYPE && m.key && c.key.etype !== m.key.etype) return false;
   if (flags & KcmTc.MATCH_2ND_TKT && !bytesEq(c.secondTicket, m.secondTicket ?? new Uint8Array(0))) return false;
-  if (flags & KcmTc.MATCH_AUTHDATA && !(c.authdata.length === (m.authdata?.length ?? 0) &&
-      c.authdata.every((a, i) => a.type === m.authdata![i]!.type && bytesEq(a.data, m.authdata![i]!.data)))) return false;
+  if (
+    flags & KcmTc.MATCH_AUTHDATA &&
+    !(c.authdata.length === (m.authdata?.length ?? 0) && c.authdata.every((a, i) => a.type === m.authdata![i]!.type && bytesEq(a.data, m.authdata![i]!.data)))
+  )
+    return false;
   return true;
 }
 function sameComponents(a: Principal, b: Principal): boolean {
@@ -164,7 +169,11 @@ function sameComponents(a: Principal, b: Principal): boolean {
 export class KcmError extends KerberosError {
   static override readonly kind: string = 'KcmError';
   static override readonly defaultCode: string = 'ERR_KCM';
-  constructor(readonly status: number, readonly opcode: number, message?: string) {
+  constructor(
+    readonly status: number,
+    readonly opcode: number,
+    message?: string,
+  ) {
     super(message ?? `KCM operation ${opName(opcode)} failed with status ${status}${statusName(status)}`);
   }
 }
@@ -175,7 +184,6 @@ export function statusName(s: number): string {
   const n = Object.entries(KcmStatus).find(([, v]) => v === s)?.[0];
   return n ? ` (${n})` : '';
 }
-
 
 export function cstr(s: string): Uint8Array {
   const b = enc.encode(s);
@@ -204,6 +212,9 @@ export const be32 = (n: number) => new CcacheWriter(4).u32(n).done();
 export const concat = (...p: Uint8Array[]) => {
   const out = new Uint8Array(p.reduce((n, x) => n + x.length, 0));
   let o = 0;
-  for (const x of p) { out.set(x, o); o += x.length; }
+  for (const x of p) {
+    out.set(x, o);
+    o += x.length;
+  }
   return out;
 };

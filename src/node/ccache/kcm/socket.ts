@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { DecodeError, KerberosError } from '../../../errors.js';
 import { MIT_DEFAULTS } from '../../env.js';
-import { KcmError, opName, statusName } from './protocol.js';
+import { KcmError, opName, } from './protocol.js';
 
 const MAX_REPLY = 10 * 1024 * 1024;
 const enc = new TextEncoder();
@@ -50,10 +50,18 @@ export class KcmClient {
         else resolve(value!);
       };
       const sock = net.createConnection(this.socketPath);
-      const timer = setTimeout(() => finish(new KerberosError(`KCM ${opName(opcode)}: no reply from ${this.socketPath} within ${this.timeoutMs} ms`, { code: 'ERR_KCM_TIMEOUT' })), this.timeoutMs);
+      const timer = setTimeout(
+        () => finish(new KerberosError(`KCM ${opName(opcode)}: no reply from ${this.socketPath} within ${this.timeoutMs} ms`, { code: 'ERR_KCM_TIMEOUT' })),
+        this.timeoutMs,
+      );
       sock.on('error', (e: NodeJS.ErrnoException) => {
         const noServer = e.code === 'ENOENT' || e.code === 'ECONNREFUSED';
-        finish(new KerberosError(noServer ? `no KCM server at ${this.socketPath}` : `KCM ${opName(opcode)}: ${e.message}`, { code: noServer ? 'ERR_KCM_NO_SERVER' : 'ERR_KCM_IO', cause: e }));
+        finish(
+          new KerberosError(noServer ? `no KCM server at ${this.socketPath}` : `KCM ${opName(opcode)}: ${e.message}`, {
+            code: noServer ? 'ERR_KCM_NO_SERVER' : 'ERR_KCM_IO',
+            cause: e,
+          }),
+        );
       });
       sock.on('connect', () => sock.write(req));
       sock.on('data', (d: Buffer) => {

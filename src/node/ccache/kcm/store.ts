@@ -3,7 +3,7 @@
  * (GEN_NEW, INITIALIZE, STORE, RETRIEVE/REMOVE by match, GET_CRED_LIST, SET_DEFAULT_CACHE…).
  * @module
  */
-import { DecodeError, KerberosError } from '../../../errors.js';
+import { DecodeError, } from '../../../errors.js';
 import type { CcacheCollection, CcacheCredential, CcacheSnapshot, CcacheStore } from '../types.js';
 import { samePrincipal } from '../types.js';
 import { CcacheWriter, decodeCcacheCredential, decodeCcachePrincipal, encodeCcacheCredential, encodeCcachePrincipal } from '../../../formats/index.js';
@@ -15,7 +15,10 @@ import { KcmOp, KcmStatus, KcmTc, KcmError, be32, concat, cstr, encodeKcmMatch, 
 export class KcmStore implements CcacheStore {
   readonly type = 'KCM';
   readonly name: string;
-  constructor(readonly client: KcmClient, readonly residual: string) {
+  constructor(
+    readonly client: KcmClient,
+    readonly residual: string,
+  ) {
     this.name = `KCM:${residual}`;
   }
   private call(op: number, ...params: Uint8Array[]): Promise<Uint8Array> {
@@ -76,7 +79,10 @@ export class KcmStore implements CcacheStore {
    */
   async initialize(principal: Principal, credentials?: CcacheCredential[], o: { kdcOffsetSeconds?: number } = {}): Promise<void> {
     if (credentials && credentials.length > 0) {
-      const w = new CcacheWriter(4).u32(o.kdcOffsetSeconds ?? 0, 'KDC offset').principal(principal).u32(credentials.length);
+      const w = new CcacheWriter(4)
+        .u32(o.kdcOffsetSeconds ?? 0, 'KDC offset')
+        .principal(principal)
+        .u32(credentials.length);
       for (const c of credentials) w.data(encodeCcacheCredential(c, 4));
       try {
         await this.call(KcmOp.REPLACE, w.done());
