@@ -131,7 +131,7 @@ interface ResponseInit3 {
   headers: Headers;
 }
 /** Response as a base class: @types/node declares its methods as properties, which a subclass cannot override. */
-const ResponseBase = Response as unknown as new (
+type ResponseBase = new (
   body: Uint8Array | null,
   init: ResponseInit3,
 ) => {
@@ -155,7 +155,8 @@ const ResponseBase = Response as unknown as new (
  * from — the body stream is cancelled instead of read (so `bodyUsed` turns true and a second read
  * fails, as on any Response): reading a body through the stream costs more than building it.
  */
-class NodeResponse extends ResponseBase {
+function makeNodeResponse(Base: ResponseBase) {
+return class NodeResponse extends Base {
   readonly #bytes: Uint8Array | null;
   readonly #url: string;
   readonly #redirected: boolean;
@@ -197,18 +198,28 @@ class NodeResponse extends ResponseBase {
   override async bytes(): Promise<Uint8Array> {
     return new Uint8Array(await this.arrayBuffer());
   }
-  override clone(): NodeResponse {
+  override clone(): InstanceType<ResponseBase> {
     const stream = this.body;
     if (stream !== null && (this.bodyUsed || stream.locked)) throw new TypeError('Response.clone: Body has already been consumed.');
     return new NodeResponse(this.#bytes, { ...this.#init, headers: new Headers(this.headers) }, this.#url, this.#redirected);
   }
+};
 }
+
+/**
+ * The class, made on first use: the global `Response` is Node's fetch implementation (undici),
+ * which Node loads when it is first touched — tens of milliseconds a program that never makes a
+ * request should not pay when it imports tskrb5.
+ */
+let nodeResponse: ReturnType<typeof makeNodeResponse> | undefined;
+const NodeResponseClass = () => (nodeResponse ??= makeNodeResponse(Response as unknown as ResponseBase));
 
 function webResponse(bytes: Uint8Array | null, status: number, statusText: string, headers: Headers, url: string | undefined, redirected: boolean | undefined): Response {
   if (status < 200 || status > 599) throw new ProtocolError(`HTTP status ${status} is outside 200-599, so it cannot be a Response`, { code: 'ERR_HTTP_STATUS' });
   const body = NULL_BODY.has(status) ? null : bytes;
   const u = url ?? '';
-  let r: NodeResponse;
+  const NodeResponse = NodeResponseClass();
+  let r: InstanceType<typeof NodeResponse>;
   try {
     r = new NodeResponse(body, { status, statusText, headers }, u, redirected === true);
   } catch {
