@@ -208,8 +208,8 @@ export function u32At(b: Uint8Array, at: number, path: string): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 /** The 32-bit integer `n` (negative: its two's complement) as 4 big-endian bytes. */
-export const be32 = (n: number) => new CcacheWriter(4).u32(n).done();
-export const concat = (...p: Uint8Array[]) => {
+export const be32 = (n: number): Uint8Array => new CcacheWriter(4).u32(n).done();
+export const concat = (...p: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(p.reduce((n, x) => n + x.length, 0));
   let o = 0;
   for (const x of p) {
