@@ -47,7 +47,10 @@ export async function run(opts = {}) {
     const fresh = async (u) => {
       const nf = T.createNodeFetch();
       try {
-        return await T.createNegotiateFetch({ credentials, fetch: nf })(u).then(async (r) => (await r.arrayBuffer(), r));
+        return await T.createNegotiateFetch({ credentials, fetch: nf })(u).then(async (r) => {
+          await r.arrayBuffer();
+          return r;
+        });
       } finally {
         nf.close();
       }

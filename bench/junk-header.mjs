@@ -36,7 +36,10 @@ if (process.argv.includes('--serve')) {
 
 function cases() {
   let seed = 12345;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
   const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const junk = (n, alphabet) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
   const printable = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('');
@@ -85,7 +88,11 @@ export async function run(opts = {}) {
           if (r.status !== 401) throw new Error(`${label}: status ${r.status}`);
         }
         const us = ((await cpu()) - c0) / N;
-        if (round > 0) (per[label] ??= []).push(us * 1000); // round 0 warms up
+        // round 0 warms up
+        if (round > 0) {
+          per[label] ??= [];
+          per[label].push(us * 1000);
+        }
       }
     }
     agent.destroy();

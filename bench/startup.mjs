@@ -45,7 +45,9 @@ export async function run(opts = {}) {
   if (py) cases.push(['python3, empty', PY, ['-c', '']], ['import requests_kerberos', PY, ['-c', 'import requests_kerberos']]);
   // interleaved rounds, so that machine load falls on all
   const t = cases.map(() => []);
-  for (let r = 0; r < 3; r++) cases.forEach(([, cmd, args], i) => t[i].push(processTime(cmd, args, Math.ceil(runs / 3))));
+  for (let r = 0; r < 3; r++) {
+    for (const [i, [, cmd, args]] of cases.entries()) t[i].push(processTime(cmd, args, Math.ceil(runs / 3)));
+  }
   const m = t.map(median);
   const ours = m[1];
   const rk = py ? m[5] : undefined;

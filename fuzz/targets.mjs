@@ -32,7 +32,7 @@ export function fixtureBytes(dir, { minLength = 2 } = {}) {
         const b64 = v.replace(/^.*negotiate\s+/i, '');
         if (/^[A-Za-z0-9+/]+=*$/.test(b64)) out.push(Uint8Array.from(Buffer.from(b64, 'base64')));
       }
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key);
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
   const visit = (d) => {

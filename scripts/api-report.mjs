@@ -50,7 +50,7 @@ function hasExample(checker, sym) {
 
 export function apiReport() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const entries = Object.entries(pkg.exports).filter(([k, v]) => typeof v === 'object' && v.types);
+  const entries = Object.entries(pkg.exports).filter(([, v]) => typeof v === 'object' && v.types);
   const files = entries.map(([, v]) => join(root, v.types));
   const program = ts.createProgram(files, { strict: true, noEmit: true, skipLibCheck: true, types: ['node'] });
   const checker = program.getTypeChecker();

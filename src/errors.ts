@@ -64,6 +64,7 @@ export class KerberosError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as Branded)[BRAND];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof is asked about; subclasses inherit this method, so KerberosError.kind here would brand-test every subclass as KerberosError
     return Array.isArray(kinds) && kinds.includes(this.kind);
   }
 }

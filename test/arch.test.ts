@@ -48,7 +48,7 @@ const PACKAGES: Record<string, RegExp> = {
   http: /^pkijs$|^asn1js$/,
 };
 
-export interface Violation {
+interface Violation {
   file: string;
   message: string;
 }
@@ -60,8 +60,8 @@ function layerOf(rel: string): string {
 
 const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*\(\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s+['"]([^'"]+)['"]/gm;
 
-/** Checks one file's text; `rel` is its path under src/. Exported logic, tested below too. */
-export function checkFile(rel: string, text: string): Violation[] {
+/** Checks one file's text; `rel` is its path under src/. Tested below too. */
+function checkFile(rel: string, text: string): Violation[] {
   const out: Violation[] = [];
   const layer = layerOf(rel);
   const allowed = ALLOWED[layer];

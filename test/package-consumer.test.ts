@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The oldest TypeScript README states: declarations and a consumer compile with it (checked below). */
-export const MIN_TYPESCRIPT = '4.9.5';
+const MIN_TYPESCRIPT = '4.9.5';
 
 const root = new URL('../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

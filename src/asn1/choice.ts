@@ -68,6 +68,7 @@ class ChoiceCodec<T extends { type: string; value: unknown }> extends BaseCodec<
  * NegotiationToken.encode({ type: 'negTokenResp', value: { negState: 0 } })
  * ```
  */
+// biome-ignore lint/suspicious/noExplicitAny: Codec<T> is invariant in T (encode is a property), so no Codec<X> is a Codec<unknown>; only any admits every alternative's codec in the constraint
 export function choice<A extends Record<string, Codec<any>>>(name: string, alternatives: A, options: { names?: 'hyphenate' | 'verbatim' } = {}): Codec<ChoiceValue<A>> {
   return new ChoiceCodec<ChoiceValue<A>>(name, alternatives, options.names === 'verbatim');
 }

@@ -69,6 +69,7 @@ export function opt<T>(f: Field<T, false>): Field<T, true> {
   return { ...f, optional: true };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: Field<T> holds an invariant Codec<T>, so no Field<X> is a Field<unknown>; only any admits every component in the SEQUENCE constraint
 type AnyField = Field<any, boolean>;
 type FieldValue<F> = F extends Field<infer T, boolean> ? T : never;
 type RequiredKeys<F> = { [K in keyof F]: F[K] extends { readonly optional: true } ? never : K }[keyof F];

@@ -29,7 +29,8 @@ export class DerWriter {
   readonly path: string[] = [];
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(Math.max(initialCapacity , 16));
+    // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 16) is NaN, a zero-length buffer that grow() (which doubles) never enlarges; the comparison falls back to 16
+    this.buf = new Uint8Array(initialCapacity > 16 ? initialCapacity : 16);
     this.pos = this.buf.length;
   }
 

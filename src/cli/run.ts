@@ -55,8 +55,14 @@ function asyncCommand(cmd: string | undefined) {
 export function runAsync(argv: readonly string[], out: Out = (s) => process.stdout.write(s + '\n'), err: Out = (s) => process.stderr.write(s + '\n')): Promise<number> {
   const task = asyncCommand(argv[0]);
   if (task) return task(argv.slice(1), out, err);
-  const o = (s: string) => (out(s), true);
-  const e = (s: string) => (err(s), true);
+  const o = (s: string) => {
+    out(s);
+    return true;
+  };
+  const e = (s: string) => {
+    err(s);
+    return true;
+  };
   return Promise.resolve(main(argv, o, e));
 }
 

@@ -36,6 +36,7 @@ import {
   toPrincipal,
   wholeSeconds,
   type KdcExchangeParams,
+  type KdcReply,
 } from './exchange.js';
 import { randomBytes } from '../crypto/index.js';
 
@@ -191,7 +192,7 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
     reqBody: body,
   });
   const clientText = show({ nameType: tgt.client.nameType, nameString: tgt.client.components }, tgt.client.realm);
-  let reply;
+  let reply: KdcReply;
   try {
     reply = await exchange(params.transport, p.kdcRealm, req, 'TGS', params.signal ? { signal: params.signal } : undefined);
   } catch (e) {

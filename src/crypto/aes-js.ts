@@ -56,7 +56,8 @@ export class JsAes implements AesKey {
   }
 
   get #dec(): Uint32Array {
-    return (this.#decKey ??= unsafe.expandKeyDecLE(this.#key));
+    this.#decKey ??= unsafe.expandKeyDecLE(this.#key);
+    return this.#decKey;
   }
 
   encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {

@@ -91,14 +91,20 @@ class NodeAes implements AesKey {
   // copy, no reordering pass, one native call.
   encryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void {
     const bulk = bulkBytes(data.length);
-    if (bulk < NATIVE_AES_MIN_BYTES) return this.#js.encryptCtsInto(data, iv, dst, off);
+    if (bulk < NATIVE_AES_MIN_BYTES) {
+      this.#js.encryptCtsInto(data, iv, dst, off);
+      return;
+    }
     dst.set(this.encryptCbc(data.subarray(0, bulk), iv), off);
     this.#js.encryptCtsInto(data.subarray(bulk), dst.subarray(off + bulk - 16, off + bulk), dst, off + bulk);
   }
 
   decryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void {
     const bulk = bulkBytes(data.length);
-    if (bulk < NATIVE_AES_MIN_BYTES) return this.#js.decryptCtsInto(data, iv, dst, off);
+    if (bulk < NATIVE_AES_MIN_BYTES) {
+      this.#js.decryptCtsInto(data, iv, dst, off);
+      return;
+    }
     dst.set(this.decryptCbc(data.subarray(0, bulk), iv), off);
     this.#js.decryptCtsInto(data.subarray(bulk), data.subarray(bulk - 16, bulk), dst, off + bulk);
   }

@@ -41,7 +41,8 @@ function entry(key: Uint8Array, etype: number): Entry {
 /** The prepared AES schedule of the base key itself (for DK, PRF). */
 export function baseAes(key: Uint8Array, etype: number): AesKey {
   const e = entry(key, etype);
-  return (e.base ??= e.backend.aesKey(key));
+  e.base ??= e.backend.aesKey(key);
+  return e.base;
 }
 
 /** The (possibly still empty) prepared keys of one usage. */

@@ -438,8 +438,13 @@ export class CcacheWriter {
     this.room(2);
     const b = this.buf,
       p = this.length;
-    if (this.little) (b[p] = n & 0xff), (b[p + 1] = n >>> 8);
-    else (b[p] = n >>> 8), (b[p + 1] = n & 0xff);
+    if (this.little) {
+      b[p] = n & 0xff;
+      b[p + 1] = n >>> 8;
+    } else {
+      b[p] = n >>> 8;
+      b[p + 1] = n & 0xff;
+    }
     this.length = p + 2;
     return this;
   }
@@ -449,8 +454,17 @@ export class CcacheWriter {
     this.room(4);
     const b = this.buf,
       p = this.length;
-    if (this.little) (b[p] = n & 0xff), (b[p + 1] = (n >>> 8) & 0xff), (b[p + 2] = (n >>> 16) & 0xff), (b[p + 3] = n >>> 24);
-    else (b[p] = n >>> 24), (b[p + 1] = (n >>> 16) & 0xff), (b[p + 2] = (n >>> 8) & 0xff), (b[p + 3] = n & 0xff);
+    if (this.little) {
+      b[p] = n & 0xff;
+      b[p + 1] = (n >>> 8) & 0xff;
+      b[p + 2] = (n >>> 16) & 0xff;
+      b[p + 3] = n >>> 24;
+    } else {
+      b[p] = n >>> 24;
+      b[p + 1] = (n >>> 16) & 0xff;
+      b[p + 2] = (n >>> 8) & 0xff;
+      b[p + 3] = n & 0xff;
+    }
     this.length = p + 4;
     return this;
   }

@@ -23,8 +23,8 @@ import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, 
 import { EncAPRepPart, KRBCred, type EncKrbCredPart, type EncTicketPart, type Principal } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
-import { decodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
-import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
+import { decodeGssChecksum, GSS_CHECKSUM_TYPE, type GssChecksum } from './checksum.js';
+import { decodeKrb5Message, encodeKrb5Message, type Krb5Message } from './krb5-message.js';
 import { openKrbCred } from './open.js';
 import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
@@ -197,7 +197,7 @@ export class Krb5Acceptor extends GssContext {
   #mech: string | undefined;
 
   #accept(token: Uint8Array, now: number): Uint8Array | undefined {
-    let m;
+    let m: Krb5Message;
     try {
       m = decodeKrb5Message(token);
     } catch (e) {
@@ -232,7 +232,7 @@ export class Krb5Acceptor extends GssContext {
     if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) {
       fail('the authenticator has no GSS-API checksum (type 0x8003)', GssStatus.GSS_S_BAD_SIG, ErrorCode.KRB_AP_ERR_INAPP_CKSUM);
     }
-    let ck;
+    let ck: GssChecksum;
     try {
       ck = decodeGssChecksum(auth.cksum!.checksum);
     } catch (e) {

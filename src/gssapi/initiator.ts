@@ -13,11 +13,11 @@ import { buildApReq, openApRepPart } from '../ap/index.js';
 import { encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { GssError, IntegrityError, KerberosError } from '../errors.js';
 import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
-import { EncKrbCredPart, KRBCred, Ticket, type KRBError, type PrincipalName } from '../messages/index.js';
+import { EncKrbCredPart, KRBCred, Ticket, type EncAPRepPart, type KRBError, type PrincipalName } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
-import { decodeKrb5Message, encodeKrb5Message } from './krb5-message.js';
+import { decodeKrb5Message, encodeKrb5Message, type Krb5Message } from './krb5-message.js';
 import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
 import type { Principal } from '../messages/index.js';
@@ -204,7 +204,7 @@ export class Krb5Initiator extends GssContext {
 
     const bindingsHash = o.channelBindings ? channelBindingsHash(o.channelBindings) : NO_CHANNEL_BINDINGS;
     const cksum = encodeGssChecksum({ bindingsHash, flags: this.flags, ...(o.delegation ? { delegation: o.delegation } : {}) });
-    let ticket;
+    let ticket: Ticket;
     try {
       ticket = Ticket.decode(c.ticket);
     } catch (e) {
@@ -241,7 +241,7 @@ export class Krb5Initiator extends GssContext {
   step(token: Uint8Array): void {
     if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
     if (this.mutual) throw new GssError('the context is already established', { major: GssStatus.GSS_S_FAILURE });
-    let m;
+    let m: Krb5Message;
     try {
       m = decodeKrb5Message(token);
     } catch (e) {
@@ -250,7 +250,7 @@ export class Krb5Initiator extends GssContext {
     if (m.tokId === TokenId.KRB_ERROR && m.message.type === 'KRB-ERROR') throw new GssKrbError(m.message.value);
     if (m.message.type !== 'AP-REP') throw new GssError(`the acceptor sent a ${m.message.type} token, not an AP-REP`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
     const rep = m.message.value;
-    let part;
+    let part: EncAPRepPart;
     try {
       part = openApRepPart(rep, this.#session, this.#opts);
     } catch (e) {

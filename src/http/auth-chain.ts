@@ -21,7 +21,9 @@ function withHeader(init: RequestInitLike | undefined, name: string, value: stri
         : typeof (h as { forEach?: unknown }).forEach === 'function' && typeof (h as { get?: unknown }).get === 'function'
           ? (() => {
               const out: [string, string][] = [];
-              (h as { forEach(fn: (v: string, k: string) => void): void }).forEach((v, k) => out.push([k, v]));
+              (h as { forEach(fn: (v: string, k: string) => void): void }).forEach((v, k) => {
+                out.push([k, v]);
+              });
               return out;
             })()
           : Object.entries(h as Record<string, string>);

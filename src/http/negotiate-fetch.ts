@@ -18,7 +18,7 @@ import { decodeSpnegoToken } from '../spnego/spnego-token.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
 import type { KRBError } from '../messages/index.js';
 import { SpnegoInitiator } from '../spnego/initiator.js';
-import { tlsServerEndPointBindings } from '../gssapi/channel-bindings.js';
+import { tlsServerEndPointBindings, type ChannelBindings } from '../gssapi/channel-bindings.js';
 import { toBase64 } from './base64.js';
 import { findNegotiate, parseChallenges, type Challenge } from './negotiate-header.js';
 
@@ -346,7 +346,12 @@ function sanitized<R extends ResponseLike>(r: R): R {
     status: r.status,
     ...(r.statusText !== undefined ? { statusText: r.statusText } : {}),
     ok: r.status >= 200 && r.status < 300,
-    headers: { get: (n: string) => map.get(n.toLowerCase()) ?? null, forEach: (fn) => map.forEach((v, k) => fn(v, k)) },
+    headers: {
+      get: (n: string) => map.get(n.toLowerCase()) ?? null,
+      forEach: (fn) => {
+        for (const [k, v] of map) fn(v, k);
+      },
+    },
     text: async () => '',
     arrayBuffer: async () => new ArrayBuffer(0),
   } as ResponseLike as R;
@@ -452,7 +457,7 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
         flags |= GssFlags.GSS_C_DELEG_FLAG;
       } else log.warn?.('delegation asked for, but no forwarded TGT was obtained: sending none');
     }
-    let channelBindings;
+    let channelBindings: ChannelBindings | undefined;
     if (p.url.toLowerCase().startsWith('https:') && o.sendCbt !== false && o.serverCertificate) {
       const der = await o.serverCertificate(p.url, response);
       if (der && o.certificateHash) {

@@ -37,7 +37,7 @@ export type KerberosMessage =
 export type KerberosMessageType = KerberosMessage['type'];
 
 /** Tag number → [type name, codec]. */
-const BY_TAG = new Map<number, readonly [KerberosMessageType, Codec<any>]>([
+const BY_TAG = new Map<number, readonly [KerberosMessageType, Pick<Codec<unknown>, 'decode'>]>([
   [1, ['Ticket', Ticket]],
   [2, ['Authenticator', Authenticator]],
   [3, ['EncTicketPart', EncTicketPart]],

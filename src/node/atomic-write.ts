@@ -12,7 +12,7 @@
  * ({@link removeTempFiles}).
  * @module
  */
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -144,7 +144,7 @@ export async function removeTempFiles(path: string, o: RemoveTempFilesOptions = 
     const m = re.exec(name);
     if (!m) continue;
     const file = join(dir, name);
-    let st;
+    let st: Stats;
     try {
       st = await fsp.lstat(file);
     } catch {

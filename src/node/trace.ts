@@ -120,6 +120,7 @@ export function traceName(p: { realm: string; components: readonly string[] }): 
       .replace(/\n/g, '\\n')
       .replace(/\t/g, '\\t')
       .replace(/\0/g, '\\0')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: MIT's krb5_unparse_name escapes a backspace in a name as \b; matching that control character is the point
       .replace(/\x08/g, '\\b');
   return `${p.components.map(q).join('/')}@${q(p.realm)}`;
 }

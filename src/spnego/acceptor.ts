@@ -19,6 +19,7 @@ import { isFramedToken, unwrapInitialToken } from '../gssapi/index.js';
 import { NegState } from './neg-state.js';
 import { KERBEROS_MECHS } from './ntlm.js';
 import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenResp } from './spnego-token.js';
+import type { NegotiationToken } from './negotiation-token.js';
 
 /** A refused SPNEGO negotiation: the reject token to send back rides along. */
 export class SpnegoRejectError extends GssError {
@@ -78,7 +79,7 @@ export class SpnegoAcceptor {
         return this.krb5.accept(token);
       }
     }
-    let t;
+    let t: NegotiationToken;
     try {
       t = decodeSpnegoToken(token).token;
     } catch (e) {

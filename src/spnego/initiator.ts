@@ -13,6 +13,7 @@ import { type Krb5Initiator, GssKrbError } from '../gssapi/initiator.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
 import { NegState } from './neg-state.js';
 import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenInit, encodeNegTokenResp } from './spnego-token.js';
+import type { NegotiationToken } from './negotiation-token.js';
 
 const KRB5_OIDS = new Set<string>([Oid.KRB5, Oid.MS_KRB5]);
 
@@ -69,7 +70,7 @@ export class SpnegoInitiator {
    */
   step(token: Uint8Array): Uint8Array | undefined {
     if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
-    let t;
+    let t: NegotiationToken;
     try {
       t = decodeSpnegoToken(token).token;
     } catch (e) {

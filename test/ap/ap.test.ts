@@ -167,7 +167,12 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
   it("the replay cache hook: asked with the authenticator's identity and its expiry (time + skew); a second sight is a replay", () => {
     const calls: [string, number, number][] = [];
     const rc = new ReplayCache();
-    const hook = { check: (id: string, now: number, expires: number) => (calls.push([id, now, expires]), rc.check(id, now, expires)) };
+    const hook = {
+      check: (id: string, now: number, expires: number) => {
+        calls.push([id, now, expires]);
+        return rc.check(id, now, expires);
+      },
+    };
     const ap = build(http);
     check(ap, { replayCache: hook });
     expect(calls).toHaveLength(1);

@@ -5,26 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as asn1js from 'asn1js';
-import {
-  app,
-  bool,
-  choice,
-  ctx,
-  field,
-  hyphenate,
-  implicit,
-  int32,
-  map,
-  octetString,
-  oid,
-  opt,
-  raw,
-  seq,
-  seqOf,
-  TagClass,
-  untagged,
-  withBytes,
-} from '../../src/asn1/index.js';
+import { app, bool, choice, ctx, field, hyphenate, implicit, int32, map, octetString, oid, opt, raw, seq, seqOf, TagClass, untagged, withBytes } from '../../src/asn1/index.js';
 import { DecodeError } from '../../src/errors.js';
 import { expectDecodeError, hex, toHex } from './helpers.js';
 import { NegotiationToken } from '../../src/spnego/index.js';

@@ -131,7 +131,9 @@ function compare(ours: DerNode, theirs: AsnNode, input: Uint8Array): void {
     // asn1js turns a constructed CHARACTER STRING [UNIVERSAL 29] into text; only the header compares then.
     if (!Array.isArray(kids)) return;
     expect(ours.children?.length).toBe(kids.length);
-    ours.children?.forEach((c, i) => compare(c, kids[i], input));
+    ours.children?.forEach((c, i) => {
+      compare(c, kids[i], input);
+    });
   }
 }
 

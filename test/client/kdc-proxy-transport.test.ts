@@ -36,7 +36,13 @@ async function failure(p: Promise<unknown>): Promise<TransportError> {
 describe('createKdcProxyTransport with an injected fetch', () => {
   it('POSTs application/kerberos: the request framed, the realm as target-domain; returns the unframed reply', async () => {
     const seen: Parameters<KdcProxyFetch>[] = [];
-    const t = createKdcProxyTransport({ url: 'https://p.test/KdcProxy', fetch: async (...a) => (seen.push(a), response(200, REPLY_BODY)) });
+    const t = createKdcProxyTransport({
+      url: 'https://p.test/KdcProxy',
+      fetch: async (...a) => {
+        seen.push(a);
+        return response(200, REPLY_BODY);
+      },
+    });
     expect([...(await t.send('R.TEST', REQ))]).toEqual([0x7e, 0x00]);
     expect(seen).toHaveLength(1);
     const [url, init] = seen[0]!;
@@ -83,7 +89,9 @@ describe('createKdcProxyTransport with an injected fetch', () => {
       body: {
         getReader: () => ({
           read: async () => (chunks++ < 1000 ? { done: false, value: new Uint8Array(64 * 1024) } : { done: true }),
-          cancel: async () => void (cancelled = true),
+          cancel: async () => {
+            cancelled = true;
+          },
         }),
       },
     };

@@ -223,7 +223,7 @@ describe('the OpenSSL reference (test/crypto/openssl-reference.ts) against the k
     expect(cases.length).toBe(23);
     const rc4 = cases.filter((c) => c.etype === 23);
     const rc4Plain = ref.rc4HmacDecryptBatch(rc4.map((c) => ({ key: hex(c.keyHex), usage: c.usage, ciphertext: hex(c.ciphertextHex) })));
-    rc4.forEach((c, i) => expect(toHex(rc4Plain[i]!), `rc4 usage ${c.usage}`).toBe(c.plaintextHex));
+    for (const [i, c] of rc4.entries()) expect(toHex(rc4Plain[i]!), `rc4 usage ${c.usage}`).toBe(c.plaintextHex);
     // RC4's confounder: the first 8 bytes of RC4(K3, ·) after the checksum
     const again = ref.rc4HmacEncryptBatch(
       rc4.map((c) => {
@@ -234,7 +234,7 @@ describe('the OpenSSL reference (test/crypto/openssl-reference.ts) against the k
         return { key, usage: c.usage, confounder: stream, plaintext: hex(c.plaintextHex) };
       }),
     );
-    rc4.forEach((c, i) => expect(toHex(again[i]!)).toBe(c.ciphertextHex));
+    for (const [i, c] of rc4.entries()) expect(toHex(again[i]!)).toBe(c.ciphertextHex);
     for (const c of cases.filter((x) => x.etype !== 23)) {
       const r = ref.AES_REFERENCE[c.etype as 17 | 18 | 19 | 20];
       const key = hex(c.keyHex);

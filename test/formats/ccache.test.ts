@@ -78,18 +78,25 @@ function parseKlist(listing: string): { defaultPrincipal: string; entries: Golde
   if (!dp) throw new Error('no default principal in the klist output');
   const entries: Golden[] = [];
   for (const line of lines) {
-    let m: RegExpExecArray | null;
-    if ((m = /^config: ([^(= ]+)(?:\((.*)\))? = (.*)$/.exec(line))) {
-      entries.push({ kind: 'config', key: m[1]!, ...(m[2] !== undefined ? { principal: m[2] } : {}), value: m[3]! });
-    } else if ((m = /^(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d)\s+(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d)\s+(\S+)$/.exec(line))) {
-      entries.push({ kind: 'cred', start: klistDate(m[1]!), expires: klistDate(m[2]!), server: m[3]! });
-    } else if (line.startsWith('\t')) {
-      const last = entries.at(-1);
-      if (last?.kind !== 'cred') continue;
-      if ((m = /renew until (\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d)/.exec(line))) last.renewUntil = klistDate(m[1]!);
-      if ((m = /Flags: (\w*)/.exec(line))) last.flags = m[1]!;
-      if ((m = /Etype \(skey, tkt\): ([\w:-]+), ([\w:-]+)/.exec(line))) [last.skey, last.tkt] = [noDeprecated(m[1]!), noDeprecated(m[2]!)];
+    const config = /^config: ([^(= ]+)(?:\((.*)\))? = (.*)$/.exec(line);
+    if (config) {
+      entries.push({ kind: 'config', key: config[1]!, ...(config[2] !== undefined ? { principal: config[2] } : {}), value: config[3]! });
+      continue;
     }
+    const cred = /^(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d)\s+(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d)\s+(\S+)$/.exec(line);
+    if (cred) {
+      entries.push({ kind: 'cred', start: klistDate(cred[1]!), expires: klistDate(cred[2]!), server: cred[3]! });
+      continue;
+    }
+    if (!line.startsWith('\t')) continue;
+    const last = entries.at(-1);
+    if (last?.kind !== 'cred') continue;
+    const renew = /renew until (\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d)/.exec(line);
+    if (renew) last.renewUntil = klistDate(renew[1]!);
+    const flags = /Flags: (\w*)/.exec(line);
+    if (flags) last.flags = flags[1]!;
+    const etypes = /Etype \(skey, tkt\): ([\w:-]+), ([\w:-]+)/.exec(line);
+    if (etypes) [last.skey, last.tkt] = [noDeprecated(etypes[1]!), noDeprecated(etypes[2]!)];
   }
   return { defaultPrincipal: dp[1]!, entries };
 }

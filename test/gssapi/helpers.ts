@@ -23,7 +23,8 @@ export const hex = fromHex;
 /** The child of a SEQUENCE with context tag [n], unwrapped (its single element). */
 function field(seqNode: DerNode, n: number): DerNode | undefined {
   const f = seqNode.children!.find((c) => c.tagClass === 2 && c.tagNumber === n);
-  return f?.children![0];
+  if (f === undefined) return undefined;
+  return f.children![0];
 }
 
 /** The SEQUENCE inside an [APPLICATION n] wrapper. */

@@ -98,7 +98,7 @@ async function observe(f: typeof fetch, input: string | URL | Request, init?: Re
         custom: s.headers['x-custom'],
       })),
     };
-  } catch (e) {
+  } catch {
     return { threw: true, hits: seen.length };
   }
 }
@@ -240,7 +240,13 @@ describe('redirects, as Node’s fetch follows them', () => {
 
   it('the runtime-neutral core over the global fetch follows the redirects itself (redirect: manual below), with url and redirected set', async () => {
     const calls: (string | undefined)[] = [];
-    const f = createCore({ credentials, fetch: (u, init) => (calls.push(init?.redirect), fetch(u, init)) });
+    const f = createCore({
+      credentials,
+      fetch: (u, init) => {
+        calls.push(init?.redirect);
+        return fetch(u, init);
+      },
+    });
     const r = await f(to(`${b.base}/echo#x`, 308), { method: 'POST', body: 'core', headers });
     expect(r).toBeInstanceOf(Response);
     expect([r.status, r.url, r.redirected]).toEqual([200, `${b.base}/echo`, true]);

@@ -147,7 +147,12 @@ describe.skipIf(!IN_CI && missing.length > 0)('negotiateMiddleware against curl 
     const bound: boolean[] = [];
     for (const requireChannelBindings of [false, true]) {
       const auth = negotiateMiddleware({ keytab: kt, requireChannelBindings, onError: (e) => errors.push(e) });
-      const s = createHttpsServer(tls, (req, res) => auth(req, res, () => (bound.push(req.negotiate!.channelBound), res.end('tls ok'))));
+      const s = createHttpsServer(tls, (req, res) =>
+        auth(req, res, () => {
+          bound.push(req.negotiate!.channelBound);
+          res.end('tls ok');
+        }),
+      );
       const u = await new Promise<string>((ok) => s.listen(0, '127.0.0.1', () => ok(`https://localhost:${(s.address() as AddressInfo).port}/`)));
       try {
         const f = createNegotiateFetch({ tls: { ca: tls.cert.toString() }, ccache: `FILE:${dir}/ccache`, context: createKrb5Context({ env: { ...process.env, ...realm.env } }) });

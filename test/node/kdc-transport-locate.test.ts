@@ -99,7 +99,10 @@ describe('locateKdcs', () => {
   it('SRV targets lose their trailing dot; tcpFirst asks _tcp before _udp', async () => {
     const asked: string[] = [];
     const resolver: KdcResolver = {
-      resolveSrv: async (n) => (asked.push(n), [{ name: `${n.split('.')[1]!.slice(1)}.kdc.example.`, port: 88, priority: 0, weight: 0 }]),
+      resolveSrv: async (n) => {
+        asked.push(n);
+        return [{ name: `${n.split('.')[1]!.slice(1)}.kdc.example.`, port: 88, priority: 0, weight: 0 }];
+      },
       lookup: async () => [],
     };
     expect(await locateKdcs(parseKrb5Conf(''), 'R', { resolver, tcpFirst: true })).toEqual([

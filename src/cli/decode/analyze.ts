@@ -124,17 +124,22 @@ function kerberosMessage(bytes: Uint8Array, keys: Keys, out: Analysis, authUsage
   const m = decodeKerberosMessage(bytes);
   switch (m.type) {
     case 'AP-REQ':
-      return apReq(m.value, keys, out, authUsage);
+      apReq(m.value, keys, out, authUsage);
+      return;
     case 'AP-REP':
-      return apRep(m.value, keys, out);
+      apRep(m.value, keys, out);
+      return;
     case 'KRB-ERROR':
-      return krbError(m.value, out);
+      krbError(m.value, out);
+      return;
     case 'AS-REQ':
     case 'TGS-REQ':
-      return kdcReq(m.type, m.value, keys, out);
+      kdcReq(m.type, m.value, keys, out);
+      return;
     case 'AS-REP':
     case 'TGS-REP':
-      return kdcRep(m.type, m.value, keys, out);
+      kdcRep(m.type, m.value, keys, out);
+      return;
     case 'Ticket':
       out.sections.push({ title: 'Ticket (RFC 4120 §5.3)', value: m.value });
       showTicket(m.value, keys, out);

@@ -137,7 +137,9 @@ export function renderTree(title: string, value: unknown, o: RenderOptions = {})
         return;
       }
       lines.push(`${indent}${rfcName(key)}: [${v.length}]`);
-      v.forEach((x, i) => walk(`${i}`, x, parent, indent + '  '));
+      v.forEach((x, i) => {
+        walk(`${i}`, x, parent, indent + '  ');
+      });
       return;
     }
     lines.push(`${indent}${rfcName(key)}:`);

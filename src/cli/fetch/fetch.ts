@@ -133,7 +133,8 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
           o.forcePreemptive = true;
           break;
         case '--cacert':
-          (tls.ca ??= []).push(readFileSync(next(), 'utf8'));
+          tls.ca ??= [];
+          tls.ca.push(readFileSync(next(), 'utf8'));
           break;
         case '-k':
         case '--insecure':
@@ -181,7 +182,9 @@ export async function runFetch(argv: readonly string[], out: Out, err: Out, ctx:
     });
     if (include) {
       out(`HTTP ${r.status} ${r.statusText ?? ''}`.trimEnd());
-      r.headers.forEach?.((v, k) => out(`${k}: ${v}`));
+      r.headers.forEach?.((v, k) => {
+        out(`${k}: ${v}`);
+      });
       out('');
     }
     const body = new Uint8Array(await r.arrayBuffer());

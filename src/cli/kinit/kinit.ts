@@ -6,8 +6,8 @@
  */
 import { KdcError, KerberosError, TransportError } from '../../errors.js';
 import { parseDuration } from '../../formats/index.js';
-import { createKrb5Context, kinit, type KinitOptions } from '../../node/index.js';
-import { comErr, getopt, runTool, type Out, type ToolContext } from '../klist/common.js';
+import { createKrb5Context, kinit, type KinitOptions, type Krb5Context } from '../../node/index.js';
+import { comErr, getopt, runTool, type Out, type Parsed, type ToolContext } from '../klist/common.js';
 import { promptPassword } from './password.js';
 
 const PROG = 'kinit';
@@ -54,7 +54,7 @@ export function describeError(e: unknown): string {
 /** Runs `tskrb5 kinit`; resolves to the exit status (0, 1; 2 for usage). */
 export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: KinitToolContext = {}): Promise<number> {
   return runTool(PROG, err, async () => {
-    let parsed;
+    let parsed: Parsed;
     try {
       parsed = getopt(argv, 'Vl:r:fFpPCERkit:c:S:h', ['help', 'forwardable', 'noforwardable', 'proxiable', 'noproxiable', 'canonicalize', 'enterprise']);
     } catch (e) {
@@ -150,7 +150,7 @@ export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: Kinit
       o.keytab = keytabName ?? true;
       if (clientKeytab) o.clientKeytab = true;
     }
-    let context;
+    let context: Krb5Context;
     try {
       context = createKrb5Context({ env: ctx.env ?? process.env, ...(ctx.now ? { now: ctx.now } : {}) });
     } catch (e) {
@@ -174,7 +174,7 @@ export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: Kinit
     } catch (e) {
       if (e instanceof TypeError || e instanceof RangeError) throw e;
       // MIT's kinit names no file here: "Failed to store credentials: Credentials cache permissions incorrect"
-      const text = (e as KerberosError).code === 'ERR_CCACHE_PERMISSION' ? describeError(e).replace(/ \(filename: [^]*$/, '') : describeError(e);
+      const text = (e as KerberosError).code === 'ERR_CCACHE_PERMISSION' ? describeError(e).replace(/ \(filename: [\s\S]*$/, '') : describeError(e);
       comErr(err, PROG, text, o.renew ? 'while renewing credentials' : 'while getting initial credentials');
       return 1;
     }

@@ -9,7 +9,7 @@ import { KeyUsage } from '../../iana/index.js';
 import { defaultRealm, enctypeFromName } from '../../formats/index.js';
 import { EncTicketPart, Ticket, unparsePrincipal, samePrincipal } from '../../messages/index.js';
 import { createKrb5Context, getServiceCredential, KeytabFile, openCcache, snameToPrincipal } from '../../node/index.js';
-import { comErr, getopt, runTool, type Out, type ToolContext } from '../klist/common.js';
+import { comErr, getopt, runTool, type Out, type Parsed, type ToolContext } from '../klist/common.js';
 import { describeError } from './kinit.js';
 
 const PROG = 'kvno';
@@ -22,7 +22,7 @@ export const KVNO_USAGE = `usage: kvno [-c ccache] [-e etype] [-k keytab] [-q] [
  */
 export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolContext = {}): Promise<number> {
   return runTool(PROG, err, async () => {
-    let parsed;
+    let parsed: Parsed;
     try {
       parsed = getopt(argv, 'c:e:k:qS:h', ['help', 'cached-only', 'no-store']);
     } catch (e) {

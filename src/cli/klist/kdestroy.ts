@@ -5,7 +5,8 @@
  */
 
 import { existsSync } from 'node:fs';
-import { defaultRealm } from '../../formats/index.js';
+import { defaultRealm, type Krb5Conf } from '../../formats/index.js';
+import type { Principal } from '../../messages/index.js';
 import { openCcache, type CcacheStore } from '../../node/index.js';
 import { removeTempFiles } from '../../node/atomic-write.js';
 import {
@@ -86,7 +87,7 @@ export function runKdestroy(argv: readonly string[], out: Out, err: Out, ctx: To
       err(KDESTROY_USAGE);
       return 2;
     }
-    let profile;
+    let profile: Krb5Conf[];
     try {
       profile = loadProfile(ctx);
     } catch (e) {
@@ -116,7 +117,7 @@ export function runKdestroy(argv: readonly string[], out: Out, err: Out, ctx: To
 
     let store: CcacheStore;
     if (princName !== undefined) {
-      let p;
+      let p: Principal;
       try {
         p = parseName(princName, defaultRealm(profile));
       } catch (e) {

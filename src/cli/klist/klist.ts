@@ -18,6 +18,7 @@ import {
   type CcacheCredential,
   type KeytabEntry,
   type KeytabScan,
+  type Krb5Conf,
 } from '../../formats/index.js';
 import { ticketFlagLetters } from '../../iana/index.js';
 import { defaultClientKeytabName, defaultKeytabName, openCcache, parseKeytabName, type CcacheStore } from '../../node/index.js';
@@ -35,6 +36,7 @@ import {
   tsOf,
   unparseName,
   type Out,
+  type Parsed,
   type ToolContext,
 } from './common.js';
 import { etypeString } from './etypes.js';
@@ -418,7 +420,7 @@ export function runKlist(argv: readonly string[], out: Out, err: Out, ctx: ToolC
       json: false,
       mode: 'default',
     };
-    let parsed;
+    let parsed: Parsed;
     try {
       parsed = getopt(argv, 'dfetKsnacki45lAVCh', ['json', 'help']);
     } catch (e) {
@@ -465,7 +467,7 @@ export function runKlist(argv: readonly string[], out: Out, err: Out, ctx: ToolC
     }
     const name = parsed.operands[0];
 
-    let profile;
+    let profile: Krb5Conf[];
     try {
       profile = loadProfile(ctx);
     } catch (e) {

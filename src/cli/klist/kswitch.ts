@@ -5,7 +5,8 @@
  * @module
  */
 
-import { defaultRealm } from '../../formats/index.js';
+import { defaultRealm, type Krb5Conf } from '../../formats/index.js';
+import type { Principal } from '../../messages/index.js';
 import { openCcache, switchToCache as switchTo, type CcacheStore } from '../../node/index.js';
 import { cacheMatch, ccacheErrorText, comErr, loadProfile, parseToolArgs, parseName, runTool, storeOptions, type Out, type ToolContext } from './common.js';
 
@@ -39,7 +40,7 @@ export function runKswitch(argv: readonly string[], out: Out, err: Out, ctx: Too
       err(KSWITCH_USAGE);
       return 2;
     }
-    let profile;
+    let profile: Krb5Conf[];
     try {
       profile = loadProfile(ctx);
     } catch (e) {
@@ -56,7 +57,7 @@ export function runKswitch(argv: readonly string[], out: Out, err: Out, ctx: Too
         return 1;
       }
     } else {
-      let p;
+      let p: Principal;
       try {
         p = parseName(princName!, defaultRealm(profile));
       } catch (e) {

@@ -104,14 +104,18 @@ export class CcacheListing {
     this.t2 = this.t1;
     this.s2 = this.s1;
     this.t1 = ts;
-    return (this.s1 = s);
+    this.s1 = s;
+    return s;
   }
 
   private readonly letters = new Map<number, string>();
   /** klist's flags string (`FRIA`…) for a ticket flags word. */
   flagLetters(flags: number): string {
     let s = this.letters.get(flags);
-    if (s === undefined) this.letters.set(flags, (s = ticketFlagLetters(flags)));
+    if (s === undefined) {
+      s = ticketFlagLetters(flags);
+      this.letters.set(flags, s);
+    }
     return s;
   }
 

@@ -235,7 +235,10 @@ export function realmConfig(profile: Krb5Profile, realm: string): RealmConfig {
   const v = (n: string) => getValues(profile, ['realms', realm, n]);
   const names: Record<string, string[]> = {};
   for (const c of listSection(profile, ['realms', realm, 'auth_to_local_names'])) {
-    if (c.value !== undefined) (names[c.name] ??= []).push(c.value);
+    if (c.value === undefined) continue;
+    const list = names[c.name];
+    if (list) list.push(c.value);
+    else names[c.name] = [c.value];
   }
   return {
     kdc: v('kdc'),

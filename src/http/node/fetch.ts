@@ -42,7 +42,9 @@ function pairs(h: FetchInit['headers'] | Record<string, string>): [string, strin
   const hl = h as { forEach?: (fn: (v: string, k: string) => void) => void; get?: unknown };
   if (typeof hl.forEach === 'function' && typeof hl.get === 'function') {
     const out: [string, string][] = [];
-    hl.forEach((v, k) => out.push([k, v]));
+    hl.forEach((v, k) => {
+      out.push([k, v]);
+    });
     return out;
   }
   return Object.entries(h as Record<string, string>);

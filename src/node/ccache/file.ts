@@ -29,7 +29,7 @@
  * rewritten as 4; appends keep every version); new files are version 4, as MIT writes them.
  * @module
  */
-import { constants, promises as fsp, type BigIntStats } from 'node:fs';
+import { constants, promises as fsp, type BigIntStats, type Stats } from 'node:fs';
 import { DecodeError, KerberosError } from '../../errors.js';
 import {
   CCACHE_TRUNCATED,
@@ -233,7 +233,7 @@ export class FileStore implements CcacheStore {
    * another user owns is refused (`ERR_CCACHE_PERMISSION`).
    */
   async write(cc: Ccache): Promise<void> {
-    let st;
+    let st: Stats | undefined;
     try {
       st = await fsp.lstat(this.path);
     } catch (e) {

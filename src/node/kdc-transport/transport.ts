@@ -130,7 +130,10 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
   const fetchFor = (realm: string): KdcProxyFetch => {
     if (o.fetch) return o.fetch;
     let f = fetches.get(realm);
-    if (!f) fetches.set(realm, (f = nodeFetch({ ca: loadAnchors(httpAnchors(o.profile, realm)) })));
+    if (!f) {
+      f = nodeFetch({ ca: loadAnchors(httpAnchors(o.profile, realm)) });
+      fetches.set(realm, f);
+    }
     return f;
   };
 
@@ -205,7 +208,10 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
       if (isIP(s.host)) addrs = [{ address: s.host, family: isIP(s.host) }];
       else {
         let p = addresses.get(s.host);
-        if (!p) addresses.set(s.host, (p = resolver.lookup(s.host)));
+        if (!p) {
+          p = resolver.lookup(s.host);
+          addresses.set(s.host, p);
+        }
         try {
           addrs = await p;
           if (addrs.length === 0) throw Object.assign(new Error(`unresolvable host ${s.host}`), { code: 'ENOTFOUND' });

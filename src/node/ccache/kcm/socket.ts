@@ -6,10 +6,9 @@
 import net from 'node:net';
 import { DecodeError, KerberosError } from '../../../errors.js';
 import { MIT_DEFAULTS } from '../../env.js';
-import { KcmError, opName, } from './protocol.js';
+import { KcmError, opName } from './protocol.js';
 
 const MAX_REPLY = 10 * 1024 * 1024;
-const enc = new TextEncoder();
 
 export interface KcmOptions {
   /** The socket path: krb5.conf `kcm_socket`, default `/var/run/.heim_org.h5l.kcm-socket`. */

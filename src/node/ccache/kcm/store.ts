@@ -3,7 +3,7 @@
  * (GEN_NEW, INITIALIZE, STORE, RETRIEVE/REMOVE by match, GET_CRED_LIST, SET_DEFAULT_CACHE…).
  * @module
  */
-import { DecodeError, } from '../../../errors.js';
+import { DecodeError } from '../../../errors.js';
 import type { CcacheCollection, CcacheCredential, CcacheSnapshot, CcacheStore } from '../types.js';
 import { samePrincipal } from '../types.js';
 import { CcacheWriter, decodeCcacheCredential, decodeCcachePrincipal, encodeCcacheCredential, encodeCcachePrincipal } from '../../../formats/index.js';
