@@ -156,54 +156,54 @@ type ResponseBase = new (
  * fails, as on any Response): reading a body through the stream costs more than building it.
  */
 function makeNodeResponse(Base: ResponseBase) {
-return class NodeResponse extends Base {
-  readonly #bytes: Uint8Array | null;
-  readonly #url: string;
-  readonly #redirected: boolean;
-  readonly #init: ResponseInit3;
-  constructor(bytes: Uint8Array | null, init: ResponseInit3, url: string, redirected: boolean) {
-    super(bytes, init);
-    this.#bytes = bytes;
-    this.#init = init;
-    this.#url = url;
-    this.#redirected = redirected;
-  }
-  override get url(): string {
-    return this.#url;
-  }
-  override get redirected(): boolean {
-    return this.#redirected;
-  }
-  override get type(): string {
-    return 'basic';
-  }
-  /** The bytes, once: the stream is cancelled, so the body counts as used, as after a read. */
-  #take(): Uint8Array {
-    const stream = this.body;
-    if (stream === null) return new Uint8Array(0);
-    if (this.bodyUsed || stream.locked) throw new TypeError('Body is unusable: Body has already been read');
-    stream.cancel().catch(() => undefined);
-    return this.#bytes!;
-  }
-  override async text(): Promise<string> {
-    return utf8.decode(this.#take());
-  }
-  override async json(): Promise<unknown> {
-    return JSON.parse(utf8.decode(this.#take()));
-  }
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    const b = this.#take();
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  }
-  override async bytes(): Promise<Uint8Array> {
-    return new Uint8Array(await this.arrayBuffer());
-  }
-  override clone(): InstanceType<ResponseBase> {
-    const stream = this.body;
-    if (stream !== null && (this.bodyUsed || stream.locked)) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new NodeResponse(this.#bytes, { ...this.#init, headers: new Headers(this.headers) }, this.#url, this.#redirected);
-  }
-};
+  return class NodeResponse extends Base {
+    readonly #bytes: Uint8Array | null;
+    readonly #url: string;
+    readonly #redirected: boolean;
+    readonly #init: ResponseInit3;
+    constructor(bytes: Uint8Array | null, init: ResponseInit3, url: string, redirected: boolean) {
+      super(bytes, init);
+      this.#bytes = bytes;
+      this.#init = init;
+      this.#url = url;
+      this.#redirected = redirected;
+    }
+    override get url(): string {
+      return this.#url;
+    }
+    override get redirected(): boolean {
+      return this.#redirected;
+    }
+    override get type(): string {
+      return 'basic';
+    }
+    /** The bytes, once: the stream is cancelled, so the body counts as used, as after a read. */
+    #take(): Uint8Array {
+      const stream = this.body;
+      if (stream === null) return new Uint8Array(0);
+      if (this.bodyUsed || stream.locked) throw new TypeError('Body is unusable: Body has already been read');
+      stream.cancel().catch(() => undefined);
+      return this.#bytes!;
+    }
+    override async text(): Promise<string> {
+      return utf8.decode(this.#take());
+    }
+    override async json(): Promise<unknown> {
+      return JSON.parse(utf8.decode(this.#take()));
+    }
+    override async arrayBuffer(): Promise<ArrayBuffer> {
+      const b = this.#take();
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    }
+    override async bytes(): Promise<Uint8Array> {
+      return new Uint8Array(await this.arrayBuffer());
+    }
+    override clone(): InstanceType<ResponseBase> {
+      const stream = this.body;
+      if (stream !== null && (this.bodyUsed || stream.locked)) throw new TypeError('Response.clone: Body has already been consumed.');
+      return new NodeResponse(this.#bytes, { ...this.#init, headers: new Headers(this.headers) }, this.#url, this.#redirected);
+    }
+  };
 }
 
 /**
