@@ -11,7 +11,7 @@ import type { Krb5Conf } from '../../formats/index.js';
 import { cacheMatch, loadKrb5Conf } from '../../node/index.js';
 import { collectionStores } from '../../node/ccache/select.js';
 import { storeOptionsFrom, type ProfileStoreOptions } from '../../node/profile.js';
-import type { Principal } from '../../messages/index.js';
+import { parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../../messages/index.js';
 
 /** What the tools take from the outside world; each defaults to the running process. */
 export interface ToolContext {
@@ -52,84 +52,25 @@ export { localTm, sfstring, timestampWidth, tsOf } from './time.js';
 
 // ------------------------------------------------------------------------------ principals
 
-const NEEDS_QUOTING = /[/@\\\0\t\n\b]/;
+/** A principal as MIT's klist prints it (`krb5_unparse_name`). */
+export const unparseName = (p: { realm: string; components: readonly string[] }): string => unparsePrincipal(p);
 
-function quote(s: string): string {
-  if (!NEEDS_QUOTING.test(s)) return s;
-  let out = '';
-  for (const c of s) {
-    switch (c) {
-      case '/':
-      case '@':
-      case '\\':
-        out += '\\' + c;
-        break;
-      case '\0':
-        out += '\\0';
-        break;
-      case '\t':
-        out += '\\t';
-        break;
-      case '\n':
-        out += '\\n';
-        break;
-      case '\b':
-        out += '\\b';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+export { samePrincipal };
 
-/** `krb5_unparse_name`: components joined by `/`, `@REALM`, MIT's backslash escapes. */
-export function unparseName(p: { realm: string; components: readonly string[] }): string {
-  let s = '';
-  for (let i = 0; i < p.components.length; i++) s += (i ? '/' : '') + quote(p.components[i]!);
-  return `${s}@${quote(p.realm)}`;
-}
-
-export function samePrincipal(a: Principal, b: { realm: string; components: readonly string[] }): boolean {
-  return a.realm === b.realm && a.components.length === b.components.length && a.components.every((c, i) => c === b.components[i]);
-}
-
-/** `krb5_parse_name` for what the tools accept: `a/b@R`, backslash escapes, default realm when no `@`. */
+/**
+ * `krb5_parse_name` for what the tools accept (`a/b@R`, escapes, the default realm when the name
+ * has none), with MIT's messages for what it refuses.
+ */
 export function parseName(s: string, defaultRealm: string | undefined): Principal {
-  const comps: string[] = [];
-  let cur = '';
-  let realm: string | undefined;
-  let inRealm = false;
-  for (let i = 0; i < s.length; i++) {
-    let c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      const n = s[++i]!;
-      c = n === 'n' ? '\n' : n === 't' ? '\t' : n === 'b' ? '\b' : n === '0' ? '\0' : n;
-      cur += c;
-      continue;
-    }
-    if (!inRealm && c === '/') {
-      comps.push(cur);
-      cur = '';
-      continue;
-    }
-    if (!inRealm && c === '@') {
-      comps.push(cur);
-      cur = '';
-      inRealm = true;
-      continue;
-    }
-    if (inRealm && (c === '@' || c === '/')) throw new ConfigError('Malformed representation of principal');
-    cur += c;
+  let p: Principal;
+  try {
+    p = parsePrincipal(s, defaultRealm !== undefined ? { realm: defaultRealm } : {});
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError('Configuration file does not specify default realm');
+    throw new ConfigError('Malformed representation of principal');
   }
-  if (inRealm) realm = cur;
-  else comps.push(cur);
-  if (realm === undefined) {
-    if (defaultRealm === undefined) throw new ConfigError('Configuration file does not specify default realm');
-    realm = defaultRealm;
-  }
-  if (comps.length === 1 && comps[0] === '') throw new ConfigError('Malformed representation of principal');
-  return { realm, components: comps, nameType: 1 };
+  if (p.components.length === 1 && p.components[0] === '') throw new ConfigError('Malformed representation of principal');
+  return p;
 }
 
 // ------------------------------------------------------------------------------ messages
