@@ -44,7 +44,7 @@ const ALLOWED: Record<string, string[]> = {
 const NODE_OK = new Set(['node', 'http', 'kdc', 'cli', 'index']);
 /** Third-party packages each layer may use. */
 const PACKAGES: Record<string, RegExp> = {
-  crypto: /^@noble\/(hashes|ciphers)\//,
+  crypto: /^@noble\/hashes\//,
   http: /^pkijs$|^asn1js$/,
 };
 

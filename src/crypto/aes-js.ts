@@ -1,15 +1,15 @@
 /**
- * AES-CBC and AES-CBC-CTS (RFC 3962 §5) in JavaScript over @noble/ciphers' AES block function,
+ * AES-CBC and AES-CBC-CTS (RFC 3962 §5) in JavaScript over our AES block function (aes-block.ts),
  * with the key schedules expanded once per key. CTS is done block by block straight into the
  * destination — no padded copy, no swap pass — which is what makes small Kerberos messages
  * cheap: for a few blocks, this beats a native call into OpenSSL.
  *
- * Blocks are handled as four 32-bit little-endian words (noble's layout); bytes are read and
+ * Blocks are handled as four 32-bit little-endian words (one per column); bytes are read and
  * written with shifts, so any alignment and either host byte order work.
  * @module
  */
 
-import { unsafe } from '@noble/ciphers/aes.js';
+import { AES_OUT, decryptBlock, encryptBlock, expandKeyDec, expandKeyEnc } from './aes-block.js';
 import type { AesKey } from './backend.js';
 
 function le32(b: Uint8Array, o: number): number {
@@ -52,11 +52,11 @@ export class JsAes implements AesKey {
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES key must be 16 or 32 bytes, got ${key.length}`);
     this.#key = key.slice();
-    this.#enc = unsafe.expandKeyLE(this.#key);
+    this.#enc = expandKeyEnc(this.#key);
   }
 
   get #dec(): Uint32Array {
-    this.#decKey ??= unsafe.expandKeyDecLE(this.#key);
+    this.#decKey ??= expandKeyDec(this.#key);
     return this.#decKey;
   }
 
@@ -68,11 +68,11 @@ export class JsAes implements AesKey {
       s2 = le32(iv, 8),
       s3 = le32(iv, 12);
     for (let o = 0; o < data.length; o += 16) {
-      const r = unsafe.encrypt(xk, s0 ^ le32(data, o), s1 ^ le32(data, o + 4), s2 ^ le32(data, o + 8), s3 ^ le32(data, o + 12));
-      s0 = r.s0;
-      s1 = r.s1;
-      s2 = r.s2;
-      s3 = r.s3;
+      encryptBlock(xk, s0 ^ le32(data, o), s1 ^ le32(data, o + 4), s2 ^ le32(data, o + 8), s3 ^ le32(data, o + 12));
+      s0 = AES_OUT[0]!;
+      s1 = AES_OUT[1]!;
+      s2 = AES_OUT[2]!;
+      s3 = AES_OUT[3]!;
       putBlock(out, o, s0, s1, s2, s3);
     }
     return out;
@@ -90,8 +90,8 @@ export class JsAes implements AesKey {
         c1 = le32(data, o + 4),
         c2 = le32(data, o + 8),
         c3 = le32(data, o + 12);
-      const r = unsafe.decrypt(xk, c0, c1, c2, c3);
-      putBlock(out, o, r.s0 ^ p0, r.s1 ^ p1, r.s2 ^ p2, r.s3 ^ p3);
+      decryptBlock(xk, c0, c1, c2, c3);
+      putBlock(out, o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
       p0 = c0;
       p1 = c1;
       p2 = c2;
@@ -121,11 +121,11 @@ export class JsAes implements AesKey {
       const x1 = last ? le32z(data, o + 4, n) : le32(data, o + 4);
       const x2 = last ? le32z(data, o + 8, n) : le32(data, o + 8);
       const x3 = last ? le32z(data, o + 12, n) : le32(data, o + 12);
-      const e = unsafe.encrypt(xk, s0 ^ x0, s1 ^ x1, s2 ^ x2, s3 ^ x3);
-      s0 = e.s0;
-      s1 = e.s1;
-      s2 = e.s2;
-      s3 = e.s3;
+      encryptBlock(xk, s0 ^ x0, s1 ^ x1, s2 ^ x2, s3 ^ x3);
+      s0 = AES_OUT[0]!;
+      s1 = AES_OUT[1]!;
+      s2 = AES_OUT[2]!;
+      s3 = AES_OUT[3]!;
       if (k === 1 || j < k - 2) putBlock(dst, off + o, s0, s1, s2, s3);
       else if (j === k - 2)
         putBlock(dst, off + o + 16, s0, s1, s2, s3, r); // C_{k-1}, cut, goes last
@@ -150,8 +150,8 @@ export class JsAes implements AesKey {
         c1 = le32(data, o + 4),
         c2 = le32(data, o + 8),
         c3 = le32(data, o + 12);
-      const d = unsafe.decrypt(xk, c0, c1, c2, c3);
-      putBlock(dst, off + o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
+      decryptBlock(xk, c0, c1, c2, c3);
+      putBlock(dst, off + o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
       p0 = c0;
       p1 = c1;
       p2 = c2;
@@ -161,16 +161,16 @@ export class JsAes implements AesKey {
     // Wire order: … C_{k-2}, C_k (full), head of C_{k-1} (r bytes). D(C_k) = (P_k ‖ 0…) ⊕ C_{k-1}
     // gives the missing tail of C_{k-1}; then P_{k-1} = D(C_{k-1}) ⊕ C_{k-2}.
     const o = 16 * (k - 2);
-    const x = unsafe.decrypt(xk, le32(data, o), le32(data, o + 4), le32(data, o + 8), le32(data, o + 12));
+    decryptBlock(xk, le32(data, o), le32(data, o + 4), le32(data, o + 8), le32(data, o + 12));
     const tail = new Uint8Array(16);
-    putBlock(tail, 0, x.s0, x.s1, x.s2, x.s3);
+    putBlock(tail, 0, AES_OUT[0]!, AES_OUT[1]!, AES_OUT[2]!, AES_OUT[3]!);
     for (let i = 0; i < r; i++) tail[i] = data[o + 16 + i]!; // tail now holds C_{k-1}
     const c0 = le32(tail, 0),
       c1 = le32(tail, 4),
       c2 = le32(tail, 8),
       c3 = le32(tail, 12);
-    putBlock(dst, off + o + 16, x.s0 ^ c0, x.s1 ^ c1, x.s2 ^ c2, x.s3 ^ c3, r);
-    const d = unsafe.decrypt(xk, c0, c1, c2, c3);
-    putBlock(dst, off + o, d.s0 ^ p0, d.s1 ^ p1, d.s2 ^ p2, d.s3 ^ p3);
+    putBlock(dst, off + o + 16, AES_OUT[0]! ^ c0, AES_OUT[1]! ^ c1, AES_OUT[2]! ^ c2, AES_OUT[3]! ^ c3, r);
+    decryptBlock(xk, c0, c1, c2, c3);
+    putBlock(dst, off + o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The pure backend: AES over @noble/ciphers' block function (aes-js.ts), HMAC-SHA1/256/384 with
+ * The pure backend: AES over our own block function (aes-js.ts, aes-block.ts), HMAC-SHA1/256/384 with
  * the key's inner and outer states computed once (fast-hmac.ts), and @noble/hashes for digests,
  * PBKDF2 and the HMAC-MD5 of RC4.
  * @module
