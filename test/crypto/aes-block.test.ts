@@ -14,8 +14,14 @@ const out = () => {
   for (let i = 0; i < 4; i++) b.writeUInt32LE(AES_OUT[i]! >>> 0, 4 * i);
   return b.toString('hex');
 };
-const enc = (key: Uint8Array, p: Uint8Array) => (encryptBlock(expandKeyEnc(key), le(p, 0), le(p, 4), le(p, 8), le(p, 12)), out());
-const dec = (key: Uint8Array, c: Uint8Array) => (decryptBlock(expandKeyDec(key), le(c, 0), le(c, 4), le(c, 8), le(c, 12)), out());
+const enc = (key: Uint8Array, p: Uint8Array) => {
+  encryptBlock(expandKeyEnc(key), le(p, 0), le(p, 4), le(p, 8), le(p, 12));
+  return out();
+};
+const dec = (key: Uint8Array, c: Uint8Array) => {
+  decryptBlock(expandKeyDec(key), le(c, 0), le(c, 4), le(c, 8), le(c, 12));
+  return out();
+};
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 
 describe('AES block cipher', () => {
