@@ -268,3 +268,19 @@ export class NoCredentialsError extends KerberosError {
     this.tried = tried;
   }
 }
+
+/**
+ * A replay cache could not record an authenticator, so the acceptor refuses it rather than risk
+ * a replay: `ERR_REPLAY_CACHE_FULL` (its bound of live authenticators is reached — it never
+ * forgets a live one to make room), `ERR_REPLAY_CACHE_IO` (its file or its Redis server failed,
+ * or did not answer in time), `ERR_REPLAY_CACHE_SKEW` (the authenticator is older or newer than
+ * the cache was set up to keep). A server answers 401 and hands this reason to `onError`.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ReplayCacheError && e.code === 'ERR_REPLAY_CACHE_FULL') metrics.increment('rcache.full') }
+ * ```
+ */
+export class ReplayCacheError extends KerberosError {
+  static override readonly kind = 'ReplayCacheError';
+  static override readonly defaultCode = 'ERR_REPLAY_CACHE';
+}

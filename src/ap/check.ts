@@ -23,7 +23,7 @@ import { APOptions, ErrorCode, KeyUsage, MessageType, TicketFlags, enctypeName, 
 import { samePrincipal, unparsePrincipal, type APReq, type Authenticator, type EncTicketPart, type Principal } from '../messages/index.js';
 import { secretKey } from '../util/secret.js';
 import { openAuthenticator, openTicket } from './open.js';
-import type { ReplayCheck } from './replay-cache.js';
+import { replayTag, type ReplayEntry, type ReplayStore } from './replay-cache.js';
 
 /** A service key, as a keytab entry holds it. */
 export interface ServiceKey {
@@ -46,8 +46,12 @@ export interface CheckApReqOptions {
   now?: Date | number;
   /** Clock skew allowed, seconds (default 300, krb5.conf's clockskew). */
   clockSkewSec?: number;
-  /** Where authenticators seen are remembered (a {@link ReplayCache}); default none. */
-  replayCache?: ReplayCheck | false;
+  /**
+   * Where authenticators seen are remembered (a `ReplayCache`, a `FileReplayCache`); default
+   * none. A store that throws (full, I/O) makes this throw the same error: no refusal code of
+   * its own, the caller refuses.
+   */
+  replayCache?: ReplayStore | false;
   allowWeakCrypto?: boolean;
 }
 
@@ -117,12 +121,6 @@ function weakMessage(etype: number, what: string, r: { code: string }): string {
     return `${what} ${enctypeName(etype)} (RC4, etype ${etype}), a weak enctype this acceptor does not permit: give the service AES keys (in Active Directory, set msDS-SupportedEncryptionTypes on its account), or pass allowWeakCrypto: true to accept RC4`;
   }
   return `${what} enctype ${etype} (${enctypeName(etype)}), which is not supported`;
-}
-
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
 }
 
 /**
@@ -213,8 +211,8 @@ export function checkApReq(ap: APReq, o: CheckApReqOptions): CheckedApReq {
     fail(`the initiator's clock is ${Math.round((time - now) / 1000)} s off (more than ${skew / 1000} s)`, 'ERR_AP_SKEW', ErrorCode.KRB_AP_ERR_SKEW);
   }
   if (o.replayCache) {
-    const id = `${unparsePrincipal(client)}|${unparsePrincipal(server)}|${auth.ctime.getTime()}|${auth.cusec}|${hex(ap.authenticator.cipher.subarray(-16))}`;
-    if (!o.replayCache.check(id, now, time + skew)) fail('this authenticator was seen before: a replay', 'ERR_AP_REPLAY', ErrorCode.KRB_AP_ERR_REPEAT);
+    const entry: ReplayEntry = { tag: replayTag(ap.authenticator.cipher), time, expires: time + skew, server: unparsePrincipal(server) };
+    if (!o.replayCache.check(entry, now)) fail('this authenticator was seen before: a replay', 'ERR_AP_REPLAY', ErrorCode.KRB_AP_ERR_REPEAT);
   }
   return {
     server,

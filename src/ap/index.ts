@@ -13,5 +13,15 @@
  */
 export { buildApReq, type BuildApReqParams } from './build.js';
 export { checkApReq, ApReqError, type ApReqRefusal, type CheckApReqOptions, type CheckedApReq, type ServiceKey } from './check.js';
-export { ReplayCache, type ReplayCheck } from './replay-cache.js';
+export {
+  ReplayCache,
+  replayTag,
+  DEFAULT_MAX_ENTRIES,
+  isAsyncReplayStore,
+  type ReplayEntry,
+  type ReplayStore,
+  type AsyncReplayStore,
+  type ReplayCacheStats,
+  type ReplayCacheOptions,
+} from './replay-cache.js';
 export { openTicket, openAuthenticator, openApRepPart, sessionKeyOf } from './open.js';

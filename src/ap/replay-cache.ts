@@ -1,42 +1,214 @@
 /**
- * A bounded, in-memory replay cache for authenticators (RFC 4120 §3.2.3: "the server MUST utilize
- * a replay cache to remember any authenticator presented within the allowable clock skew"), as
- * MIT's in-memory rcache. `tskrb5/gssapi` exports it as `ReplayCache`.
+ * Replay caches for authenticators (RFC 4120 §3.2.3: "the server MUST utilize a replay cache to
+ * remember any authenticator presented within the allowable clock skew").
+ *
+ * An authenticator is kept as MIT's rcache2 keeps it: a 12-byte tag — here the first 12 bytes of
+ * SHA-256 over the authenticator's ciphertext, which binds every byte of it whatever the enctype
+ * (MIT takes the ciphertext's trailing checksum bytes; RC4 carries its checksum in front) — and
+ * its time. A replay is the same ciphertext, so the same tag; two different authenticators share
+ * a tag with probability 2⁻⁹⁶, and steering a tag onto someone else's needs a SHA-256 second
+ * preimage. No names are needed in the tag: the ciphertext is under the ticket's session key.
+ *
+ * A cache never forgets a live authenticator: at its bound it refuses new ones
+ * (`ReplayCacheError`, `ERR_REPLAY_CACHE_FULL`) instead of evicting. The stores:
+ * {@link ReplayCache} (in memory, this process), `FileReplayCache` (`tskrb5/node`: shared by
+ * every process of the host, MIT's `KRB5RCACHEDIR`) and `RedisReplayCache` (`tskrb5/http`:
+ * shared by a farm, asynchronous).
  * @module
  */
+import { digest, randomBytes } from '../crypto/index.js';
+import { ReplayCacheError } from '../errors.js';
+import { TagSet, tagWords } from '../util/tag-set.js';
 
-/** What {@link checkApReq} asks of a replay cache: record an authenticator, say whether it is new. */
-export interface ReplayCheck {
-  /** Records `id` (expiring at `expires`, ms); false when it was already there and not expired. */
-  check(id: string, now: number, expires: number): boolean;
+/** One authenticator, as a replay cache keeps it. */
+export interface ReplayEntry {
+  /** 12 bytes: the first 12 of SHA-256 over the authenticator's ciphertext ({@link replayTag}). */
+  readonly tag: Uint8Array;
+  /** The authenticator's time (ctime + cusec), ms since the epoch: a replay has the same. */
+  readonly time: number;
+  /** Until when it must be remembered, ms: its time plus the acceptor's clock skew. */
+  readonly expires: number;
+  /** The ticket's service (`HTTP/www.example.com@EXAMPLE.COM`): file stores keep one set of files per service. */
+  readonly server: string;
 }
 
 /**
- * A bounded, in-memory replay cache: authenticators seen within the clock skew.
+ * A synchronous replay store: what the acceptor (`checkApReq`) asks. {@link ReplayCache} and
+ * `FileReplayCache` are ones.
+ */
+export interface ReplayStore {
+  /**
+   * Records the authenticator: true when it is new, false when it was seen before (a replay).
+   * Throws a `ReplayCacheError` when it can say neither (full, I/O): the acceptor then refuses.
+   */
+  check(entry: ReplayEntry, now: number): boolean;
+}
+
+/**
+ * An asynchronous replay store (`RedisReplayCache`): the servers of `tskrb5/http` check the
+ * token synchronously, then await this before they answer.
+ */
+export interface AsyncReplayStore {
+  /** As {@link ReplayStore.check}, resolved; a rejection is a refusal too. */
+  checkAsync(entry: ReplayEntry, now: number): Promise<boolean>;
+}
+
+/** What a replay cache has done, for metrics. */
+export interface ReplayCacheStats {
+  /** Live authenticators held (in memory; for a file store, those it has read). */
+  entries: number;
+  /** The bound: at it, new authenticators are refused. */
+  maxEntries: number;
+  /** New authenticators recorded. */
+  accepted: number;
+  /** Replays refused. */
+  replays: number;
+  /** New authenticators refused because the cache was full (`ERR_REPLAY_CACHE_FULL`). */
+  refusedFull: number;
+  /** Bytes of its tables. */
+  bytes: number;
+}
+
+/** The replay tag of an authenticator's ciphertext: the first 12 bytes of its SHA-256. */
+export function replayTag(authenticatorCipher: Uint8Array): Uint8Array {
+  return digest('sha256', authenticatorCipher).subarray(0, 12);
+}
+
+/** Three random words, the seed of a {@link TagSet}. */
+export function tagSeed(): [number, number, number] {
+  return tagWords(randomBytes(12));
+}
+
+/**
+ * The default bound: 1,000,000 live authenticators — about 3,300 handshakes a second sustained
+ * over a 5-minute skew — in 16–64 MB of typed arrays (16 bytes a slot, tables kept at most half
+ * full, doubling as they grow).
+ */
+export const DEFAULT_MAX_ENTRIES = 1_000_000;
+
+/** Width of a time bucket, ms: entries are dropped a bucket at a time. */
+const BUCKET_MS = 10_000;
+
+interface Bucket {
+  set: TagSet;
+  /** The latest expiry of its entries: the whole bucket goes then. */
+  expires: number;
+}
+
+/** Options of {@link ReplayCache}. */
+export interface ReplayCacheOptions {
+  /** Live authenticators held at most; beyond, new ones are refused (default {@link DEFAULT_MAX_ENTRIES}). */
+  maxEntries?: number;
+}
+
+/** The full cache's refusal, said once for every store. */
+export function cacheFullError(max: number, where: string): ReplayCacheError {
+  return new ReplayCacheError(
+    `the replay cache ${where}is full (${max} live authenticators, its bound): new authenticators are refused until some expire, rather than a live one forgotten (raise maxEntries, or share the load over the file or Redis store)`,
+    { code: 'ERR_REPLAY_CACHE_FULL' },
+  );
+}
+
+/**
+ * An in-memory replay cache: every authenticator seen in this process until it expires (its
+ * time plus the clock skew). O(1) per check: the tags live in per-10-second buckets keyed by the
+ * authenticator's time (a replay has the same time, so it is looked for in one bucket), and a
+ * bucket is dropped whole once all its entries have expired — at most one pass over the
+ * buckets (a few dozen) a second, never a scan of the entries. At `maxEntries` it refuses new
+ * authenticators with `ERR_REPLAY_CACHE_FULL`, counted in {@link stats}.
  * @example
  * ```ts
- * const rc = new ReplayCache(10_000)
- * rc.check(id, Date.now(), ctime + skewMs) // true the first time, false for a replay
+ * const rc = new ReplayCache({ maxEntries: 200_000 })
+ * const acceptor = new Krb5Acceptor({ keys, replayCache: rc })
+ * rc.stats() // { entries, maxEntries, accepted, replays, refusedFull, bytes }
  * ```
  */
-export class ReplayCache implements ReplayCheck {
-  readonly #seen = new Map<string, number>();
-  constructor(readonly maxEntries = 10_000) {}
-  /** Records `id` (expiring at `expires`, ms); false when it was already there and not expired. */
-  check(id: string, now: number, expires: number): boolean {
-    const at = this.#seen.get(id);
-    if (at !== undefined && at > now) return false;
-    if (this.#seen.size >= this.maxEntries) {
-      for (const [k, t] of this.#seen) {
-        if (t <= now) this.#seen.delete(k);
-      }
-      // still full of live entries: the oldest go (a replay of those is then not caught)
-      while (this.#seen.size >= this.maxEntries) this.#seen.delete(this.#seen.keys().next().value as string);
+export class ReplayCache implements ReplayStore {
+  readonly maxEntries: number;
+  readonly #buckets = new Map<number, Bucket>();
+  #seed: [number, number, number] | undefined;
+  #size = 0;
+  #sweepAt = Number.NEGATIVE_INFINITY;
+  #accepted = 0;
+  #replays = 0;
+  #full = 0;
+
+  /** `maxEntries` (a number, as before, or in the options). */
+  constructor(options: ReplayCacheOptions | number = {}) {
+    const max = typeof options === 'number' ? options : (options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxEntries must be a positive integer, got ${max}`);
+    this.maxEntries = max;
+  }
+
+  /** Records the authenticator; false for a replay; `ERR_REPLAY_CACHE_FULL` at the bound. */
+  check(entry: ReplayEntry, now: number): boolean {
+    if (now >= this.#sweepAt) this.#sweep(now);
+    const [a, b, c] = tagWords(entry.tag);
+    const key = Math.floor(entry.time / BUCKET_MS);
+    let bucket = this.#buckets.get(key);
+    if (bucket?.set.has(a, b, c)) {
+      this.#replays++;
+      return false;
     }
-    this.#seen.set(id, expires);
+    if (this.#size >= this.maxEntries) {
+      this.#sweep(now);
+      if (this.#size >= this.maxEntries) {
+        this.#full++;
+        throw cacheFullError(this.maxEntries, '');
+      }
+    }
+    if (!bucket) {
+      this.#seed ??= tagSeed();
+      bucket = { set: new TagSet(this.#seed), expires: entry.expires };
+      this.#buckets.set(key, bucket);
+    } else if (entry.expires > bucket.expires) bucket.expires = entry.expires;
+    bucket.set.add(a, b, c);
+    this.#size++;
+    this.#accepted++;
     return true;
   }
-  get size(): number {
-    return this.#seen.size;
+
+  #sweep(now: number): void {
+    for (const [k, b] of this.#buckets) {
+      if (b.expires <= now) {
+        this.#size -= b.set.size;
+        this.#buckets.delete(k);
+      }
+    }
+    this.#sweepAt = now + 1000;
   }
+
+  /** Live authenticators held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Counts since it was made. */
+  stats(): ReplayCacheStats {
+    let bytes = 0;
+    for (const b of this.#buckets.values()) bytes += b.set.bytes;
+    return { entries: this.#size, maxEntries: this.maxEntries, accepted: this.#accepted, replays: this.#replays, refusedFull: this.#full, bytes };
+  }
+}
+
+/** Whether a store is asynchronous only (it has `checkAsync` and no `check`). */
+export function isAsyncReplayStore(s: unknown): s is AsyncReplayStore {
+  return typeof s === 'object' && s !== null && typeof (s as { checkAsync?: unknown }).checkAsync === 'function' && typeof (s as { check?: unknown }).check !== 'function';
+}
+
+type HostDefault = (o: { clockSkewSec?: number }) => ReplayStore | AsyncReplayStore | false;
+let hostDefault: HostDefault | undefined;
+
+/**
+ * Set by tskrb5's Node layer when it loads (`tskrb5`, `tskrb5/node`): the store a server uses
+ * when it is given none — the host-shared file store of `KRB5RCACHEDIR`, or none under
+ * `KRB5RCACHETYPE=none`. Internal.
+ */
+export function registerHostReplayCache(f: HostDefault): void {
+  hostDefault = f;
+}
+
+/** The host's default store (see {@link registerHostReplayCache}); undefined where there is none (not Node). */
+export function hostReplayCache(o: { clockSkewSec?: number } = {}): ReplayStore | AsyncReplayStore | false | undefined {
+  return hostDefault?.(o);
 }

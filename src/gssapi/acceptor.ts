@@ -4,7 +4,8 @@
  * krb5_rd_req checks it (`checkApReq`, src/ap: the ticket opened with a service key matched by
  * principal, enctype and kvno — leniently on the kvno by default, as DESIGN.md asks: AD bumps
  * kvnos, some tools write 0 — the ticket's times, the authenticator's client (the ticket's), its
- * time (within the clock skew) and its freshness (a bounded in-memory replay cache)), then what
+ * time (within the clock skew) and its freshness (a replay cache: by default a bounded in-memory
+ * one that refuses new authenticators when full rather than forget a live one)), then what
  * is GSS-API's own: the 0x8003 checksum's flags, channel bindings (checked when the acceptor has
  * them; an initiator that sent none is let through unless they are required, as MIT does — the
  * result says which) and a delegated KRB-CRED. With mutual authentication it answers an AP-REP
@@ -16,9 +17,9 @@
  * major status and, where Kerberos has one, the KRB-ERROR code.
  * @module
  */
-import { ApReqError, checkApReq, ReplayCache, type ApReqRefusal, type CheckedApReq, type ServiceKey } from '../ap/index.js';
+import { ApReqError, checkApReq, ReplayCache, type ApReqRefusal, type CheckedApReq, type ReplayStore, type ServiceKey } from '../ap/index.js';
 import { encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
-import { DecodeError, GssError, IntegrityError, KerberosError } from '../errors.js';
+import { DecodeError, GssError, IntegrityError, KerberosError, ReplayCacheError } from '../errors.js';
 import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
 import { EncAPRepPart, KRBCred, type EncKrbCredPart, type EncTicketPart, type Principal } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
@@ -62,8 +63,13 @@ export interface Krb5AcceptorOptions {
   requireChannelBindings?: boolean;
   /** Clock skew allowed, seconds (default 300, krb5.conf's clockskew). */
   clockSkewSec?: number;
-  /** The replay cache; default one shared by every acceptor of this module; `false`: none. */
-  replayCache?: ReplayCache | false;
+  /**
+   * The replay cache: a synchronous store (`ReplayCache`; `FileReplayCache` from `tskrb5/node`,
+   * shared by every process of the host). Default: one in-memory `ReplayCache` shared by every
+   * acceptor of this module; `false`: none. A store that cannot record the authenticator (full,
+   * I/O) makes the acceptance fail with its code (`ERR_REPLAY_CACHE_FULL`, …), GSS_S_FAILURE.
+   */
+  replayCache?: ReplayStore | false;
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   allowWeakCrypto?: boolean;
@@ -221,6 +227,7 @@ export class Krb5Acceptor extends GssContext {
         ...this.#opts,
       });
     } catch (e) {
+      if (e instanceof ReplayCacheError) throw new GssAcceptError(e.message, GssStatus.GSS_S_FAILURE, undefined, { cause: e, code: e.code });
       if (!(e instanceof ApReqError)) throw e;
       this.#sname = e.server;
       throw new GssAcceptError(e.message, MAJOR[e.code], e.krbErrorCode, e.cause === undefined ? {} : { cause: e.cause });

@@ -42,3 +42,11 @@ export { kinit, type KinitOptions, type KinitResult } from './kinit.js';
 export { getServiceCredential, getForwardedCredential, type ServiceCredentialOptions, type ServiceCredentialResult } from './service.js';
 export { snameToPrincipal, canonicalHost, type HostNameResolver, type SnameOptions } from './sname.js';
 export { credentialsFromKrbCred, storeDelegatedCredentials, type DelegationPolicy } from './delegated.js';
+export {
+  FileReplayCache,
+  defaultReplayCache,
+  replayCacheDir,
+  type FileReplayCacheOptions,
+  type FileReplayCacheStats,
+  type DefaultReplayCacheOptions,
+} from './replay-file.js';
