@@ -33,7 +33,8 @@ const ALLOWED: Record<string, string[]> = {
   client: ['ap', 'messages', 'crypto', 'formats', 'asn1', ...L0],
   gssapi: ['ap', 'messages', 'crypto', 'asn1', ...L0],
   spnego: ['gssapi', 'asn1', ...L0],
-  http: ['spnego', 'gssapi', 'client', 'messages', 'crypto', 'asn1', 'node', ...L0],
+  // ap: the servers choose and check replay stores (issue 13)
+  http: ['spnego', 'gssapi', 'ap', 'client', 'messages', 'crypto', 'asn1', 'node', ...L0],
   // ap: the host-shared replay store implements ap's store interface (issue 13)
   node: ['ap', 'client', 'formats', 'messages', 'crypto', 'asn1', ...L0],
   kdc: ['ap', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],

@@ -39,3 +39,5 @@ export {
 export { createAuthFetch, bearer, negotiate, type AuthScheme } from './auth-chain.js';
 export { certificateHashForBindings, certificateSignatureAlgorithm } from './certificate.js';
 export { createNegotiateAuthenticator, negotiateHandler, type NegotiateServerOptions, type NegotiateResult, type NegotiateInfo, type WebResponse } from './negotiate-server.js';
+export { RedisReplayCache, type RedisReplayCacheOptions, type RedisReplayCacheStats, type NodeRedisLike, type IoRedisLike } from './replay-redis.js';
+export { ReplayCache, replayTag, type ReplayEntry, type ReplayStore, type AsyncReplayStore, type ReplayCacheStats, type ReplayCacheOptions } from '../ap/index.js';

@@ -10,21 +10,41 @@
  *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason.
  * @module
  */
-import { GssError, KerberosError } from '../errors.js';
-import { GssStatus } from '../iana/index.js';
-import { GssAcceptError, type Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
-import { SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
+import { hostReplayCache, isAsyncReplayStore, type AsyncReplayStore, type ReplayEntry, type ReplayStore } from '../ap/replay-cache.js';
+import { GssError, KerberosError, ReplayCacheError } from '../errors.js';
+import { ErrorCode, GssStatus, MessageType, Oid } from '../iana/index.js';
+import { encodeKrb5Message, GssAcceptError, type Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
+import { encodeNegTokenResp, NegState, SpnegoAcceptor, SpnegoRejectError } from '../spnego/index.js';
 import { toBase64 } from './base64.js';
 import { MAX_NEGOTIATE_TOKEN_BYTES, negotiateToken } from './negotiate-header.js';
 import { unparsePrincipal, type Principal } from '../messages/index.js';
 
-/** Options of {@link createNegotiateAuthenticator}: the acceptor's (keys, service, kvno, channel bindings, skew, replay cache), and the token bound. */
-export interface NegotiateServerOptions extends Krb5AcceptorOptions {
+/** Options of {@link createNegotiateAuthenticator}: the acceptor's (keys, service, kvno, channel bindings, skew), the replay cache, and the token bound. */
+export interface NegotiateServerOptions extends Omit<Krb5AcceptorOptions, 'replayCache'> {
   /**
    * The longest token taken, in bytes (default 65536, {@link MAX_NEGOTIATE_TOKEN_BYTES}): a
    * longer `Authorization` header is refused before it is decoded.
    */
   maxTokenBytes?: number;
+  /**
+   * Where authenticators are remembered, so that a captured token is refused the second time:
+   *
+   * - `new ReplayCache({ maxEntries })` — this process's memory;
+   * - `new FileReplayCache({ dir })` (`tskrb5/node`) — every process of the host that uses the
+   *   directory (node:cluster, PM2, containers sharing a volume);
+   * - `new RedisReplayCache(client)` — every host of a farm that uses the Redis/Valkey server;
+   *   asynchronous: the check then returns a promise (`negotiateHandler` and
+   *   `negotiateMiddleware` await it);
+   * - `false` — none (another layer must stop replays).
+   *
+   * Default: `negotiateMiddleware`, and `negotiateHandler` on Node (once `tskrb5` or
+   * `tskrb5/node` is loaded), the host-shared file store of `KRB5RCACHEDIR` as MIT's acceptors
+   * choose theirs (`KRB5RCACHETYPE=none`: none); `createNegotiateAuthenticator`, and
+   * `negotiateHandler` elsewhere, the acceptor's in-memory cache. A cache never forgets a live
+   * authenticator: when full, or when its file or server fails, the request is refused (401,
+   * `onError` gets the reason: `ERR_REPLAY_CACHE_FULL`, `ERR_REPLAY_CACHE_IO`).
+   */
+  replayCache?: ReplayStore | AsyncReplayStore | false;
 }
 
 /** What {@link createNegotiateAuthenticator}'s function decides for one request. */
@@ -44,7 +64,9 @@ export type NegotiateResult =
   | { status: 'failed'; httpStatus: 401; wwwAuthenticate: string; error: KerberosError };
 
 /**
- * A function that checks one request's `Authorization` header value.
+ * A function that checks one request's `Authorization` header value. With an asynchronous
+ * replay cache (`RedisReplayCache`) it returns a promise: the token is checked, then the cache
+ * is awaited before the decision.
  * @example
  * ```ts
  * const check = createNegotiateAuthenticator({ keys: decodeKeytab(bytes).entries })
@@ -52,34 +74,110 @@ export type NegotiateResult =
  * if (r.status !== 'ok') return new Response('', { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } })
  * ```
  */
-export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult {
+export function createNegotiateAuthenticator(o: NegotiateServerOptions & { replayCache: AsyncReplayStore }): (authorization: string | null | undefined) => Promise<NegotiateResult>;
+export function createNegotiateAuthenticator(o: NegotiateServerOptions & { replayCache?: ReplayStore | false }): (authorization: string | null | undefined) => NegotiateResult;
+export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult | Promise<NegotiateResult>;
+export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult | Promise<NegotiateResult> {
   if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
   if (o.requireChannelBindings && !o.channelBindings) throw new TypeError('requireChannelBindings needs channelBindings');
   const maxBytes = o.maxTokenBytes ?? MAX_NEGOTIATE_TOKEN_BYTES;
-  return (authorization) => {
-    // Whatever the header holds, the answer is a decision: a challenge, a refusal or the
-    // principal — never an exception (the client chose every byte of it).
-    let token: Uint8Array | undefined;
-    try {
-      token = negotiateToken(authorization, { maxBytes });
-    } catch (e) {
-      return failed(e);
-    }
-    if (!token) return { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' };
-    try {
-      const acceptor = new SpnegoAcceptor(o);
-      const reply = acceptor.accept(token);
-      const c = acceptor.krb5.client!;
-      return {
+  const store = o.replayCache;
+  if (isAsyncReplayStore(store)) return deferredReplayCheck(o, store, maxBytes);
+  if (store !== undefined && store !== false && typeof (store as { check?: unknown }).check !== 'function') {
+    throw new TypeError('replayCache must be a replay cache (ReplayCache, FileReplayCache, RedisReplayCache) or false');
+  }
+  const ao: Krb5AcceptorOptions = { ...o, replayCache: store };
+  return (authorization) => negotiate(ao, maxBytes, authorization).result;
+}
+
+/** One request's decision, and whether its token was SPNEGO. */
+function negotiate(o: Krb5AcceptorOptions, maxBytes: number, authorization: string | null | undefined): { result: NegotiateResult; spnego: boolean } {
+  // Whatever the header holds, the answer is a decision: a challenge, a refusal or the
+  // principal — never an exception (the client chose every byte of it).
+  let token: Uint8Array | undefined;
+  try {
+    token = negotiateToken(authorization, { maxBytes });
+  } catch (e) {
+    return { result: failed(e), spnego: false };
+  }
+  if (!token) return { result: { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' }, spnego: false };
+  let acceptor: SpnegoAcceptor | undefined;
+  try {
+    acceptor = new SpnegoAcceptor(o);
+    const reply = acceptor.accept(token);
+    const c = acceptor.krb5.client!;
+    return {
+      result: {
         status: 'ok',
         principal: unparsePrincipal(c),
         client: { nameType: c.nameType, components: [...c.components], realm: c.realm },
         wwwAuthenticate: reply ? `Negotiate ${toBase64(reply)}` : undefined,
         context: acceptor.krb5,
-      };
-    } catch (e) {
+      },
+      spnego: acceptor.mech === 'spnego',
+    };
+  } catch (e) {
+    return { result: failed(e), spnego: acceptor?.mech === 'spnego' };
+  }
+}
+
+/**
+ * With an asynchronous store: the token is checked synchronously with a replay cache that only
+ * notes the authenticator (the check is synchronous, so no other request runs in between), then
+ * the store is awaited; a replay, a failure of the store or no answer is a refusal, and the
+ * context is disposed of.
+ */
+function deferredReplayCheck(o: NegotiateServerOptions, store: AsyncReplayStore, maxBytes: number): (authorization: string | null | undefined) => Promise<NegotiateResult> {
+  let noted: ReplayEntry | undefined;
+  const note: ReplayStore = {
+    check(entry) {
+      noted = entry;
+      return true;
+    },
+  };
+  const ao: Krb5AcceptorOptions = { ...o, replayCache: note };
+  return async (authorization) => {
+    noted = undefined;
+    const { result, spnego } = negotiate(ao, maxBytes, authorization);
+    const entry = noted;
+    noted = undefined;
+    if (result.status !== 'ok') return result;
+    const refuse = (e: unknown): NegotiateResult => {
+      result.context.dispose();
       return failed(e);
+    };
+    if (!entry) return refuse(new GssError('the replay cache was not consulted', { major: GssStatus.GSS_S_FAILURE }, { code: 'ERR_ACCEPT_INTERNAL' }));
+    const now = (o.now ?? (() => new Date()))().getTime();
+    let fresh: boolean;
+    try {
+      fresh = await store.checkAsync(entry, now);
+    } catch (e) {
+      return refuse(e instanceof ReplayCacheError ? new GssAcceptError(e.message, GssStatus.GSS_S_FAILURE, undefined, { cause: e, code: e.code }) : e);
     }
+    if (fresh === true) return result;
+    if (fresh !== false)
+      return refuse(new GssError(`the replay cache answered ${String(fresh)}, not true or false`, { major: GssStatus.GSS_S_FAILURE }, { code: 'ERR_ACCEPT_INTERNAL' }));
+    // as the acceptor refuses a replay its synchronous cache caught: KRB_AP_ERR_REPEAT, with the
+    // KRB-ERROR token MIT's acceptor sends (inside a SPNEGO reject when the request was SPNEGO)
+    const e = new GssAcceptError('this authenticator was seen before: a replay', GssStatus.GSS_S_DUPLICATE_TOKEN, ErrorCode.KRB_AP_ERR_REPEAT);
+    const sname = result.context.server!;
+    const krbError = encodeKrb5Message(
+      {
+        type: 'KRB-ERROR',
+        value: {
+          pvno: 5,
+          msgType: MessageType.KRB_ERROR,
+          stime: new Date(Math.floor(now / 1000) * 1000),
+          susec: (now % 1000) * 1000,
+          errorCode: ErrorCode.KRB_AP_ERR_REPEAT,
+          realm: sname.realm,
+          sname: { nameType: sname.nameType, nameString: [...sname.components] },
+        },
+      },
+      { framed: true, mech: Oid.KRB5 },
+    );
+    e.token = spnego ? encodeNegTokenResp({ negState: NegState.reject, responseToken: krbError }) : krbError;
+    return refuse(e);
   };
 }
 
@@ -136,9 +234,11 @@ export function negotiateHandler<Req extends { headers: { get(name: string): str
   o: NegotiateServerOptions & { onError?: (error: KerberosError, req: Req) => void },
   handler: (req: Req, info: NegotiateInfo) => WebResponse | Promise<WebResponse>,
 ): (req: Req) => Promise<WebResponse> {
-  const check = createNegotiateAuthenticator(o);
+  // on Node, once tskrb5's Node layer is loaded: the host-shared file store (KRB5RCACHEDIR)
+  const replayCache = o.replayCache === undefined ? hostReplayCache(o.clockSkewSec === undefined ? {} : { clockSkewSec: o.clockSkewSec }) : o.replayCache;
+  const check = createNegotiateAuthenticator({ ...o, replayCache });
   return async (req) => {
-    const r = check(req.headers.get('authorization'));
+    const r = await check(req.headers.get('authorization'));
     if (r.status !== 'ok') {
       if (r.status === 'failed' && o.onError) {
         try {

@@ -294,7 +294,8 @@ export class FileReplayCache implements ReplayStore {
     try {
       const st = fstatSync(fd);
       if (!st.isFile()) throw this.#io(`the replay cache file ${path} is not a regular file`);
-      if (this.#euid >= 0 && st.uid !== this.#euid) throw this.#io(`the replay cache file ${path} is not owned by uid ${this.#euid} (set KRB5RCACHEDIR to a directory of the service's own)`);
+      if (this.#euid >= 0 && st.uid !== this.#euid)
+        throw this.#io(`the replay cache file ${path} is not owned by uid ${this.#euid} (set KRB5RCACHEDIR to a directory of the service's own)`);
       if (st.mode & 0o022) throw this.#io(`the replay cache file ${path} can be written by others (mode ${(st.mode & 0o777).toString(8)})`);
     } catch (e) {
       closeSync(fd);

@@ -4,12 +4,23 @@
  * AP-REQ; 7, the PA-TGS-REQ), the TGS client's and the initiator's own AP-REQs, and each refusal
  * with its stable code, the KRB-ERROR code and the message.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ApReqError, buildApReq, checkApReq, ReplayCache, type ApReqRefusal, type BuildApReqParams, type CheckApReqOptions, type ServiceKey } from '../../src/ap/index.js';
+import {
+  ApReqError,
+  buildApReq,
+  checkApReq,
+  ReplayCache,
+  type ReplayEntry,
+  type ApReqRefusal,
+  type BuildApReqParams,
+  type CheckApReqOptions,
+  type ServiceKey,
+} from '../../src/ap/index.js';
 import { getServiceTicket } from '../../src/client/index.js';
 import { decrypt, encrypt, verifyChecksum, type Key } from '../../src/crypto/index.js';
-import { DecodeError, IntegrityError, KerberosError, ProtocolError } from '../../src/errors.js';
+import { DecodeError, IntegrityError, KerberosError, ProtocolError, ReplayCacheError } from '../../src/errors.js';
 import { decodeCcache, type CcacheCredential } from '../../src/formats/index.js';
 import { decodeKrb5Message, Krb5Initiator, GSS_CHECKSUM_TYPE } from '../../src/gssapi/index.js';
 import { APOptions, AdType, EncType, ErrorCode, KeyUsage, TicketFlags, flagMask, isRc4 } from '../../src/iana/index.js';
@@ -164,25 +175,35 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     expect([isRc4(EncType.RC4_HMAC), isRc4(EncType.RC4_HMAC_EXP), isRc4(17), isRc4(18), isRc4(-138)]).toEqual([true, true, false, false, false]);
   });
 
-  it("the replay cache hook: asked with the authenticator's identity and its expiry (time + skew); a second sight is a replay", () => {
-    const calls: [string, number, number][] = [];
+  it("the replay cache hook: asked with the authenticator's tag (SHA-256 of its ciphertext, 12 bytes), time, expiry (time + skew) and service; a second sight is a replay", () => {
+    const calls: [ReplayEntry, number][] = [];
     const rc = new ReplayCache();
     const hook = {
-      check: (id: string, now: number, expires: number) => {
-        calls.push([id, now, expires]);
-        return rc.check(id, now, expires);
+      check: (entry: ReplayEntry, now: number) => {
+        calls.push([entry, now]);
+        return rc.check(entry, now);
       },
     };
     const ap = build(http);
     check(ap, { replayCache: hook });
     expect(calls).toHaveLength(1);
-    expect(calls[0]![0]).toMatch(/^alice@TSKRB5\.TEST\|HTTP\/localhost@TSKRB5\.TEST\|\d+\|250000\|[0-9a-f]{32}$/);
-    expect(calls[0]!.slice(1)).toEqual([NOW, NOW + 250 + 300_000]);
+    const [entry, now] = calls[0]!;
+    // the tag from OpenSSL's SHA-256 of the ciphertext, not ours
+    expect(Buffer.from(entry.tag).toString('hex')).toBe(createHash('sha256').update(ap.authenticator.cipher).digest('hex').slice(0, 24));
+    expect(entry).toMatchObject({ time: NOW + 250, expires: NOW + 250 + 300_000, server: 'HTTP/localhost@TSKRB5.TEST' });
+    expect(now).toBe(NOW);
     refused(() => check(ap, { replayCache: hook }), 'ERR_AP_REPLAY', ErrorCode.KRB_AP_ERR_REPEAT, /seen before: a replay/);
     // another authenticator of the same client at the same time is not a replay
     expect(check(build(http), { replayCache: hook }).client.components).toEqual(['alice']);
     // no cache: no such check
     expect(check(ap, { replayCache: false }).client.components).toEqual(['alice']);
+    // a store that cannot record it: its error, not an ApReqError (the caller refuses)
+    const full = {
+      check: () => {
+        throw new ReplayCacheError('full', { code: 'ERR_REPLAY_CACHE_FULL' });
+      },
+    };
+    expect(() => check(build(http), { replayCache: full })).toThrow(ReplayCacheError);
   });
 
   it('the clock skew: 300 s either way passes, a millisecond more is refused stating the offset', () => {

@@ -101,12 +101,27 @@ describe('Krb5Acceptor on an MIT ticket', () => {
     );
   });
 
-  it('the replay cache is bounded and forgets what has expired', () => {
+  it('the replay cache never forgets a live authenticator: at its bound new ones are refused (ERR_REPLAY_CACHE_FULL, GSS_S_FAILURE, counted), replays still caught; room again once they expire', () => {
     const rc = new ReplayCache(3);
-    expect(rc.check('a', 0, 100)).toBe(true);
-    expect(rc.check('a', 50, 150)).toBe(false);
-    expect(rc.check('a', 100, 200)).toBe(true); // expired at 100
-    for (const id of ['b', 'c', 'd']) rc.check(id, 100, 1000);
-    expect(rc.size).toBeLessThanOrEqual(3);
+    const tokens = [0, 1, 2, 3].map((n) => new Krb5Initiator({ credential: svc, now: at(n * 1000), flags: MUTUAL }).token);
+    for (const t of tokens.slice(0, 3)) expect(new Krb5Acceptor({ keys, now: at(), replayCache: rc }).accept(t)).toBeInstanceOf(Uint8Array);
+    // the fourth: refused, not accepted by forgetting the first
+    let full: unknown;
+    try {
+      new Krb5Acceptor({ keys, now: at(), replayCache: rc }).accept(tokens[3]!);
+    } catch (e) {
+      full = e;
+    }
+    expect(full).toBeInstanceOf(GssAcceptError);
+    expect(full).toMatchObject({ code: 'ERR_REPLAY_CACHE_FULL', major: GssStatus.GSS_S_FAILURE, token: undefined });
+    expect((full as Error).message).toMatch(/replay cache is full \(3 live authenticators/);
+    // every one of the first three is still a replay
+    for (const t of tokens.slice(0, 3))
+      refused(() => new Krb5Acceptor({ keys, now: at(), replayCache: rc }).accept(t), GssStatus.GSS_S_DUPLICATE_TOKEN, ErrorCode.KRB_AP_ERR_REPEAT);
+    expect(rc.stats()).toMatchObject({ entries: 3, maxEntries: 3, accepted: 3, replays: 3, refusedFull: 1 });
+    // 301 s later the first three have expired (time + 300 s skew): the fourth, made then, fits
+    const later = new Krb5Initiator({ credential: svc, now: at(301_000 + 2000), flags: MUTUAL }).token;
+    expect(new Krb5Acceptor({ keys, now: at(301_000 + 2000), replayCache: rc }).accept(later)).toBeInstanceOf(Uint8Array);
+    expect(rc.size).toBe(1);
   });
 });

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { tlsServerEndPointBindings, type Krb5Acceptor } from '../../gssapi/index.js';
 import { KeytabFile, loadKrb5Conf } from '../../node/index.js';
+import { defaultReplayCache } from '../../node/replay-file.js';
 import { storeOptionsFrom } from '../../node/profile.js';
 import { certificateHashForBindings } from '../certificate.js';
 import { GssError, KerberosError } from '../../errors.js';
@@ -71,7 +72,10 @@ export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: I
     keys = (o.keytab ? new KeytabFile(o.keytab) : KeytabFile.default(storeOptionsFrom(loadKrb5Conf()))).readEntriesSync();
   }
   const { requireChannelBindings, ...rest } = o;
-  const base = { ...rest, keys };
+  // the host-shared replay cache by default (KRB5RCACHEDIR; KRB5RCACHETYPE=none: none); a bad
+  // setting or an unwritable directory fails here, when the server starts
+  const replayCache = o.replayCache === undefined ? defaultReplayCache(o.clockSkewSec === undefined ? {} : { clockSkewSec: o.clockSkewSec }) : o.replayCache;
+  const base = { ...rest, keys, replayCache };
   const plain = createNegotiateAuthenticator(base);
   const refuse = (req: IncomingMessage, res: ServerResponse, www: string, error: KerberosError | undefined) => {
     if (error && o.onError) {
@@ -86,22 +90,41 @@ export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: I
     res.setHeader('WWW-Authenticate', www);
     res.end();
   };
+  const internal = (e: unknown): KerberosError =>
+    e instanceof KerberosError
+      ? e
+      : new GssError(
+          `the request could not be checked (${e instanceof Error ? e.message : String(e)})`,
+          { major: GssStatus.GSS_S_FAILURE },
+          { cause: e, code: 'ERR_ACCEPT_INTERNAL' },
+        );
+  const noTls = (r: NegotiateResult): NegotiateResult => {
+    if (r.status !== 'ok') return r;
+    r.context.dispose();
+    return {
+      status: 'failed',
+      httpStatus: 401,
+      wwwAuthenticate: 'Negotiate',
+      error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }),
+    };
+  };
+  const finish = (req: IncomingMessage, res: ServerResponse, next: () => void, r: NegotiateResult) => {
+    if (r.status !== 'ok') {
+      refuse(req, res, r.wwwAuthenticate, r.status === 'failed' ? r.error : undefined);
+      return;
+    }
+    if (r.wwwAuthenticate) res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
+    req.negotiate = { principal: r.principal, client: r.client, context: r.context, channelBound: r.context.channelBound };
+    next();
+  };
   return (req, res, next) => {
-    let r: NegotiateResult;
+    let r: NegotiateResult | Promise<NegotiateResult>;
     try {
       const cb = connectionBindings(req);
       if (!cb && requireChannelBindings) {
         // no TLS, so no bindings can match: refused, with the reason (unless there is no token yet)
-        r = plain(req.headers.authorization);
-        if (r.status === 'ok') {
-          r.context.dispose();
-          r = {
-            status: 'failed',
-            httpStatus: 401,
-            wwwAuthenticate: 'Negotiate',
-            error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }),
-          };
-        }
+        const out = plain(req.headers.authorization);
+        r = out instanceof Promise ? out.then(noTls) : noTls(out);
       } else {
         const check = cb
           ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb }, ...(requireChannelBindings ? { requireChannelBindings } : {}) })
@@ -110,23 +133,15 @@ export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: I
       }
     } catch (e) {
       // (the authenticator itself never throws; reading the connection's certificate might)
-      const error =
-        e instanceof KerberosError
-          ? e
-          : new GssError(
-              `the request could not be checked (${e instanceof Error ? e.message : String(e)})`,
-              { major: GssStatus.GSS_S_FAILURE },
-              { cause: e, code: 'ERR_ACCEPT_INTERNAL' },
-            );
-      refuse(req, res, 'Negotiate', error);
+      refuse(req, res, 'Negotiate', internal(e));
       return;
     }
-    if (r.status !== 'ok') {
-      refuse(req, res, r.wwwAuthenticate, r.status === 'failed' ? r.error : undefined);
-      return;
-    }
-    if (r.wwwAuthenticate) res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
-    req.negotiate = { principal: r.principal, client: r.client, context: r.context, channelBound: r.context.channelBound };
-    next();
+    // an asynchronous replay cache (Redis): the decision once it has answered
+    if (r instanceof Promise) {
+      r.then(
+        (d) => finish(req, res, next, d),
+        (e) => refuse(req, res, 'Negotiate', internal(e)),
+      );
+    } else finish(req, res, next, r);
   };
 }
