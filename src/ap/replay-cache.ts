@@ -2,12 +2,15 @@
  * Replay caches for authenticators (RFC 4120 §3.2.3: "the server MUST utilize a replay cache to
  * remember any authenticator presented within the allowable clock skew").
  *
- * An authenticator is kept as MIT's rcache2 keeps it: a 12-byte tag — here the first 12 bytes of
- * SHA-256 over the authenticator's ciphertext, which binds every byte of it whatever the enctype
- * (MIT takes the ciphertext's trailing checksum bytes; RC4 carries its checksum in front) — and
- * its time. A replay is the same ciphertext, so the same tag; two different authenticators share
- * a tag with probability 2⁻⁹⁶, and steering a tag onto someone else's needs a SHA-256 second
- * preimage. No names are needed in the tag: the ciphertext is under the ticket's session key.
+ * An authenticator is kept as MIT's rcache2 keeps it (krb5 1.18+, `k5_rc_tag_from_ciphertext`):
+ * a 12-byte tag taken from the end of the authenticator's ciphertext — for every AES enctype the
+ * last 12 bytes of its HMAC, which covers the whole plaintext (RFC 3962) or the whole ciphertext
+ * (RFC 8009); for RC4, encrypted bytes that the random confounder makes unpredictable — and its
+ * time. Nothing is hashed: the HMAC was computed when the authenticator was opened. A replay has
+ * the same ciphertext, so the same tag; a variant of a captured authenticator that still
+ * decrypts and verifies has the same plaintext, so the same HMAC; a tag that collides with
+ * another client's needs a forgery of an HMAC under a session key the attacker does not have.
+ * No names are needed: the ciphertext is under the ticket's session key.
  *
  * A cache never forgets a live authenticator: at its bound it refuses new ones
  * (`ReplayCacheError`, `ERR_REPLAY_CACHE_FULL`) instead of evicting. The stores:
@@ -16,13 +19,13 @@
  * shared by a farm, asynchronous).
  * @module
  */
-import { digest, randomBytes } from '../crypto/index.js';
+import { randomBytes } from '../crypto/index.js';
 import { ReplayCacheError } from '../errors.js';
 import { TagSet, tagWords } from '../util/tag-set.js';
 
 /** One authenticator, as a replay cache keeps it. */
 export interface ReplayEntry {
-  /** 12 bytes: the first 12 of SHA-256 over the authenticator's ciphertext ({@link replayTag}). */
+  /** 12 bytes: the last 12 of the authenticator's ciphertext, its HMAC for AES ({@link replayTag}). */
   readonly tag: Uint8Array;
   /** The authenticator's time (ctime + cusec), ms since the epoch: a replay has the same. */
   readonly time: number;
@@ -69,9 +72,10 @@ export interface ReplayCacheStats {
   bytes: number;
 }
 
-/** The replay tag of an authenticator's ciphertext: the first 12 bytes of its SHA-256. */
+/** The replay tag of an authenticator's ciphertext: a copy of its last 12 bytes (the HMAC's, for AES; as MIT's rcache2). */
 export function replayTag(authenticatorCipher: Uint8Array): Uint8Array {
-  return digest('sha256', authenticatorCipher).subarray(0, 12);
+  if (authenticatorCipher.length < 12) throw new RangeError('an authenticator ciphertext is at least 12 bytes');
+  return authenticatorCipher.slice(authenticatorCipher.length - 12);
 }
 
 /** Three random words, the seed of a {@link TagSet}. */

@@ -4,7 +4,6 @@
  * AP-REQ; 7, the PA-TGS-REQ), the TGS client's and the initiator's own AP-REQs, and each refusal
  * with its stable code, the KRB-ERROR code and the message.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,6 +23,7 @@ import { DecodeError, IntegrityError, KerberosError, ProtocolError, ReplayCacheE
 import { decodeCcache, type CcacheCredential } from '../../src/formats/index.js';
 import { decodeKrb5Message, Krb5Initiator, GSS_CHECKSUM_TYPE } from '../../src/gssapi/index.js';
 import { APOptions, AdType, EncType, ErrorCode, KeyUsage, TicketFlags, flagMask, isRc4 } from '../../src/iana/index.js';
+import { ctsDecrypt, dk, hmac } from '../crypto/openssl-reference.js';
 import { APReq, EncTicketPart, KDCReqBody, TGSReq, Ticket, type EncTicketPart as EncTicketPartT } from '../../src/messages/index.js';
 
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
@@ -175,7 +175,7 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     expect([isRc4(EncType.RC4_HMAC), isRc4(EncType.RC4_HMAC_EXP), isRc4(17), isRc4(18), isRc4(-138)]).toEqual([true, true, false, false, false]);
   });
 
-  it("the replay cache hook: asked with the authenticator's tag (SHA-256 of its ciphertext, 12 bytes), time, expiry (time + skew) and service; a second sight is a replay", () => {
+  it("the replay cache hook: asked with the authenticator's tag (its HMAC's last 12 bytes, as MIT's rcache2), time, expiry (time + skew) and service; a second sight is a replay", () => {
     const calls: [ReplayEntry, number][] = [];
     const rc = new ReplayCache();
     const hook = {
@@ -188,8 +188,14 @@ describe('buildApReq → checkApReq on MIT-issued tickets', () => {
     check(ap, { replayCache: hook });
     expect(calls).toHaveLength(1);
     const [entry, now] = calls[0]!;
-    // the tag from OpenSSL's SHA-256 of the ciphertext, not ours
-    expect(Buffer.from(entry.tag).toString('hex')).toBe(createHash('sha256').update(ap.authenticator.cipher).digest('hex').slice(0, 24));
+    // the tag: the HMAC-SHA1-96 that ends the aes256-cts ciphertext (RFC 3962), here recomputed
+    // by OpenSSL over the decrypted confounder and authenticator with Ki = DK(session key, usage 11 | 0x55)
+    const cipher = ap.authenticator.cipher;
+    expect(ap.authenticator.etype).toBe(18);
+    const key = session(http).value;
+    const plain = ctsDecrypt(dk(key, Uint8Array.of(0, 0, 0, 11, 0xaa)), new Uint8Array(16), cipher.subarray(0, -12));
+    expect(Buffer.from(entry.tag).toString('hex')).toBe(Buffer.from(hmac('sha1', dk(key, Uint8Array.of(0, 0, 0, 11, 0x55)), plain).subarray(0, 12)).toString('hex'));
+    expect(Buffer.from(entry.tag).toString('hex')).toBe(Buffer.from(cipher.subarray(-12)).toString('hex'));
     expect(entry).toMatchObject({ time: NOW + 250, expires: NOW + 250 + 300_000, server: 'HTTP/localhost@TSKRB5.TEST' });
     expect(now).toBe(NOW);
     refused(() => check(ap, { replayCache: hook }), 'ERR_AP_REPLAY', ErrorCode.KRB_AP_ERR_REPEAT, /seen before: a replay/);

@@ -32,7 +32,8 @@ import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
 import { ReplayCache } from '../../src/ap/index.js';
 import { decodeCcache, decodeKeytab, type CcacheCredential } from '../../src/formats/index.js';
 import { Krb5Initiator } from '../../src/gssapi/index.js';
-import { createNegotiateAuthenticator } from '../../src/http/index.js';
+import { createNegotiateAuthenticator, negotiateHandler, RedisReplayCache } from '../../src/http/index.js';
+import { createClient } from 'redis';
 import { FileReplayCache } from '../../src/node/index.js';
 import { spnegoInit } from '../gssapi/forge.js';
 
@@ -362,6 +363,48 @@ describe.skipIf(!IN_CI && missing.length > 0)('the replay cache against MIT-issu
       }
     }
     expect(existsSync(join(dir, old))).toBe(false);
+  });
+
+  it("negotiateHandler: on Node the host-shared file store by default; with Redis (awaited after the check), a replay's 401 carries the KRB-ERROR MIT's initiator reads as a replay", {
+    timeout: 60_000,
+  }, async () => {
+    const keys = decodeKeytab(new Uint8Array(readFileSync(keytab))).entries;
+    const dir = rcDir('rc-handler');
+    const saved = process.env.KRB5RCACHEDIR;
+    process.env.KRB5RCACHEDIR = dir;
+    const peer = await startGssPeer({ env: env({ KRB5CCNAME: cc }) });
+    const redis = await startRedis({ dir: join(realm.dir, 'redis-handler') });
+    const client = await createClient({ url: redis.url }).connect();
+    try {
+      const hello = () => new Response('hello');
+      const req = (t: string) => new Request('http://localhost/', { headers: { authorization: `Negotiate ${t}` } });
+      const onFile = negotiateHandler({ keys }, hello);
+      const t1 = (await peer.request({ op: 'init', service: 'HTTP@localhost', mech: 'spnego' })).token as string;
+      expect((await onFile(req(t1))).status).toBe(200);
+      expect(readdirSync(dir)).toEqual([expect.stringMatching(new RegExp(`^tskrb5_rc1_\\d+_${SERVICE_FILE.replace(/\./g, '\\.')}_\\d+$`))]);
+      expect((await onFile(req(t1))).status).toBe(401);
+
+      const errors: string[] = [];
+      const onRedis = negotiateHandler({ keys, replayCache: new RedisReplayCache(client), onError: (e) => errors.push(`${e.code} ${e.message}`) }, hello);
+      const t2 = (await peer.request({ op: 'init', service: 'HTTP@localhost', mech: 'spnego' })).token as string;
+      const first = await onRedis(req(t2));
+      expect(first.status).toBe(200);
+      const replay = await onRedis(req(t2));
+      expect(replay.status).toBe(401);
+      expect(errors).toEqual([expect.stringMatching(/seen before: a replay \(KRB_AP_ERR_REPEAT\)/)]);
+      // MIT's initiator, on the context that made t2, reads the reject token's KRB-ERROR
+      const www = replay.headers.get('www-authenticate')!;
+      expect(www).toMatch(/^Negotiate \S+$/);
+      const mit = await peer.request({ op: 'init_step', token: www.slice('Negotiate '.length) });
+      expect(mit.error).toMatch(/[Rr]eplay/);
+      console.log(`MIT's initiator on the replay's 401: ${mit.error}`);
+    } finally {
+      if (saved === undefined) delete process.env.KRB5RCACHEDIR;
+      else process.env.KRB5RCACHEDIR = saved;
+      await client.quit();
+      await redis.stop();
+      await peer.stop();
+    }
   });
 
   it('an in-memory cache of the pure API: replays refused within one process only (why the Node servers default to the file store)', async () => {

@@ -20,7 +20,8 @@ import { ConfigError, ReplayCacheError } from '../../src/errors.js';
 import { defaultReplayCache, encodeReplayRecord, FileReplayCache, REPLAY_RECORD_BYTES, replayCacheDir, replayFileService } from '../../src/node/replay-file.js';
 
 const SERVER = 'HTTP/www.example.com@EXAMPLE.COM';
-const T0 = Date.UTC(2026, 11, 7, 12, 0, 10);
+// a few seconds ago: files are deleted only when old by the store's clock and by the real one
+const T0 = Math.floor(Date.now() / 1000) * 1000 - 5000;
 const tag = (n: number) => new Uint8Array(createHash('sha256').update(`authenticator ${n}`).digest().subarray(0, 12));
 const entry = (n: number, time = T0, server = SERVER): ReplayEntry => ({ tag: tag(n), time, expires: time + 300_000, server });
 const dirs: string[] = [];
@@ -158,6 +159,18 @@ describe('FileReplayCache in one process', () => {
     const later = T0 + 361_000;
     expect(a.check(entry(2, later), later)).toBe(true);
     expect(a.stats()).toMatchObject({ files: 1, entries: 1 });
+  });
+
+  it('a store given a clock of its own (an hour ahead) deletes no file the real clock says is live', () => {
+    const dir = tmp();
+    const a = new FileReplayCache({ dir });
+    expect(a.check(entry(1), T0)).toBe(true);
+    const ahead = T0 + 3_600_000;
+    const b = new FileReplayCache({ dir });
+    expect(b.check(entry(2, ahead), ahead)).toBe(true);
+    expect(b.stats().filesRemoved).toBe(0);
+    expect(readdirSync(dir)).toContain(fileOf(dir).slice(dir.length + 1));
+    expect(new FileReplayCache({ dir }).check(entry(1), T0)).toBe(false);
   });
 
   it('a file that is not ours, or that others can write, is refused (ERR_REPLAY_CACHE_IO), as MIT refuses one not owned by the euid', () => {

@@ -5,6 +5,8 @@
  * or a failure with 401, and otherwise sets `req.negotiate` (principal, context) and the
  * mutual-authentication header, then calls `next()`. Over TLS the connection's channel bindings
  * (RFC 5929 tls-server-end-point of our certificate) are checked when the client sent them.
+ * Authenticators are remembered in the replay cache every process of the host shares
+ * (`KRB5RCACHEDIR`, as MIT's; `replayCache` chooses another), so a token is accepted once.
  * @module
  */
 import { createHash } from 'node:crypto';
