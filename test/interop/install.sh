@@ -1,14 +1,16 @@
 #!/bin/sh
 # Install the real Kerberos peers used by the interop harness (Debian 12, run as root).
 # Idempotent and non-interactive. MIT krb5 KDC/admin/client, Apache + mod_auth_gssapi,
-# python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl from apt; Heimdal's client tools and KDC unpacked into a
+# python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl,
+# the browsers (chromium, firefox-esr; libnss3-tools for certutil) from apt; Heimdal's client tools and KDC unpacked into a
 # private prefix (HEIMDAL_PREFIX, default /opt/tskrb5-heimdal) because Heimdal conflicts
 # with MIT in apt. Usage: sh test/interop/install.sh
 set -eu
 
 HEIMDAL_PREFIX=${HEIMDAL_PREFIX:-/opt/tskrb5-heimdal}
 PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 \
-libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos python3-kdcproxy krb5-k5tls curl tshark openssl sssd-kcm"
+libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos python3-kdcproxy krb5-k5tls curl tshark openssl sssd-kcm \
+chromium firefox-esr libnss3-tools"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"
