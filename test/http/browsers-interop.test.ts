@@ -78,7 +78,8 @@ const der = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), bo
 /** NegTokenResp { negState reject, responseToken: 16 bytes that are no AP-REP }: a final token no initiator should accept. */
 const REJECT_FINAL = der(0xa1, der(0x30, Buffer.concat([der(0xa0, der(0x0a, Buffer.from([2]))), der(0xa2, der(0x04, Buffer.alloc(16, 0x6f)))]))).toString('base64');
 
-describe.skipIf(!IN_CI && missing.length > 0)('headless Chromium and Firefox ESR sign in to negotiateMiddleware (live MIT KDC, system GSSAPI)', () => {
+const TITLE = 'headless Chromium and Firefox ESR sign in to negotiateMiddleware (live MIT KDC, system GSSAPI)';
+describe.skipIf(!IN_CI && missing.length > 0)(missing.length ? `${TITLE} (skipped: ${missing.join(', ')} missing; run test/interop/install.sh)` : TITLE, () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let realm: any;
   let dir = '';
