@@ -258,7 +258,7 @@ function keepLog(child) {
  *   `$HOME/.pki/nssdb`, Firefox's profile `cert9.db`).
  * - negotiateSeen: Chromium only, default true: the Local State has
  *   `net.received_http_auth_negotiate_headers: true` (without it a new profile does not load GSSAPI).
- * - timeout: ms for each step (default 20000).
+ * - timeout: ms for each step of open() (default 20000); starting may take twice that (a loaded machine).
  * Returns { browser, version, pid, dir, open(url) → { status, headers, body, url }, pids(), log(), stop() }.
  */
 export async function startBrowser(browser, opts = {}) {
@@ -328,7 +328,7 @@ async function startChromium(opts) {
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     })());
   try {
-    const v = await c.call('Browser.getVersion', {}, {}, timeout);
+    const v = await c.call('Browser.getVersion', {}, {}, 2 * timeout);
     return {
       browser: 'chromium',
       version: v.product,
@@ -440,7 +440,7 @@ async function startFirefox(opts) {
     })());
   try {
     const wsUrl = await new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no "WebDriver BiDi listening on" line in ${timeout} ms`)), timeout);
+      const t = setTimeout(() => reject(new Error(`no "WebDriver BiDi listening on" line in ${2 * timeout} ms`)), 2 * timeout);
       const look = () => {
         const l = lines.find((x) => /WebDriver BiDi listening on ws:\/\//.test(x));
         if (l) {
