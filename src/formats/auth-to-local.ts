@@ -32,7 +32,6 @@ import { compileEre } from './posix-regex.js';
 const NOTRANS = Symbol('KRB5_LNAME_NOTRANS');
 type Outcome = string | typeof NOTRANS;
 
-
 /** A string as its UTF-8 bytes, one character per byte (what C's regex sees in the C locale). */
 function bin(s: string): string {
   const b = utf8(s);
