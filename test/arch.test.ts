@@ -33,7 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   client: ['ap', 'messages', 'crypto', 'formats', 'asn1', ...L0],
   gssapi: ['ap', 'messages', 'crypto', 'asn1', ...L0],
   spnego: ['gssapi', 'asn1', ...L0],
-  http: ['spnego', 'gssapi', 'client', 'messages', 'crypto', 'asn1', 'node', ...L0],
+  http: ['spnego', 'gssapi', 'client', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
   node: ['client', 'formats', 'messages', 'crypto', 'asn1', ...L0],
   kdc: ['ap', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
   cli: ['*'],

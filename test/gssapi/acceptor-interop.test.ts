@@ -21,7 +21,7 @@ import { ErrorCode, GssFlags, GssStatus } from '../../src/iana/index.js';
 import { GssAcceptError, Krb5Acceptor, ReplayCache, tlsServerEndPointBindings } from '../../src/gssapi/index.js';
 import { NegState, SpnegoAcceptor, SpnegoRejectError, decodeSpnegoToken, encodeNegTokenInit } from '../../src/spnego/index.js';
 import { Oid } from '../../src/iana/index.js';
-import { negotiateHandler } from '../../src/http/index.js';
+import { negotiateHandlerCore } from '../../src/http/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(), ...gssPeerMissing()];
@@ -166,7 +166,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
   });
 
   it("negotiateHandler (web-standard Request/Response): MIT's token in, 200 with the AP-REP MIT completes on; no token, 401", async () => {
-    const handle = negotiateHandler({ keys, replayCache: false }, (_req, info) => new Response(`hello ${info.principal}`, { headers: { 'content-type': 'text/plain' } }));
+    const handle = negotiateHandlerCore({ keys, replayCache: false }, (_req, info) => new Response(`hello ${info.principal}`, { headers: { 'content-type': 'text/plain' } }));
     const token = await init('aes128-cts-hmac-sha256-128.tskrb5.test', { mech: 'spnego' });
     const res = (await handle(new Request('http://web.example/', { headers: { authorization: `Negotiate ${b64(token)}` } }))) as Response;
     expect(res.status).toBe(200);
@@ -180,16 +180,21 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expect(none.headers.get('www-authenticate')).toBe('Negotiate');
   });
 
-  it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first, or not offered, is a reject token', async () => {
+  it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first is answered request-mic naming Kerberos (as MIT), not offered a reject token', async () => {
     const raw = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
     const a = new SpnegoAcceptor({ keys, replayCache: false });
     const reply = a.accept(raw)!;
     expect(a.mech).toBe('krb5');
     expect((await ok({ op: 'init_step', token: b64(reply) })).complete).toBe(true);
-    // MIT's own NegTokenInit, its mech list reordered / stripped: refused with a reject token
+    // MIT's own NegTokenInit, NTLM put first: Kerberos is chosen, a second leg asked for
     const spnego = decodeSpnegoToken(await init('aes256-cts-hmac-sha1-96.tskrb5.test', { mech: 'spnego' })).token;
     if (spnego.type !== 'negTokenInit') throw new Error('expected a NegTokenInit');
-    for (const mechTypes of [[Oid.NTLMSSP, ...spnego.value.mechTypes], ['1.3.6.1.4.1.311.2.2.30']]) {
+    const second = new SpnegoAcceptor({ keys, replayCache: false });
+    const asked = decodeSpnegoToken(second.accept(encodeNegTokenInit({ ...spnego.value, mechTypes: [Oid.NTLMSSP, ...spnego.value.mechTypes] }))!).token;
+    expect(asked).toEqual({ type: 'negTokenResp', value: { negState: NegState['request-mic'], supportedMech: Oid.KRB5 } });
+    expect([second.continueNeeded, second.established]).toEqual([true, false]);
+    // Kerberos not offered at all: refused with a reject token
+    for (const mechTypes of [['1.3.6.1.4.1.311.2.2.30']]) {
       const t = encodeNegTokenInit({ ...spnego.value, mechTypes });
       try {
         new SpnegoAcceptor({ keys, replayCache: false }).accept(t);
