@@ -48,6 +48,11 @@ const PACKAGES: Record<string, RegExp> = {
   http: /^pkijs$|^asn1js$/,
 };
 
+/** Packages a layer may import types from, with `import type` only (erased: nothing is loaded). */
+const FRAMEWORK_TYPES: Record<string, RegExp> = {
+  http: /^(?:fastify|koa|hono)$/,
+};
+
 interface Violation {
   file: string;
   message: string;
@@ -90,7 +95,10 @@ function checkFile(rel: string, text: string): Violation[] {
       continue;
     }
     const pkg = PACKAGES[layer];
-    if (!pkg?.test(spec) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}` });
+    // the framework adapters' types (Fastify, Koa, Hono), as types only: erased, never loaded
+    const typeOnly = /\b(?:import|export)\s+type\s/.test(m[0]);
+    if (FRAMEWORK_TYPES[layer]?.test(spec) && typeOnly) continue;
+    if (!pkg?.test(spec) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}${FRAMEWORK_TYPES[layer]?.test(spec) ? ' (only `import type` is allowed)' : ''}` });
   }
   if (!NODE_OK.has(layer)) {
     if (/\bBuffer\b/.test(code)) out.push({ file: rel, message: `uses Buffer in the pure layer ${layer}` });
@@ -137,5 +145,8 @@ describe('architecture', () => {
     expect(checkFile('node/x.ts', "import { readFileSync } from 'node:fs';\nimport { a } from '../client/index.js';")).toEqual([]);
     expect(checkFile('gssapi/x.ts', "import { checkApReq } from '../ap/index.js';")).toEqual([]);
     expect(checkFile('crypto/x.ts', "// import { x } from '../messages/index.js';")).toEqual([]);
+    expect(checkFile('http/node/x.ts', "import type { FastifyRequest } from 'fastify';")).toEqual([]);
+    expect(checkFile('http/node/x.ts', "import { fastify } from 'fastify';")).toHaveLength(1);
+    expect(checkFile('node/x.ts', "import type { Context } from 'koa';")).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import { createNegotiateAuthenticator, type NegotiateConnection, type NegotiateServerOptions } from './negotiate-server.js';
-import { createNegotiateGate, type NegotiateHooks, type NegotiateInfo } from './server-gate.js';
+import { createNegotiateGate, type GateOutcome, type NegotiateHooks, type NegotiateInfo } from './server-gate.js';
 
 // The web platform's Response and Headers, as far as the handler uses them (this layer compiles
 // without DOM types; any runtime with fetch has them).
@@ -34,17 +34,20 @@ export interface WebRequestLike {
 export interface NegotiateHandlerCoreOptions<Req> extends NegotiateServerOptions, NegotiateHooks<Req, NegotiateInfo> {
   /**
    * A name for the request's connection, so that a SPNEGO negotiation of several round trips
-   * finds its first leg (default: Deno.serve's `info.remoteAddr` or Bun.serve's
-   * `server.requestIP(req)`, host and port; without one such a negotiation is refused with the
-   * reason). The state kept is the mechanism list of the first leg: a wrong match only fails.
+   * finds its first leg (default: Deno.serve's `info.remoteAddr`, Bun.serve's
+   * `server.requestIP(req)` or @hono/node-server's `incoming.socket`, address and port; without
+   * one such a negotiation is refused with the reason). The state kept is the mechanism list of the first leg: a wrong match only fails.
    */
   connectionKey?: (req: Req, ...rest: unknown[]) => string | undefined;
 }
 
 /** The client address and port Deno.serve (`info.remoteAddr`) or Bun.serve (`server.requestIP(req)`) gives the handler. */
-function defaultConnectionKey(req: unknown, ...rest: unknown[]): string | undefined {
+export function defaultConnectionKey(req: unknown, ...rest: unknown[]): string | undefined {
   const second = rest[0] as { remoteAddr?: { hostname?: string; port?: number }; requestIP?: (r: unknown) => { address?: string; port?: number } | null } | undefined;
   if (!second || typeof second !== 'object') return undefined;
+  // @hono/node-server's env, or anything carrying node:http's request
+  const incoming = (second as { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } }).incoming?.socket;
+  if (incoming && typeof incoming.remoteAddress === 'string' && typeof incoming.remotePort === 'number') return `${incoming.remoteAddress}|${incoming.remotePort}`;
   const deno = second.remoteAddr;
   if (deno && typeof deno.hostname === 'string' && typeof deno.port === 'number') return `${deno.hostname}|${deno.port}`;
   if (typeof second.requestIP === 'function') {
@@ -84,16 +87,15 @@ class Connections {
 }
 
 /**
- * The handler factory behind {@link negotiateHandlerCore} and the Node-wired `negotiateHandler`:
- * `extend` makes the application's info, `after` runs when the handler is done.
+ * The engine of the web-standard adapters: the authenticator with a connection named by
+ * `connectionKey` (or Deno's / Bun's second argument), then the gate.
  * @internal
  */
-export function makeNegotiateHandler<Req extends WebRequestLike, Info extends NegotiateInfo>(
+export function webNegotiator<Req, Info extends NegotiateInfo>(
   o: NegotiateServerOptions & NegotiateHooks<Req, Info> & { connectionKey?: (req: Req, ...rest: unknown[]) => string | undefined },
   extend: (base: NegotiateInfo, req: Req) => Info,
-  handler: (req: Req, info: Info | undefined, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-  after: (info: Info | undefined) => void = () => {},
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse> {
+  authorizationOf: (req: Req) => string | null | undefined,
+): (req: Req, ...rest: unknown[]) => Promise<GateOutcome<Info>> {
   const check = createNegotiateAuthenticator(o);
   const gate = createNegotiateGate<Req, Info>(o, extend);
   const connections = new Connections();
@@ -106,9 +108,26 @@ export function makeNegotiateHandler<Req extends WebRequestLike, Info extends Ne
       key = undefined;
     }
     const connection = key !== undefined ? connections.get(key) : undefined;
-    const result = check(req.headers.get('authorization'), connection);
+    const result = check(authorizationOf(req), connection);
     if (key !== undefined && connection) connections.settle(key, connection);
-    const outcome = await gate(req, result);
+    return gate(req, result);
+  };
+}
+
+/**
+ * The handler factory behind {@link negotiateHandlerCore} and the Node-wired `negotiateHandler`:
+ * `extend` makes the application's info, `after` runs when the handler is done.
+ * @internal
+ */
+export function makeNegotiateHandler<Req extends WebRequestLike, Info extends NegotiateInfo>(
+  o: NegotiateServerOptions & NegotiateHooks<Req, Info> & { connectionKey?: (req: Req, ...rest: unknown[]) => string | undefined },
+  extend: (base: NegotiateInfo, req: Req) => Info,
+  handler: (req: Req, info: Info | undefined, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
+  after: (info: Info | undefined) => void = () => {},
+): (req: Req, ...rest: unknown[]) => Promise<WebResponse> {
+  const negotiate = webNegotiator<Req, Info>(o, extend, (req) => req.headers.get('authorization'));
+  return async (req, ...rest) => {
+    const outcome = await negotiate(req, ...rest);
     if (!outcome.pass) return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
     let res: WebResponse;
     try {

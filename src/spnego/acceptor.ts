@@ -79,6 +79,7 @@ export class SpnegoAcceptor {
   mech: 'spnego' | 'krb5' | undefined;
   #pending: Pending | undefined;
   #done = false;
+  #failed = false;
 
   constructor(o: Krb5AcceptorOptions) {
     this.krb5 = new Krb5Acceptor(o);
@@ -86,7 +87,7 @@ export class SpnegoAcceptor {
 
   /** The negotiation is complete: the client is authenticated. */
   get established(): boolean {
-    return this.#done || (this.krb5.established && this.#pending === undefined);
+    return !this.#failed && (this.#done || (this.krb5.established && this.#pending === undefined));
   }
 
   /** The last reply asks the initiator for another token (accept-incomplete or request-mic). */
@@ -101,6 +102,7 @@ export class SpnegoAcceptor {
       return this.#pending ? this.#continue(token) : this.#accept(token);
     } catch (e) {
       this.#pending = undefined;
+      this.#failed = true;
       // the initiator chose every byte: whatever failed is a refusal, never another exception
       if (e instanceof KerberosError) throw e;
       const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
