@@ -98,7 +98,8 @@ function checkFile(rel: string, text: string): Violation[] {
     // the framework adapters' types (Fastify, Koa, Hono), as types only: erased, never loaded
     const typeOnly = /\b(?:import|export)\s+type\s/.test(m[0]);
     if (FRAMEWORK_TYPES[layer]?.test(spec) && typeOnly) continue;
-    if (!pkg?.test(spec) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}${FRAMEWORK_TYPES[layer]?.test(spec) ? ' (only `import type` is allowed)' : ''}` });
+    if (!pkg?.test(spec) && !allowed.includes('*'))
+      out.push({ file: rel, message: `layer ${layer} imports the package ${spec}${FRAMEWORK_TYPES[layer]?.test(spec) ? ' (only `import type` is allowed)' : ''}` });
   }
   if (!NODE_OK.has(layer)) {
     if (/\bBuffer\b/.test(code)) out.push({ file: rel, message: `uses Buffer in the pure layer ${layer}` });
