@@ -26,7 +26,10 @@ describe('the server gate', () => {
       {
         authToLocal: { profile: parseKrb5Conf('[realms]\n EXAMPLE.COM = {\n  auth_to_local = RULE:[1:$1](a.*)s/^/x-/\n }\n'), defaultRealm: 'EXAMPLE.COM' },
         onAuthenticated: async (info, req) => void order.push(`audit ${info.user} ${req}`),
-        authorize: (info) => (order.push(`authorize ${info.principal}`), true),
+        authorize: (info) => {
+          order.push(`authorize ${info.principal}`);
+          return true;
+        },
       },
       (b) => b,
     );
