@@ -33,7 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   client: ['ap', 'messages', 'crypto', 'formats', 'asn1', ...L0],
   gssapi: ['ap', 'messages', 'crypto', 'asn1', ...L0],
   spnego: ['gssapi', 'asn1', ...L0],
-  http: ['spnego', 'gssapi', 'client', 'messages', 'crypto', 'asn1', 'node', ...L0],
+  http: ['spnego', 'gssapi', 'client', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
   node: ['client', 'formats', 'messages', 'crypto', 'asn1', ...L0],
   kdc: ['ap', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
   cli: ['*'],
@@ -46,6 +46,11 @@ const NODE_OK = new Set(['node', 'http', 'kdc', 'cli', 'index']);
 const PACKAGES: Record<string, RegExp> = {
   crypto: /^@noble\/hashes\//,
   http: /^pkijs$|^asn1js$/,
+};
+
+/** Packages a layer may import types from, with `import type` only (erased: nothing is loaded). */
+const FRAMEWORK_TYPES: Record<string, RegExp> = {
+  http: /^(?:fastify|koa|hono)$/,
 };
 
 interface Violation {
@@ -90,7 +95,11 @@ function checkFile(rel: string, text: string): Violation[] {
       continue;
     }
     const pkg = PACKAGES[layer];
-    if (!pkg?.test(spec) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}` });
+    // the framework adapters' types (Fastify, Koa, Hono), as types only: erased, never loaded
+    const typeOnly = /\b(?:import|export)\s+type\s/.test(m[0]);
+    if (FRAMEWORK_TYPES[layer]?.test(spec) && typeOnly) continue;
+    if (!pkg?.test(spec) && !allowed.includes('*'))
+      out.push({ file: rel, message: `layer ${layer} imports the package ${spec}${FRAMEWORK_TYPES[layer]?.test(spec) ? ' (only `import type` is allowed)' : ''}` });
   }
   if (!NODE_OK.has(layer)) {
     if (/\bBuffer\b/.test(code)) out.push({ file: rel, message: `uses Buffer in the pure layer ${layer}` });
@@ -137,5 +146,8 @@ describe('architecture', () => {
     expect(checkFile('node/x.ts', "import { readFileSync } from 'node:fs';\nimport { a } from '../client/index.js';")).toEqual([]);
     expect(checkFile('gssapi/x.ts', "import { checkApReq } from '../ap/index.js';")).toEqual([]);
     expect(checkFile('crypto/x.ts', "// import { x } from '../messages/index.js';")).toEqual([]);
+    expect(checkFile('http/node/x.ts', "import type { FastifyRequest } from 'fastify';")).toEqual([]);
+    expect(checkFile('http/node/x.ts', "import { fastify } from 'fastify';")).toHaveLength(1);
+    expect(checkFile('node/x.ts', "import type { Context } from 'koa';")).toHaveLength(1);
   });
 });

@@ -7,7 +7,10 @@
  * - a token that verifies: the client principal, and the `WWW-Authenticate: Negotiate <reply>`
  *   header carrying the AP-REP (mutual authentication), to send with the response;
  * - a token that does not: `401` with a plain challenge (or SPNEGO's reject token), and the
- *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason.
+ *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason;
+ * - a SPNEGO negotiation that needs another round trip (Kerberos offered after another
+ *   mechanism, or without its token): `401` carrying the acceptor's NegTokenResp, and the
+ *   negotiation kept in the caller's {@link NegotiateConnection} for the next request.
  * @module
  */
 import { GssError, KerberosError } from '../errors.js';
@@ -41,10 +44,26 @@ export type NegotiateResult =
       context: Krb5Acceptor;
     }
   | { status: 'challenge'; httpStatus: 401; wwwAuthenticate: 'Negotiate' }
+  /** SPNEGO needs the client's next token (accept-incomplete or request-mic in `wwwAuthenticate`), kept in the connection. */
+  | { status: 'continue'; httpStatus: 401; wwwAuthenticate: string }
   | { status: 'failed'; httpStatus: 401; wwwAuthenticate: string; error: KerberosError };
 
 /**
- * A function that checks one request's `Authorization` header value.
+ * Where a SPNEGO negotiation of several round trips waits between two requests of one
+ * connection (RFC 4559 §4: the legs of one negotiation travel on one connection). Keep one per
+ * connection (a WeakMap on the socket, say) and pass it with each request's header.
+ */
+export interface NegotiateConnection {
+  /** The acceptor waiting for the client's next token, and until when (ms since the epoch). */
+  pending?: { acceptor: SpnegoAcceptor; expires: number } | undefined;
+}
+
+/** How long a negotiation waits for its next leg. */
+const PENDING_MS = 60_000;
+
+/**
+ * A function that checks one request's `Authorization` header value; with a
+ * {@link NegotiateConnection}, a negotiation of several legs continues on it.
  * @example
  * ```ts
  * const check = createNegotiateAuthenticator({ keys: decodeKeytab(bytes).entries })
@@ -52,23 +71,51 @@ export type NegotiateResult =
  * if (r.status !== 'ok') return new Response('', { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } })
  * ```
  */
-export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult {
+export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined, connection?: NegotiateConnection) => NegotiateResult {
   if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
   if (o.requireChannelBindings && !o.channelBindings) throw new TypeError('requireChannelBindings needs channelBindings');
   const maxBytes = o.maxTokenBytes ?? MAX_NEGOTIATE_TOKEN_BYTES;
-  return (authorization) => {
+  const now = () => (o.now ?? (() => new Date()))().getTime();
+  return (authorization, connection) => {
     // Whatever the header holds, the answer is a decision: a challenge, a refusal or the
     // principal — never an exception (the client chose every byte of it).
     let token: Uint8Array | undefined;
     try {
       token = negotiateToken(authorization, { maxBytes });
     } catch (e) {
+      if (connection) connection.pending = undefined;
       return failed(e);
     }
-    if (!token) return { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' };
+    if (!token) {
+      if (connection) connection.pending = undefined;
+      return { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' };
+    }
     try {
-      const acceptor = new SpnegoAcceptor(o);
+      // A bare NegTokenResp ([1], 0xa1) continues the negotiation waiting on this connection;
+      // anything else starts a new one.
+      const waiting = connection?.pending;
+      if (connection) connection.pending = undefined;
+      let acceptor: SpnegoAcceptor;
+      if (token[0] === 0xa1) {
+        if (!waiting || waiting.expires < now()) {
+          throw new GssError(
+            waiting
+              ? 'the next SPNEGO token came after the negotiation on this connection had expired'
+              : 'a SPNEGO continuation token came, but no negotiation is waiting on this connection (its first leg went to another connection or server, or this server keeps no connection state)',
+            { major: GssStatus.GSS_S_NO_CONTEXT },
+            { code: 'ERR_SPNEGO_NO_CONTEXT' },
+          );
+        }
+        acceptor = waiting.acceptor;
+      } else {
+        waiting?.acceptor.krb5.dispose();
+        acceptor = new SpnegoAcceptor(o);
+      }
       const reply = acceptor.accept(token);
+      if (acceptor.continueNeeded) {
+        if (connection) connection.pending = { acceptor, expires: now() + PENDING_MS };
+        return { status: 'continue', httpStatus: 401, wwwAuthenticate: `Negotiate ${toBase64(reply!)}` };
+      }
       const c = acceptor.krb5.client!;
       return {
         status: 'ok',
@@ -95,66 +142,4 @@ function failed(thrown: unknown): NegotiateResult {
         );
   const t = e instanceof SpnegoRejectError ? e.token : e instanceof GssAcceptError ? e.token : undefined;
   return { status: 'failed', httpStatus: 401, wwwAuthenticate: t ? `Negotiate ${toBase64(t)}` : 'Negotiate', error: e };
-}
-
-// The web platform's Response and Headers, as far as negotiateHandler uses them (this layer
-// compiles without DOM types; any runtime with fetch has them).
-interface HeadersLike {
-  get(name: string): string | null;
-  has(name: string): boolean;
-  set(name: string, value: string): void;
-}
-/** A web-standard Response, structurally. */
-export interface WebResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: HeadersLike;
-  readonly body: unknown;
-}
-declare const Response: new (body: unknown, init?: { status?: number; statusText?: string; headers?: unknown }) => WebResponse;
-declare const Headers: new (init?: unknown) => HeadersLike;
-
-/** What {@link negotiateHandler} passes to the application with each authenticated request. */
-export interface NegotiateInfo {
-  /** The client, unambiguous text (`unparsePrincipal`). */
-  principal: string;
-  /** The client principal, as a record. */
-  client: Principal;
-  context: Krb5Acceptor;
-}
-
-/**
- * Negotiate for web-standard servers (Deno.serve, Bun.serve, a service worker, anything that
- * takes `(Request) => Response`): unauthenticated requests get `401` with the challenge, the
- * others reach `handler`, whose response gets the mutual-authentication header.
- * @example
- * ```ts
- * Deno.serve(negotiateHandler({ keys }, (req, { principal }) => new Response(`hello ${principal}`)))
- * ```
- */
-export function negotiateHandler<Req extends { headers: { get(name: string): string | null } }>(
-  o: NegotiateServerOptions & { onError?: (error: KerberosError, req: Req) => void },
-  handler: (req: Req, info: NegotiateInfo) => WebResponse | Promise<WebResponse>,
-): (req: Req) => Promise<WebResponse> {
-  const check = createNegotiateAuthenticator(o);
-  return async (req) => {
-    const r = check(req.headers.get('authorization'));
-    if (r.status !== 'ok') {
-      if (r.status === 'failed' && o.onError) {
-        try {
-          o.onError(r.error, req);
-        } catch {
-          // the application's logger failed; the refusal stands
-        }
-      }
-      return new Response(null, { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } });
-    }
-    const res = await handler(req, { principal: r.principal, client: r.client, context: r.context });
-    if (r.wwwAuthenticate && !res.headers.has('www-authenticate')) {
-      const headers = new Headers(res.headers);
-      headers.set('www-authenticate', r.wwwAuthenticate);
-      return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
-    }
-    return res;
-  };
 }
