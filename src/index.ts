@@ -41,8 +41,10 @@ export {
   type NodeFetch,
   type NodeFetchOptions,
 } from './http/node/index.js';
-export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateRequestInfo } from './http/node/server.js';
-export { negotiateHandler, type NegotiateInfo } from './http/negotiate-server.js';
+export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateNodeOptions, type NegotiateRequestInfo } from './http/node/server.js';
+export { negotiateHandler, type NegotiateHandlerOptions } from './http/node/handler.js';
+export type { Delegation } from './http/node/delegation.js';
+export type { NegotiateInfo, NegotiateHooks, HttpPage, AuthToLocal } from './http/server-gate.js';
 export { createAuthFetch, bearer, negotiate, MutualAuthenticationError, type AuthScheme } from './http/index.js';
 export { storeDelegatedCredentials, type DelegationPolicy } from './node/delegated.js';
 export type { DelegatedCredentials } from './gssapi/acceptor.js';

@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   gssapi: ['ap', 'messages', 'crypto', 'asn1', ...L0],
   spnego: ['gssapi', 'asn1', ...L0],
   // ap: the servers choose and check replay stores (issue 13)
-  http: ['spnego', 'gssapi', 'ap', 'client', 'messages', 'crypto', 'asn1', 'node', ...L0],
+  http: ['spnego', 'gssapi', 'ap', 'client', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
   // ap: the host-shared replay store implements ap's store interface (issue 13)
   node: ['ap', 'client', 'formats', 'messages', 'crypto', 'asn1', ...L0],
   kdc: ['ap', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
@@ -48,6 +48,11 @@ const NODE_OK = new Set(['node', 'http', 'kdc', 'cli', 'index']);
 const PACKAGES: Record<string, RegExp> = {
   crypto: /^@noble\/hashes\//,
   http: /^pkijs$|^asn1js$/,
+};
+
+/** Packages a layer may import types from, with `import type` only (erased: nothing is loaded). */
+const FRAMEWORK_TYPES: Record<string, RegExp> = {
+  http: /^(?:fastify|koa|hono)$/,
 };
 
 interface Violation {
@@ -92,7 +97,11 @@ function checkFile(rel: string, text: string): Violation[] {
       continue;
     }
     const pkg = PACKAGES[layer];
-    if (!pkg?.test(spec) && !allowed.includes('*')) out.push({ file: rel, message: `layer ${layer} imports the package ${spec}` });
+    // the framework adapters' types (Fastify, Koa, Hono), as types only: erased, never loaded
+    const typeOnly = /\b(?:import|export)\s+type\s/.test(m[0]);
+    if (FRAMEWORK_TYPES[layer]?.test(spec) && typeOnly) continue;
+    if (!pkg?.test(spec) && !allowed.includes('*'))
+      out.push({ file: rel, message: `layer ${layer} imports the package ${spec}${FRAMEWORK_TYPES[layer]?.test(spec) ? ' (only `import type` is allowed)' : ''}` });
   }
   if (!NODE_OK.has(layer)) {
     if (/\bBuffer\b/.test(code)) out.push({ file: rel, message: `uses Buffer in the pure layer ${layer}` });
@@ -139,5 +148,8 @@ describe('architecture', () => {
     expect(checkFile('node/x.ts', "import { readFileSync } from 'node:fs';\nimport { a } from '../client/index.js';")).toEqual([]);
     expect(checkFile('gssapi/x.ts', "import { checkApReq } from '../ap/index.js';")).toEqual([]);
     expect(checkFile('crypto/x.ts', "// import { x } from '../messages/index.js';")).toEqual([]);
+    expect(checkFile('http/node/x.ts', "import type { FastifyRequest } from 'fastify';")).toEqual([]);
+    expect(checkFile('http/node/x.ts', "import { fastify } from 'fastify';")).toHaveLength(1);
+    expect(checkFile('node/x.ts', "import type { Context } from 'koa';")).toHaveLength(1);
   });
 });

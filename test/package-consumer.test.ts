@@ -27,6 +27,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const subpaths = Object.keys(pkg.exports)
   .filter((s) => s !== './package.json')
   .map((s) => (s === '.' ? 'tskrb5' : `tskrb5/${s.slice(2)}`));
+/** The framework adapters: their declarations import their framework's types, which a program without that framework lacks. */
+const FRAMEWORK_SUBPATHS = ['tskrb5/fastify', 'tskrb5/koa', 'tskrb5/hono'];
+const plainSubpaths = subpaths.filter((s) => !FRAMEWORK_SUBPATHS.includes(s));
 let dir: string;
 let app: string;
 
@@ -52,13 +55,15 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// Every subpath but the framework adapters (a program without Fastify, Koa or Hono must compile
+// with everything else: no framework type leaks into them), and what a user writes with fetch.
 const CONSUMER = `// Every subpath, and what a user writes with fetch.
-${subpaths.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}
+${plainSubpaths.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}
 import { createNegotiateFetch, negotiateFetch, KerberosError, type NodeNegotiateFetch } from 'tskrb5';
 import { createNegotiateFetchCore as createCore, type CredentialSource } from 'tskrb5/http';
 import { DecodeError } from 'tskrb5/errors';
 
-export const modules = [${subpaths.map((_, i) => `m${i}`).join(', ')}];
+export const modules = [${plainSubpaths.map((_, i) => `m${i}`).join(', ')}];
 
 export async function use(url: string, credentials: CredentialSource): Promise<unknown[]> {
   const f: typeof fetch = createNegotiateFetch();
@@ -75,14 +80,14 @@ export async function use(url: string, credentials: CredentialSource): Promise<u
 }
 `;
 
-function project(name: string, files: Record<string, string>, lib: string[]): string {
+function project(name: string, files: Record<string, string>, lib: string[], extra: Record<string, unknown> = {}): string {
   const p = join(app, name);
   mkdirSync(p, { recursive: true });
   for (const [f, text] of Object.entries(files)) writeFileSync(join(p, f), text);
   writeFileSync(
     join(p, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types: ['node'], strict: true, noEmit: true, skipLibCheck: false },
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types: ['node'], strict: true, noEmit: true, skipLibCheck: false, ...extra },
       files: Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)),
     }),
   );
@@ -104,6 +109,38 @@ function typescriptAt(version: string): string | undefined {
   }
   return bin;
 }
+
+/** A program with Fastify, Koa and Hono (linked from ours): the adapters' types as their users write them. */
+const FRAMEWORKS_CONSUMER = `import Fastify, { type FastifyRequest } from 'fastify';
+import Koa from 'koa';
+import { Hono } from 'hono';
+import { fastifyNegotiate } from 'tskrb5/fastify';
+import { koaNegotiate } from 'tskrb5/koa';
+import { honoNegotiate, type NegotiateEnv } from 'tskrb5/hono';
+import type { NegotiateRequestInfo } from 'tskrb5';
+
+export async function apps(): Promise<unknown[]> {
+  const f = Fastify();
+  await f.register(fastifyNegotiate, { keytab: '/etc/http.keytab', authorize: (info, request) => info.user === 'alice' && request.url !== '/x' });
+  f.get('/', async (request) => {
+    const user: string | undefined = request.negotiate?.user;
+    return user;
+  });
+  const k = new Koa();
+  k.use(koaNegotiate({ optional: true, onError: (e, ctx) => console.log(e.code, ctx.path) }));
+  k.use((ctx) => {
+    const info: NegotiateRequestInfo | undefined = ctx.state.negotiate;
+    ctx.body = info?.principal;
+  });
+  const h = new Hono<NegotiateEnv>();
+  h.use(honoNegotiate({ onAuthenticated: (info, c) => console.log(info.principal, c.req.path) }));
+  h.get('/', (c) => c.text(c.get('negotiate')?.principal ?? ''));
+  const request = null as unknown as FastifyRequest;
+  // @ts-expect-error request.negotiate is the client's info, not a string
+  const wrong: string = request.negotiate;
+  return [f, k, h, wrong];
+}
+`;
 
 describe('the packed package, as a user gets it', () => {
   it("require('tskrb5') and its subpaths from CommonJS (Node >= 20.19), one copy of the classes, no warning", () => {
@@ -134,6 +171,15 @@ console.log(JSON.stringify({ fetch: typeof t.createNegotiateFetch, core: typeof 
     expect(tsc(pinned, p)).toEqual({ code: 0, out: '' });
     const dom = project('pinned-dom', { 'consumer.ts': CONSUMER, 'package.json': '{"type":"module"}' }, ['ES2022', 'DOM', 'DOM.Iterable']);
     expect(tsc(pinned, dom)).toEqual({ code: 0, out: '' });
+    // the framework adapters, with their frameworks present (as a user of each has them)
+    const nm = join(app, 'node_modules');
+    for (const d of ['fastify', 'koa', 'hono', '@types/koa']) if (!existsSync(join(nm, d))) symlinkSync(join(root, 'node_modules', d), join(nm, d));
+    // (our dev tree hoists Express's content-disposition 2, whose own types lack what @types/koa
+    // reads from v1's @types: a Koa project gets @types/content-disposition, and so does this one)
+    const fw = project('frameworks', { 'consumer.ts': FRAMEWORKS_CONSUMER, 'package.json': '{"type":"module"}' }, ['ES2022', 'DOM', 'DOM.Iterable'], {
+      paths: { 'content-disposition': [join(root, 'node_modules/@types/content-disposition')] },
+    });
+    expect(tsc(pinned, fw)).toEqual({ code: 0, out: '' });
   }, 180_000);
 
   it(`the declarations with the oldest TypeScript README states (${MIN_TYPESCRIPT}), with and without lib DOM`, (ctx) => {

@@ -178,7 +178,10 @@ describe('the published package (npm pack, then an installed copy)', () => {
     // The types: each subpath's declarations load and type-check (skipLibCheck off: a missing
     // .d.ts, or one that does not compile, is an error); a subpath typed `any` would leave the
     // @ts-expect-error unused, which is an error too.
-    const lines = SUBPATHS.map(([sub], i) => `import * as m${i} from 'tskrb5${sub.slice(1)}';\n// @ts-expect-error -- not a string\nexport const s${i}: string = m${i};`);
+    // (the framework adapters' declarations need their framework: test/package-consumer.test.ts checks them with it)
+    const lines = SUBPATHS.filter(([sub]) => !['./fastify', './koa', './hono'].includes(sub)).map(
+      ([sub], i) => `import * as m${i} from 'tskrb5${sub.slice(1)}';\n// @ts-expect-error -- not a string\nexport const s${i}: string = m${i};`,
+    );
     writeFileSync(
       join(app, 'check.ts'),
       [

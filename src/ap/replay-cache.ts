@@ -199,20 +199,3 @@ export class ReplayCache implements ReplayStore {
 export function isAsyncReplayStore(s: unknown): s is AsyncReplayStore {
   return typeof s === 'object' && s !== null && typeof (s as { checkAsync?: unknown }).checkAsync === 'function' && typeof (s as { check?: unknown }).check !== 'function';
 }
-
-type HostDefault = (o: { clockSkewSec?: number }) => ReplayStore | AsyncReplayStore | false;
-let hostDefault: HostDefault | undefined;
-
-/**
- * Set by tskrb5's Node layer when it loads (`tskrb5`, `tskrb5/node`): the store a server uses
- * when it is given none — the host-shared file store of `KRB5RCACHEDIR`, or none under
- * `KRB5RCACHETYPE=none`. Internal.
- */
-export function registerHostReplayCache(f: HostDefault): void {
-  hostDefault = f;
-}
-
-/** The host's default store (see {@link registerHostReplayCache}); undefined where there is none (not Node). */
-export function hostReplayCache(o: { clockSkewSec?: number } = {}): ReplayStore | AsyncReplayStore | false | undefined {
-  return hostDefault?.(o);
-}

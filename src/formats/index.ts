@@ -38,3 +38,4 @@ export {
 } from './ccache.js';
 export * from './krb5conf.js';
 export * from './krb5conf/settings.js';
+export { anameToLocalname } from './auth-to-local.js';

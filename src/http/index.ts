@@ -38,6 +38,17 @@ export {
 } from './negotiate-fetch.js';
 export { createAuthFetch, bearer, negotiate, type AuthScheme } from './auth-chain.js';
 export { certificateHashForBindings, certificateSignatureAlgorithm } from './certificate.js';
-export { createNegotiateAuthenticator, negotiateHandler, type NegotiateServerOptions, type NegotiateResult, type NegotiateInfo, type WebResponse } from './negotiate-server.js';
+export { createNegotiateAuthenticator, type NegotiateServerOptions, type NegotiateResult, type NegotiateConnection } from './negotiate-server.js';
+export { negotiateHandlerCore, type NegotiateHandlerCoreOptions, type WebResponse, type WebRequestLike } from './web-handler.js';
+export {
+  createNegotiateGate,
+  UNAUTHORIZED_PAGE,
+  FORBIDDEN_PAGE,
+  type NegotiateInfo,
+  type NegotiateHooks,
+  type GateOutcome,
+  type HttpPage,
+  type AuthToLocal,
+} from './server-gate.js';
 export { RedisReplayCache, type RedisReplayCacheOptions, type RedisReplayCacheStats, type NodeRedisLike, type IoRedisLike } from './replay-redis.js';
 export { ReplayCache, replayTag, type ReplayEntry, type ReplayStore, type AsyncReplayStore, type ReplayCacheStats, type ReplayCacheOptions } from '../ap/index.js';

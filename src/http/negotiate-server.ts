@@ -7,10 +7,13 @@
  * - a token that verifies: the client principal, and the `WWW-Authenticate: Negotiate <reply>`
  *   header carrying the AP-REP (mutual authentication), to send with the response;
  * - a token that does not: `401` with a plain challenge (or SPNEGO's reject token), and the
- *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason.
+ *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason;
+ * - a SPNEGO negotiation that needs another round trip (Kerberos offered after another
+ *   mechanism, or without its token): `401` carrying the acceptor's NegTokenResp, and the
+ *   negotiation kept in the caller's {@link NegotiateConnection} for the next request.
  * @module
  */
-import { hostReplayCache, isAsyncReplayStore, type AsyncReplayStore, type ReplayEntry, type ReplayStore } from '../ap/replay-cache.js';
+import { isAsyncReplayStore, type AsyncReplayStore, type ReplayEntry, type ReplayStore } from '../ap/replay-cache.js';
 import { GssError, KerberosError, ReplayCacheError } from '../errors.js';
 import { ErrorCode, GssStatus, MessageType, Oid } from '../iana/index.js';
 import { encodeKrb5Message, GssAcceptError, type Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
@@ -33,16 +36,15 @@ export interface NegotiateServerOptions extends Omit<Krb5AcceptorOptions, 'repla
    * - `new FileReplayCache({ dir })` (`tskrb5/node`) — every process of the host that uses the
    *   directory (node:cluster, PM2, containers sharing a volume);
    * - `new RedisReplayCache(client)` — every host of a farm that uses the Redis/Valkey server;
-   *   asynchronous: the check then returns a promise (`negotiateHandler` and
-   *   `negotiateMiddleware` await it);
+   *   asynchronous: the check then returns a promise, which every adapter awaits;
    * - `false` — none (another layer must stop replays).
    *
-   * Default: `negotiateMiddleware`, and `negotiateHandler` on Node (once `tskrb5` or
-   * `tskrb5/node` is loaded), the host-shared file store of `KRB5RCACHEDIR` as MIT's acceptors
-   * choose theirs (`KRB5RCACHETYPE=none`: none); `createNegotiateAuthenticator`, and
-   * `negotiateHandler` elsewhere, the acceptor's in-memory cache. A cache never forgets a live
-   * authenticator: when full, or when its file or server fails, the request is refused (401,
-   * `onError` gets the reason: `ERR_REPLAY_CACHE_FULL`, `ERR_REPLAY_CACHE_IO`).
+   * Default: the Node adapters (`negotiateMiddleware`, `negotiateHandler`, Fastify, Koa, Hono)
+   * use the host-shared file store of `KRB5RCACHEDIR`, as MIT's acceptors choose theirs
+   * (`KRB5RCACHETYPE=none`: none); `createNegotiateAuthenticator` and `negotiateHandlerCore`,
+   * the acceptor's in-memory cache. A cache never forgets a live authenticator: when full, or
+   * when its file or server fails, the request is refused (401, `onError` gets the reason:
+   * `ERR_REPLAY_CACHE_FULL`, `ERR_REPLAY_CACHE_IO`).
    */
   replayCache?: ReplayStore | AsyncReplayStore | false;
 }
@@ -61,12 +63,28 @@ export type NegotiateResult =
       context: Krb5Acceptor;
     }
   | { status: 'challenge'; httpStatus: 401; wwwAuthenticate: 'Negotiate' }
+  /** SPNEGO needs the client's next token (accept-incomplete or request-mic in `wwwAuthenticate`), kept in the connection. */
+  | { status: 'continue'; httpStatus: 401; wwwAuthenticate: string }
   | { status: 'failed'; httpStatus: 401; wwwAuthenticate: string; error: KerberosError };
 
 /**
- * A function that checks one request's `Authorization` header value. With an asynchronous
- * replay cache (`RedisReplayCache`) it returns a promise: the token is checked, then the cache
- * is awaited before the decision.
+ * Where a SPNEGO negotiation of several round trips waits between two requests of one
+ * connection (RFC 4559 §4: the legs of one negotiation travel on one connection). Keep one per
+ * connection (a WeakMap on the socket, say) and pass it with each request's header.
+ */
+export interface NegotiateConnection {
+  /** The acceptor waiting for the client's next token, and until when (ms since the epoch). */
+  pending?: { acceptor: SpnegoAcceptor; expires: number } | undefined;
+}
+
+/** How long a negotiation waits for its next leg. */
+const PENDING_MS = 60_000;
+
+/**
+ * A function that checks one request's `Authorization` header value; with a
+ * {@link NegotiateConnection}, a negotiation of several legs continues on it. With an
+ * asynchronous replay cache (`RedisReplayCache`) it returns a promise: the token is checked,
+ * then the cache is awaited before the decision.
  * @example
  * ```ts
  * const check = createNegotiateAuthenticator({ keys: decodeKeytab(bytes).entries })
@@ -74,51 +92,95 @@ export type NegotiateResult =
  * if (r.status !== 'ok') return new Response('', { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } })
  * ```
  */
-export function createNegotiateAuthenticator(o: NegotiateServerOptions & { replayCache: AsyncReplayStore }): (authorization: string | null | undefined) => Promise<NegotiateResult>;
-export function createNegotiateAuthenticator(o: NegotiateServerOptions & { replayCache?: ReplayStore | false }): (authorization: string | null | undefined) => NegotiateResult;
-export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult | Promise<NegotiateResult>;
-export function createNegotiateAuthenticator(o: NegotiateServerOptions): (authorization: string | null | undefined) => NegotiateResult | Promise<NegotiateResult> {
+export function createNegotiateAuthenticator(
+  o: NegotiateServerOptions & { replayCache: AsyncReplayStore },
+): (authorization: string | null | undefined, connection?: NegotiateConnection) => Promise<NegotiateResult>;
+export function createNegotiateAuthenticator(
+  o: NegotiateServerOptions & { replayCache?: ReplayStore | false },
+): (authorization: string | null | undefined, connection?: NegotiateConnection) => NegotiateResult;
+export function createNegotiateAuthenticator(
+  o: NegotiateServerOptions,
+): (authorization: string | null | undefined, connection?: NegotiateConnection) => NegotiateResult | Promise<NegotiateResult>;
+export function createNegotiateAuthenticator(
+  o: NegotiateServerOptions,
+): (authorization: string | null | undefined, connection?: NegotiateConnection) => NegotiateResult | Promise<NegotiateResult> {
   if (!o || !Array.isArray(o.keys)) throw new TypeError('keys must be the service keys (keytab entries)');
   if (o.requireChannelBindings && !o.channelBindings) throw new TypeError('requireChannelBindings needs channelBindings');
-  const maxBytes = o.maxTokenBytes ?? MAX_NEGOTIATE_TOKEN_BYTES;
   const store = o.replayCache;
-  if (isAsyncReplayStore(store)) return deferredReplayCheck(o, store, maxBytes);
+  if (isAsyncReplayStore(store)) return deferredReplayCheck(o, store);
   if (store !== undefined && store !== false && typeof (store as { check?: unknown }).check !== 'function') {
     throw new TypeError('replayCache must be a replay cache (ReplayCache, FileReplayCache, RedisReplayCache) or false');
   }
-  const ao: Krb5AcceptorOptions = { ...o, replayCache: store };
-  return (authorization) => negotiate(ao, maxBytes, authorization).result;
+  const negotiate = negotiator({ ...o, replayCache: store }, o.maxTokenBytes);
+  return (authorization, connection) => negotiate(authorization, connection).result;
 }
 
-/** One request's decision, and whether its token was SPNEGO. */
-function negotiate(o: Krb5AcceptorOptions, maxBytes: number, authorization: string | null | undefined): { result: NegotiateResult; spnego: boolean } {
-  // Whatever the header holds, the answer is a decision: a challenge, a refusal or the
-  // principal — never an exception (the client chose every byte of it).
-  let token: Uint8Array | undefined;
-  try {
-    token = negotiateToken(authorization, { maxBytes });
-  } catch (e) {
-    return { result: failed(e), spnego: false };
-  }
-  if (!token) return { result: { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' }, spnego: false };
-  let acceptor: SpnegoAcceptor | undefined;
-  try {
-    acceptor = new SpnegoAcceptor(o);
-    const reply = acceptor.accept(token);
-    const c = acceptor.krb5.client!;
-    return {
-      result: {
+/** The check of one header, and whether the token that decided it was SPNEGO. */
+function negotiator(
+  o: Krb5AcceptorOptions,
+  maxTokenBytes: number | undefined,
+): (authorization: string | null | undefined, connection?: NegotiateConnection) => { result: NegotiateResult; spnego: boolean } {
+  const maxBytes = maxTokenBytes ?? MAX_NEGOTIATE_TOKEN_BYTES;
+  const now = () => (o.now ?? (() => new Date()))().getTime();
+  let spnego = false;
+  const decide = (authorization: string | null | undefined, connection?: NegotiateConnection): NegotiateResult => {
+    // Whatever the header holds, the answer is a decision: a challenge, a refusal or the
+    // principal — never an exception (the client chose every byte of it).
+    let token: Uint8Array | undefined;
+    try {
+      token = negotiateToken(authorization, { maxBytes });
+    } catch (e) {
+      if (connection) connection.pending = undefined;
+      return failed(e);
+    }
+    if (!token) {
+      if (connection) connection.pending = undefined;
+      return { status: 'challenge', httpStatus: 401, wwwAuthenticate: 'Negotiate' };
+    }
+    try {
+      // A bare NegTokenResp ([1], 0xa1) continues the negotiation waiting on this connection;
+      // anything else starts a new one.
+      const waiting = connection?.pending;
+      if (connection) connection.pending = undefined;
+      let acceptor: SpnegoAcceptor;
+      if (token[0] === 0xa1) {
+        if (!waiting || waiting.expires < now()) {
+          throw new GssError(
+            waiting
+              ? 'the next SPNEGO token came after the negotiation on this connection had expired'
+              : 'a SPNEGO continuation token came, but no negotiation is waiting on this connection (its first leg went to another connection or server, or this server keeps no connection state)',
+            { major: GssStatus.GSS_S_NO_CONTEXT },
+            { code: 'ERR_SPNEGO_NO_CONTEXT' },
+          );
+        }
+        acceptor = waiting.acceptor;
+      } else {
+        waiting?.acceptor.krb5.dispose();
+        acceptor = new SpnegoAcceptor(o);
+      }
+      const reply = acceptor.accept(token);
+      spnego = acceptor.mech === 'spnego';
+      if (acceptor.continueNeeded) {
+        if (connection) connection.pending = { acceptor, expires: now() + PENDING_MS };
+        return { status: 'continue', httpStatus: 401, wwwAuthenticate: `Negotiate ${toBase64(reply!)}` };
+      }
+      const c = acceptor.krb5.client!;
+      return {
         status: 'ok',
         principal: unparsePrincipal(c),
         client: { nameType: c.nameType, components: [...c.components], realm: c.realm },
         wwwAuthenticate: reply ? `Negotiate ${toBase64(reply)}` : undefined,
         context: acceptor.krb5,
-      },
-      spnego: acceptor.mech === 'spnego',
-    };
-  } catch (e) {
-    return { result: failed(e), spnego: acceptor?.mech === 'spnego' };
-  }
+      };
+    } catch (e) {
+      return failed(e);
+    }
+  };
+  return (authorization, connection) => {
+    spnego = false;
+    const result = decide(authorization, connection);
+    return { result, spnego };
+  };
 }
 
 /**
@@ -127,7 +189,10 @@ function negotiate(o: Krb5AcceptorOptions, maxBytes: number, authorization: stri
  * the store is awaited; a replay, a failure of the store or no answer is a refusal, and the
  * context is disposed of.
  */
-function deferredReplayCheck(o: NegotiateServerOptions, store: AsyncReplayStore, maxBytes: number): (authorization: string | null | undefined) => Promise<NegotiateResult> {
+function deferredReplayCheck(
+  o: NegotiateServerOptions,
+  store: AsyncReplayStore,
+): (authorization: string | null | undefined, connection?: NegotiateConnection) => Promise<NegotiateResult> {
   let noted: ReplayEntry | undefined;
   const note: ReplayStore = {
     check(entry) {
@@ -135,10 +200,10 @@ function deferredReplayCheck(o: NegotiateServerOptions, store: AsyncReplayStore,
       return true;
     },
   };
-  const ao: Krb5AcceptorOptions = { ...o, replayCache: note };
-  return async (authorization) => {
+  const negotiate = negotiator({ ...o, replayCache: note }, o.maxTokenBytes);
+  return async (authorization, connection) => {
     noted = undefined;
-    const { result, spnego } = negotiate(ao, maxBytes, authorization);
+    const { result, spnego } = negotiate(authorization, connection);
     const entry = noted;
     noted = undefined;
     if (result.status !== 'ok') return result;
@@ -193,68 +258,4 @@ function failed(thrown: unknown): NegotiateResult {
         );
   const t = e instanceof SpnegoRejectError ? e.token : e instanceof GssAcceptError ? e.token : undefined;
   return { status: 'failed', httpStatus: 401, wwwAuthenticate: t ? `Negotiate ${toBase64(t)}` : 'Negotiate', error: e };
-}
-
-// The web platform's Response and Headers, as far as negotiateHandler uses them (this layer
-// compiles without DOM types; any runtime with fetch has them).
-interface HeadersLike {
-  get(name: string): string | null;
-  has(name: string): boolean;
-  set(name: string, value: string): void;
-}
-/** A web-standard Response, structurally. */
-export interface WebResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: HeadersLike;
-  readonly body: unknown;
-}
-declare const Response: new (body: unknown, init?: { status?: number; statusText?: string; headers?: unknown }) => WebResponse;
-declare const Headers: new (init?: unknown) => HeadersLike;
-
-/** What {@link negotiateHandler} passes to the application with each authenticated request. */
-export interface NegotiateInfo {
-  /** The client, unambiguous text (`unparsePrincipal`). */
-  principal: string;
-  /** The client principal, as a record. */
-  client: Principal;
-  context: Krb5Acceptor;
-}
-
-/**
- * Negotiate for web-standard servers (Deno.serve, Bun.serve, a service worker, anything that
- * takes `(Request) => Response`): unauthenticated requests get `401` with the challenge, the
- * others reach `handler`, whose response gets the mutual-authentication header.
- * @example
- * ```ts
- * Deno.serve(negotiateHandler({ keys }, (req, { principal }) => new Response(`hello ${principal}`)))
- * ```
- */
-export function negotiateHandler<Req extends { headers: { get(name: string): string | null } }>(
-  o: NegotiateServerOptions & { onError?: (error: KerberosError, req: Req) => void },
-  handler: (req: Req, info: NegotiateInfo) => WebResponse | Promise<WebResponse>,
-): (req: Req) => Promise<WebResponse> {
-  // on Node, once tskrb5's Node layer is loaded: the host-shared file store (KRB5RCACHEDIR)
-  const replayCache = o.replayCache === undefined ? hostReplayCache(o.clockSkewSec === undefined ? {} : { clockSkewSec: o.clockSkewSec }) : o.replayCache;
-  const check = createNegotiateAuthenticator({ ...o, replayCache });
-  return async (req) => {
-    const r = await check(req.headers.get('authorization'));
-    if (r.status !== 'ok') {
-      if (r.status === 'failed' && o.onError) {
-        try {
-          o.onError(r.error, req);
-        } catch {
-          // the application's logger failed; the refusal stands
-        }
-      }
-      return new Response(null, { status: 401, headers: { 'www-authenticate': r.wwwAuthenticate } });
-    }
-    const res = await handler(req, { principal: r.principal, client: r.client, context: r.context });
-    if (r.wwwAuthenticate && !res.headers.has('www-authenticate')) {
-      const headers = new Headers(res.headers);
-      headers.set('www-authenticate', r.wwwAuthenticate);
-      return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
-    }
-    return res;
-  };
 }

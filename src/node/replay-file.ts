@@ -44,7 +44,7 @@ import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, rea
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, ReplayCacheError } from '../errors.js';
-import { cacheFullError, DEFAULT_MAX_ENTRIES, registerHostReplayCache, tagSeed, type ReplayCacheStats, type ReplayEntry, type ReplayStore } from '../ap/replay-cache.js';
+import { cacheFullError, DEFAULT_MAX_ENTRIES, tagSeed, type ReplayCacheStats, type ReplayEntry, type ReplayStore } from '../ap/replay-cache.js';
 import { TagSet, tagWords } from '../util/tag-set.js';
 
 /** Seconds of authenticator time per file. */
@@ -443,7 +443,3 @@ export function defaultReplayCache(o: DefaultReplayCacheOptions = {}): FileRepla
   }
   return rc;
 }
-
-// Node servers of the pure layer (negotiateHandler) default to this store once tskrb5's Node
-// layer is loaded.
-registerHostReplayCache((o) => defaultReplayCache(o));

@@ -43,6 +43,17 @@ function rejectNtlm(t: NegotiationToken): void {
  * ```
  */
 export function decodeSpnegoToken(bytes: Uint8Array): SpnegoToken {
+  const t = decodeNegotiationTokenOf(bytes);
+  rejectNtlm(t.token);
+  return t;
+}
+
+/**
+ * {@link decodeSpnegoToken} without refusing a mech list or optimistic token that offers NTLM
+ * beside Kerberos (the acceptor negotiates, as MIT's does); a raw NTLMSSP token or an NTLMSSP
+ * framing is still `ERR_NTLM`.
+ */
+export function decodeNegotiationTokenOf(bytes: Uint8Array): SpnegoToken {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
   if (isNtlmToken(bytes)) throw ntlmError('the peer', 'a raw NTLMSSP token');
   let token: NegotiationToken;
@@ -59,7 +70,6 @@ export function decodeSpnegoToken(bytes: Uint8Array): SpnegoToken {
   } else {
     token = NegotiationToken.decode(bytes);
   }
-  rejectNtlm(token);
   return { framed, token };
 }
 

@@ -19,9 +19,9 @@ import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
 import { decodeKeytab, type KeytabEntry } from '../../src/formats/index.js';
 import { ErrorCode, GssFlags, GssStatus } from '../../src/iana/index.js';
 import { GssAcceptError, Krb5Acceptor, ReplayCache, tlsServerEndPointBindings } from '../../src/gssapi/index.js';
-import { NegState, SpnegoAcceptor, SpnegoRejectError, decodeSpnegoToken, encodeNegTokenInit } from '../../src/spnego/index.js';
+import { NegState, SpnegoAcceptor, SpnegoRejectError, decodeSpnegoToken, encodeMechTypeList, encodeNegTokenInit, encodeNegTokenResp } from '../../src/spnego/index.js';
 import { Oid } from '../../src/iana/index.js';
-import { negotiateHandler } from '../../src/http/index.js';
+import { negotiateHandlerCore } from '../../src/http/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const missing: string[] = [...missingPeers(), ...gssPeerMissing()];
@@ -166,7 +166,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
   });
 
   it("negotiateHandler (web-standard Request/Response): MIT's token in, 200 with the AP-REP MIT completes on; no token, 401", async () => {
-    const handle = negotiateHandler({ keys, replayCache: false }, (_req, info) => new Response(`hello ${info.principal}`, { headers: { 'content-type': 'text/plain' } }));
+    const handle = negotiateHandlerCore({ keys, replayCache: false }, (_req, info) => new Response(`hello ${info.principal}`, { headers: { 'content-type': 'text/plain' } }));
     const token = await init('aes128-cts-hmac-sha256-128.tskrb5.test', { mech: 'spnego' });
     const res = (await handle(new Request('http://web.example/', { headers: { authorization: `Negotiate ${b64(token)}` } }))) as Response;
     expect(res.status).toBe(200);
@@ -180,16 +180,21 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
     expect(none.headers.get('www-authenticate')).toBe('Negotiate');
   });
 
-  it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first, or not offered, is a reject token', async () => {
+  it('SPNEGO: a raw krb5 token is accepted raw; Kerberos not first is answered request-mic naming Kerberos (as MIT), not offered a reject token', async () => {
     const raw = await init('aes256-cts-hmac-sha1-96.tskrb5.test');
     const a = new SpnegoAcceptor({ keys, replayCache: false });
     const reply = a.accept(raw)!;
     expect(a.mech).toBe('krb5');
     expect((await ok({ op: 'init_step', token: b64(reply) })).complete).toBe(true);
-    // MIT's own NegTokenInit, its mech list reordered / stripped: refused with a reject token
+    // MIT's own NegTokenInit, NTLM put first: Kerberos is chosen, a second leg asked for
     const spnego = decodeSpnegoToken(await init('aes256-cts-hmac-sha1-96.tskrb5.test', { mech: 'spnego' })).token;
     if (spnego.type !== 'negTokenInit') throw new Error('expected a NegTokenInit');
-    for (const mechTypes of [[Oid.NTLMSSP, ...spnego.value.mechTypes], ['1.3.6.1.4.1.311.2.2.30']]) {
+    const second = new SpnegoAcceptor({ keys, replayCache: false });
+    const asked = decodeSpnegoToken(second.accept(encodeNegTokenInit({ ...spnego.value, mechTypes: [Oid.NTLMSSP, ...spnego.value.mechTypes] }))!).token;
+    expect(asked).toEqual({ type: 'negTokenResp', value: { negState: NegState['request-mic'], supportedMech: Oid.KRB5 } });
+    expect([second.continueNeeded, second.established]).toEqual([true, false]);
+    // Kerberos not offered at all: refused with a reject token
+    for (const mechTypes of [['1.3.6.1.4.1.311.2.2.30']]) {
       const t = encodeNegTokenInit({ ...spnego.value, mechTypes });
       try {
         new SpnegoAcceptor({ keys, replayCache: false }).accept(t);
@@ -200,6 +205,56 @@ describe.skipIf(!IN_CI && missing.length > 0)('Krb5Acceptor against MIT initiato
         expect(r.type === 'negTokenResp' && r.value.negState).toBe(NegState.reject);
       }
     }
+  });
+
+  it("SPNEGO's second leg (Kerberos listed after NTLM): MIT's AP-REQ and mechListMIC in NegTokenResps; MIT verifies our MIC over the first leg's list; a MIC over another list (a downgrade) is refused", async () => {
+    const host = 'aes256-cts-hmac-sha1-96.tskrb5.test';
+    const list = [Oid.NTLMSSP, Oid.KRB5];
+    const der = encodeMechTypeList(list);
+    for (const tamper of [false, true]) {
+      const a = new SpnegoAcceptor({ keys, replayCache: false });
+      // leg 1: NTLM first, with an NTLM optimistic token (ignored): request-mic naming Kerberos
+      const ntlm = new Uint8Array([...utf8('NTLMSSP'), 0, 1, 0, 0, 0, 0x07, 0x82, 0x08, 0xa2]);
+      expect(decodeSpnegoToken(a.accept(encodeNegTokenInit({ mechTypes: list, mechToken: ntlm }))!).token).toEqual({
+        type: 'negTokenResp',
+        value: { negState: NegState['request-mic'], supportedMech: Oid.KRB5 },
+      });
+      // leg 2: MIT's AP-REQ (mutual): accept-incomplete with our AP-REP and our MIC over the list
+      const apReq = await init(host);
+      const r2 = decodeSpnegoToken(a.accept(encodeNegTokenResp({ responseToken: apReq }))!).token;
+      if (r2.type !== 'negTokenResp') throw new Error('expected a NegTokenResp');
+      expect(r2.value.negState).toBe(NegState['accept-incomplete']);
+      expect([a.continueNeeded, a.established]).toEqual([true, false]);
+      expect((await ok({ op: 'init_step', token: b64(r2.value.responseToken!) })).complete).toBe(true);
+      expect(await peer.request({ op: 'verify_mic', msg: b64(der), mic: b64(r2.value.mechListMIC!) })).toEqual({ ok: true });
+      // leg 3: MIT's MIC over the list it sent — or, tampered, over the list without NTLM
+      const mic = bytes((await ok({ op: 'get_mic', msg: b64(tamper ? encodeMechTypeList([Oid.KRB5]) : der) })).mic);
+      const leg3 = encodeNegTokenResp({ mechListMIC: mic });
+      if (!tamper) {
+        expect(a.accept(leg3)).toBeUndefined();
+        expect([a.continueNeeded, a.established]).toEqual([false, true]);
+        expect(a.krb5.client).toMatchObject({ realm: R, components: ['alice'] });
+      } else {
+        expect(() => a.accept(leg3)).toThrow(SpnegoRejectError);
+        expect(a.established).toBe(false);
+      }
+    }
+    // without mutual authentication MIT's initiator sends its MIC with the AP-REQ: two legs
+    const b = new SpnegoAcceptor({ keys, replayCache: false });
+    b.accept(encodeNegTokenInit({ mechTypes: list }));
+    const flags = MUTUAL & ~GssFlags.GSS_C_MUTUAL_FLAG;
+    const apReq = await init(host, { flags });
+    // (MIT's krb5 context is complete at once: its MIC can be made before our reply)
+    const mic = bytes((await ok({ op: 'get_mic', msg: b64(der) })).mic);
+    const r = decodeSpnegoToken(b.accept(encodeNegTokenResp({ responseToken: apReq, mechListMIC: mic }))!).token;
+    if (r.type !== 'negTokenResp') throw new Error('expected a NegTokenResp');
+    expect(r.value.negState).toBe(NegState['accept-completed']);
+    expect(b.established).toBe(true);
+    expect(await peer.request({ op: 'verify_mic', msg: b64(der), mic: b64(r.value.mechListMIC!) })).toEqual({ ok: true });
+    // and without its MIC, where RFC 4178 requires one: refused
+    const c = new SpnegoAcceptor({ keys, replayCache: false });
+    c.accept(encodeNegTokenInit({ mechTypes: list }));
+    expect(() => c.accept(encodeNegTokenResp({ responseToken: apReq }))).toThrow(/mechListMIC/);
   });
 
   it('a replayed AP-REQ is refused (KRB_AP_ERR_REPEAT), by a second acceptor sharing the cache', async () => {

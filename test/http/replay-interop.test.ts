@@ -32,7 +32,8 @@ import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
 import { ReplayCache } from '../../src/ap/index.js';
 import { decodeCcache, decodeKeytab, type CcacheCredential } from '../../src/formats/index.js';
 import { Krb5Initiator } from '../../src/gssapi/index.js';
-import { createNegotiateAuthenticator, negotiateHandler, RedisReplayCache } from '../../src/http/index.js';
+import { createNegotiateAuthenticator, negotiateHandlerCore, RedisReplayCache } from '../../src/http/index.js';
+import { negotiateHandler } from '../../src/http/node/handler.js';
 import { createClient } from 'redis';
 import { FileReplayCache } from '../../src/node/index.js';
 import { spnegoInit } from '../gssapi/forge.js';
@@ -105,6 +106,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('the replay cache against MIT-issu
     mkdirSync(d, { recursive: true, mode: 0o700 });
     return d;
   };
+  const records = (path: string) => statSync(path).size / 32;
   const recordsIn = (dir: string) => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size / 32, 0);
 
   beforeAll(async () => {
@@ -378,14 +380,21 @@ describe.skipIf(!IN_CI && missing.length > 0)('the replay cache against MIT-issu
     try {
       const hello = () => new Response('hello');
       const req = (t: string) => new Request('http://localhost/', { headers: { authorization: `Negotiate ${t}` } });
-      const onFile = negotiateHandler({ keys }, hello);
+      const onFile = negotiateHandler({ keys, authToLocal: false }, hello);
       const t1 = (await peer.request({ op: 'init', service: 'HTTP@localhost', mech: 'spnego' })).token as string;
       expect((await onFile(req(t1))).status).toBe(200);
       expect(readdirSync(dir)).toEqual([expect.stringMatching(new RegExp(`^tskrb5_rc1_\\d+_${SERVICE_FILE.replace(/\./g, '\\.')}_\\d+$`))]);
       expect((await onFile(req(t1))).status).toBe(401);
+      // the runtime-neutral core (no file system): the acceptor's in-memory cache, no file
+      const core = negotiateHandlerCore({ keys, authToLocal: false }, hello);
+      const t3 = (await peer.request({ op: 'init', service: 'HTTP@localhost', mech: 'spnego' })).token as string;
+      expect((await core(req(t3))).status).toBe(200);
+      expect((await core(req(t3))).status).toBe(401);
+      expect(readdirSync(dir)).toHaveLength(1);
+      expect(records(join(dir, readdirSync(dir)[0]!))).toBe(1);
 
       const errors: string[] = [];
-      const onRedis = negotiateHandler({ keys, replayCache: new RedisReplayCache(client), onError: (e) => errors.push(`${e.code} ${e.message}`) }, hello);
+      const onRedis = negotiateHandler({ keys, authToLocal: false, replayCache: new RedisReplayCache(client), onError: (e) => errors.push(`${e.code} ${e.message}`) }, hello);
       const t2 = (await peer.request({ op: 'init', service: 'HTTP@localhost', mech: 'spnego' })).token as string;
       const first = await onRedis(req(t2));
       expect(first.status).toBe(200);

@@ -1,16 +1,18 @@
 #!/bin/sh
 # Install the real Kerberos peers used by the interop harness (Debian 12, run as root).
 # Idempotent and non-interactive. MIT krb5 KDC/admin/client, Apache + mod_auth_gssapi,
-# python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl, redis-server
-# (the replay cache's farm store; test/interop/redis.mjs starts its own, never the system's) from apt; Heimdal's client tools and KDC unpacked into a
+# python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl,
+# the browsers (chromium, firefox-esr; libnss3-tools for certutil), redis-server (the replay cache's farm
+# store; test/interop/redis.mjs starts its own, never the system's) from apt; Heimdal's client tools and KDC unpacked into a
 # private prefix (HEIMDAL_PREFIX, default /opt/tskrb5-heimdal) because Heimdal conflicts
 # with MIT in apt. Usage: sh test/interop/install.sh
 set -eu
 
 HEIMDAL_PREFIX=${HEIMDAL_PREFIX:-/opt/tskrb5-heimdal}
+NTLMSSP_PREFIX=${NTLMSSP_PREFIX:-/opt/tskrb5-ntlmssp}
 PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 \
 libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos python3-kdcproxy krb5-k5tls curl tshark openssl sssd-kcm \
-redis-server"
+chromium firefox-esr libnss3-tools redis-server"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"
@@ -127,6 +129,30 @@ if [ ! -x "$HEIMDAL_KDC" ]; then
 fi
 if LD_LIBRARY_PATH="$HEIMDAL_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$HEIMDAL_KDC" 2>/dev/null | grep -q 'not found'; then
   die "Heimdal KDC $HEIMDAL_KDC lacks libraries: $(LD_LIBRARY_PATH="$HEIMDAL_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$HEIMDAL_KDC" | grep 'not found' | tr -s ' \t\n' ' ')"
+fi
+
+# gss-ntlmssp (MIT's GSS-API NTLM mechanism) and its libwbclient, unpacked (not installed) into
+# a private prefix: registered in /etc/gss/mech.d it would change what every SPNEGO initiator on
+# the machine offers. Tests name it with GSS_MECH_CONFIG (test/interop/ntlmssp.mjs), so that
+# MIT's SPNEGO initiator can offer NTLM before Kerberos.
+NTLMSSP_SO="$NTLMSSP_PREFIX/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so"
+if [ ! -e "$NTLMSSP_SO" ]; then
+  echo "install.sh: unpacking gss-ntlmssp into $NTLMSSP_PREFIX"
+  apt_update
+  tmp=$(mktemp -d)
+  chmod 777 "$tmp"
+  (cd "$tmp" && apt-get download -qq gss-ntlmssp libwbclient0 >/dev/null 2>&1) || { rm -rf "$tmp"; die "apt-get download gss-ntlmssp libwbclient0 failed"; }
+  mkdir -p "$NTLMSSP_PREFIX"
+  : > "$NTLMSSP_PREFIX/VERSIONS"
+  for f in "$tmp"/*.deb; do
+    dpkg -x "$f" "$NTLMSSP_PREFIX" || { rm -rf "$tmp"; die "dpkg -x $f failed"; }
+    dpkg-deb -W "$f" >> "$NTLMSSP_PREFIX/VERSIONS"
+  done
+  rm -rf "$tmp"
+  [ -e "$NTLMSSP_SO" ] || die "gss-ntlmssp unpacked but no $NTLMSSP_SO"
+fi
+if LD_LIBRARY_PATH="$NTLMSSP_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$NTLMSSP_SO" 2>/dev/null | grep -q 'not found'; then
+  die "gss-ntlmssp $NTLMSSP_SO lacks libraries: $(LD_LIBRARY_PATH="$NTLMSSP_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$NTLMSSP_SO" | grep 'not found' | tr -s ' \t\n' ' ')"
 fi
 
 for b in krb5kdc kdb5_util kadmin.local kinit klist kvno curl apache2 openssl redis-server; do

@@ -28,6 +28,10 @@
  *   unparse FLAGS TYPE HEXREALM COMPS               -> hex text         (krb5_unparse_name_flags)
  *       COMPS: the components' hex joined by ',' ("" for an empty component, "~" for none);
  *       HEXREALM "-" is the empty realm. A text with a NUL is cut there by MIT's C string.
+ *   aname2lname HEXKRB5CONF TYPE HEXREALM COMPS     -> hex local name   (krb5_aname_to_localname)
+ *       HEXKRB5CONF is written to a temp file and named by KRB5_CONFIG for a fresh context (kept
+ *       while the next request names the same text); the principal as for unparse. An empty
+ *       local name is an empty line; no translation is "ERR -1765328208 …" (KRB5_LNAME_NOTRANS).
  *   version                                         -> the harness protocol version
  *   quit                                            -> exits
  *
@@ -41,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static krb5_context ctx;
 
@@ -602,6 +607,66 @@ done:
     free(plain.data);
 }
 
+/* ---------- krb5_aname_to_localname over a given krb5.conf ---------- */
+
+static char *a2l_conf_hex = NULL;
+static char a2l_path[64] = "";
+static krb5_context a2l_ctx = NULL;
+
+static void op_aname2lname(char **t, int nt)
+{
+    long type;
+    krb5_data conf, realm;
+    krb5_principal_data p;
+    krb5_data comps[64];
+    char lname[4096];
+    krb5_error_code ret;
+    int n = 0;
+    if (nt != 5 || parse_int(t[2], &type) || parse_hex(t[3], &realm)) { put_err(0, "usage: aname2lname HEXKRB5CONF TYPE HEXREALM COMPS"); return; }
+    if (a2l_conf_hex == NULL || strcmp(a2l_conf_hex, t[1]) != 0) {
+        FILE *f;
+        int fd;
+        if (parse_hex(t[1], &conf)) { put_err(0, "bad krb5.conf hex"); free(realm.data); return; }
+        if (a2l_ctx) krb5_free_context(a2l_ctx);
+        a2l_ctx = NULL;
+        if (a2l_path[0]) unlink(a2l_path);
+        strcpy(a2l_path, "/tmp/krb5harness-a2l-XXXXXX");
+        fd = mkstemp(a2l_path);
+        if (fd < 0 || (f = fdopen(fd, "w")) == NULL) { put_err(0, "mkstemp"); free(conf.data); free(realm.data); a2l_path[0] = 0; return; }
+        fwrite(conf.data, 1, conf.length, f);
+        fclose(f);
+        free(conf.data);
+        setenv("KRB5_CONFIG", a2l_path, 1);
+        ret = krb5_init_context(&a2l_ctx);
+        if (ret) { a2l_ctx = NULL; put_err(ret, "krb5_init_context"); free(realm.data); return; }
+        free(a2l_conf_hex);
+        a2l_conf_hex = strdup(t[1]);
+    }
+    if (strcmp(t[4], "~") != 0) {
+        char *s = t[4];
+        for (;;) {
+            char *comma = strchr(s, ',');
+            if (comma) *comma = '\0';
+            if (n == 64 || parse_hex(*s ? s : "-", &comps[n])) { put_err(0, "bad component"); goto out; }
+            n++;
+            if (!comma) break;
+            s = comma + 1;
+        }
+    }
+    memset(&p, 0, sizeof(p));
+    p.magic = KV5M_PRINCIPAL;
+    p.realm = realm;
+    p.data = comps;
+    p.length = n;
+    p.type = (krb5_int32)type;
+    ret = krb5_aname_to_localname(a2l_ctx, &p, sizeof(lname), lname);
+    if (ret) put_err(ret, "krb5_aname_to_localname");
+    else put_hex((const unsigned char *)lname, strlen(lname));
+out:
+    for (int i = 0; i < n; i++) free(comps[i].data);
+    free(realm.data);
+}
+
 /* ---------- main loop ---------- */
 
 int main(void)
@@ -655,6 +720,8 @@ int main(void)
             op_parse(t, nt);
         } else if (strcmp(t[0], "unparse") == 0) {
             op_unparse(t, nt);
+        } else if (strcmp(t[0], "aname2lname") == 0) {
+            op_aname2lname(t, nt);
         } else if (strcmp(t[0], "version") == 0) {
             printf("krb5harness 1\n");
         } else if (strcmp(t[0], "quit") == 0) {
@@ -665,6 +732,9 @@ int main(void)
         fflush(stdout);
     }
     free(line);
+    if (a2l_ctx) krb5_free_context(a2l_ctx);
+    if (a2l_path[0]) unlink(a2l_path);
+    free(a2l_conf_hex);
     krb5_free_context(ctx);
     return 0;
 }

@@ -105,4 +105,6 @@ export async function negotiateFetch(input: string | URL | Request, init?: Reque
     f.close();
   }
 }
-export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateRequestInfo } from './server.js';
+export { negotiateMiddleware, type NegotiateMiddlewareOptions, type NegotiateNodeOptions, type NegotiateRequestInfo } from './server.js';
+export type { Delegation } from './delegation.js';
+export { negotiateHandler, type NegotiateHandlerOptions } from './handler.js';

@@ -2,45 +2,58 @@
  * Negotiate for node:http servers: `negotiateMiddleware()` checks each request's
  * `Authorization: Negotiate` with the service keytab (KRB5_KTNAME, else krb5.conf's
  * default_keytab_name, else /etc/krb5.keytab — as MIT's acceptor finds it), answers a challenge
- * or a failure with 401, and otherwise sets `req.negotiate` (principal, context) and the
- * mutual-authentication header, then calls `next()`. Over TLS the connection's channel bindings
- * (RFC 5929 tls-server-end-point of our certificate) are checked when the client sent them.
+ * or a failure with 401, and otherwise sets `req.negotiate` (principal, local user, context,
+ * delegated credentials) and the mutual-authentication header, then calls `next()`. Over TLS the
+ * connection's channel bindings (RFC 5929 tls-server-end-point of our certificate) are checked
+ * when the client sent them. A SPNEGO negotiation of several round trips continues on its
+ * connection. The same engine ({@link nodeNegotiator}) serves the Fastify and Koa adapters.
  * Authenticators are remembered in the replay cache every process of the host shares
  * (`KRB5RCACHEDIR`, as MIT's; `replayCache` chooses another), so a token is accepted once.
  * @module
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { tlsServerEndPointBindings, type Krb5Acceptor } from '../../gssapi/index.js';
+import { tlsServerEndPointBindings } from '../../gssapi/index.js';
 import { KeytabFile, loadKrb5Conf } from '../../node/index.js';
 import { defaultReplayCache } from '../../node/replay-file.js';
 import { storeOptionsFrom } from '../../node/profile.js';
+import type { DelegationPolicy } from '../../node/delegated.js';
+import { defaultRealm } from '../../formats/index.js';
 import { certificateHashForBindings } from '../certificate.js';
 import { GssError, KerberosError } from '../../errors.js';
 import { GssStatus } from '../../iana/index.js';
-import type { Principal } from '../../messages/index.js';
-import { createNegotiateAuthenticator, type NegotiateResult, type NegotiateServerOptions } from '../negotiate-server.js';
+import { createNegotiateAuthenticator, type NegotiateConnection, type NegotiateResult, type NegotiateServerOptions } from '../negotiate-server.js';
+import { createNegotiateGate, type AuthToLocal, type GateOutcome, type NegotiateHooks, type NegotiateInfo } from '../server-gate.js';
+import { delegationOf, type Delegation } from './delegation.js';
 
-/** Options of {@link negotiateMiddleware}. */
-export interface NegotiateMiddlewareOptions extends Omit<NegotiateServerOptions, 'keys' | 'channelBindings'> {
-  /** The keytab (a path or `FILE:path`; default: the environment's, as MIT finds it). */
+/** Options of the Node adapters (`Req` is the framework's request object). */
+export interface NegotiateNodeOptions<Req> extends Omit<NegotiateServerOptions, 'keys' | 'channelBindings'>, NegotiateHooks<Req, NegotiateRequestInfo> {
+  /** The keytab (a path or `FILE:path`; default: the environment's, as MIT finds it). Read once, when the adapter is made. */
   keytab?: string;
   /** The keys themselves, instead of a keytab file. */
   keys?: NegotiateServerOptions['keys'];
-  /** Called with each refusal (a KerberosError), e.g. to log why (default: nothing). */
-  onError?: (error: KerberosError, req: IncomingMessage) => void;
+  /**
+   * The local user name for `info.user`: default MIT's `auth_to_local` from the environment's
+   * krb5.conf (KRB5_CONFIG) and its default realm, read once; a function of your own; or `false`.
+   */
+  authToLocal?: AuthToLocal | false;
+  /** What delegated credentials must be to be used (`allowAnyTicket`; default: a forwarded TGT of the client). */
+  delegation?: DelegationPolicy;
 }
 
-/** What the middleware puts on an authenticated request. */
-export interface NegotiateRequestInfo {
-  /** The client, unambiguous text (MIT's `krb5_unparse_name`: `/` `@` `\\` inside a name escaped). */
-  principal: string;
-  /** The client principal, as a record. */
-  client: Principal;
-  context: Krb5Acceptor;
-  /** Whether the client's channel bindings matched this TLS connection's. */
-  channelBound: boolean;
+/** Options of {@link negotiateMiddleware}. */
+export interface NegotiateMiddlewareOptions extends NegotiateNodeOptions<IncomingMessage> {}
+
+/** What the Node adapters tell the application about an authenticated request. */
+export interface NegotiateRequestInfo extends NegotiateInfo {
+  /**
+   * The credentials the client delegated, ready to use: `fetch(url)` as the client, `ccache()`,
+   * `store(name)`; held in a MEMORY cache released when the request ends unless `keep()`.
+   * `undefined` when the client delegated nothing.
+   */
+  delegated: Delegation | undefined;
 }
 
 declare module 'node:http' {
@@ -59,91 +72,162 @@ function connectionBindings(req: IncomingMessage): ReturnType<typeof tlsServerEn
   return tlsServerEndPointBindings(hash);
 }
 
+const warn = (message: string) => process.emitWarning(message);
+
+function internal(e: unknown): KerberosError {
+  return e instanceof KerberosError
+    ? e
+    : new GssError(
+        `the request could not be checked (${e instanceof Error ? e.message : String(e)})`,
+        { major: GssStatus.GSS_S_FAILURE },
+        { cause: e, code: 'ERR_ACCEPT_INTERNAL' },
+      );
+}
+
+/** The default auth_to_local: the environment's krb5.conf, as MIT's library reads it. */
+function environmentAuthToLocal(): AuthToLocal {
+  const profile = loadKrb5Conf();
+  return { profile, defaultRealm: defaultRealm(profile) };
+}
+
 /**
- * A node:http (or Express/Connect) middleware: `(req, res, next)`.
+ * The acceptor's options with the keys (from `keys`, else the keytab read once, now: a keytab
+ * that is missing or damaged fails loudly when the server starts) and the replay cache (the
+ * host-shared file store unless given), and the hooks with the environment's auth_to_local
+ * unless given.
+ */
+export function resolveNodeOptions<Req, O extends NegotiateNodeOptions<Req>>(o: O): { base: NegotiateServerOptions; hooks: O } {
+  const keys = o.keys ?? (o.keytab ? new KeytabFile(o.keytab) : KeytabFile.default(storeOptionsFrom(loadKrb5Conf()))).readEntriesSync();
+  const { requireChannelBindings: _r, keytab: _k, keys: _ks, delegation: _d, ...rest } = o;
+  // the host-shared replay cache by default (KRB5RCACHEDIR; KRB5RCACHETYPE=none: none); a bad
+  // setting or a directory that cannot be written fails here, when the server starts
+  const replayCache = o.replayCache === undefined ? defaultReplayCache(o.clockSkewSec === undefined ? {} : { clockSkewSec: o.clockSkewSec }) : o.replayCache;
+  const base: NegotiateServerOptions = { ...rest, keys, replayCache };
+  return { base, hooks: { ...o, authToLocal: o.authToLocal === undefined ? environmentAuthToLocal() : o.authToLocal } };
+}
+
+/**
+ * The engine of the Node adapters: keys read once, per-connection state (channel bindings, a
+ * SPNEGO negotiation waiting for its next leg), the gate's hooks, and delegated credentials
+ * released when the response ends. `raw` finds node:http's request and response in the
+ * framework's request.
+ */
+export function nodeNegotiator<Req>(
+  o: NegotiateNodeOptions<Req>,
+  raw: (req: Req) => { req: IncomingMessage; res: ServerResponse | undefined },
+): (req: Req) => Promise<GateOutcome<NegotiateRequestInfo>> {
+  const { base, hooks } = resolveNodeOptions<Req, NegotiateNodeOptions<Req>>(o);
+  const { requireChannelBindings, delegation } = o;
+  const plain = createNegotiateAuthenticator(base);
+  const gate = createNegotiateGate<Req, NegotiateRequestInfo>(
+    hooks,
+    (info, req) => {
+      const d = delegationOf(info.context.delegated, delegation);
+      if (d) {
+        const res = raw(req).res;
+        if (res) {
+          let done = false;
+          const end = () => {
+            if (done) return;
+            done = true;
+            d.ended().catch((e) => warn(`negotiate: releasing delegated credentials failed: ${e instanceof Error ? e.message : String(e)}`));
+          };
+          res.once('close', end);
+          res.once('finish', end);
+        }
+      }
+      return { ...info, delegated: d };
+    },
+    warn,
+  );
+  // per connection: its state, and the authenticator with its channel bindings
+  const perSocket = new WeakMap<
+    Socket,
+    { connection: NegotiateConnection; check: (a: string | undefined, c: NegotiateConnection) => NegotiateResult | Promise<NegotiateResult>; bound: boolean }
+  >();
+
+  // (a promise with an asynchronous replay cache, Redis: the decision once it has answered)
+  const checkOne = (req: IncomingMessage): NegotiateResult | Promise<NegotiateResult> => {
+    let s = perSocket.get(req.socket);
+    if (!s) {
+      const cb = connectionBindings(req);
+      const check = cb ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb }, ...(requireChannelBindings ? { requireChannelBindings } : {}) }) : plain;
+      s = { connection: {}, check, bound: cb !== undefined };
+      perSocket.set(req.socket, s);
+    }
+    const out = s.check(req.headers.authorization, s.connection);
+    return out instanceof Promise ? out.then((r) => unbound(s, r)) : unbound(s, out);
+  };
+  const unbound = (s: { bound: boolean }, r: NegotiateResult): NegotiateResult => {
+    if (!s.bound && requireChannelBindings && r.status === 'ok') {
+      // no TLS, so no bindings can match: refused, with the reason (unless there is no token yet)
+      r.context.dispose();
+      return {
+        status: 'failed',
+        httpStatus: 401,
+        wwwAuthenticate: 'Negotiate',
+        error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }),
+      };
+    }
+    return r;
+  };
+
+  return async (req) => {
+    let result: NegotiateResult;
+    try {
+      result = await checkOne(raw(req).req);
+    } catch (e) {
+      // (the authenticator itself never throws; reading the connection's certificate might)
+      result = { status: 'failed', httpStatus: 401, wwwAuthenticate: 'Negotiate', error: internal(e) };
+    }
+    return gate(req, result);
+  };
+}
+
+/** Writes a refusal on a node:http response. */
+export function writeRefusal(res: ServerResponse, outcome: Extract<GateOutcome<unknown>, { pass: false }>): void {
+  res.statusCode = outcome.status;
+  for (const [k, v] of Object.entries(outcome.headers)) res.setHeader(k, v);
+  res.setHeader('Content-Length', Buffer.byteLength(outcome.body));
+  res.end(outcome.body);
+}
+
+/**
+ * A node:http (or Express/Connect) middleware: `(req, res, next)`. Options: `keytab` (or `keys`),
+ * `authorize` (false → 403), `optional`, `onAuthenticated`, `onError`, `authToLocal`,
+ * `unauthorizedPage` / `forbiddenPage`, `requireChannelBindings`, and the acceptor's (`now`,
+ * `clockSkew`, `replayCache`, `allowWeakCrypto`, …). `req.negotiate` holds the client
+ * (`principal`, `user`, `client`), the context, `channelBound` and `delegated`.
  * @example
  * ```ts
- * const auth = negotiateMiddleware({ keytab: '/etc/http.keytab' })
- * http.createServer((req, res) => auth(req, res, () => res.end(`hello ${req.negotiate!.principal}`))).listen(8080)
+ * const auth = negotiateMiddleware({ keytab: '/etc/http.keytab', authorize: ({ user }) => user === 'alice' })
+ * http.createServer((req, res) => auth(req, res, () => res.end(`hello ${req.negotiate!.user}`))).listen(8080)
  * ```
  */
 export function negotiateMiddleware(o: NegotiateMiddlewareOptions = {}): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-  let keys = o.keys;
-  if (!keys) {
-    // read once, when the server starts: a keytab that is missing or damaged fails loudly here
-    keys = (o.keytab ? new KeytabFile(o.keytab) : KeytabFile.default(storeOptionsFrom(loadKrb5Conf()))).readEntriesSync();
-  }
-  const { requireChannelBindings, ...rest } = o;
-  // the host-shared replay cache by default (KRB5RCACHEDIR; KRB5RCACHETYPE=none: none); a bad
-  // setting or an unwritable directory fails here, when the server starts
-  const replayCache = o.replayCache === undefined ? defaultReplayCache(o.clockSkewSec === undefined ? {} : { clockSkewSec: o.clockSkewSec }) : o.replayCache;
-  const base = { ...rest, keys, replayCache };
-  const plain = createNegotiateAuthenticator(base);
-  const refuse = (req: IncomingMessage, res: ServerResponse, www: string, error: KerberosError | undefined) => {
-    if (error && o.onError) {
-      try {
-        o.onError(error, req);
-      } catch (e) {
-        // the application's own logger failed: the refusal stands, and the failure is said once
-        process.emitWarning(`negotiateMiddleware: onError threw: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    res.statusCode = 401;
-    res.setHeader('WWW-Authenticate', www);
-    res.end();
-  };
-  const internal = (e: unknown): KerberosError =>
-    e instanceof KerberosError
-      ? e
-      : new GssError(
-          `the request could not be checked (${e instanceof Error ? e.message : String(e)})`,
-          { major: GssStatus.GSS_S_FAILURE },
-          { cause: e, code: 'ERR_ACCEPT_INTERNAL' },
-        );
-  const noTls = (r: NegotiateResult): NegotiateResult => {
-    if (r.status !== 'ok') return r;
-    r.context.dispose();
-    return {
-      status: 'failed',
-      httpStatus: 401,
-      wwwAuthenticate: 'Negotiate',
-      error: new GssError('channel bindings are required, and this connection is not TLS', { major: GssStatus.GSS_S_BAD_BINDINGS }),
-    };
-  };
-  const finish = (req: IncomingMessage, res: ServerResponse, next: () => void, r: NegotiateResult) => {
-    if (r.status !== 'ok') {
-      refuse(req, res, r.wwwAuthenticate, r.status === 'failed' ? r.error : undefined);
-      return;
-    }
-    if (r.wwwAuthenticate) res.setHeader('WWW-Authenticate', r.wwwAuthenticate);
-    req.negotiate = { principal: r.principal, client: r.client, context: r.context, channelBound: r.context.channelBound };
-    next();
-  };
+  const negotiate = nodeNegotiator<IncomingMessage>(o, (req) => ({ req, res: (req as IncomingMessage & { res?: ServerResponse }).res ?? responses.get(req) }));
+  const responses = new WeakMap<IncomingMessage, ServerResponse>();
   return (req, res, next) => {
-    let r: NegotiateResult | Promise<NegotiateResult>;
-    try {
-      const cb = connectionBindings(req);
-      if (!cb && requireChannelBindings) {
-        // no TLS, so no bindings can match: refused, with the reason (unless there is no token yet)
-        const out = plain(req.headers.authorization);
-        r = out instanceof Promise ? out.then(noTls) : noTls(out);
-      } else {
-        const check = cb
-          ? createNegotiateAuthenticator({ ...base, channelBindings: { applicationData: cb }, ...(requireChannelBindings ? { requireChannelBindings } : {}) })
-          : plain;
-        r = check(req.headers.authorization);
-      }
-    } catch (e) {
-      // (the authenticator itself never throws; reading the connection's certificate might)
-      refuse(req, res, 'Negotiate', internal(e));
-      return;
-    }
-    // an asynchronous replay cache (Redis): the decision once it has answered
-    if (r instanceof Promise) {
-      r.then(
-        (d) => finish(req, res, next, d),
-        (e) => refuse(req, res, 'Negotiate', internal(e)),
-      );
-    } else finish(req, res, next, r);
+    responses.set(req, res);
+    negotiate(req).then(
+      (outcome) => {
+        if (!outcome.pass) return writeRefusal(res, outcome);
+        for (const [k, v] of Object.entries(outcome.headers)) res.setHeader(k, v);
+        if (outcome.info) req.negotiate = outcome.info;
+        try {
+          next();
+        } catch (e) {
+          // the application's own exception: as uncaught as it would have been without us
+          process.nextTick(() => {
+            throw e;
+          });
+        }
+      },
+      (e) => {
+        // the engine answers decisions, not exceptions; this is the last line of defence
+        warn(`negotiateMiddleware: ${e instanceof Error ? e.message : String(e)}`);
+        if (!res.headersSent) writeRefusal(res, { pass: false, status: 401, headers: { 'WWW-Authenticate': 'Negotiate', 'Content-Type': 'text/plain' }, body: 'Unauthorized\n' });
+      },
+    );
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * `negotiateHandler`: Negotiate for web-standard `(Request) => Response` servers on Node, Deno
+ * and Bun (Deno.serve, Bun.serve, Next.js route handlers on the Node runtime, Hono's or any
+ * fetch-style app), with a keytab file and krb5.conf's auth_to_local as the other adapters
+ * have them. The runtime-neutral core is `tskrb5/http`'s `negotiateHandlerCore` (keys given).
+ * @module
+ */
+import { makeNegotiateHandler, type WebRequestLike, type WebResponse } from '../web-handler.js';
+import { delegationOf } from './delegation.js';
+import { resolveNodeOptions, type NegotiateNodeOptions, type NegotiateRequestInfo } from './server.js';
+
+/** Options of {@link negotiateHandler}: the Node adapters' (keytab, hooks, auth_to_local) and how a connection is named. */
+export interface NegotiateHandlerOptions<Req> extends NegotiateNodeOptions<Req> {
+  /**
+   * A name for the request's connection, so that a SPNEGO negotiation of several round trips
+   * finds its first leg (default: Deno.serve's `info.remoteAddr`, Bun.serve's
+   * `server.requestIP(req)`); without one such a negotiation is refused with the reason.
+   */
+  connectionKey?: (req: Req, ...rest: unknown[]) => string | undefined;
+}
+
+/**
+ * Negotiate for web-standard servers: unauthenticated requests get a `401` challenge (with a
+ * short page), authenticated ones reach `handler` with the client (`principal`, `user`,
+ * `context`, `delegated`: released when the handler's promise settles, unless kept), and its
+ * response gets the mutual-authentication header. `authorize` false is a 403; `optional: true`
+ * lets anonymous requests through with `info` undefined.
+ * @example
+ * ```ts
+ * import { negotiateHandler } from 'tskrb5'
+ * Deno.serve(negotiateHandler({ keytab: '/etc/http.keytab' }, (req, { user }) => new Response(`hello ${user}`)))
+ * // Next.js: export const GET = negotiateHandler({ keytab }, (req, { principal }) => Response.json({ principal }))
+ * ```
+ */
+export function negotiateHandler<Req extends WebRequestLike>(
+  o: NegotiateHandlerOptions<Req> & { optional: true },
+  handler: (req: Req, info: NegotiateRequestInfo | undefined, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
+): (req: Req, ...rest: unknown[]) => Promise<WebResponse>;
+export function negotiateHandler<Req extends WebRequestLike>(
+  o: NegotiateHandlerOptions<Req>,
+  handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
+): (req: Req, ...rest: unknown[]) => Promise<WebResponse>;
+export function negotiateHandler<Req extends WebRequestLike>(
+  o: NegotiateHandlerOptions<Req>,
+  handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
+): (req: Req, ...rest: unknown[]) => Promise<WebResponse> {
+  const { base, hooks } = resolveNodeOptions<Req, NegotiateHandlerOptions<Req>>(o);
+  return makeNegotiateHandler<Req, NegotiateRequestInfo>(
+    { ...hooks, ...base },
+    (info) => ({ ...info, delegated: delegationOf(info.context.delegated, o.delegation) }),
+    handler as (req: Req, info: NegotiateRequestInfo | undefined, ...rest: unknown[]) => WebResponse,
+    (info) => {
+      info?.delegated?.ended().catch(() => undefined);
+    },
+  );
+}
