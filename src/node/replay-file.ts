@@ -82,7 +82,7 @@ function validRecord(b: Uint8Array, p: number): boolean {
  * Encodes one record: tag (12) | writer id (8) | time, seconds (4) | magic "tkr1" (4) | FNV-1a
  * of the first 28 bytes (4). Exported for tests, which write records of their own.
  */
-export function encodeReplayRecord(tag: Uint8Array, writer: Uint8Array, timeSec: number, out = new Uint8Array(REPLAY_RECORD_BYTES)): Uint8Array {
+export function encodeReplayRecord(tag: Uint8Array, writer: Uint8Array, timeSec: number, out: Uint8Array = new Uint8Array(REPLAY_RECORD_BYTES)): Uint8Array {
   out.set(tag.subarray(0, 12), 0);
   out.set(writer.subarray(0, 8), 12);
   put32(out, 20, timeSec >>> 0);

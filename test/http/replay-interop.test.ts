@@ -367,7 +367,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('the replay cache against MIT-issu
     expect(existsSync(join(dir, old))).toBe(false);
   });
 
-  it("negotiateHandler: on Node the host-shared file store by default; with Redis (awaited after the check), a replay's 401 carries the KRB-ERROR MIT's initiator reads as a replay", {
+  it("negotiateHandler: the host-shared file store by default (negotiateHandlerCore: memory); with Redis (awaited after the check), a replay's 401 carries the KRB-ERROR MIT's initiator reads as a replay", {
     timeout: 60_000,
   }, async () => {
     const keys = decodeKeytab(new Uint8Array(readFileSync(keytab))).entries;
