@@ -85,7 +85,7 @@ export function tagSeed(): [number, number, number] {
 
 /**
  * The default bound: 1,000,000 live authenticators — about 3,300 handshakes a second sustained
- * over a 5-minute skew — in 16–64 MB of typed arrays (16 bytes a slot, tables kept at most half
+ * over a 5-minute skew — in 32–64 MB of typed arrays (16 bytes a slot, tables kept at most half
  * full, doubling as they grow).
  */
 export const DEFAULT_MAX_ENTRIES = 1_000_000;
