@@ -196,7 +196,7 @@ export function writeRefusal(res: ServerResponse, outcome: Extract<GateOutcome<u
  * A node:http (or Express/Connect) middleware: `(req, res, next)`. Options: `keytab` (or `keys`),
  * `authorize` (false → 403), `optional`, `onAuthenticated`, `onError`, `authToLocal`,
  * `unauthorizedPage` / `forbiddenPage`, `requireChannelBindings`, and the acceptor's (`now`,
- * `clockSkew`, `replayCache`, `allowWeakCrypto`, …). `req.negotiate` holds the client
+ * `clockSkewSec`, `replayCache`, `allowWeakCrypto`, …). `req.negotiate` holds the client
  * (`principal`, `user`, `client`), the context, `channelBound` and `delegated`.
  * @example
  * ```ts
