@@ -491,7 +491,7 @@ async function forgedAuthenticatorTarget(errors) {
       token = encodeNegTokenInit({ mechTypes, mechToken: apReq, ...(mic ? { mechListMIC: mic } : {}) });
     }
     const r = check(`Negotiate ${toBase64(token)}`);
-    if (!r || !['ok', 'failed', 'challenge'].includes(r.status)) throw new Error(`not a decision: ${JSON.stringify(r?.status)}`);
+    if (!r || !['ok', 'failed', 'challenge', 'continue'].includes(r.status)) throw new Error(`not a decision: ${JSON.stringify(r?.status)}`);
     if (r.status === 'failed' && !(r.error instanceof KerberosError)) throw new Error(`a refusal that is not a KerberosError: ${r.error}`);
     if (r.status === 'ok') {
       // per-message tokens on the established context: only KerberosErrors
