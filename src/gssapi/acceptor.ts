@@ -230,7 +230,8 @@ export class Krb5Acceptor extends GssContext {
       if (e instanceof ReplayCacheError) throw new GssAcceptError(e.message, GssStatus.GSS_S_FAILURE, undefined, { cause: e, code: e.code });
       if (!(e instanceof ApReqError)) throw e;
       this.#sname = e.server;
-      throw new GssAcceptError(e.message, MAJOR[e.code], e.krbErrorCode, e.cause === undefined ? {} : { cause: e.cause });
+      // the AP check's own code (ERR_AP_REPLAY, ERR_AP_SKEW, …) is the refusal's: an onError can tell them apart
+      throw new GssAcceptError(e.message, MAJOR[e.code], e.krbErrorCode, e.cause === undefined ? { code: e.code } : { cause: e.cause, code: e.code });
     }
     const { server, client, ticket: part, sessionKey: session, authenticator: auth } = checked;
     this.#sname = server;

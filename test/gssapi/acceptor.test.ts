@@ -125,3 +125,26 @@ describe('Krb5Acceptor on an MIT ticket', () => {
     expect(rc.size).toBe(1);
   });
 });
+
+describe("the acceptor's refusals carry the AP check's code", () => {
+  it('a replay is ERR_AP_REPLAY and a foreign client ERR_AP_CLIENT_MISMATCH (not the generic ERR_GSS)', () => {
+    const cache = new ReplayCache();
+    const i = new Krb5Initiator({ credential: svc, now: at(), flags: MUTUAL });
+    new Krb5Acceptor({ keys, now: at(), replayCache: cache }).accept(i.token);
+    let err: unknown;
+    try {
+      new Krb5Acceptor({ keys, now: at(), replayCache: cache }).accept(i.token);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GssAcceptError);
+    expect((err as GssAcceptError).code).toBe('ERR_AP_REPLAY');
+    const other = new Krb5Initiator({ credential: { ...svc, client: { ...svc.client, components: ['mallory'] } }, now: at(), flags: MUTUAL });
+    try {
+      new Krb5Acceptor({ keys, now: at(), replayCache: false }).accept(other.token);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as GssAcceptError).code).toMatch(/^ERR_AP_/);
+  });
+});
