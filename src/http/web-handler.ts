@@ -149,7 +149,9 @@ export function makeNegotiateHandler<Req extends WebRequestLike, Info extends Ne
  * anything that takes `(Request) => Response`), with the service keys given: unauthenticated
  * requests get a `401` challenge (with {@link UNAUTHORIZED_PAGE}), the others reach `handler`,
  * whose response gets the mutual-authentication header. The hooks (`authorize` → 403,
- * `optional`, `onAuthenticated`, `onError`) and `authToLocal` are those of every adapter. On
+ * `optional`, `onAuthenticated`, `onError`) and `authToLocal` are those of every adapter. The
+ * result is typed by the handler's response (`Response`): the refusals, and a response given the
+ * header, are new `Response`s of the runtime. On
  * Node, Deno and Bun, `tskrb5`'s `negotiateHandler` reads a keytab file instead.
  * @example
  * ```ts
@@ -159,17 +161,20 @@ export function makeNegotiateHandler<Req extends WebRequestLike, Info extends Ne
  * export default { fetch: negotiateHandlerCore({ keys }, (req, { principal }) => new Response(`hello ${principal}`)) }
  * ```
  */
-export function negotiateHandlerCore<Req extends WebRequestLike>(
+export function negotiateHandlerCore<Req extends WebRequestLike, Res extends WebResponse = WebResponse>(
   o: NegotiateHandlerCoreOptions<Req> & { optional: true },
-  handler: (req: Req, info: NegotiateInfo | undefined, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse>;
-export function negotiateHandlerCore<Req extends WebRequestLike>(
+  handler: (req: Req, info: NegotiateInfo | undefined, ...rest: unknown[]) => Res | Promise<Res>,
+): (req: Req, ...rest: unknown[]) => Promise<Res>;
+export function negotiateHandlerCore<Req extends WebRequestLike, Res extends WebResponse = WebResponse>(
   o: NegotiateHandlerCoreOptions<Req>,
-  handler: (req: Req, info: NegotiateInfo, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse>;
-export function negotiateHandlerCore<Req extends WebRequestLike>(
+  handler: (req: Req, info: NegotiateInfo, ...rest: unknown[]) => Res | Promise<Res>,
+): (req: Req, ...rest: unknown[]) => Promise<Res>;
+export function negotiateHandlerCore<Req extends WebRequestLike, Res extends WebResponse = WebResponse>(
   o: NegotiateHandlerCoreOptions<Req>,
-  handler: (req: Req, info: NegotiateInfo, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse> {
-  return makeNegotiateHandler<Req, NegotiateInfo>(o, (base) => base, handler as (req: Req, info: NegotiateInfo | undefined, ...rest: unknown[]) => WebResponse);
+  handler: (req: Req, info: NegotiateInfo, ...rest: unknown[]) => Res | Promise<Res>,
+): (req: Req, ...rest: unknown[]) => Promise<Res> {
+  return makeNegotiateHandler<Req, NegotiateInfo>(o, (base) => base, handler as (req: Req, info: NegotiateInfo | undefined, ...rest: unknown[]) => WebResponse) as (
+    req: Req,
+    ...rest: unknown[]
+  ) => Promise<Res>;
 }

@@ -106,7 +106,7 @@ async function observe(f: typeof fetch, input: string | URL | Request, init?: Re
 const headers = { authorization: 'Bearer not-for-other-origins', cookie: 'session=1', 'content-type': 'text/plain', 'x-custom': 'kept' };
 
 describe('createNegotiateFetch is a fetch', () => {
-  it('type-checks as typeof fetch, its json() included, and the core takes the global fetch (tsc -p test/http/types)', () => {
+  it('type-checks as typeof fetch, its json() included, and the core takes the global fetch; negotiateHandler as a Next.js GET (tsc -p test/http/types)', () => {
     const require = createRequire(import.meta.url);
     const tsc = require.resolve('typescript/bin/tsc');
     const project = fileURLToPath(new URL('./types', import.meta.url));

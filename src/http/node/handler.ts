@@ -24,7 +24,9 @@ export interface NegotiateHandlerOptions<Req> extends NegotiateNodeOptions<Req> 
  * short page), authenticated ones reach `handler` with the client (`principal`, `user`,
  * `context`, `delegated`: released when the handler's promise settles, unless kept), and its
  * response gets the mutual-authentication header. `authorize` false is a 403; `optional: true`
- * lets anonymous requests through with `info` undefined.
+ * lets anonymous requests through with `info` undefined. The result is typed by the handler's
+ * response (`Response`, as Next.js checks a route's `GET`): the refusals, and a response given
+ * the header, are new `Response`s of the runtime.
  * @example
  * ```ts
  * import { negotiateHandler } from 'tskrb5'
@@ -32,18 +34,18 @@ export interface NegotiateHandlerOptions<Req> extends NegotiateNodeOptions<Req> 
  * // Next.js: export const GET = negotiateHandler({ keytab }, (req, { principal }) => Response.json({ principal }))
  * ```
  */
-export function negotiateHandler<Req extends WebRequestLike>(
+export function negotiateHandler<Req extends WebRequestLike, Res extends WebResponse = WebResponse>(
   o: NegotiateHandlerOptions<Req> & { optional: true },
-  handler: (req: Req, info: NegotiateRequestInfo | undefined, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse>;
-export function negotiateHandler<Req extends WebRequestLike>(
+  handler: (req: Req, info: NegotiateRequestInfo | undefined, ...rest: unknown[]) => Res | Promise<Res>,
+): (req: Req, ...rest: unknown[]) => Promise<Res>;
+export function negotiateHandler<Req extends WebRequestLike, Res extends WebResponse = WebResponse>(
   o: NegotiateHandlerOptions<Req>,
-  handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse>;
-export function negotiateHandler<Req extends WebRequestLike>(
+  handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => Res | Promise<Res>,
+): (req: Req, ...rest: unknown[]) => Promise<Res>;
+export function negotiateHandler<Req extends WebRequestLike, Res extends WebResponse = WebResponse>(
   o: NegotiateHandlerOptions<Req>,
-  handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => WebResponse | Promise<WebResponse>,
-): (req: Req, ...rest: unknown[]) => Promise<WebResponse> {
+  handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => Res | Promise<Res>,
+): (req: Req, ...rest: unknown[]) => Promise<Res> {
   const { base, hooks } = resolveNodeOptions<Req, NegotiateHandlerOptions<Req>>(o);
   return makeNegotiateHandler<Req, NegotiateRequestInfo>(
     { ...hooks, ...base },
@@ -52,5 +54,5 @@ export function negotiateHandler<Req extends WebRequestLike>(
     (info) => {
       info?.delegated?.ended().catch(() => undefined);
     },
-  );
+  ) as (req: Req, ...rest: unknown[]) => Promise<Res>;
 }
