@@ -5,6 +5,8 @@
  * have them. The runtime-neutral core is `tskrb5/http`'s `negotiateHandlerCore` (keys given).
  * @module
  */
+import { ConfigError, KerberosError } from '../../errors.js';
+import { UNAUTHORIZED_PAGE } from '../server-gate.js';
 import { makeNegotiateHandler, type WebRequestLike, type WebResponse } from '../web-handler.js';
 import { delegationOf } from './delegation.js';
 import { resolveNodeOptions, type NegotiateNodeOptions, type NegotiateRequestInfo } from './server.js';
@@ -46,13 +48,36 @@ export function negotiateHandler<Req extends WebRequestLike, Res extends WebResp
   o: NegotiateHandlerOptions<Req>,
   handler: (req: Req, info: NegotiateRequestInfo, ...rest: unknown[]) => Res | Promise<Res>,
 ): (req: Req, ...rest: unknown[]) => Promise<Res> {
-  const { base, hooks } = resolveNodeOptions<Req, NegotiateHandlerOptions<Req>>(o);
-  return makeNegotiateHandler<Req, NegotiateRequestInfo>(
-    { ...hooks, ...base },
-    (info) => ({ ...info, delegated: delegationOf(info.context.delegated, o.delegation) }),
-    handler as (req: Req, info: NegotiateRequestInfo | undefined, ...rest: unknown[]) => WebResponse,
-    (info) => {
-      info?.delegated?.ended().catch(() => undefined);
-    },
-  ) as (req: Req, ...rest: unknown[]) => Promise<Res>;
+  // Made on the first request, not when the module loads: a Next.js build evaluates every route
+  // module ("collecting page data") on a machine that has no keytab. A keytab that cannot be read
+  // then is a refusal with the reason to onError, tried again on the next request.
+  let made: ((req: Req, ...rest: unknown[]) => Promise<WebResponse>) | undefined;
+  const make = () => {
+    const { base, hooks } = resolveNodeOptions<Req, NegotiateHandlerOptions<Req>>(o);
+    return makeNegotiateHandler<Req, NegotiateRequestInfo>(
+      { ...hooks, ...base },
+      (info) => ({ ...info, delegated: delegationOf(info.context.delegated, o.delegation) }),
+      handler as (req: Req, info: NegotiateRequestInfo | undefined, ...rest: unknown[]) => WebResponse,
+      (info) => {
+        info?.delegated?.ended().catch(() => undefined);
+      },
+    );
+  };
+  return (async (req: Req, ...rest: unknown[]) => {
+    if (!made) {
+      try {
+        made = make();
+      } catch (e) {
+        const error = e instanceof KerberosError ? e : new ConfigError(`the Negotiate handler could not start: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+        try {
+          o.onError?.(error, req);
+        } catch {
+          // the application's logger failed; the refusal stands
+        }
+        const page = o.unauthorizedPage ?? UNAUTHORIZED_PAGE;
+        return new Response(page.body, { status: 401, headers: { 'content-type': page.contentType, 'www-authenticate': 'Negotiate' } });
+      }
+    }
+    return made(req, ...rest);
+  }) as (req: Req, ...rest: unknown[]) => Promise<Res>;
 }
