@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KerberosError } from '../../src/errors.js';
+import type { KerberosError } from '../../src/errors.js';
 import { decodeCcache, encodeKeytab } from '../../src/formats/index.js';
 import { Krb5Initiator } from '../../src/gssapi/index.js';
 import { negotiateHandler } from '../../src/index.js';
