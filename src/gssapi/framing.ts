@@ -41,11 +41,15 @@ export interface InitialContextToken {
  */
 export function wrapInitialToken(mech: string, inner: Uint8Array): Uint8Array {
   if (!(inner instanceof Uint8Array)) throw new TypeError('inner token must be a Uint8Array');
-  const w = new DerWriter(inner.length + 32);
-  w.bytes(inner);
-  oid.write(w, mech);
-  w.header(INITIAL_CONTEXT_TOKEN_TAG, w.size);
-  return w.finish();
+  const w = DerWriter.borrow();
+  try {
+    w.bytes(inner);
+    oid.write(w, mech);
+    w.header(INITIAL_CONTEXT_TOKEN_TAG, w.size);
+    return w.finish();
+  } finally {
+    w.giveBack();
+  }
 }
 
 /**
