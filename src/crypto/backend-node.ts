@@ -26,11 +26,14 @@ import type { AesKey, Backend, HashName, MacKey } from './backend.js';
 import { prepareHmac, type PreparedHmac } from './fast-hmac/index.js';
 
 /**
- * Below this much CBC work (the CTS bulk: whole blocks before the last two) a message is cheaper
- * in JavaScript than one native call (measured with bench/crypto.mjs on the reference machine:
- * the native call and its result buffer cost ~0.6 µs, the JavaScript AES ~0.13 µs a block).
+ * Below this much CBC work (the CTS bulk: whole blocks before the last two) a message goes
+ * through JavaScript. With a key's OpenSSL context made, the native call and its result buffer
+ * cost ~0.8 µs and JavaScript ~0.15 µs a block, so from ~100 bytes native would win — but the
+ * context costs 2–5 µs and a stream object's garbage to make, and the keys that see messages of
+ * 100–256 bytes are mostly used once: a session key opening one authenticator (~190 bytes), a
+ * reply key opening one KDC reply. bench/handshake.mjs: the acceptor is faster with 256.
  */
-export const NATIVE_AES_MIN_BYTES = 128;
+export const NATIVE_AES_MIN_BYTES = 256;
 
 interface NodeCipher {
   update(data: Uint8Array): Uint8Array;
@@ -206,8 +209,9 @@ class NodeMac implements MacKey {
   readonly #key: Uint8Array;
   readonly #js: PreparedHmac | undefined;
   readonly #jsBelow: number;
-  /** K ⊕ ipad, one block (the key hashed first when longer than a block), for the one-shot path. */
-  readonly #ipad: Uint8Array | undefined;
+  /** K ⊕ ipad, one block (the key hashed first when longer than a block), for the one-shot path; made on first need. */
+  #ipadBlock: Uint8Array | undefined;
+  readonly #blockBytes: number;
 
   constructor(nc: NodeCrypto, hash: HashName, key: Uint8Array) {
     this.#nc = nc;
@@ -215,22 +219,28 @@ class NodeMac implements MacKey {
     this.#key = key.slice();
     this.#jsBelow = NATIVE_HMAC_MIN_BYTES[hash];
     this.#js = hash !== 'md5' ? prepareHmac(hash, key) : undefined;
-    if (this.#js && nc.hash) {
-      const block = BLOCK_BYTES[hash];
-      const k = key.length > block ? nc.hash(this.#alg, key, 'buffer') : key;
-      const ipad = new Uint8Array(block);
-      for (let i = 0; i < block; i++) ipad[i] = (k[i] ?? 0) ^ 0x36;
-      if (k !== key) k.fill(0);
-      this.#ipad = ipad;
-    }
+    this.#blockBytes = BLOCK_BYTES[hash];
+  }
+
+  /** K ⊕ ipad for the one-shot path, or undefined where the runtime has no `crypto.hash`. */
+  #ipad(): Uint8Array | undefined {
+    if (this.#ipadBlock || !this.#nc.hash) return this.#ipadBlock;
+    const block = this.#blockBytes;
+    const key = this.#key;
+    const k = key.length > block ? this.#nc.hash(this.#alg, key, 'buffer') : key;
+    const ipad = new Uint8Array(block);
+    for (let i = 0; i < block; i++) ipad[i] = (k[i] ?? 0) ^ 0x36;
+    if (k !== key) k.fill(0);
+    this.#ipadBlock = ipad;
+    return ipad;
   }
 
   mac(data: Uint8Array, more?: Uint8Array): Uint8Array {
     const n = data.length + (more ? more.length : 0);
     const js = this.#js;
     if (js && n < this.#jsBelow) return js.mac(data, more);
-    const ipad = this.#ipad;
-    if (ipad && js && n <= MAC_SCRATCH_MAX) {
+    const ipad = js && n <= MAC_SCRATCH_MAX ? this.#ipad() : undefined;
+    if (ipad && js) {
       // inner = H(K ⊕ ipad ‖ message) in one native call over one buffer; outer in JavaScript
       const b = ipad.length;
       const buf = macScratch(b + n);

@@ -15,10 +15,11 @@
 import { GssError, KerberosError } from '../errors.js';
 import { GssStatus, Oid } from '../iana/index.js';
 import { GssAcceptError, Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
-import { isFramedToken, unwrapInitialToken } from '../gssapi/index.js';
+import { isFramedToken } from '../gssapi/index.js';
+import { initialTokenMech } from '../gssapi/framing.js';
 import { NegState } from './neg-state.js';
 import { KERBEROS_MECHS } from './ntlm.js';
-import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenResp } from './spnego-token.js';
+import { decodeSpnegoTokenView, encodeMechTypeList, encodeNegTokenResp } from './spnego-token.js';
 import type { NegotiationToken } from './negotiation-token.js';
 
 /** A refused SPNEGO negotiation: the reject token to send back rides along. */
@@ -68,12 +69,7 @@ export class SpnegoAcceptor {
 
   #accept(token: Uint8Array): Uint8Array | undefined {
     if (isFramedToken(token)) {
-      let mech: string | undefined;
-      try {
-        mech = unwrapInitialToken(token).mech;
-      } catch {
-        mech = undefined;
-      }
+      const mech = initialTokenMech(token);
       if (mech !== undefined && mech !== Oid.SPNEGO) {
         this.mech = 'krb5';
         return this.krb5.accept(token);
@@ -81,7 +77,8 @@ export class SpnegoAcceptor {
     }
     let t: NegotiationToken;
     try {
-      t = decodeSpnegoToken(token).token;
+      // views into the caller's token: it is only read during this call, and nothing kept refers to it
+      t = decodeSpnegoTokenView(token).token;
     } catch (e) {
       if (e instanceof KerberosError && (e as { code?: string }).code === 'ERR_NTLM') throw new SpnegoRejectError(`the initiator offers only NTLM: ${e.message}`, REJECT);
       throw new GssError(`not a SPNEGO initial token: ${(e as Error).message}`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN }, { cause: e });

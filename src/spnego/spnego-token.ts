@@ -6,6 +6,7 @@
 import { DecodeError, UnsupportedError } from '../errors.js';
 import { Oid } from '../iana/index.js';
 import { decodeInitialToken, isFramedToken, wrapInitialToken } from '../gssapi/index.js';
+import { decodeInitialTokenView } from '../gssapi/framing.js';
 import { MechTypeList, NegotiationToken, type NegTokenInit, type NegTokenInit2, type NegTokenResp } from './negotiation-token.js';
 import { isNtlmToken, ntlmError, onlyNtlm } from './ntlm.js';
 
@@ -43,12 +44,27 @@ function rejectNtlm(t: NegotiationToken): void {
  * ```
  */
 export function decodeSpnegoToken(bytes: Uint8Array): SpnegoToken {
+  return readSpnegoToken(bytes, false);
+}
+
+/**
+ * @internal {@link decodeSpnegoToken} with the byte fields (mechToken, mechListMIC,
+ * responseToken) as views into `bytes`: for a caller that uses the token at once and keeps
+ * none of them. Same checks, same errors.
+ */
+export function decodeSpnegoTokenView(bytes: Uint8Array): SpnegoToken {
+  return readSpnegoToken(bytes, true);
+}
+
+const VIEWS = { views: true };
+
+function readSpnegoToken(bytes: Uint8Array, views: boolean): SpnegoToken {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
   if (isNtlmToken(bytes)) throw ntlmError('the peer', 'a raw NTLMSSP token');
   let token: NegotiationToken;
   const framed = isFramedToken(bytes);
   if (framed) {
-    token = decodeInitialToken(bytes, (mech) => {
+    token = (views ? decodeInitialTokenView : decodeInitialToken)(bytes, (mech) => {
       if (mech === Oid.NTLMSSP) throw ntlmError('the peer', 'an NTLMSSP token');
       if (mech !== Oid.SPNEGO) {
         throw new UnsupportedError(`token is for the mechanism ${mech}, not SPNEGO (${Oid.SPNEGO})`, { code: 'ERR_UNSUPPORTED_MECH' });
@@ -57,7 +73,7 @@ export function decodeSpnegoToken(bytes: Uint8Array): SpnegoToken {
     }).value;
     if (token.type === 'negTokenResp') throw new DecodeError('the initial SPNEGO token holds a NegTokenResp', { path: 'InitialContextToken', offset: 0 });
   } else {
-    token = NegotiationToken.decode(bytes);
+    token = NegotiationToken.decode(bytes, views ? VIEWS : undefined);
   }
   rejectNtlm(token);
   return { framed, token };
