@@ -24,7 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fmtTime, median, sample, table } from './lib.mjs';
+import { fmtTime, median, table } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -48,16 +48,39 @@ export class GssHarness {
     if (ans.startsWith('ERR')) throw new Error(`gssharness: ${line.split(' ')[0]}: ${ans}`);
     return ans;
   }
-  /** ns per operation of a timed request (`hs MINMS`, `accept PASSES`). */
-  async ns(line) {
-    const m = /^(\d+) ([\d.]+)$/.exec(await this.call(line));
+  /** Wall and CPU ns per operation of a timed request (`hs MINMS`, `accept PASSES`). */
+  async times(line) {
+    const m = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(await this.call(line));
     if (!m) throw new Error(`gssharness: ${line}: unexpected answer`);
-    return Number(m[2]);
+    return { wall: Number(m[2]), cpu: Number(m[3]) };
   }
   async close() {
     this.proc.stdin.end('quit\n');
     await new Promise((r) => (this.proc.exitCode !== null ? r() : this.proc.on('exit', r)));
   }
+}
+
+/**
+ * Runs `fn` for about `ms` milliseconds (or exactly `count` times): wall-clock and CPU (all
+ * threads of this process) nanoseconds per call.
+ */
+export function timeFor(fn, ms, count) {
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let t = t0;
+  if (count !== undefined) {
+    for (; n < count; n++) fn();
+    t = performance.now();
+  } else {
+    do {
+      for (let k = 0; k < 8; k++) fn();
+      n += 8;
+      t = performance.now();
+    } while (t - t0 < ms);
+  }
+  const c = process.cpuUsage(c0);
+  return { wall: ((t - t0) * 1e6) / n, cpu: ((c.user + c.system) * 1e3) / n };
 }
 
 /** Length-prefixed tokens as gssharness's `tokens PATH` writes them. */
@@ -150,71 +173,76 @@ export async function run(opts = {}) {
     };
     handshake(false)(); // fails loudly here rather than inside a timing loop
 
-    const rounds = quick ? 2 : 5;
-    const minMs = quick ? 100 : 300;
-    const nTokens = quick ? 300 : 1000;
+    const rounds = quick ? 3 : 15;
+    const ms = quick ? 60 : 120;
+    const nTokens = quick ? 200 : 400;
     const tokFile = join(realm.dir, 'tokens.bin');
-    const got = { hsOurs: [], hsMit: [], hsOursDfl: [], hsMitDfl: [], hsMitHost: [], accOurs: [], accMit: [], accOursDfl: [], accMitDfl: [] };
-    let iters;
+    const keysOf = ['hsOurs', 'hsMit', 'hsOursDfl', 'hsMitDfl', 'hsMitHost', 'accOurs', 'accMit', 'accOursDfl', 'accMitDfl'];
+    const wall = Object.fromEntries(keysOf.map((k) => [k, []]));
+    const cpu = Object.fromEntries(keysOf.map((k) => [k, []]));
+    const put = (k, t) => {
+      wall[k].push(t.wall);
+      cpu[k].push(t.cpu);
+    };
     // Warm-up: JIT, caches, MIT's first contexts.
-    sample(handshake(false), { warmupMs: quick ? 200 : 600, batches: 1, batchMs: 20 });
-    await mitNone.ns('hs 100');
+    timeFor(handshake(false), quick ? 200 : 600);
+    timeFor(handshake(undefined), quick ? 100 : 300);
+    await mitNone.times('hs 100');
+    await mitDfl.times('hs 100');
     for (let r = 0; r < rounds; r++) {
       log(`  handshake round ${r + 1}/${rounds}`);
-      // Full handshakes, replay caches off.
-      const s = sample(handshake(false), { warmupMs: 20, batchMs: minMs / 3, batches: 3, iters });
-      iters = s.iters;
-      got.hsOurs.push(...s.times);
-      got.hsMit.push(await mitNone.ns(`hs ${minMs}`));
-      got.hsMitHost.push(await mitHost.ns(`hs ${minMs / 3}`));
-      // Full handshakes, each side's default replay cache.
-      got.hsOursDfl.push(...sample(handshake(undefined), { warmupMs: 20, batchMs: minMs / 3, batches: 3, iters }).times);
-      got.hsMitDfl.push(await mitDfl.ns(`hs ${minMs}`));
+      // Full handshakes, replay caches off; then each side's default replay cache.
+      put('hsOurs', timeFor(handshake(false), ms));
+      put('hsMit', await mitNone.times(`hs ${ms}`));
+      put('hsOursDfl', timeFor(handshake(undefined), ms));
+      put('hsMitDfl', await mitDfl.times(`hs ${ms}`));
+      put('hsMitHost', await mitHost.times(`hs ${ms / 2}`));
 
-      // The acceptor alone on MIT's tokens, replay caches off: the same set, several passes.
+      // The acceptor alone on MIT's tokens, replay caches off: the same set, over and over.
       await mitNone.call(`gen ${nTokens}`);
       await mitNone.call(`tokens ${tokFile}`);
       const tokens = readTokens(tokFile);
       let i = 0;
-      const acceptOne = (replayCache) => () => {
-        const acc = new ours.SpnegoAcceptor(replayCache === undefined ? { keys } : { keys, replayCache });
-        const out = acc.accept(tokens[i++ % tokens.length]);
-        return out;
-      };
-      acceptOne(false)();
-      got.accOurs.push(...sample(acceptOne(false), { warmupMs: 20, batchMs: minMs / 3, batches: 3 }).times);
-      got.accMit.push(await mitNone.ns(`accept ${quick ? 1 : 3}`));
+      const acceptOne = () => new ours.SpnegoAcceptor({ keys, replayCache: false }).accept(tokens[i++ % tokens.length]);
+      put('accOurs', timeFor(acceptOne, ms));
+      put('accMit', await mitNone.times(`accept ${Math.max(1, Math.round((ms * 1000) / 120 / nTokens))}`));
 
       // The acceptor alone with each side's default replay cache: fresh tokens, each accepted once.
       await mitDfl.call(`gen ${nTokens}`);
       await mitDfl.call(`tokens ${tokFile}`);
       const fresh = readTokens(tokFile);
-      const t0 = performance.now();
-      for (const t of fresh) new ours.SpnegoAcceptor({ keys }).accept(t);
-      got.accOursDfl.push(((performance.now() - t0) * 1e6) / fresh.length);
-      got.accMitDfl.push(await mitDfl.ns('accept 1'));
+      let j = 0;
+      put(
+        'accOursDfl',
+        timeFor(() => new ours.SpnegoAcceptor({ keys }).accept(fresh[j++]), 0, fresh.length),
+      );
+      put('accMitDfl', await mitDfl.times('accept 1'));
     }
-    const m = Object.fromEntries(Object.entries(got).map(([k, v]) => [k, median(v)]));
+    const m = Object.fromEntries(keysOf.map((k) => [k, median(wall[k])]));
+    const c = Object.fromEntries(keysOf.map((k) => [k, median(cpu[k])]));
     const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
     const mark = (a, b) => `${ratio(a, b)} ${a <= b ? '✓' : '✗'} ≤1`;
+    const row = (what, a, b, target) => [what, fmtTime(m[a]), fmtTime(m[b]), target ? mark(m[a], m[b]) : ratio(m[a], m[b]), fmtTime(c[a]), fmtTime(c[b]), ratio(c[a], c[b])];
     const rows = [
-      ['full handshake, replay caches off', fmtTime(m.hsOurs), fmtTime(m.hsMit), mark(m.hsOurs, m.hsMit)],
-      ['full handshake, default replay caches', fmtTime(m.hsOursDfl), fmtTime(m.hsMitDfl), ratio(m.hsOursDfl, m.hsMitDfl)],
-      ['acceptor alone, replay caches off', fmtTime(m.accOurs), fmtTime(m.accMit), mark(m.accOurs, m.accMit)],
-      ['acceptor alone, default replay caches', fmtTime(m.accOursDfl), fmtTime(m.accMitDfl), ratio(m.accOursDfl, m.accMitDfl)],
-      ["full handshake, MIT with the host's plugins", fmtTime(m.hsOurs), fmtTime(m.hsMitHost), ratio(m.hsOurs, m.hsMitHost)],
+      row('full handshake, replay caches off', 'hsOurs', 'hsMit', true),
+      row('full handshake, default replay caches', 'hsOursDfl', 'hsMitDfl'),
+      row('acceptor alone, replay caches off', 'accOurs', 'accMit', true),
+      row('acceptor alone, default replay caches', 'accOursDfl', 'accMitDfl'),
+      row("full handshake, MIT with the host's plugins", 'hsOurs', 'hsMitHost'),
     ];
     const text = [
       `SPNEGO, ticket for ${sname}, session key etype ${etype}; median time per handshake / accept; ratio = ours/MIT (lower is better)`,
-      table(['what (one process each)', 'tskrb5', 'MIT libgssapi_krb5', 'ours/MIT'], rows),
-      `(medians of ${rounds} interleaved rounds; MIT: MEMORY ccache and keytab, its own timing loop; acceptor rows: MIT's initiator's tokens`,
-      ` (${nTokens} per round), the same bytes to both; default replay caches: MIT's file rcache, ours the in-memory default, each token once)`,
+      table(['what (one process each)', 'tskrb5', 'MIT', 'ours/MIT', 'tskrb5 CPU', 'MIT CPU', 'CPU ratio'], rows),
+      `(medians of ${rounds} interleaved rounds of ~${ms} ms a side; MIT = libgssapi_krb5 with a MEMORY ccache and keytab, its own timing loop;`,
+      ` CPU = the process's CPU time per operation, all threads (less disturbed by other load). Acceptor rows: MIT's initiator's tokens,`,
+      ` ${nTokens} per round, the same bytes to both; default replay caches: MIT's file rcache, ours the in-memory default, each token once.)`,
     ].join('\n');
     return {
       name,
       text,
       results: {
         ...m,
+        cpu: c,
         ratioHs: m.hsOurs / m.hsMit,
         ratioAccept: m.accOurs / m.accMit,
         ratioHsDfl: m.hsOursDfl / m.hsMitDfl,
