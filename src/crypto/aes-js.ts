@@ -111,6 +111,18 @@ export class JsAes implements AesKey {
     return out;
   }
 
+  encryptCts(buf: Uint8Array, n: number, iv: Uint8Array, room: number): Uint8Array {
+    const out = new Uint8Array(n + room);
+    this.encryptCtsInto(buf.subarray(0, n), iv, out, 0);
+    return out;
+  }
+
+  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array {
+    const out = new Uint8Array(data.length);
+    this.decryptCtsInto(data, iv, out, 0);
+    return out;
+  }
+
   /**
    * CBC-CTS encryption of `data` (≥ 16 bytes) into `dst` at `off`: CBC over the zero-padded
    * input, where the second-to-last ciphertext block is written last, cut to the length of the

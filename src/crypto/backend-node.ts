@@ -74,6 +74,28 @@ function plain(buf: Uint8Array, length = buf.length): Uint8Array {
 
 const ZERO_IV = new Uint8Array(16);
 
+/**
+ * A plain Uint8Array over the first `length` bytes of a native result (a Node buffer): a view of
+ * its memory when the buffer owns its whole ArrayBuffer (OpenSSL's results do), else a copy — so
+ * that no result ever shares memory with unrelated data (a pooled buffer's neighbours).
+ */
+function own(buf: Uint8Array, length: number): Uint8Array {
+  if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.length) return new Uint8Array(buf.buffer, 0, length);
+  return plain(buf, length);
+}
+
+/** Where a ciphertext whose last block is partial is padded for OpenSSL (ciphertext only: not secret). */
+let cipherBuf = new Uint8Array(2048);
+function cipherScratch(n: number): Uint8Array {
+  if (n > cipherBuf.length) {
+    if (n > 64 * 1024) return new Uint8Array(n);
+    let size = cipherBuf.length;
+    while (size < n) size *= 2;
+    cipherBuf = new Uint8Array(size);
+  }
+  return cipherBuf;
+}
+
 /** The whole blocks before CTS's last two (the last of which may be partial). */
 function bulkBytes(n: number): number {
   return n <= 32 ? 0 : 16 * (((n + 15) >>> 4) - 2);
@@ -143,6 +165,50 @@ class NodeAes implements AesKey {
     this.#js.decryptCtsInto(data.subarray(bulk), data.subarray(bulk - 16, bulk), dst, off + bulk);
   }
 
+  // Whole messages: one native call over every block, its result buffer is the message's (no
+  // second array, no copy). CTS from CBC: over the zero-padded input, CBC's last two blocks are
+  // CTS's in the other order, the last one cut (RFC 3962 §5, as in RFC 2040's CBC-CTS).
+  encryptCts(buf: Uint8Array, n: number, iv: Uint8Array, room: number): Uint8Array {
+    const ctx = this.#encCtx(bulkBytes(n));
+    if (!ctx) return this.#js.encryptCts(buf, n, iv, room);
+    const k = (n + 15) >>> 4;
+    const r = n - 16 * (k - 1);
+    const len = (n + room + 15) & ~15;
+    buf.fill(0, n, len);
+    const c = this.#nativeEncrypt(ctx, buf.subarray(0, len), iv);
+    // swap: C_k takes C_{k-1}'s place, and C_{k-1}, cut to r bytes, goes last
+    const a = 16 * (k - 2);
+    const b = a + 16;
+    for (let i = 0; i < 16; i++) {
+      const x = c[a + i]!;
+      c[a + i] = c[b + i]!;
+      if (i < r) c[b + i] = x;
+    }
+    c.fill(0, n, len);
+    return own(c, n + room);
+  }
+
+  // One native call over every block (the last, partial one zero-padded: the ciphertext is not
+  // secret, so the module's scratch holds the copy); OpenSSL's last two blocks are then
+  // overwritten with CTS's, which JavaScript decrypts from the ciphertext.
+  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array {
+    const n = data.length;
+    const bulk = bulkBytes(n);
+    const ctx = this.#decCtx(bulk);
+    if (!ctx) return this.#js.decryptCts(data, iv);
+    const len = (n + 15) & ~15;
+    let input = data;
+    if (len !== n) {
+      input = cipherScratch(len);
+      input.set(data);
+      input.fill(0, n, len);
+    }
+    const p = own(this.#nativeDecrypt(ctx, input.subarray(0, len), iv), len);
+    this.#js.decryptCtsInto(data.subarray(bulk), data.subarray(bulk - 16, bulk), p, bulk);
+    p.fill(0, n, len);
+    return len === n ? p : p.subarray(0, n);
+  }
+
   encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
     if (data.length === 0) return new Uint8Array(0);
     const ctx = this.#encCtx(data.length);
@@ -207,10 +273,11 @@ class NodeMac implements MacKey {
   readonly #nc: NodeCrypto;
   readonly #alg: string;
   readonly #key: Uint8Array;
+  /** The prepared JavaScript HMAC (SHA-1, SHA-256): messages below #jsBelow, and the outer step of the one-shot path. */
   readonly #js: PreparedHmac | undefined;
   readonly #jsBelow: number;
-  /** K ⊕ ipad, one block (the key hashed first when longer than a block), for the one-shot path; made on first need. */
-  #ipadBlock: Uint8Array | undefined;
+  /** K ⊕ ipad and K ⊕ opad, one block each (the key hashed first when longer than a block); made on first need. */
+  #pads: [Uint8Array, Uint8Array] | undefined;
   readonly #blockBytes: number;
 
   constructor(nc: NodeCrypto, hash: HashName, key: Uint8Array) {
@@ -218,43 +285,60 @@ class NodeMac implements MacKey {
     this.#alg = NODE_HASH[hash];
     this.#key = key.slice();
     this.#jsBelow = NATIVE_HMAC_MIN_BYTES[hash];
-    this.#js = hash !== 'md5' ? prepareHmac(hash, key) : undefined;
+    // SHA-384 in 32-bit JavaScript costs more than a native call even for one block (the outer
+    // step alone ~2.5 µs against ~1 µs), so its key gets no JavaScript states at all.
+    this.#js = hash === 'sha1' || hash === 'sha256' ? prepareHmac(hash, key) : undefined;
     this.#blockBytes = BLOCK_BYTES[hash];
   }
 
-  /** K ⊕ ipad for the one-shot path, or undefined where the runtime has no `crypto.hash`. */
-  #ipad(): Uint8Array | undefined {
-    if (this.#ipadBlock || !this.#nc.hash) return this.#ipadBlock;
+  /** The pad blocks for the one-shot path, or undefined where the runtime has no `crypto.hash`. */
+  #padBlocks(): [Uint8Array, Uint8Array] | undefined {
+    if (this.#pads || !this.#nc.hash) return this.#pads;
     const block = this.#blockBytes;
     const key = this.#key;
     const k = key.length > block ? this.#nc.hash(this.#alg, key, 'buffer') : key;
     const ipad = new Uint8Array(block);
-    for (let i = 0; i < block; i++) ipad[i] = (k[i] ?? 0) ^ 0x36;
+    const opad = new Uint8Array(block);
+    for (let i = 0; i < block; i++) {
+      ipad[i] = (k[i] ?? 0) ^ 0x36;
+      opad[i] = (k[i] ?? 0) ^ 0x5c;
+    }
     if (k !== key) k.fill(0);
-    this.#ipadBlock = ipad;
-    return ipad;
+    this.#pads = [ipad, opad];
+    return this.#pads;
   }
 
   mac(data: Uint8Array, more?: Uint8Array): Uint8Array {
     const n = data.length + (more ? more.length : 0);
     const js = this.#js;
     if (js && n < this.#jsBelow) return js.mac(data, more);
-    const ipad = js && n <= MAC_SCRATCH_MAX ? this.#ipad() : undefined;
-    if (ipad && js) {
-      // inner = H(K ⊕ ipad ‖ message) in one native call over one buffer; outer in JavaScript
+    const pads = n <= MAC_SCRATCH_MAX && this.#alg !== 'md5' ? this.#padBlocks() : undefined;
+    if (pads) {
+      // RFC 2104 as one-shot native hashes over one reused buffer: inner = H(K ⊕ ipad ‖ message),
+      // then H(K ⊕ opad ‖ inner) — in JavaScript from the prepared state for SHA-1 and SHA-256
+      const hash = this.#nc.hash as NonNullable<NodeCrypto['hash']>;
+      const [ipad, opad] = pads;
       const b = ipad.length;
       const buf = macScratch(b + n);
       buf.set(ipad);
       buf.set(data, b);
       if (more) buf.set(more, b + data.length);
-      const view = buf.subarray(0, b + n);
+      let view = buf.subarray(0, b + n);
       let inner: Uint8Array;
       try {
-        inner = (this.#nc.hash as NonNullable<NodeCrypto['hash']>)(this.#alg, view, 'buffer');
+        inner = hash(this.#alg, view, 'buffer');
       } finally {
         view.fill(0); // the key block and, for RFC 3962, plaintext
       }
-      return js.outer(inner);
+      if (js) return js.outer(inner);
+      buf.set(opad);
+      buf.set(inner, b);
+      view = buf.subarray(0, b + inner.length);
+      try {
+        return plain(hash(this.#alg, view, 'buffer'));
+      } finally {
+        view.fill(0);
+      }
     }
     const h = this.#nc.createHmac(this.#alg, this.#key).update(data);
     if (more) h.update(more);
