@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The bench files, in order. Add one per concern (asn1/messages, ccache, gssapi, http). */
-const BENCHES = ['crypto.mjs', 'messages.mjs', 'formats.mjs', 'startup.mjs', 'kdc.mjs', 'http.mjs', 'server.mjs', 'junk-header.mjs'];
+const BENCHES = ['crypto.mjs', 'messages.mjs', 'handshake.mjs', 'formats.mjs', 'startup.mjs', 'kdc.mjs', 'http.mjs', 'server.mjs', 'load.mjs', 'junk-header.mjs'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds MIT's GSS-API handshake harness (test/mit/gssharness.c, the reference of
-// bench/handshake.mjs) into test/mit/build/gssharness when the source is newer than the binary.
+// bench/handshake.mjs) into test/mit/build/gssharness when the source is newer than the binary,
+// and exports the same for the HTTP load generator of bench/load.mjs (test/mit/loadgen.c).
 //
 //   node test/mit/gss-setup.mjs [--install|--check|--force]     (as test/mit/setup.mjs)
 //
@@ -32,5 +33,26 @@ const PROGRAM = {
  * @param {{ install?: boolean, force?: boolean, log?: (msg: string) => void }} [opts]
  */
 export const ensureGssHarness = (opts = {}) => ensureCProgram(PROGRAM, opts);
+
+/** The HTTP Negotiate load generator of bench/load.mjs (test/mit/loadgen.c). */
+export const LOADGEN_BINARY = join(here, 'build', 'loadgen');
+
+const LOADGEN = {
+  name: 'loadgen',
+  source: join(here, 'loadgen.c'),
+  binary: LOADGEN_BINARY,
+  libs: PROGRAM.libs,
+  headers: PROGRAM.headers,
+  smoke: (binary) => {
+    const r = run(binary, []);
+    return r.status === 2 && r.stderr.startsWith('usage: loadgen') ? undefined : r.stderr || r.stdout;
+  },
+};
+
+/**
+ * Makes sure the load generator exists and is up to date.
+ * @param {{ install?: boolean, force?: boolean, log?: (msg: string) => void }} [opts]
+ */
+export const ensureLoadgen = (opts = {}) => ensureCProgram(LOADGEN, opts);
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) cli(PROGRAM, process.argv.slice(2));
