@@ -9,13 +9,7 @@
  * @module
  */
 
-import { AES_OUT, decryptBlock, decryptBlockSmall, encryptBlock, expandKeyDec, expandKeyEnc } from './aes-block.js';
-
-/**
- * From this many blocks a decryption uses the merged 512 KiB tables (decryptBlock); below, the
- * 4 KiB ones (decryptBlockSmall), which a short message among other work finds in cache.
- */
-const MERGED_FROM_BLOCKS = 32;
+import { AES_OUT, decryptBlock, encryptBlock, expandKeyDec, expandKeyEnc } from './aes-block.js';
 import type { AesKey } from './backend.js';
 
 function le32(b: Uint8Array, o: number): number {
@@ -90,7 +84,6 @@ export class JsAes implements AesKey {
   decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
     const out = new Uint8Array(data.length);
     const xk = this.#dec;
-    const merged = data.length >= 16 * MERGED_FROM_BLOCKS;
     let p0 = le32(iv, 0),
       p1 = le32(iv, 4),
       p2 = le32(iv, 8),
@@ -100,8 +93,7 @@ export class JsAes implements AesKey {
         c1 = le32(data, o + 4),
         c2 = le32(data, o + 8),
         c3 = le32(data, o + 12);
-      if (merged) decryptBlock(xk, c0, c1, c2, c3);
-      else decryptBlockSmall(xk, c0, c1, c2, c3);
+      decryptBlock(xk, c0, c1, c2, c3);
       putBlock(out, o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
       p0 = c0;
       p1 = c1;
@@ -167,15 +159,13 @@ export class JsAes implements AesKey {
       p2 = le32(iv, 8),
       p3 = le32(iv, 12);
     const full = k === 1 ? 1 : k - 2; // blocks decrypted as plain CBC
-    const merged = k >= MERGED_FROM_BLOCKS;
     for (let j = 0; j < full; j++) {
       const o = 16 * j;
       const c0 = le32(data, o),
         c1 = le32(data, o + 4),
         c2 = le32(data, o + 8),
         c3 = le32(data, o + 12);
-      if (merged) decryptBlock(xk, c0, c1, c2, c3);
-      else decryptBlockSmall(xk, c0, c1, c2, c3);
+      decryptBlock(xk, c0, c1, c2, c3);
       putBlock(dst, off + o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
       p0 = c0;
       p1 = c1;
@@ -186,7 +176,7 @@ export class JsAes implements AesKey {
     // Wire order: … C_{k-2}, C_k (full), head of C_{k-1} (r bytes). D(C_k) = (P_k ‖ 0…) ⊕ C_{k-1}
     // gives the missing tail of C_{k-1}; then P_{k-1} = D(C_{k-1}) ⊕ C_{k-2}.
     const o = 16 * (k - 2);
-    decryptBlockSmall(xk, le32(data, o), le32(data, o + 4), le32(data, o + 8), le32(data, o + 12));
+    decryptBlock(xk, le32(data, o), le32(data, o + 4), le32(data, o + 8), le32(data, o + 12));
     const tail = CTS_TAIL;
     putBlock(tail, 0, AES_OUT[0]!, AES_OUT[1]!, AES_OUT[2]!, AES_OUT[3]!);
     for (let i = 0; i < r; i++) tail[i] = data[o + 16 + i]!; // tail now holds C_{k-1}
@@ -196,7 +186,7 @@ export class JsAes implements AesKey {
       c3 = le32(tail, 12);
     putBlock(dst, off + o + 16, AES_OUT[0]! ^ c0, AES_OUT[1]! ^ c1, AES_OUT[2]! ^ c2, AES_OUT[3]! ^ c3, r);
     tail.fill(0);
-    decryptBlockSmall(xk, c0, c1, c2, c3);
+    decryptBlock(xk, c0, c1, c2, c3);
     putBlock(dst, off + o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
   }
 }
