@@ -130,7 +130,7 @@ export async function benchRealm(opts = {}) {
 }
 
 async function loadOurs() {
-  const b = (p) => import(pathToFileURL(join(root, 'dist', 'bundle', p)).href);
+  const b = (p) => import(pathToFileURL(join(process.env.TSKRB5_BENCH_DIST ?? join(root, 'dist'), 'bundle', p)).href);
   const [gssapi, spnego, formats] = await Promise.all([b('gssapi/index.js'), b('spnego/index.js'), b('formats/index.js')]);
   return { ...gssapi, ...spnego, ...formats };
 }

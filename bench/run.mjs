@@ -3,6 +3,10 @@
 //
 //   node bench/run.mjs [--quick] [NAME ...]    (npm run bench = build, then this)
 //
+// TSKRB5_BENCH_DIST=DIR makes crypto, handshake and the servers of server/load use that build (a
+// copy of an earlier dist/, beside which node_modules resolves) instead of dist/: the figures of
+// two builds in one session, for a before/after.
+//
 // Each bench file exports `name` and `run({ quick, log }) -> { name, text, results }`.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
