@@ -48,7 +48,7 @@ function randomBytes(n) {
 }
 
 async function loadOurs() {
-  const path = join(root, 'dist', 'crypto', 'index.js');
+  const path = join(process.env.TSKRB5_BENCH_DIST ?? join(root, 'dist'), 'crypto', 'index.js');
   if (!existsSync(path)) throw new Error(`${path} is missing: run "npm run build" first`);
   return import(pathToFileURL(path).href);
 }

@@ -3,6 +3,10 @@
 //
 //   node bench/run.mjs [--quick] [NAME ...]    (npm run bench = build, then this)
 //
+// TSKRB5_BENCH_DIST=DIR makes crypto, handshake and the servers of server/load use that build (a
+// copy of an earlier dist/, beside which node_modules resolves) instead of dist/: the figures of
+// two builds in one session, for a before/after.
+//
 // Each bench file exports `name` and `run({ quick, log }) -> { name, text, results }`.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The bench files, in order. Add one per concern (asn1/messages, ccache, gssapi, http). */
-const BENCHES = ['crypto.mjs', 'messages.mjs', 'formats.mjs', 'startup.mjs', 'kdc.mjs', 'http.mjs', 'server.mjs', 'junk-header.mjs', 'rcache.mjs'];
+const BENCHES = ['crypto.mjs', 'messages.mjs', 'handshake.mjs', 'formats.mjs', 'startup.mjs', 'kdc.mjs', 'http.mjs', 'server.mjs', 'load.mjs', 'junk-header.mjs', 'rcache.mjs'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

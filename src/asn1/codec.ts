@@ -72,10 +72,14 @@ export abstract class BaseCodec<T> implements Codec<T> {
   }
 
   encode = (value: T): Uint8Array => {
-    const w = new DerWriter();
-    w.path.push(this.name);
-    this.write(w, value);
-    return w.finish();
+    const w = DerWriter.borrow();
+    try {
+      w.path.push(this.name);
+      this.write(w, value);
+      return w.finish();
+    } finally {
+      w.giveBack();
+    }
   };
 }
 

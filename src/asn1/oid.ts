@@ -59,7 +59,25 @@ function writeArc(w: DerWriter, arc: string | bigint): void {
   for (v >>= 7n; v > 0n; v >>= 7n) w.byte(0x80 | Number(v & 0x7fn));
 }
 
+/**
+ * The content octets of OIDs written before: the same few (the mechanisms) are written in every
+ * SPNEGO and GSS token, and turning the text into arcs each time cost more than the rest of the
+ * framing. Bounded; only valid OIDs are kept.
+ */
+const ENCODED = new Map<string, Uint8Array>();
+
 function writeOid(w: DerWriter, v: string): void {
+  const known = typeof v === 'string' ? ENCODED.get(v) : undefined;
+  if (known !== undefined) {
+    w.bytes(known);
+    return;
+  }
+  const mark = w.size;
+  writeOidText(w, v);
+  if (ENCODED.size < 256) ENCODED.set(v, w.buffer.slice(w.buffer.length - w.size, w.buffer.length - mark));
+}
+
+function writeOidText(w: DerWriter, v: string): void {
   if (typeof v !== 'string') throw w.typeError(`OBJECT IDENTIFIER: expected a dotted string, got ${typeof v}`);
   if (!OID_TEXT.test(v)) throw w.rangeError(`OBJECT IDENTIFIER: '${v}' is not a dotted list of at least two arcs`);
   const arcs = v.split('.');

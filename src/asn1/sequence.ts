@@ -119,6 +119,12 @@ class SequenceCodec<T> extends TaggedCodec<T> {
   private readonly tagLists: (readonly number[] | null)[] = [];
   private readonly optional: boolean[] = [];
   private readonly extensible: boolean;
+  /**
+   * Every key, undefined, in declaration order: a decoded value starts as a copy of it, so that
+   * filling it in stores to existing properties instead of adding them one by one (a new hidden
+   * class per addition), and every value of this type has one shape.
+   */
+  private readonly template: Record<string, unknown> = {};
 
   constructor(name: string, fields: Record<string, AnyField>, options: SeqOptions) {
     super(0x30, name);
@@ -134,6 +140,7 @@ class SequenceCodec<T> extends TaggedCodec<T> {
       this.tagLists.push(codec.tags);
       this.firstTags.push(codec.tags === null ? ANY_TAG : codec.tags.length === 1 ? codec.tags[0]! : SEVERAL_TAGS);
       this.optional.push(f.optional);
+      this.template[key] = undefined;
     }
     this.checkDistinctTags();
   }
@@ -165,7 +172,7 @@ class SequenceCodec<T> extends TaggedCodec<T> {
 
   readContent(r: DerReader, len: number): T {
     const saved = r.enter(len);
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = { ...this.template };
     const n = this.keys.length;
     for (let i = 0; i < n; i++) {
       const tag = r.peekTag();
@@ -174,7 +181,7 @@ class SequenceCodec<T> extends TaggedCodec<T> {
         out[this.keys[i]!] = this.codecs[i]!.read(r);
         r.path.pop();
       } else if (this.optional[i]) {
-        out[this.keys[i]!] = undefined;
+        // absent: stays undefined
       } else {
         const name = this.names[i]!;
         r.path.push(name);

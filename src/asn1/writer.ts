@@ -3,8 +3,20 @@
  * its length (now known) and its tag in front of it. Every byte is written exactly once and
  * never moved by a length patch, so encoding is linear in the output size; the buffer grows
  * by doubling (amortised copies stay below twice the output size).
+ *
+ * A top-level encode borrows one module-wide buffer ({@link DerWriter.borrow}) instead of
+ * allocating and growing its own: in V8 a typed array over 64 bytes has an off-heap backing
+ * store, ~1 µs to make, so a 1.6 KB AP-REQ written into a fresh 256-byte buffer paid for four
+ * arrays (three growths and the result); borrowed, it pays for the result alone. An encode nested
+ * inside another (a codec that encodes a part separately) finds the buffer lent out and uses a
+ * fresh one, as before.
  * @module
  */
+
+/** The buffer lent to one writer at a time; undefined while it is lent out. */
+let spare: Uint8Array | undefined = new Uint8Array(4096);
+/** A buffer grown beyond this is not kept (one huge message does not pin its size). */
+const SPARE_MAX = 64 * 1024;
 
 /**
  * A growable buffer filled from the end towards the start.
@@ -21,6 +33,9 @@
  * w.finish()                                 // Uint8Array [2, 1, 5]
  * ```
  */
+const BORROW = -1;
+const EMPTY = new Uint8Array(0);
+
 export class DerWriter {
   private buf: Uint8Array;
   /** Index of the first written byte in `buf`; data is `buf[pos..buf.length)`. */
@@ -30,8 +45,37 @@ export class DerWriter {
 
   constructor(initialCapacity = 256) {
     // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 16) is NaN, a zero-length buffer that grow() (which doubles) never enlarges; the comparison falls back to 16
-    this.buf = new Uint8Array(initialCapacity > 16 ? initialCapacity : 16);
+    this.buf = initialCapacity === BORROW ? EMPTY : new Uint8Array(initialCapacity > 16 ? initialCapacity : 16);
     this.pos = this.buf.length;
+  }
+
+  /**
+   * A writer over the module's shared buffer when it is free (else over a fresh one); give it
+   * back with {@link giveBack} once {@link finish} has copied the result out. Encoding is
+   * synchronous, so the buffer is never written by two encodes at once.
+   */
+  static borrow(): DerWriter {
+    const w = new DerWriter(BORROW);
+    const b = spare;
+    spare = undefined;
+    w.buf = b ?? new Uint8Array(4096);
+    w.pos = w.buf.length;
+    w.#borrowed = b !== undefined;
+    return w;
+  }
+
+  #borrowed = false;
+
+  /** Wipes what was written (messages carry keys) and returns the shared buffer; the writer is spent. */
+  giveBack(): void {
+    if (!this.#borrowed) return;
+    this.#borrowed = false;
+    const b = this.buf;
+    b.fill(0, this.pos);
+    this.buf = EMPTY;
+    this.pos = 0;
+    if (b.length <= SPARE_MAX) spare = b;
+    else spare = new Uint8Array(4096);
   }
 
   /** The number of bytes written so far. */
@@ -45,6 +89,7 @@ export class DerWriter {
     while (cap - size < need) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(this.pos), cap - size);
+    if (this.#borrowed) this.buf.fill(0, this.pos); // the shared buffer is dropped: wipe it
     this.buf = next;
     this.pos = cap - size;
   }

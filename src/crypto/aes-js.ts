@@ -44,6 +44,9 @@ function putBlock(b: Uint8Array, o: number, w0: number, w1: number, w2: number, 
   for (let i = 0; i < len; i++) b[o + i] = w[i >>> 2]! >>> (8 * (i & 3));
 }
 
+/** CTS decryption's C_{k-1} under reconstruction (one block, reused: the calls are synchronous; wiped after use). */
+const CTS_TAIL = new Uint8Array(16);
+
 export class JsAes implements AesKey {
   readonly #enc: Uint32Array;
   #decKey: Uint32Array | undefined;
@@ -56,7 +59,7 @@ export class JsAes implements AesKey {
   }
 
   get #dec(): Uint32Array {
-    this.#decKey ??= expandKeyDec(this.#key);
+    this.#decKey ??= expandKeyDec(this.#key, this.#enc);
     return this.#decKey;
   }
 
@@ -97,6 +100,18 @@ export class JsAes implements AesKey {
       p2 = c2;
       p3 = c3;
     }
+    return out;
+  }
+
+  encryptCts(buf: Uint8Array, n: number, iv: Uint8Array, room: number): Uint8Array {
+    const out = new Uint8Array(n + room);
+    this.encryptCtsInto(buf.subarray(0, n), iv, out, 0);
+    return out;
+  }
+
+  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array {
+    const out = new Uint8Array(data.length);
+    this.decryptCtsInto(data, iv, out, 0);
     return out;
   }
 
@@ -162,7 +177,7 @@ export class JsAes implements AesKey {
     // gives the missing tail of C_{k-1}; then P_{k-1} = D(C_{k-1}) ⊕ C_{k-2}.
     const o = 16 * (k - 2);
     decryptBlock(xk, le32(data, o), le32(data, o + 4), le32(data, o + 8), le32(data, o + 12));
-    const tail = new Uint8Array(16);
+    const tail = CTS_TAIL;
     putBlock(tail, 0, AES_OUT[0]!, AES_OUT[1]!, AES_OUT[2]!, AES_OUT[3]!);
     for (let i = 0; i < r; i++) tail[i] = data[o + 16 + i]!; // tail now holds C_{k-1}
     const c0 = le32(tail, 0),
@@ -170,6 +185,7 @@ export class JsAes implements AesKey {
       c2 = le32(tail, 8),
       c3 = le32(tail, 12);
     putBlock(dst, off + o + 16, AES_OUT[0]! ^ c0, AES_OUT[1]! ^ c1, AES_OUT[2]! ^ c2, AES_OUT[3]! ^ c3, r);
+    tail.fill(0);
     decryptBlock(xk, c0, c1, c2, c3);
     putBlock(dst, off + o, AES_OUT[0]! ^ p0, AES_OUT[1]! ^ p1, AES_OUT[2]! ^ p2, AES_OUT[3]! ^ p3);
   }

@@ -30,6 +30,18 @@ export interface AesKey {
   encryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void;
   /** CBC-CTS decryption of `data` (≥ 16 bytes) into `dst` at `off`. */
   decryptCtsInto(data: Uint8Array, iv: Uint8Array, dst: Uint8Array, off: number): void;
+  /**
+   * CBC-CTS encryption of `buf[0, n)` (n ≥ 16) into a new plain Uint8Array of `n + room` bytes:
+   * the ciphertext, then `room` zero bytes for the caller's checksum. `buf` is the caller's
+   * scratch: its bytes from `n` up to `n + room` rounded up to a block may be overwritten, so
+   * it must be at least that long. (The result may view a larger buffer of its own.)
+   */
+  encryptCts(buf: Uint8Array, n: number, iv: Uint8Array, room: number): Uint8Array;
+  /**
+   * CBC-CTS decryption of `data` (≥ 16 bytes) into a new plain Uint8Array of `data.length`
+   * bytes (which may view a larger buffer of its own; the caller wipes it if it refuses it).
+   */
+  decryptCts(data: Uint8Array, iv: Uint8Array): Uint8Array;
 }
 
 /** An HMAC key prepared once; `mac` hashes the concatenation of its arguments. */

@@ -113,7 +113,9 @@ export function encrypt(key: Key, usage: number, plaintext: Uint8Array, options?
 
 /**
  * Decrypts and checks integrity. A short, tampered or wrongly-keyed ciphertext, or the wrong
- * usage, throws `IntegrityError` with one and the same message.
+ * usage, throws `IntegrityError` with one and the same message. The plaintext is a new array of
+ * its own; one over 64 bytes may be a view past the confounder of the buffer it was decrypted
+ * into (mind `byteOffset` when reaching for `.buffer`).
  */
 export function decrypt(key: Key, usage: number, ciphertext: Uint8Array, options?: CryptoOptions): Uint8Array {
   const p = checkKey(key, options);

@@ -11,7 +11,7 @@ import { dr, KC, KE, KI, usageConstant } from './dk.js';
 import { baseAes, usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
 import { iterationCount } from './s2k-params.js';
-import { confounded, equalAt, scratch } from './scratch.js';
+import { confounded, equalAt, scratch, SMALL_PLAINTEXT } from './scratch.js';
 
 const ZERO_IV = new Uint8Array(16);
 const H = 12; // HMAC-SHA1-96
@@ -61,25 +61,31 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
     // RFC 3961 §5.3: C = E(Ke, confounder | plaintext), H = HMAC(Ki, confounder | plaintext).
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
-      const p = confounded(plaintext, confounder);
-      const n = p.length;
-      const out = new Uint8Array(n + H);
-      ke.encryptCtsInto(p, ZERO_IV, out, 0);
-      const mac = ki.mac(p);
+      const n = 16 + plaintext.length;
+      const p = confounded(plaintext, confounder, H);
+      const out = ke.encryptCts(p, n, ZERO_IV, H);
+      const mac = ki.mac(p.subarray(0, n));
       for (let i = 0; i < H; i++) out[n + i] = mac[i]!;
       p.fill(0);
       return out;
     },
 
+    // A small plaintext is decrypted into the shared buffer and copied out (an array of up to
+    // 64 bytes is cheap in V8); a larger one is returned as a view past the confounder of the
+    // array it was decrypted into (no second array, no copy).
     decrypt(key, usage, ciphertext) {
       if (ciphertext.length < 16 + H) throw new IntegrityError();
       const { ke, ki } = encKeys(key, usage);
       const n = ciphertext.length - H;
-      const p = scratch(n);
-      ke.decryptCtsInto(ciphertext.subarray(0, n), ZERO_IV, p, 0);
+      const small = n - 16 <= SMALL_PLAINTEXT;
+      let p: Uint8Array;
+      if (small) {
+        p = scratch(n);
+        ke.decryptCtsInto(ciphertext.subarray(0, n), ZERO_IV, p, 0);
+      } else p = ke.decryptCts(ciphertext.subarray(0, n), ZERO_IV);
       const ok = equalAt(ki.mac(p), 0, ciphertext, n, H);
-      const plaintext = ok ? p.slice(16) : undefined;
-      p.fill(0);
+      const plaintext = !ok ? undefined : small ? p.slice(16) : p.subarray(16);
+      if (small || !ok) p.fill(0);
       if (!plaintext) throw new IntegrityError();
       return plaintext;
     },

@@ -11,7 +11,7 @@ import { KC, KE, KI, usageConstant } from './dk.js';
 import { usageKeys, type UsageKeys } from './key-cache.js';
 import type { EncTypeProfile } from './profile.js';
 import { iterationCount } from './s2k-params.js';
-import { confounded, equalAt, scratch } from './scratch.js';
+import { confounded, equalAt, scratch, SMALL_PLAINTEXT } from './scratch.js';
 
 const ZERO_IV = new Uint8Array(16);
 const KERBEROS = utf8('kerberos');
@@ -85,16 +85,18 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
     // RFC 8009 §5: C = E(Ke, N | plaintext, IV); H = HMAC(Ki, IV | C) truncated; IV is zero.
     encrypt(key, usage, plaintext, confounder) {
       const { ke, ki } = encKeys(key, usage);
-      const p = confounded(plaintext, confounder);
-      const n = p.length;
-      const out = new Uint8Array(n + h);
-      ke.encryptCtsInto(p, ZERO_IV, out, 0);
+      const n = 16 + plaintext.length;
+      const p = confounded(plaintext, confounder, h);
+      const out = ke.encryptCts(p, n, ZERO_IV, h);
       p.fill(0);
       const mac = ki.mac(ZERO_IV, out.subarray(0, n));
       for (let i = 0; i < h; i++) out[n + i] = mac[i]!;
       return out;
     },
 
+    // A small plaintext is decrypted into the shared buffer and copied out (an array of up to
+    // 64 bytes is cheap in V8); a larger one is returned as a view past the confounder of the
+    // array it was decrypted into (no second array, no copy).
     decrypt(key, usage, ciphertext) {
       if (ciphertext.length < 16 + h) throw new IntegrityError();
       const { ke, ki } = encKeys(key, usage);
@@ -102,6 +104,7 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
       const c = ciphertext.subarray(0, n);
       // Encrypt-then-MAC: check the tag before decrypting anything.
       if (!equalAt(ki.mac(ZERO_IV, c), 0, ciphertext, n, h)) throw new IntegrityError();
+      if (n - 16 > SMALL_PLAINTEXT) return ke.decryptCts(c, ZERO_IV).subarray(16);
       const p = scratch(n);
       ke.decryptCtsInto(c, ZERO_IV, p, 0);
       const plaintext = p.slice(16);

@@ -11,6 +11,13 @@
 import { randomInto } from './backend.js';
 
 const MAX_REUSED = 64 * 1024;
+
+/**
+ * V8 keeps a typed array of up to 64 bytes on its heap (cheap); a larger one gets an off-heap
+ * backing store (~1 µs). A plaintext up to this size is copied out of the shared buffer; a
+ * larger one is returned where it was decrypted.
+ */
+export const SMALL_PLAINTEXT = 64;
 let buf = new Uint8Array(1024);
 
 /** A view of `n` bytes of the shared buffer (or a fresh array when `n` is large). */
@@ -34,11 +41,14 @@ export function equalAt(a: Uint8Array, ao: number, b: Uint8Array, bo: number, le
 
 /**
  * `confounder | plaintext` in the shared buffer (RFC 3961 §5.3: a random block-sized
- * confounder ahead of the message; a given one only for known-answer tests). The caller
- * wipes it with `fill(0)` when done.
+ * confounder ahead of the message; a given one only for known-answer tests), in a view of the
+ * shared buffer `16 + plaintext.length + room` bytes long rounded up to a block (the room
+ * AesKey.encryptCts may use). The caller wipes it with `fill(0)` when done.
  */
-export function confounded(plaintext: Uint8Array, confounder?: Uint8Array): Uint8Array {
-  const p = scratch(16 + plaintext.length);
+export function confounded(plaintext: Uint8Array, confounder?: Uint8Array, room = 0): Uint8Array {
+  const n = 16 + plaintext.length;
+  // capacity for AesKey.encryptCts: n + room rounded up to a block
+  const p = scratch((n + room + 15) & ~15);
   if (confounder) p.set(confounder);
   else randomInto(p, 0, 16);
   p.set(plaintext, 16);

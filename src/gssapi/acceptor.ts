@@ -25,7 +25,7 @@ import { EncAPRepPart, KRBCred, type EncKrbCredPart, type EncTicketPart, type Pr
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE, type GssChecksum } from './checksum.js';
-import { decodeKrb5Message, encodeKrb5Message, type Krb5Message } from './krb5-message.js';
+import { decodeKrb5MessageView, encodeKrb5Message, type Krb5Message } from './krb5-message.js';
 import { openKrbCred } from './open.js';
 import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
@@ -205,7 +205,8 @@ export class Krb5Acceptor extends GssContext {
   #accept(token: Uint8Array, now: number): Uint8Array | undefined {
     let m: Krb5Message;
     try {
-      m = decodeKrb5Message(token);
+      // views into the caller's token: its ciphers are only decrypted, during this call
+      m = decodeKrb5MessageView(token);
     } catch (e) {
       return fail(`not a krb5 initial context token: ${(e as Error).message}`, GssStatus.GSS_S_DEFECTIVE_TOKEN, undefined, e);
     }

@@ -41,11 +41,15 @@ export interface InitialContextToken {
  */
 export function wrapInitialToken(mech: string, inner: Uint8Array): Uint8Array {
   if (!(inner instanceof Uint8Array)) throw new TypeError('inner token must be a Uint8Array');
-  const w = new DerWriter(inner.length + 32);
-  w.bytes(inner);
-  oid.write(w, mech);
-  w.header(INITIAL_CONTEXT_TOKEN_TAG, w.size);
-  return w.finish();
+  const w = DerWriter.borrow();
+  try {
+    w.bytes(inner);
+    oid.write(w, mech);
+    w.header(INITIAL_CONTEXT_TOKEN_TAG, w.size);
+    return w.finish();
+  } finally {
+    w.giveBack();
+  }
 }
 
 /**
@@ -82,9 +86,54 @@ export function decodeInitialToken<T>(bytes: Uint8Array, innerCodec: (mech: stri
   });
 }
 
-function readFramed<T>(bytes: Uint8Array, body: (r: DerReader, mech: string) => T): T {
+/**
+ * @internal {@link unwrapInitialToken} with `inner` a view into `bytes` (no copy): for callers
+ * that read it at once and keep nothing of it.
+ */
+export function unwrapInitialTokenView(bytes: Uint8Array): InitialContextToken {
+  return readFramed(bytes, (r, mech) => {
+    const inner = r.buf.subarray(r.pos, r.end);
+    r.pos = r.end;
+    return { mech, inner };
+  });
+}
+
+/**
+ * @internal {@link decodeInitialToken} with the byte fields of the value as views into `bytes`
+ * (DecodeOptions.views): for callers that use the value at once and keep none of its bytes.
+ */
+export function decodeInitialTokenView<T>(bytes: Uint8Array, innerCodec: (mech: string) => Codec<T>): { mech: string; value: T } {
+  return readFramed(
+    bytes,
+    (r, mech) => {
+      const codec = innerCodec(mech);
+      r.path.pop();
+      r.path.push(codec.name);
+      const value = codec.read(r);
+      if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes of trailing data after ${codec.name}`);
+      return { mech, value };
+    },
+    VIEWS,
+  );
+}
+
+/** @internal The mechanism OID of a framed token, or undefined when it is not a well-formed one (nothing copied). */
+export function initialTokenMech(bytes: Uint8Array): string | undefined {
+  try {
+    return readFramed(bytes, (r, mech) => {
+      r.pos = r.end;
+      return mech;
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+const VIEWS = { views: true };
+
+function readFramed<T>(bytes: Uint8Array, body: (r: DerReader, mech: string) => T, options?: { views: boolean }): T {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
-  const r = new DerReader(bytes);
+  const r = new DerReader(bytes, options);
   r.path.push('InitialContextToken');
   if (bytes.length === 0) r.fail('empty token');
   const tag = r.readHeader();

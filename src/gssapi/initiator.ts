@@ -17,7 +17,7 @@ import { EncKrbCredPart, KRBCred, Ticket, type EncAPRepPart, type KRBError, type
 import { wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { encodeGssChecksum, GSS_CHECKSUM_TYPE } from './checksum.js';
-import { decodeKrb5Message, encodeKrb5Message, type Krb5Message } from './krb5-message.js';
+import { decodeKrb5Message, decodeKrb5MessageView, encodeKrb5Message, type Krb5Message } from './krb5-message.js';
 import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
 import type { Principal } from '../messages/index.js';
@@ -61,6 +61,8 @@ export interface Krb5InitiatorOptions {
 function principalName(p: Principal): PrincipalName {
   return { nameType: p.nameType, nameString: [...p.components] };
 }
+
+const TICKET_VIEWS = { views: true };
 
 const DEFAULT_FLAGS = GssFlags.GSS_C_MUTUAL_FLAG | GssFlags.GSS_C_REPLAY_FLAG | GssFlags.GSS_C_SEQUENCE_FLAG;
 const ALWAYS = GssFlags.GSS_C_CONF_FLAG | GssFlags.GSS_C_INTEG_FLAG | GssFlags.GSS_C_TRANS_FLAG;
@@ -206,7 +208,7 @@ export class Krb5Initiator extends GssContext {
     const cksum = encodeGssChecksum({ bindingsHash, flags: this.flags, ...(o.delegation ? { delegation: o.delegation } : {}) });
     let ticket: Ticket;
     try {
-      ticket = Ticket.decode(c.ticket);
+      ticket = Ticket.decode(c.ticket, TICKET_VIEWS); // re-encoded into the AP-REQ below, not kept
     } catch (e) {
       throw new KerberosError(`the service ticket does not decode: ${(e as Error).message}`, { code: 'ERR_BAD_TICKET', cause: e });
     }
@@ -243,11 +245,16 @@ export class Krb5Initiator extends GssContext {
     if (this.mutual) throw new GssError('the context is already established', { major: GssStatus.GSS_S_FAILURE });
     let m: Krb5Message;
     try {
-      m = decodeKrb5Message(token);
+      // views into the caller's token (an AP-REP is only decrypted); a KRB-ERROR, which the
+      // error keeps, is decoded again with copies
+      m = decodeKrb5MessageView(token);
     } catch (e) {
       throw new GssError(`the acceptor's token is not a krb5 AP-REP or KRB-ERROR: ${(e as Error).message}`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN }, { cause: e });
     }
-    if (m.tokId === TokenId.KRB_ERROR && m.message.type === 'KRB-ERROR') throw new GssKrbError(m.message.value);
+    if (m.tokId === TokenId.KRB_ERROR && m.message.type === 'KRB-ERROR') {
+      const kept = decodeKrb5Message(token).message;
+      throw new GssKrbError(kept.value as KRBError);
+    }
     if (m.message.type !== 'AP-REP') throw new GssError(`the acceptor sent a ${m.message.type} token, not an AP-REP`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN });
     const rep = m.message.value;
     let part: EncAPRepPart;

@@ -2,10 +2,12 @@
  * krb5 context tokens with their Kerberos message decoded (RFC 4121 §4.1 over RFC 4120 §5.5, §5.9.1).
  * @module
  */
-import { TokenId } from '../iana/index.js';
+import { type Codec, DerWriter, oid } from '../asn1/index.js';
+import { Oid, TokenId } from '../iana/index.js';
 import { DecodeError } from '../errors.js';
 import { APRep, APReq, KRBError } from '../messages/index.js';
-import { decodeKrb5Token, encodeKrb5Token, type Krb5Token } from './krb5-token.js';
+import { INITIAL_CONTEXT_TOKEN_TAG } from './framing.js';
+import { decodeKrb5Token, decodeKrb5TokenView, type Krb5Token } from './krb5-token.js';
 
 /** The message a context token carries, by its TOK_ID. */
 export type Krb5ContextMessage = { type: 'AP-REQ'; value: APReq } | { type: 'AP-REP'; value: APRep } | { type: 'KRB-ERROR'; value: KRBError };
@@ -27,15 +29,31 @@ export interface Krb5Message extends Krb5Token {
  * ```
  */
 export function decodeKrb5Message(bytes: Uint8Array): Krb5Message {
-  const t = decodeKrb5Token(bytes);
+  return readKrb5Message(bytes, false);
+}
+
+/**
+ * @internal {@link decodeKrb5Message} with every byte field of the message (and `inner`) a view
+ * into `bytes`: no copies, for a caller that uses the message at once and keeps none of its
+ * byte fields (the acceptor and initiator, which only decrypt them). Same checks, same errors.
+ */
+export function decodeKrb5MessageView(bytes: Uint8Array): Krb5Message {
+  return readKrb5Message(bytes, true);
+}
+
+const VIEWS = { views: true };
+
+function readKrb5Message(bytes: Uint8Array, views: boolean): Krb5Message {
+  const t = views ? decodeKrb5TokenView(bytes) : decodeKrb5Token(bytes);
   const base = bytes.length - t.inner.length;
+  const o = views ? VIEWS : undefined;
   try {
     const message: Krb5ContextMessage =
       t.tokId === TokenId.KRB_AP_REQ
-        ? { type: 'AP-REQ', value: APReq.decode(t.inner) }
+        ? { type: 'AP-REQ', value: APReq.decode(t.inner, o) }
         : t.tokId === TokenId.KRB_AP_REP
-          ? { type: 'AP-REP', value: APRep.decode(t.inner) }
-          : { type: 'KRB-ERROR', value: KRBError.decode(t.inner) };
+          ? { type: 'AP-REP', value: APRep.decode(t.inner, o) }
+          : { type: 'KRB-ERROR', value: KRBError.decode(t.inner, o) };
     return { ...t, message };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
@@ -54,14 +72,31 @@ export function decodeKrb5Message(bytes: Uint8Array): Krb5Message {
  * ```
  */
 export function encodeKrb5Message(message: Krb5ContextMessage, options: { framed?: boolean; mech?: string } = {}): Uint8Array {
-  const inner =
+  // The bytes of encodeKrb5Token({ tokId, inner: Codec.encode(value), ...options }), written back
+  // to front into one borrowed buffer: the message, its TOK_ID, the mech OID and the framing
+  // header, with one allocation (the result) instead of four.
+  const [tokId, codec] =
     message.type === 'AP-REQ'
-      ? { tokId: TokenId.KRB_AP_REQ, inner: APReq.encode(message.value) }
+      ? [TokenId.KRB_AP_REQ, APReq as Codec<unknown>]
       : message.type === 'AP-REP'
-        ? { tokId: TokenId.KRB_AP_REP, inner: APRep.encode(message.value) }
+        ? [TokenId.KRB_AP_REP, APRep as Codec<unknown>]
         : message.type === 'KRB-ERROR'
-          ? { tokId: TokenId.KRB_ERROR, inner: KRBError.encode(message.value) }
-          : undefined;
-  if (inner === undefined) throw new TypeError(`unknown context message type ${String((message as { type: unknown }).type)}`);
-  return encodeKrb5Token({ ...inner, ...options });
+          ? [TokenId.KRB_ERROR, KRBError as Codec<unknown>]
+          : [undefined, undefined];
+  if (tokId === undefined || codec === undefined) throw new TypeError(`unknown context message type ${String((message as { type: unknown }).type)}`);
+  const w = DerWriter.borrow();
+  try {
+    w.path.push(codec.name);
+    codec.write(w, message.value);
+    w.path.pop();
+    w.byte(tokId & 0xff);
+    w.byte(tokId >>> 8);
+    if (options.framed !== false) {
+      oid.write(w, options.mech ?? Oid.KRB5);
+      w.header(INITIAL_CONTEXT_TOKEN_TAG, w.size);
+    }
+    return w.finish();
+  } finally {
+    w.giveBack();
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { Oid, TokenId } from '../iana/index.js';
 import { UnsupportedError } from '../errors.js';
-import { tokenError, unwrapInitialToken, wrapInitialToken, isFramedToken } from './framing.js';
+import { tokenError, unwrapInitialToken, unwrapInitialTokenView, wrapInitialToken, isFramedToken } from './framing.js';
 
 /** The TOK_IDs of context-establishment tokens (RFC 4121 §4.1). */
 export type ContextTokenId = typeof TokenId.KRB_AP_REQ | typeof TokenId.KRB_AP_REP | typeof TokenId.KRB_ERROR;
@@ -64,13 +64,25 @@ export function rejectLegacy(tokId: number): void {
  * ```
  */
 export function decodeKrb5Token(bytes: Uint8Array): Krb5Token {
+  return readKrb5Token(bytes, false);
+}
+
+/**
+ * @internal {@link decodeKrb5Token} with `inner` a view into `bytes` (no copies): for callers
+ * that decode it at once and keep none of its bytes. Same checks, same errors.
+ */
+export function decodeKrb5TokenView(bytes: Uint8Array): Krb5Token {
+  return readKrb5Token(bytes, true);
+}
+
+function readKrb5Token(bytes: Uint8Array, views: boolean): Krb5Token {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
   let body = bytes;
   let base = 0;
   let mech: string | undefined;
   const framed = isFramedToken(bytes);
   if (framed) {
-    const t = unwrapInitialToken(bytes);
+    const t = views ? unwrapInitialTokenView(bytes) : unwrapInitialToken(bytes);
     if (!KRB5_MECHS.includes(t.mech)) {
       throw new UnsupportedError(`token is for the mechanism ${t.mech}, not Kerberos V5`, { code: 'ERR_UNSUPPORTED_MECH' });
     }
@@ -86,7 +98,7 @@ export function decodeKrb5Token(bytes: Uint8Array): Krb5Token {
   }
   // The message is DER; an empty one cannot be a Kerberos message.
   if (body.length === 2) throw tokenError('Krb5Token', 'no message after the TOK_ID', base + 2);
-  const out: Krb5Token = { tokId, inner: body.slice(2), framed };
+  const out: Krb5Token = { tokId, inner: views ? body.subarray(2) : body.slice(2), framed };
   if (mech !== undefined) out.mech = mech;
   return out;
 }

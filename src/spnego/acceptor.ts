@@ -24,7 +24,8 @@
 import { GssError, KerberosError } from '../errors.js';
 import { GssFlags, GssStatus, Oid } from '../iana/index.js';
 import { GssAcceptError, Krb5Acceptor, type Krb5AcceptorOptions } from '../gssapi/index.js';
-import { isFramedToken, unwrapInitialToken } from '../gssapi/index.js';
+import { isFramedToken } from '../gssapi/index.js';
+import { initialTokenMech } from '../gssapi/framing.js';
 import { NegState } from './neg-state.js';
 import { KERBEROS_MECHS, isNtlmToken } from './ntlm.js';
 import { decodeNegotiationTokenOf, encodeMechTypeList, encodeNegTokenResp } from './spnego-token.js';
@@ -113,12 +114,7 @@ export class SpnegoAcceptor {
   #accept(token: Uint8Array): Uint8Array | undefined {
     if (this.#done || this.krb5.established) throw new GssError('the context is already established', { major: GssStatus.GSS_S_FAILURE });
     if (isFramedToken(token)) {
-      let mech: string | undefined;
-      try {
-        mech = unwrapInitialToken(token).mech;
-      } catch {
-        mech = undefined;
-      }
+      const mech = initialTokenMech(token);
       if (mech !== undefined && mech !== Oid.SPNEGO) {
         this.mech = 'krb5';
         return this.krb5.accept(token);
@@ -126,7 +122,8 @@ export class SpnegoAcceptor {
     }
     let t: NegotiationToken;
     try {
-      t = decodeNegotiationTokenOf(token).token;
+      // views into the caller's token: it is only read during this call, and nothing kept refers to it
+      t = decodeNegotiationTokenOf(token, true).token;
     } catch (e) {
       if (e instanceof KerberosError && (e as { code?: string }).code === 'ERR_NTLM')
         throw new SpnegoRejectError(`the initiator offers only NTLM (${e.message}): ${NTLM_ADVICE}`, REJECT, undefined, 'ERR_NTLM');

@@ -12,7 +12,7 @@ import { GssStatus, Oid } from '../iana/index.js';
 import { type Krb5Initiator, GssKrbError } from '../gssapi/initiator.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
 import { NegState } from './neg-state.js';
-import { decodeSpnegoToken, encodeMechTypeList, encodeNegTokenInit, encodeNegTokenResp } from './spnego-token.js';
+import { decodeSpnegoTokenView, encodeMechTypeList, encodeNegTokenInit, encodeNegTokenResp } from './spnego-token.js';
 import type { NegotiationToken } from './negotiation-token.js';
 
 const KRB5_OIDS = new Set<string>([Oid.KRB5, Oid.MS_KRB5]);
@@ -72,7 +72,7 @@ export class SpnegoInitiator {
     if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
     let t: NegotiationToken;
     try {
-      t = decodeSpnegoToken(token).token;
+      t = decodeSpnegoTokenView(token).token; // used during this call only
     } catch (e) {
       if (e instanceof KerberosError && !(e instanceof GssError) && e.code === 'ERR_NTLM') throw e;
       throw new GssError(`the acceptor's SPNEGO token does not decode: ${(e as Error).message}`, { major: GssStatus.GSS_S_DEFECTIVE_TOKEN }, { cause: e });

@@ -108,9 +108,11 @@ const InitAnyWire = seq(
 
 type InitAny = { type: 'negTokenInit'; value: NegTokenInit } | { type: 'negTokenInit2'; value: NegTokenInit2 };
 
+/** `o` without its undefined properties, as a new object (deleting them would turn `o` into a slow dictionary-mode object). */
 function clean<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 const InitAny: Codec<InitAny> = map(

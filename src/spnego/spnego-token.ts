@@ -6,6 +6,7 @@
 import { DecodeError, UnsupportedError } from '../errors.js';
 import { Oid } from '../iana/index.js';
 import { decodeInitialToken, isFramedToken, wrapInitialToken } from '../gssapi/index.js';
+import { decodeInitialTokenView } from '../gssapi/framing.js';
 import { MechTypeList, NegotiationToken, type NegTokenInit, type NegTokenInit2, type NegTokenResp } from './negotiation-token.js';
 import { isNtlmToken, ntlmError, onlyNtlm } from './ntlm.js';
 
@@ -43,7 +44,18 @@ function rejectNtlm(t: NegotiationToken): void {
  * ```
  */
 export function decodeSpnegoToken(bytes: Uint8Array): SpnegoToken {
-  const t = decodeNegotiationTokenOf(bytes);
+  const t = readSpnegoToken(bytes, false);
+  rejectNtlm(t.token);
+  return t;
+}
+
+/**
+ * @internal {@link decodeSpnegoToken} with the byte fields (mechToken, mechListMIC,
+ * responseToken) as views into `bytes`: for a caller that uses the token at once and keeps
+ * none of them. Same checks, same errors.
+ */
+export function decodeSpnegoTokenView(bytes: Uint8Array): SpnegoToken {
+  const t = readSpnegoToken(bytes, true);
   rejectNtlm(t.token);
   return t;
 }
@@ -51,15 +63,22 @@ export function decodeSpnegoToken(bytes: Uint8Array): SpnegoToken {
 /**
  * {@link decodeSpnegoToken} without refusing a mech list or optimistic token that offers NTLM
  * beside Kerberos (the acceptor negotiates, as MIT's does); a raw NTLMSSP token or an NTLMSSP
- * framing is still `ERR_NTLM`.
+ * framing is still `ERR_NTLM`. With `views`, the byte fields are views into `bytes` (for a
+ * caller that keeps none of them past the call).
  */
-export function decodeNegotiationTokenOf(bytes: Uint8Array): SpnegoToken {
+export function decodeNegotiationTokenOf(bytes: Uint8Array, views = false): SpnegoToken {
+  return readSpnegoToken(bytes, views);
+}
+
+const VIEWS = { views: true };
+
+function readSpnegoToken(bytes: Uint8Array, views: boolean): SpnegoToken {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
   if (isNtlmToken(bytes)) throw ntlmError('the peer', 'a raw NTLMSSP token');
   let token: NegotiationToken;
   const framed = isFramedToken(bytes);
   if (framed) {
-    token = decodeInitialToken(bytes, (mech) => {
+    token = (views ? decodeInitialTokenView : decodeInitialToken)(bytes, (mech) => {
       if (mech === Oid.NTLMSSP) throw ntlmError('the peer', 'an NTLMSSP token');
       if (mech !== Oid.SPNEGO) {
         throw new UnsupportedError(`token is for the mechanism ${mech}, not SPNEGO (${Oid.SPNEGO})`, { code: 'ERR_UNSUPPORTED_MECH' });
@@ -68,7 +87,7 @@ export function decodeNegotiationTokenOf(bytes: Uint8Array): SpnegoToken {
     }).value;
     if (token.type === 'negTokenResp') throw new DecodeError('the initial SPNEGO token holds a NegTokenResp', { path: 'InitialContextToken', offset: 0 });
   } else {
-    token = NegotiationToken.decode(bytes);
+    token = NegotiationToken.decode(bytes, views ? VIEWS : undefined);
   }
   return { framed, token };
 }

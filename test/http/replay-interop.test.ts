@@ -198,11 +198,13 @@ describe.skipIf(!IN_CI && missing.length > 0)('the replay cache against MIT-issu
     const ws = await Promise.all([1, 2].map(() => worker(keytab, 'default', undefined, env({ KRB5RCACHEDIR: dir }))));
     const tokens = Array.from({ length: 300 }, (_, i) => token(i));
     const accepted = new Map<number, number>();
+    const survivor: number[] = [];
     try {
       let done = 0;
       await Promise.all(
         tokens.map(async (t, i) => {
           const st = await Promise.all(ws.map((w) => send(w, t)));
+          survivor.push(st[1]!);
           accepted.set(i, st.filter((s) => s === 200).length);
           // a third of the way through, the first worker dies, whatever it is doing
           if (++done === 100) ws[0]!.proc.kill('SIGKILL');
@@ -221,7 +223,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('the replay cache against MIT-issu
       // a token with no 200 at all: the killed worker had recorded it (and perhaps answered, its
       // answer lost with its connections); the survivor refused it as a replay, nothing else
       const lost = [...accepted.values()].filter((n) => n === 0).length;
-      expect(new Set(ws[1]!.refusals.map((r) => r.message.replace(/ \(.*$/, '')))).toEqual(new Set(['this authenticator was seen before: a replay']));
+      // (the survivor may have won every race and refused nothing: what it did refuse is replays only,
+      // one for each token it did not accept)
+      expect(ws[1]!.refusals.filter((r) => r.message.replace(/ \(.*$/, '') !== 'this authenticator was seen before: a replay')).toEqual([]);
+      expect(survivor.filter((s) => s !== 200 && s !== 401)).toEqual([]);
       console.log(
         `kill -9 mid-stream: 300 tokens × 2 workers, ${[...accepted.values()].filter((n) => n === 1).length} accepted once, ${lost} answered by no one (recorded by the killed worker), none twice; a new worker refuses all 300`,
       );

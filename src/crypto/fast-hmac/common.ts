@@ -39,6 +39,12 @@ export interface PreparedHmac {
    * Neither input is modified or retained.
    */
   mac(data: Uint8Array, more?: Uint8Array): Uint8Array;
+  /**
+   * RFC 2104's outer step alone: H(K ⊕ opad ‖ `innerDigest`), for an inner hash
+   * H(K ⊕ ipad ‖ message) computed elsewhere (by a native one-shot hash over the ipad block
+   * and the message). A fresh array of the hash's full output length.
+   */
+  outer(innerDigest: Uint8Array): Uint8Array;
 }
 
 // ---------------------------------------------------------------------------------------------

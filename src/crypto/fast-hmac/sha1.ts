@@ -463,13 +463,22 @@ export class Sha1Hmac implements PreparedHmac {
     store32(ob, 8, h[2]!);
     store32(ob, 12, h[3]!);
     store32(ob, 16, h[4]!);
+    return this.#finishOuter(h);
+  }
+
+  outer(innerDigest: Uint8Array): Uint8Array {
+    SHA1_OUTER.set(innerDigest.subarray(0, 20));
+    return this.#finishOuter(SHA1_H);
+  }
+
+  #finishOuter(h: Int32Array): Uint8Array {
     const o = this.#outer;
     h[0] = o[0]!;
     h[1] = o[1]!;
     h[2] = o[2]!;
     h[3] = o[3]!;
     h[4] = o[4]!;
-    sha1Blocks(h, ob, 0, 64);
+    sha1Blocks(h, SHA1_OUTER, 0, 64);
     return wordsToBytes(h, 5);
   }
 }

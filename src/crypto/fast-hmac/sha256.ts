@@ -685,9 +685,18 @@ export class Sha256Hmac implements PreparedHmac {
     // RFC 2104 steps (5)–(7), as for SHA-1.
     const ob = SHA256_OUTER;
     for (let i = 0; i < 8; i++) store32(ob, i * 4, h[i]!);
+    return this.#finishOuter(h);
+  }
+
+  outer(innerDigest: Uint8Array): Uint8Array {
+    SHA256_OUTER.set(innerDigest.subarray(0, 32));
+    return this.#finishOuter(SHA256_H);
+  }
+
+  #finishOuter(h: Int32Array): Uint8Array {
     const o = this.#outer;
     for (let i = 0; i < 8; i++) h[i] = o[i]!;
-    sha256Blocks(h, ob, 0, 64);
+    sha256Blocks(h, SHA256_OUTER, 0, 64);
     return wordsToBytes(h, 8);
   }
 }

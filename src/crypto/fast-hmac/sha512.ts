@@ -353,9 +353,18 @@ export class Sha384Hmac implements PreparedHmac {
     // SHA-384 is SHA-512 truncated to its first six 64-bit words (FIPS 180-4 section 6.5).
     const ob = SHA384_OUTER;
     for (let i = 0; i < 12; i++) store32(ob, i * 4, h[i]!);
+    return this.#finishOuter(h);
+  }
+
+  outer(innerDigest: Uint8Array): Uint8Array {
+    SHA384_OUTER.set(innerDigest.subarray(0, 48));
+    return this.#finishOuter(SHA512_H);
+  }
+
+  #finishOuter(h: Int32Array): Uint8Array {
     const o = this.#outer;
     for (let i = 0; i < 16; i++) h[i] = o[i]!;
-    sha512Blocks(h, ob, 0, 128);
+    sha512Blocks(h, SHA384_OUTER, 0, 128);
     return wordsToBytes(h, 12);
   }
 }
