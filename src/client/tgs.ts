@@ -19,7 +19,7 @@ import { checksum, decrypt, randomToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, ProtocolError } from '../errors.js';
 import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
-import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
+import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type PAData, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
 import { kdcErrorFromKrbError } from './kdc-error.js';
 import {
@@ -123,7 +123,8 @@ interface Once {
   reply: KDCRep;
 }
 
-interface OnceParams {
+/** One TGS request's own parameters (see {@link tgsRequest}). */
+export interface OnceParams {
   kdcRealm: string;
   sname: PrincipalName;
   serverMayChange: boolean;
@@ -132,6 +133,16 @@ interface OnceParams {
   /** With RENEWABLE in kdcOptions: the renew-till asked for. */
   rtime?: Date;
   additionalTicket?: Uint8Array;
+  /** The additional ticket is S4U2Proxy's evidence (cname-in-addl-tkt), not a user-to-user TGT. */
+  evidence?: boolean;
+  /** PA-DATA after the PA-TGS-REQ, made once the nonce and the reply key (subkey, else session key) are known: MIT's pacb_fn, for S4U. */
+  padata?: (nonce: number, replyKey: Key) => PAData[];
+  /** The client the reply must name when it is not the TGT's (S4U2Proxy: the evidence ticket's). */
+  client?: Principal;
+  /** Any client may come back (S4U2Self: `onReply` checks it against the KDC's protected name). */
+  clientMayChange?: boolean;
+  /** Checks the reply after the usual checks, with the key that opened it (S4U2Self's PA-S4U-X509-USER). */
+  onReply?: (rep: KDCRep, part: EncKDCRepPart, replyKey: Key, nonce: number) => void;
 }
 
 /** The realm a TGT is for (`krbtgt/X@Y` → X), or a ProtocolError-free TypeError when `tgt` is no TGT. */
@@ -140,6 +151,9 @@ function tgtRealm(tgt: CcacheCredential): string {
   if (r === undefined) throw new TypeError(`tgt is for ${unparsePrincipal(tgt.server)}, not a krbtgt/REALM ticket`);
   return r;
 }
+
+/** One TGS-REQ / TGS-REP with `tgt`, no referral followed (the S4U exchanges' building block). */
+export { tgsOnce as tgsRequest };
 
 /** One TGS-REQ / TGS-REP with `tgt`. */
 async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p: OnceParams): Promise<Once> {
@@ -188,7 +202,7 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
   const req = TGSReq.encode({
     pvno: 5,
     msgType: MessageType.KRB_TGS_REQ,
-    padata: [{ padataType: PaDataType.PA_TGS_REQ, padataValue: apReq }],
+    padata: [{ padataType: PaDataType.PA_TGS_REQ, padataValue: apReq }, ...(p.padata ? p.padata(nonce, subkey ?? sessionKey) : [])],
     reqBody: body,
   });
   const clientText = show({ nameType: tgt.client.nameType, nameString: tgt.client.components }, tgt.client.realm);
@@ -205,23 +219,25 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
   }
   const rep = reply.value;
   let part: EncKDCRepPart;
+  const client = p.client ?? tgt.client;
   try {
     part = EncKDCRepPart.decode(openTgsRep(rep, sessionKey, subkey, cryptoOpts));
+    checkReply('TGS', rep, part, {
+      nonce,
+      cname: nameOf(client),
+      crealm: client.realm,
+      clientMayChange: p.clientMayChange === true,
+      sname: p.sname,
+      srealm: p.kdcRealm,
+      serverMayChange: p.serverMayChange,
+      till: p.till,
+      ...(p.rtime ? { rtime: p.rtime } : {}),
+      renewable: p.rtime !== undefined,
+    });
+    p.onReply?.(rep, part, subkey ?? sessionKey, nonce);
   } finally {
     if (subkey) wipe(subkey.value);
   }
-  checkReply('TGS', rep, part, {
-    nonce,
-    cname: nameOf(tgt.client),
-    crealm: tgt.client.realm,
-    clientMayChange: false,
-    sname: p.sname,
-    srealm: p.kdcRealm,
-    serverMayChange: p.serverMayChange,
-    till: p.till,
-    ...(p.rtime ? { rtime: p.rtime } : {}),
-    renewable: p.rtime !== undefined,
-  });
   if (!etypes.includes(part.key.keytype)) {
     throw new ProtocolError(`TGS-REP session key is of enctype ${part.key.keytype}, which was not requested ([${etypes.join(', ')}])`, {
       code: 'ERR_ETYPE_MISMATCH',
@@ -238,7 +254,7 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
       { code: 'ERR_CLOCK_SKEW' },
     );
   }
-  const credential = credentialFromReply(rep, part, p.additionalTicket ? { isSkey: true, secondTicket: p.additionalTicket } : {});
+  const credential = credentialFromReply(rep, part, p.additionalTicket ? { isSkey: p.evidence !== true, secondTicket: p.additionalTicket } : {});
   return { credential, encPart: part, reply: rep };
 }
 

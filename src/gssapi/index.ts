@@ -37,6 +37,6 @@ export {
 export { openTicket, openAuthenticator, openApRepPart, openKrbCred, sessionKeyOf } from './open.js';
 export { Protection, protectionKey, type ProtectionOptions, type ReceivedInfo } from './protection.js';
 export { Krb5Initiator, GssKrbError, makeKrbCred, type Krb5InitiatorOptions, type InitiatorCredential } from './initiator.js';
-export { Krb5Acceptor, GssAcceptError, ReplayCache, type Krb5AcceptorOptions, type AcceptorKey, type DelegatedCredentials } from './acceptor.js';
+export { Krb5Acceptor, GssAcceptError, ReplayCache, type Krb5AcceptorOptions, type AcceptorKey, type DelegatedCredentials, type EvidenceTicket } from './acceptor.js';
 export { replayTag, type ReplayEntry, type ReplayStore, type AsyncReplayStore, type ReplayCacheStats, type ReplayCacheOptions } from '../ap/index.js';
 export { GssContext } from './context.js';
