@@ -123,6 +123,9 @@ const kvnoOf = (c: CcacheCredential): number | undefined => {
   return k === undefined ? undefined : k >>> 0;
 };
 
+/** MIT matches a cached S4U2Proxy ticket by its evidence too (KRB5_TC_MATCH_2ND_TKT): another evidence ticket asks the KDC again. */
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 const sameClient = (a: Principal, b: Principal): boolean => a.realm === b.realm && samePrincipal({ components: a.components, realm: '' }, { components: b.components, realm: '' });
 
 /**
@@ -187,7 +190,9 @@ export async function getCredentialForProxy(o: CredentialForProxyOptions): Promi
   const now = ctx.now();
   if (!o.noCache) {
     const hit = (await credentialsOf(store))
-      .filter((c) => sameClient(c.client, o.evidence.client) && sameServer(c, server) && !c.isSkey && c.secondTicket.length > 0 && c.endtime.getTime() > now.getTime())
+      .filter(
+        (c) => sameClient(c.client, o.evidence.client) && sameServer(c, server) && !c.isSkey && sameBytes(c.secondTicket, o.evidence.ticket) && c.endtime.getTime() > now.getTime(),
+      )
       .at(-1);
     if (hit) return { credential: hit, store, cached: true, server: ccText(hit.server), kvno: kvnoOf(hit) };
   }
