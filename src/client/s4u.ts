@@ -420,7 +420,8 @@ function explainS4U2ProxyError(e: unknown, evidence: S4UEvidence, service: Princ
       `S4U2Proxy to ${t} for ${u} refused: the evidence ticket (${u} to ${s}) is not forwardable, and the KDC allows classic constrained delegation only with a forwardable one. ` +
         `From S4U2Self, that means ${s} may not use protocol transition (MIT: kadmin modprinc +ok_to_auth_as_delegate; Active Directory: "Use any authentication protocol", TRUSTED_TO_AUTH_FOR_DELEGATION) ` +
         `or the user may not be delegated (Active Directory: "Account is sensitive and cannot be delegated", or the Protected Users group); ` +
-        `from a user's request, the user's own ticket was not forwardable (kinit -f, forwardable = true in krb5.conf) (${kdcHead(e)})`,
+        `from a user's request, the user's own ticket was not forwardable (kinit -f, forwardable = true in krb5.conf). ` +
+        `Resource-based delegation, which takes such a ticket, needs ${s} in ${t}'s msDS-AllowedToActOnBehalfOfOtherIdentity and a KDC that supports it (Samba 4.17's and MIT's packaged databases do not) (${kdcHead(e)})`,
       kdcDetails(e),
       { code: 'ERR_S4U_EVIDENCE_NOT_FORWARDABLE', cause: e },
     );
@@ -428,7 +429,7 @@ function explainS4U2ProxyError(e: unknown, evidence: S4UEvidence, service: Princ
   return new KdcError(
     `S4U2Proxy to ${t} for ${u} refused: ${s} may not delegate to ${t}. ` +
       `Classic constrained delegation needs ${t} among ${s}'s allowed targets (Active Directory: msDS-AllowedToDelegateTo; MIT: krbAllowedToDelegateTo, LDAP database only — MIT's default DB2 database has neither it nor resource-based delegation); ` +
-      `resource-based delegation needs ${s} in ${t}'s msDS-AllowedToActOnBehalfOfOtherIdentity and a KDC that supports it (Samba 4.17's does not) (${kdcHead(e)})`,
+      `resource-based delegation needs ${s} in ${t}'s msDS-AllowedToActOnBehalfOfOtherIdentity and a KDC that supports it (Samba 4.17's and MIT's packaged databases do not) (${kdcHead(e)})`,
     kdcDetails(e),
     { code: 'ERR_S4U2PROXY_REFUSED', cause: e },
   );

@@ -170,6 +170,8 @@ export async function startSamba(opts = {}) {
       `--option=krb5 port = ${kdcPort}`,
       `--option=kpasswd port = ${kpasswdPort}`,
       `--option=log file = ${join(logDir, 'log.%m')}`,
+      // its own pid file: the default /run/samba/samba.pid lets only one DC run on the machine
+      `--option=pid directory = ${join(target, 'run')}`,
     ],
     { check: true },
   );
