@@ -27,7 +27,16 @@ import { KdcError } from '../../src/errors.js';
 import { Krb5Acceptor, Krb5Initiator } from '../../src/gssapi/index.js';
 import { EncTicketPart, Ticket, unparsePrincipal } from '../../src/messages/index.js';
 import { decrypt } from '../../src/crypto/index.js';
-import { createKrb5Context, getCredentialForProxy, getCredentialForUser, getServiceCredential, impersonate, KeytabFile, openCcache, type CcacheCredential } from '../../src/node/index.js';
+import {
+  createKrb5Context,
+  getCredentialForProxy,
+  getCredentialForUser,
+  getServiceCredential,
+  impersonate,
+  KeytabFile,
+  openCcache,
+  type CcacheCredential,
+} from '../../src/node/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const BIN = new URL('../../dist/cli/tskrb5.cjs', import.meta.url).pathname;
@@ -132,16 +141,24 @@ describe.skipIf(skip)("S4U against MIT krb5kdc 1.20's DB2 database", () => {
     const ours = tool(t.realm, 'ours', ['-U', 'nobody', 'web/localhost'], cc);
     expect(ours.status).toBe(mit.status);
     expect(mit.stderr).toMatch(/^kvno: Client 'nobody@TSKRB5.TEST' not found in Kerberos database while getting credentials for web\/localhost@TSKRB5.TEST\n$/);
-    expect(ours.stderr).toMatch(/^kvno: S4U2Self for nobody@TSKRB5.TEST refused: the KDC knows no user nobody@TSKRB5.TEST .*KDC_ERR_C_PRINCIPAL_UNKNOWN.* while getting credentials for web\/localhost@TSKRB5.TEST\n$/);
+    expect(ours.stderr).toMatch(
+      /^kvno: S4U2Self for nobody@TSKRB5.TEST refused: the KDC knows no user nobody@TSKRB5.TEST .*KDC_ERR_C_PRINCIPAL_UNKNOWN.* while getting credentials for web\/localhost@TSKRB5.TEST\n$/,
+    );
   });
 
   it('kvno -U alice -P: DB2 refuses S4U2Proxy (BADOPTION); ours says why, with the line and status MIT gives', async () => {
     const cc = await t.serviceCache('web/localhost', 'proxy-web.cc');
     const mit = tool(t.realm, 'mit', ['-U', 'alice', '-P', 'HTTP/localhost'], cc);
     const ours = tool(t.realm, 'ours', ['-U', 'alice', '-P', 'HTTP/localhost'], cc);
-    expect(mit).toMatchObject({ status: 1, stdout: `HTTP/localhost@${R}: kvno = 1\n`, stderr: `kvno: KDC can't fulfill requested option HTTP/localhost@${R}: constrained delegation failed\n` });
+    expect(mit).toMatchObject({
+      status: 1,
+      stdout: `HTTP/localhost@${R}: kvno = 1\n`,
+      stderr: `kvno: KDC can't fulfill requested option HTTP/localhost@${R}: constrained delegation failed\n`,
+    });
     expect({ status: ours.status, stdout: ours.stdout }).toEqual({ status: 1, stdout: mit.stdout });
-    expect(ours.stderr).toMatch(/^kvno: S4U2Proxy to HTTP\/localhost@TSKRB5.TEST for alice@TSKRB5.TEST refused: web\/localhost@TSKRB5.TEST may not delegate to .*DB2.*UNSUPPORTED_S4U2PROXY_REQUEST.* HTTP\/localhost@TSKRB5.TEST: constrained delegation failed\n$/);
+    expect(ours.stderr).toMatch(
+      /^kvno: S4U2Proxy to HTTP\/localhost@TSKRB5.TEST for alice@TSKRB5.TEST refused: web\/localhost@TSKRB5.TEST may not delegate to .*DB2.*UNSUPPORTED_S4U2PROXY_REQUEST.* HTTP\/localhost@TSKRB5.TEST: constrained delegation failed\n$/,
+    );
     const e = await getCredentialForProxy({
       ccache: cc,
       context: t.ctx(cc),
@@ -198,10 +215,12 @@ describe.skipIf(skip)("S4U against MIT krb5kdc 1.20's LDAP database (classic con
     const r2 = await impersonate({ keytab: `FILE:${t.kt('web/localhost')}`, ccache: cc2, user: 'alice', server: 'HTTP/localhost', resourceBased: false, context: t.ctx(cc2) });
     expect(await mitAccepts(t.acceptor, r2.credential)).toBe(`alice@${R}`);
     // MIT klist reads the cache we wrote: the evidence and the backend ticket, both for alice
-    expect((await t.realm.run('klist', ['-f', cc2])).stdout).toMatch(new RegExp(`web/localhost@${R}\\n\\tfor client alice@${R}, Flags: FA?T\\n.*HTTP/localhost@${R}\\n\\tfor client alice@${R}, Flags: FA?T\\n`, 's'));
+    expect((await t.realm.run('klist', ['-f', cc2])).stdout).toMatch(
+      new RegExp(`web/localhost@${R}\\n\\tfor client alice@${R}, Flags: FA?T\\n.*HTTP/localhost@${R}\\n\\tfor client alice@${R}, Flags: FA?T\\n`, 's'),
+    );
   });
 
-  it('tskrb5 kvno -U alice -P HTTP/localhost succeeds as MIT kvno does; MIT klist lists and MIT's acceptor takes the backend ticket we stored', async () => {
+  it("tskrb5 kvno -U alice -P HTTP/localhost succeeds as MIT kvno does; MIT klist lists and MIT's acceptor takes the backend ticket we stored", async () => {
     const cc = await t.serviceCache('web/localhost', 'ldap-kvno.cc');
     const ccMit = await t.serviceCache('web/localhost', 'ldap-kvno-mit.cc');
     const ours = tool(t.realm, 'ours', ['-U', 'alice', '-P', 'HTTP/localhost'], cc);
