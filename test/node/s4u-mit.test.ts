@@ -17,6 +17,7 @@
  * Under CI=true a missing peer is a failure.
  */
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
@@ -25,6 +26,7 @@ import { startRealm, missingPeers, which } from '../interop/realm.mjs';
 import { startGssAcceptor, gssAcceptorMissing } from '../interop/gss-acceptor.mjs';
 import { KdcError } from '../../src/errors.js';
 import { Krb5Acceptor, Krb5Initiator } from '../../src/gssapi/index.js';
+import { negotiateMiddleware } from '../../src/http/node/index.js';
 import { EncTicketPart, Ticket, unparsePrincipal } from '../../src/messages/index.js';
 import { decrypt } from '../../src/crypto/index.js';
 import {
@@ -55,14 +57,16 @@ async function setup(kdb: 'db2' | 'ldap') {
   await realm.addPrincipal('bob', { password: 'Bob-Pa55word!' });
   // bob may not be delegated: MIT's analogue of AD's "sensitive and cannot be delegated"
   await realm.kadmin('modprinc -allow_forwardable bob');
-  for (const s of ['web/localhost', 'plain/localhost', 'HTTP/localhost', 'other/localhost']) await realm.addPrincipal(s);
+  for (const s of ['web/localhost', 'plain/localhost', 'HTTP/localhost', 'other/localhost', 'db/localhost']) await realm.addPrincipal(s);
   await realm.kadmin('modprinc +ok_to_auth_as_delegate web/localhost');
   if (kdb === 'ldap') {
     await realm.allowDelegation('web/localhost', ['HTTP/localhost']);
     await realm.allowDelegation('plain/localhost', ['HTTP/localhost']);
+    // the web server of the middleware test (curl asks for HTTP/localhost) may act towards db/localhost
+    await realm.allowDelegation('HTTP/localhost', ['db/localhost']);
   }
   const kt = (s: string) => join(realm.dir, `${s.split('/')[0]}.keytab`);
-  for (const s of ['web/localhost', 'plain/localhost', 'HTTP/localhost']) await realm.ktadd(s, kt(s));
+  for (const s of ['web/localhost', 'plain/localhost', 'HTTP/localhost', 'db/localhost']) await realm.ktadd(s, kt(s));
   const ctx = (cc: string) => createKrb5Context({ env: { ...realm.env, KRB5CCNAME: cc } });
   /** A FILE cache with the service's TGT from its keytab (MIT kinit -k; -F: not forwardable). */
   const serviceCache = async (svc: string, name: string, args: string[] = []) => {
@@ -73,7 +77,8 @@ async function setup(kdb: 'db2' | 'ldap') {
   };
   const acceptor = await startGssAcceptor({ realm, keytab: kt('HTTP/localhost'), delegDir: false });
   const webAcceptor = await startGssAcceptor({ realm, keytab: kt('web/localhost'), delegDir: false });
-  return { realm, kt, ctx, serviceCache, acceptor, webAcceptor };
+  const dbAcceptor = await startGssAcceptor({ realm, keytab: kt('db/localhost'), delegDir: false });
+  return { realm, kt, ctx, serviceCache, acceptor, webAcceptor, dbAcceptor };
 }
 
 /** MIT's acceptor's view of an AP-REQ made from `cred` (raw krb5 token): the user it names. */
@@ -99,6 +104,7 @@ describe.skipIf(skip)("S4U against MIT krb5kdc 1.20's DB2 database", () => {
   afterAll(async () => {
     await t?.acceptor?.stop();
     await t?.webAcceptor?.stop();
+    await t?.dbAcceptor?.stop();
     await t?.realm?.stop();
   });
 
@@ -199,6 +205,7 @@ describe.skipIf(skip)("S4U against MIT krb5kdc 1.20's LDAP database (classic con
   afterAll(async () => {
     await t?.acceptor?.stop();
     await t?.webAcceptor?.stop();
+    await t?.dbAcceptor?.stop();
     await t?.realm?.stop();
   });
 
@@ -275,6 +282,38 @@ describe.skipIf(skip)("S4U against MIT krb5kdc 1.20's LDAP database (classic con
       const p = getCredentialForProxy({ keytab: `FILE:${t.kt('web/localhost')}`, evidence: ev, server: 'HTTP/localhost', context: t.ctx(scc) });
       if (forwardable) expect(await mitAccepts(t.acceptor, (await p).credential)).toBe(`alice@${R}`);
       else await expect(p).rejects.toMatchObject({ code: 'ERR_S4U_EVIDENCE_NOT_FORWARDABLE', errorCode: 13 });
+    }
+  });
+  it('negotiateMiddleware hands the app req.negotiate.evidence: curl --negotiate (MIT, alice kinit -f) in, S4U2Proxy to db/localhost, MIT acceptor takes it as alice', async () => {
+    const ucc = `FILE:${join(t.realm.dir, 'alice-curl.cc')}`;
+    expect((await t.realm.kinit(`alice@${R}`, 'Alice-Pa55word!', ['-f'], { env: { KRB5CCNAME: ucc } })).code).toBe(0);
+    const keytab = `FILE:${t.kt('HTTP/localhost')}`;
+    const context = t.ctx(`MEMORY:mw-${Math.random()}`);
+    const seen: string[] = [];
+    const mw = negotiateMiddleware({ keytab });
+    const server = http.createServer((req, res) =>
+      mw(req, res, async () => {
+        try {
+          const ev = req.negotiate!.evidence!;
+          const { credential } = await getCredentialForProxy({ keytab, evidence: ev, server: 'db/localhost', context });
+          const user = await mitAccepts(t.dbAcceptor, credential);
+          seen.push(user);
+          res.end(`${req.negotiate!.principal} -> ${user} forwardable=${ev.forwardable}\n`);
+        } catch (e) {
+          res.statusCode = 500;
+          res.end(`${(e as Error).message}\n`);
+        }
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      // asynchronously: the server answering curl runs in this process
+      const curl = await t.realm.run('curl', ['-s', '--negotiate', '-u', ':', `http://localhost:${port}/`], { env: { KRB5CCNAME: ucc } });
+      expect(curl.stdout).toBe(`alice@${R} -> alice@${R} forwardable=true\n`);
+      expect(seen).toEqual([`alice@${R}`]);
+    } finally {
+      await new Promise((r) => server.close(r));
     }
   });
 });
