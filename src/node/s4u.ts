@@ -10,13 +10,13 @@ import { defaultRealm, type CcacheCredential } from '../formats/index.js';
 import { NameType } from '../iana/index.js';
 import { Ticket, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { getS4U2ProxyTicket, getS4U2SelfTicket, type S4UEvidence } from '../client/index.js';
-import { openCcache, type CcacheStore } from './ccache/index.js';
+import { cachePath, openCcache, type CcacheStore } from './ccache/index.js';
 import { createKrb5Context, tracedTransport, type Krb5Context } from './context.js';
 import { kinit } from './kinit.js';
 import { ccText, parseWithRealm, tgsDefaults } from './policy.js';
 import { resolveServer, sameServer } from './service.js';
 import { credentialsOf, findTgt, kdcOffsetOf, noCache } from './tickets.js';
-import { traceName } from './trace.js';
+import { traceName, KRB5_CC_NOTFOUND } from './trace.js';
 import { KeytabFile } from './keytab-file.js';
 import { defaultKeytabName } from './env.js';
 
@@ -123,6 +123,21 @@ const kvnoOf = (c: CcacheCredential): number | undefined => {
   return k === undefined ? undefined : k >>> 0;
 };
 
+function notFound(store: CcacheStore): string {
+  const path = cachePath(store);
+  return `${KRB5_CC_NOTFOUND}/Matching credential not found${path !== undefined ? ` (filename: ${path})` : ''}`;
+}
+
+/** MIT's lines for the service's TGT and the TGS request made with it. */
+function traceTgt(ctx: Krb5Context, store: CcacheStore, me: Principal, requested: Principal): void {
+  const trace = ctx.trace;
+  if (!trace) return;
+  const tgs = traceName({ realm: me.realm, components: ['krbtgt', me.realm] });
+  trace(`Getting credentials ${traceName(me)} -> ${tgs} using ccache ${store.name}`);
+  trace(`Retrieving ${traceName(me)} -> ${tgs} from ${store.name} with result: 0/Success`);
+  trace(`Get cred via TGT ${tgs} after requesting ${traceName(requested)} (canonicalize on)`);
+}
+
 /** MIT matches a cached S4U2Proxy ticket by its evidence too (KRB5_TC_MATCH_2ND_TKT): another evidence ticket asks the KDC again. */
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -150,9 +165,10 @@ export async function getCredentialForUser(o: CredentialForUserOptions): Promise
   const now = ctx.now();
   if (!o.noCache) {
     const hit = (await credentialsOf(store)).filter((c) => sameClient(c.client, user) && sameServer(c, me) && c.endtime.getTime() > now.getTime()).at(-1);
+    trace?.(`Retrieving ${traceName(user)} -> ${traceName(me)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
     if (hit) return { credential: hit, store, cached: true, user: hit.client, forwardable: (hit.flags & 0x40000000) !== 0, kvno: kvnoOf(hit) };
   }
-  trace?.(`Requesting impersonation (S4U2Self) of ${traceName(user)} by ${traceName(me)}`);
+  traceTgt(ctx, store, me, me);
   const r = await getS4U2SelfTicket({
     transport: tracedTransport(ctx, 'tgs'),
     tgt,
@@ -186,7 +202,6 @@ export async function getCredentialForProxy(o: CredentialForProxyOptions): Promi
   const target = typeof o.server === 'string' ? resolveServer(ctx.profile, o.server) : o.server;
   const server = target.realm === '' ? { ...target, realm: me.realm } : target;
   const trace = ctx.trace;
-  trace?.(`Getting credentials ${traceName(o.evidence.client)} -> ${traceName(server)} using ccache ${store.name}`);
   const now = ctx.now();
   if (!o.noCache) {
     const hit = (await credentialsOf(store))
@@ -194,9 +209,11 @@ export async function getCredentialForProxy(o: CredentialForProxyOptions): Promi
         (c) => sameClient(c.client, o.evidence.client) && sameServer(c, server) && !c.isSkey && sameBytes(c.secondTicket, o.evidence.ticket) && c.endtime.getTime() > now.getTime(),
       )
       .at(-1);
+    // MIT's krb5_get_credentials_for_proxy looks the ticket up with no client name
+    trace?.(`Retrieving  -> ${traceName(server)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
     if (hit) return { credential: hit, store, cached: true, server: ccText(hit.server), kvno: kvnoOf(hit) };
   }
-  trace?.(`Requesting delegated (S4U2Proxy) ticket for ${traceName(o.evidence.client)} to ${traceName(server)} by ${traceName(me)}`);
+  traceTgt(ctx, store, me, server);
   const r = await getS4U2ProxyTicket({
     transport: tracedTransport(ctx, 'tgs'),
     tgt,
