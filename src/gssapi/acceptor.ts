@@ -323,8 +323,16 @@ export class Krb5Acceptor extends GssContext {
     this.server = server;
     this.flags = flags >>> 0;
     this.ticketPart = part;
+    // The DER ticket is made when first asked for (most requests never use it); its cipher is
+    // copied now, being a view into the caller's token.
+    const t = ap.ticket;
+    const kept: Ticket = { ...t, sname: { nameType: t.sname.nameType, nameString: [...t.sname.nameString] }, encPart: { ...t.encPart, cipher: t.encPart.cipher.slice() } };
+    let der: Uint8Array | undefined;
     this.evidence = {
-      ticket: Ticket.encode(ap.ticket),
+      get ticket() {
+        der ??= Ticket.encode(kept);
+        return der;
+      },
       client,
       server,
       key: secretKey(session.etype, session.value.slice()),
