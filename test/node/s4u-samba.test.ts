@@ -94,6 +94,13 @@ describe.skipIf(skip)('S4U against a Samba 4.17 AD DC', () => {
     expect(unparsePrincipal(r.credential.client)).toBe(`alice@${R}`);
     expect(unparsePrincipal(r.credential.server)).toBe(`${BACKEND}@${R}`);
     expect(await mitAccepts(backendAcceptor, r.credential)).toBe(`alice@${R}`);
+    // with the account's keytab (samba-tool domain exportkeytab --principal=frontsvc): the TGT got from it in a MEMORY cache
+    const kt = join(dc.dir, 'frontsvc-account.keytab');
+    await dc.samba_tool(['domain', 'exportkeytab', kt, '--principal=frontsvc']);
+    const k = await impersonate({ keytab: `FILE:${kt}`, principal: 'frontsvc', user: 'alice', server: BACKEND, context: ctx(`MEMORY:front-${Math.random()}`) });
+    expect(unparsePrincipal(k.evidence.credential.server)).toBe(`frontsvc@${R}`);
+    expect(k.store.name).toMatch(/^MEMORY:/);
+    expect(await mitAccepts(backendAcceptor, k.credential)).toBe(`alice@${R}`);
     // an enterprise user name (kvno -U's form) is canonicalized by the KDC's protected reply
     const e = await getCredentialForUser({ ccache: cc, user: 'bob', enterprise: true, context: ctx(cc), noCache: true });
     expect(unparsePrincipal(e.credential.client)).toBe(`bob@${R}`);
