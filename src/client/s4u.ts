@@ -294,7 +294,9 @@ function explainS4U2SelfError(e: unknown, user: Principal, service: Principal): 
   let why: string | undefined;
   if (e.errorCode === ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN) why = `the KDC knows no user ${u}`;
   else if (e.errorCode === ErrorCode.KDC_ERR_BADOPTION || e.errorCode === ErrorCode.KDC_ERR_POLICY) {
-    why = `the KDC does not let ${s} ask for tickets in a user's name (protocol transition); on Active Directory the account needs "Trust this user for delegation to specified services only — Use any authentication protocol" (TRUSTED_TO_AUTH_FOR_DELEGATION)`;
+    // MIT's and Samba's KDCs issue S4U2Self tickets to any service with a key (not forwardable
+    // without protocol transition rights): a refusal here is the KDC's own policy.
+    why = `the KDC's policy does not let ${s} ask for tickets in a user's name (protocol transition); the account's right to delegate with any protocol (Active Directory: TRUSTED_TO_AUTH_FOR_DELEGATION; MIT: ok_to_auth_as_delegate) only decides whether such tickets are forwardable`;
   }
   if (why === undefined) return e;
   return new KdcError(`S4U2Self for ${u} refused: ${why} (${kdcHead(e)})`, kdcDetails(e), { code: 'ERR_S4U2SELF_REFUSED', cause: e });

@@ -112,7 +112,8 @@ describe('S4U2Self with a scripted KDC', () => {
     expect(e).toMatchObject({ code: 'ERR_S4U2SELF_REFUSED', errorCode: 6 });
     expect(e.message).toMatch(/knows no user nobody@EXAMPLE.COM/);
     const p = await getS4U2SelfTicket({ transport: scripted(() => krbError(13)), tgt, user: 'alice', now }).catch((x) => x);
-    expect(p.message).toMatch(/protocol transition.*TRUSTED_TO_AUTH_FOR_DELEGATION/);
+    expect(p.message).toMatch(/policy does not let web\/www.example.com@EXAMPLE.COM ask for tickets in a user's name/);
+    expect(p.code).toBe('ERR_S4U2SELF_REFUSED');
   });
 });
 
