@@ -13,13 +13,15 @@
  * the user keyed with the TGT session key), the PA-S4U-X509-USER (the user-id with the nonce,
  * under the subkey's checksum, usage 26), PA-PAC-OPTIONS, the KDC options, the server name and
  * S4U2Proxy's additional ticket. MIT's KDC's reply PA-S4U-X509-USER (usage 27) must pass our check,
- * and fail it once tampered with.
+ * and fail it once tampered with. Heimdal's kgetcred --impersonate, recorded against the same KDC,
+ * keys its PA-FOR-USER with the session key's own checksum type instead of HMAC-MD5: its checksum
+ * over our MS-SFU input must be Heimdal's.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { field, int32, octetString, opt, seq, seqOf, ctx, raw, uint32AsSent, kerberosFlags } from '../../src/asn1/index.js';
-import { checkS4U2SelfReply, getS4U2ProxyTicket, getS4U2SelfTicket, type Transport } from '../../src/client/index.js';
-import { decrypt, prf, randomToKey, type Key } from '../../src/crypto/index.js';
+import { checkS4U2SelfReply, forUserChecksumInput, getS4U2ProxyTicket, getS4U2SelfTicket, type Transport } from '../../src/client/index.js';
+import { checksum, decrypt, prf, randomToKey, type Key } from '../../src/crypto/index.js';
 import { ProtocolError } from '../../src/errors.js';
 import { decodeCcache } from '../../src/formats/index.js';
 import {
@@ -32,6 +34,7 @@ import {
   EncTicketPart,
   KDCReqBody,
   PAData,
+  PAForUser,
   PAS4UX509User,
   TGSRep,
   TGSReq,
@@ -200,5 +203,27 @@ describe("S4U2Proxy: our request against MIT kvno -U -P's", () => {
     expect(rep.cname.nameString).toEqual(['alice']);
     const k = fx.keys[`HTTP/localhost@${R}`].find((x: { etype: number }) => x.etype === rep.ticket.encPart.etype);
     expect(EncTicketPart.decode(decrypt({ etype: k.etype, value: bytes(k.key) }, 2, rep.ticket.encPart.cipher)).cname.nameString).toEqual(['alice']);
+  });
+});
+
+describe('Heimdal kgetcred --impersonate against the same KDC (not FAST-armored)', () => {
+  const req = TGSReq.decode(bytes(fx.heimdalS4u2self.request));
+  const ap = APReq.decode(pa(req.padata!, 1)!);
+  const auth = Authenticator.decode(decrypt(tgtKey, 7, ap.authenticator.cipher));
+  const subkey: Key = { etype: auth.subkey!.keytype, value: auth.subkey!.keyvalue };
+
+  it("sends PA-FOR-USER alone, keyed with the session key's own checksum (16), not HMAC-MD5 — over the same MS-SFU input we make", () => {
+    expect(req.padata!.map((p) => p.padataType)).toEqual([1, 129]);
+    const fu = PAForUser.decode(pa(req.padata!, 129)!);
+    expect(fu.cksum.cksumtype).toBe(16);
+    const input = forUserChecksumInput({ nameType: fu.userName.nameType, components: fu.userName.nameString, realm: fu.userRealm });
+    expect(hexOf(checksum(tgtKey, 17, input, 16))).toBe(hexOf(fu.cksum.checksum));
+  });
+
+  it("MIT's KDC answers a PA-FOR-USER-only request without PA-S4U-X509-USER: our check passes it and the ticket is alice's", () => {
+    const rep = TGSRep.decode(bytes(fx.heimdalS4u2self.response));
+    const part = EncKDCRepPart.decode(decrypt(subkey, 9, rep.encPart.cipher));
+    expect(checkS4U2SelfReply(rep, part, req.reqBody.nonce, subkey)).toBeUndefined();
+    expect(rep.cname.nameString).toEqual(['alice']);
   });
 });
