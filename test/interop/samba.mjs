@@ -23,6 +23,8 @@ const SCHEMA = '/usr/share/samba/setup/ad-schema';
 
 /** msDS-SupportedEncryptionTypes: AES128 (0x08) | AES256 (0x10). */
 export const AES_ONLY = 24;
+/** userAccountControl: NORMAL_ACCOUNT. */
+export const UF_NORMAL_ACCOUNT = 0x200;
 /** userAccountControl: TRUSTED_TO_AUTH_FOR_DELEGATION (protocol transition allowed). */
 export const UF_TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
 
@@ -30,8 +32,9 @@ export const UF_TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
  * The accounts every DC gets. `name` is the sAMAccountName (the Kerberos name `name@SAMBA.TEST`),
  * `password` its password; `upn` a userPrincipalName other than name@samba.test; `enctypes`
  * msDS-SupportedEncryptionTypes (absent: none set, so AD's default, RC4 service tickets); `spns`
- * servicePrincipalNames; `keytab` the file name (in the DC's dir) exported with
- * `samba-tool domain exportkeytab --principal=<first SPN>` (see `keytabs` of the handle).
+ * servicePrincipalNames; `keytab` the file name (in the DC's dir) of the keys of every SPN, exported
+ * with `samba-tool domain exportkeytab --principal=<SPN>` (see `keytabs` of the handle): AES keys
+ * when msDS-SupportedEncryptionTypes says AES, else only arcfour-hmac.
  */
 export const ACCOUNTS = Object.freeze({
   /** In Web Users, Engineers (itself in All Staff: nested) and Local Readers (domain local). */
@@ -178,19 +181,27 @@ export async function startSamba(opts = {}) {
   // No expiry, no complexity (the passwords above would pass it anyway).
   await samTool('domain', 'passwordsettings', 'set', '--complexity=off', '--max-pwd-age=0', '--min-pwd-age=0', '--history-length=0');
   for (const g of GROUPS) await samTool('group', 'add', g.name, ...(g.scope ? [`--group-scope=${g.scope}`] : []));
-  for (const g of GROUPS) if (g.memberOf) await samTool('group', 'addmembers', g.memberOf, g.name);
+  for (const a of Object.values(ACCOUNTS)) await samTool('user', 'create', a.name, a.password);
+  // Everything else in one ldbmodify on the sam.ldb (each samba-tool call costs ~0.3-1 s).
+  const userDn = (name) => `CN=${name},CN=Users,${BASE_DN}`;
+  const ldif = [];
+  const members = new Map(GROUPS.map((g) => [g.name, []]));
+  for (const g of GROUPS) if (g.memberOf) members.get(g.memberOf).push(userDn(g.name));
   for (const a of Object.values(ACCOUNTS)) {
-    await samTool('user', 'create', a.name, a.password);
-    const dn = `CN=${a.name},CN=Users,${BASE_DN}`;
     const mods = [];
     if (a.upn) mods.push(`replace: userPrincipalName\nuserPrincipalName: ${a.upn}`);
     if (a.enctypes !== undefined) mods.push(`replace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: ${a.enctypes}`);
-    if (a.spns?.length) mods.push(`add: servicePrincipalName\n${a.spns.map((s) => `servicePrincipalName: ${s}`).join('\n')}`);
-    if (mods.length) await ldbmodify(`dn: ${dn}\nchangetype: modify\n${mods.join('\n-\n')}\n`);
-    for (const g of a.groups ?? []) await samTool('group', 'addmembers', g, a.name);
-    for (const s of a.delegateTo ?? []) await samTool('delegation', 'add-service', a.name, s);
-    if (a.protocolTransition) await samTool('delegation', 'for-any-protocol', a.name, 'on');
+    if (a.spns?.length) mods.push(`add: servicePrincipalName\n${a.spns.map((x) => `servicePrincipalName: ${x}`).join('\n')}`);
+    // samba-tool delegation add-service / for-any-protocol on, as attributes.
+    if (a.delegateTo?.length) mods.push(`add: msDS-AllowedToDelegateTo\n${a.delegateTo.map((x) => `msDS-AllowedToDelegateTo: ${x}`).join('\n')}`);
+    if (a.protocolTransition) mods.push(`replace: userAccountControl\nuserAccountControl: ${UF_NORMAL_ACCOUNT | UF_TRUSTED_TO_AUTH_FOR_DELEGATION}`);
+    if (mods.length) ldif.push(`dn: ${userDn(a.name)}\nchangetype: modify\n${mods.join('\n-\n')}\n`);
+    for (const g of a.groups ?? []) members.get(g).push(userDn(a.name));
   }
+  for (const [g, dns] of members) {
+    if (dns.length) ldif.push(`dn: ${userDn(g)}\nchangetype: modify\nadd: member\n${dns.map((d) => `member: ${d}`).join('\n')}\n`);
+  }
+  await ldbmodify(ldif.join('\n'));
   // samba-tool computer create leaves the account without keys: set a password.
   await samTool('computer', 'create', WORKSTATION.name.replace(/\$$/, ''));
   await samTool('user', 'setpassword', WORKSTATION.name, `--newpassword=${WORKSTATION.password}`);
@@ -199,8 +210,9 @@ export async function startSamba(opts = {}) {
   const keytabs = {};
   for (const [key, a] of Object.entries(ACCOUNTS)) {
     if (!a.keytab) continue;
+    // Every SPN of the account, appended to one keytab (exportkeytab adds to an existing file).
     const p = join(dir, a.keytab);
-    await tool('domain', 'exportkeytab', p, `--principal=${a.spns[0]}`);
+    for (const spn of a.spns) await tool('domain', 'exportkeytab', p, `--principal=${spn}`);
     keytabs[key] = p;
   }
   // Every key of the accounts, by account name (aes256, aes128 and arcfour-hmac as websvc@…).
