@@ -215,11 +215,14 @@ export async function startSamba(opts = {}) {
     for (const spn of a.spns) await tool('domain', 'exportkeytab', p, `--principal=${spn}`);
     keytabs[key] = p;
   }
-  // Every key of the accounts, by account name (aes256, aes128 and arcfour-hmac as websvc@…).
-  keytabs.webAccount = join(dir, 'websvc-account.keytab');
-  await tool('domain', 'exportkeytab', keytabs.webAccount, `--principal=${ACCOUNTS.web.name}`);
-  keytabs.rc4Account = join(dir, 'rc4svc-account.keytab');
-  await tool('domain', 'exportkeytab', keytabs.rc4Account, `--principal=${ACCOUNTS.rc4.name}`);
+  // Every key of the service accounts by account name too (aes256, aes128 and arcfour-hmac as
+  // websvc@SAMBA.TEST …): Samba's AS refuses an SPN as the client (kinit -k HTTP/front… is
+  // C_PRINCIPAL_UNKNOWN), so a service logs in (and asks S4U2Self for itself) as its account.
+  for (const [key, a] of Object.entries(ACCOUNTS)) {
+    if (!a.keytab) continue;
+    keytabs[`${key}Account`] = join(dir, `${a.name}-account.keytab`);
+    await tool('domain', 'exportkeytab', keytabs[`${key}Account`], `--principal=${a.name}`);
+  }
   keytabs.ws1 = join(dir, WORKSTATION.keytab);
   await tool('domain', 'exportkeytab', keytabs.ws1, `--principal=${WORKSTATION.name}`);
   const tKeytabs = Date.now();
