@@ -125,7 +125,7 @@ describe.skipIf(!IN_CI && missing.length > 0)('tskrb5 against a Samba 4.17 AD DC
     const out = await klist(['-f', '-c', cc]);
     // the evidence ticket (S4U2Self, to frontsvc itself) and the backend ticket, both for alice, forwardable
     expect(out).toMatch(new RegExp(`${ACCOUNTS.front.name}@${R}\n\tfor client alice@${R}, renew until [^\n]+, Flags: FRAT`));
-    expect(out).toMatch(new RegExp(`HTTP/backend\.samba\.test@${R}\n\tfor client alice@${R}, renew until [^\n]+, Flags: FRAT`));
+    expect(out).toMatch(new RegExp(`HTTP/backend\\.samba\\.test@${R}\n\tfor client alice@${R}, renew until [^\n]+, Flags: FRAT`));
     const v = await mit('kvno', ['-c', cc, '-k', dc.keytabs.backend, 'HTTP/backend.samba.test']);
     expect(v.stdout).toContain('keytab entry valid');
     // An SPN is no AS client in Samba: a service logs in by its account name.
