@@ -281,6 +281,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('tskrb5 against a Samba 4.17 AD DC
     expect(c.stdout, JSON.stringify(errors.map((e) => e.message))).toMatch(/^HTTP\/1\.1 200/m);
     expect(c.stdout).toMatch(/^WWW-Authenticate: Negotiate [A-Za-z0-9+/=]+\r$/m);
     expect(c.stdout.trimEnd().endsWith(`hello alice@${R}`)).toBe(true);
+    // the same keytab for the account's other SPN, HTTP/web.samba.test (the name curl asks for)
+    const cw = await spawnAsync('curl', ['-s', '--negotiate', '-u', ':', '--resolve', `web.samba.test:${port}:127.0.0.1`, `http://web.samba.test:${port}/`], { KRB5CCNAME: mcc });
+    expect(cw.stdout).toBe(`hello alice@${R}`);
+    expect(await klist(['-c', mcc])).toContain(`HTTP/web.samba.test@${R}`);
     // curl from the cache our kinit wrote (non-ASCII user)
     const occ = cache();
     expect((await ours(['kinit', '-c', occ, ACCOUNTS.jurgen.name], { input: `${ACCOUNTS.jurgen.password}\n` })).code).toBe(0);
