@@ -222,6 +222,10 @@ describe.skipIf(!IN_CI && missing.length > 0)('tskrb5 against a Samba 4.17 AD DC
       const want = flags.includes('-C') ? `cyd@${R}` : `cyd.long\\@samba.test@${R}`;
       expect(mitOut).toContain(`Default principal: ${want}\n`);
       expect(untimed(ourOut)).toBe(untimed(mitOut));
+      // and our klist lists MIT's cache as MIT's klist does
+      const ol = await ours(['klist', '-f', '-c', mcc]);
+      expect(ol.code, ol.stderr).toBe(0);
+      expect(untimed(ol.stdout)).toBe(untimed(mitOut));
       // The credential's client too (klist shows only the cache's): as MIT wrote it.
       const client = (p: string) => decodeCcache(new Uint8Array(readFileSync(p.slice('FILE:'.length)))).credentials.map((c) => c.client);
       expect(client(occ)).toEqual(client(mcc));
