@@ -95,8 +95,7 @@ describe.skipIf(skip)('S4U against a Samba 4.17 AD DC', () => {
     expect(unparsePrincipal(r.credential.server)).toBe(`${BACKEND}@${R}`);
     expect(await mitAccepts(backendAcceptor, r.credential)).toBe(`alice@${R}`);
     // with the account's keytab (samba-tool domain exportkeytab --principal=frontsvc): the TGT got from it in a MEMORY cache
-    const kt = join(dc.dir, 'frontsvc-account.keytab');
-    await dc.samba_tool(['domain', 'exportkeytab', kt, '--principal=frontsvc']);
+    const kt = dc.keytabs.frontAccount;
     const k = await impersonate({ keytab: `FILE:${kt}`, principal: 'frontsvc', user: 'alice', server: BACKEND, context: ctx(`MEMORY:front-${Math.random()}`) });
     expect(unparsePrincipal(k.evidence.credential.server)).toBe(`frontsvc@${R}`);
     expect(k.store.name).toMatch(/^MEMORY:/);
