@@ -23,7 +23,8 @@ import { which } from '../interop/realm.mjs';
 import { startGssAcceptor, gssAcceptorMissing } from '../interop/gss-acceptor.mjs';
 import { KdcError } from '../../src/errors.js';
 import { Krb5Acceptor, Krb5Initiator } from '../../src/gssapi/index.js';
-import { unparsePrincipal } from '../../src/messages/index.js';
+import { ADIfRelevant, EncTicketPart, Ticket, unparsePrincipal } from '../../src/messages/index.js';
+import { decrypt } from '../../src/crypto/index.js';
 import { createKrb5Context, getCredentialForProxy, getCredentialForUser, getServiceCredential, impersonate, KeytabFile, type CcacheCredential } from '../../src/node/index.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -41,6 +42,34 @@ async function mitAccepts(acc: { get: (p: string, h: Record<string, string>) => 
   const r = await acc.get('/whoami', { Authorization: `Negotiate ${Buffer.from(token).toString('base64')}` });
   if (r.status !== 200) throw new Error(`MIT's acceptor answered ${r.status}: ${r.body}`);
   return JSON.parse(r.body).user;
+}
+
+/** The ticket's EncTicketPart, opened with the keytab's key of its enctype. */
+async function ticketPart(der: Uint8Array, keytab: string): Promise<EncTicketPart> {
+  const t = Ticket.decode(der);
+  const k = (await new KeytabFile(keytab).entries()).find((e) => e.key.etype === t.encPart.etype)!;
+  return EncTicketPart.decode(decrypt(k.key, 2, t.encPart.cipher));
+}
+
+/** One buffer of the PAC (AD-IF-RELEVANT → AD-WIN2K-PAC, 128) by MS-PAC §2.3's buffer table — just enough to find it (the PAC codec is another branch's). */
+function pacBuffer(part: EncTicketPart, type: number): Uint8Array | undefined {
+  for (const ad of part.authorizationData ?? []) {
+    if (ad.adType !== 1) continue;
+    for (const inner of ADIfRelevant.decode(ad.adData)) {
+      if (inner.adType !== 128) continue;
+      const pac = inner.adData;
+      const v = new DataView(pac.buffer, pac.byteOffset, pac.byteLength);
+      const n = v.getUint32(0, true);
+      for (let i = 0; i < n; i++) {
+        const at = 8 + 16 * i;
+        if (v.getUint32(at, true) !== type) continue;
+        const size = v.getUint32(at + 4, true);
+        const off = Number(v.getBigUint64(at + 8, true));
+        return pac.subarray(off, off + size);
+      }
+    }
+  }
+  return undefined;
 }
 
 describe.skipIf(skip)('S4U against a Samba 4.17 AD DC', () => {
@@ -94,6 +123,14 @@ describe.skipIf(skip)('S4U against a Samba 4.17 AD DC', () => {
     expect(unparsePrincipal(r.credential.client)).toBe(`alice@${R}`);
     expect(unparsePrincipal(r.credential.server)).toBe(`${BACKEND}@${R}`);
     expect(await mitAccepts(backendAcceptor, r.credential)).toBe(`alice@${R}`);
+    // the backend ticket's PAC (opened with backendsvc's exported key) has Samba's
+    // CONSTRAINED_DELEGATION buffer (MS-PAC type 11, S4U_DELEGATION_INFO) naming frontsvc
+    const delegation = pacBuffer(await ticketPart(r.credential.ticket, dc.keytabs.backend), 11);
+    expect(delegation).toBeDefined();
+    expect(Buffer.from(delegation!).toString('utf16le')).toMatch(/frontsvc/i);
+    // … which the S4U2Self ticket (to frontsvc itself) does not have
+    expect(pacBuffer(await ticketPart(r.evidence.credential.ticket, dc.keytabs.frontAccount), 11)).toBeUndefined();
+    expect(pacBuffer(await ticketPart(r.evidence.credential.ticket, dc.keytabs.frontAccount), 1)).toBeDefined(); // LOGON_INFO: it is a PAC
     // with the account's keytab (samba-tool domain exportkeytab --principal=frontsvc): the TGT got from it in a MEMORY cache
     const kt = dc.keytabs.frontAccount;
     const k = await impersonate({ keytab: `FILE:${kt}`, principal: 'frontsvc', user: 'alice', server: BACKEND, context: ctx(`MEMORY:front-${Math.random()}`) });
