@@ -141,14 +141,19 @@ export interface OnceParams {
   additionalTicket?: Uint8Array;
   /** The additional ticket is S4U2Proxy's evidence (cname-in-addl-tkt), not a user-to-user TGT. */
   evidence?: boolean;
-  /** PA-DATA after the PA-TGS-REQ, made once the nonce and the reply key (subkey, else session key) are known: MIT's pacb_fn, for S4U. */
-  padata?: (nonce: number, replyKey: Key) => PAData[];
+  /**
+   * PA-DATA after the PA-TGS-REQ, made once the nonce and the authenticator's subkey (else the TGT
+   * session key) are known: MIT's pacb_fn, for S4U. It is that key even under FAST (MIT's KDC
+   * checks PA-S4U-X509-USER with the authenticator subkey, not the strengthened reply key); under
+   * FAST this padata belongs inside the KrbFastReq, as MIT sends it.
+   */
+  padata?: (nonce: number, subkey: Key) => PAData[];
   /** The client the reply must name when it is not the TGT's (S4U2Proxy: the evidence ticket's). */
   client?: Principal;
   /** Any client may come back (S4U2Self: `onReply` checks it against the KDC's protected name). */
   clientMayChange?: boolean;
-  /** Checks the reply after the usual checks, with the key that opened it (S4U2Self's PA-S4U-X509-USER). */
-  onReply?: (rep: KDCRep, part: EncKDCRepPart, replyKey: Key, nonce: number) => void;
+  /** Checks the reply after the usual checks, with the authenticator's subkey (else the session key) and the nonce: S4U2Self's PA-S4U-X509-USER (under FAST: in the KrbFastResponse's padata). */
+  onReply?: (rep: KDCRep, part: EncKDCRepPart, subkey: Key, nonce: number) => void;
 }
 
 /** The realm a TGT is for (`krbtgt/X@Y` → X), or a ProtocolError-free TypeError when `tgt` is no TGT. */
