@@ -44,6 +44,8 @@ export interface CredentialForUserOptions extends ServiceIdentity {
   noCache?: boolean;
   /** Do not store the ticket (default false: stored, as MIT does). */
   noStore?: boolean;
+  /** Only from the cache, no KDC exchange (MIT's KRB5_GC_CACHED, `kvno --cached-only`). */
+  cachedOnly?: boolean;
 }
 
 /** What {@link getCredentialForUser} found or obtained. */
@@ -168,6 +170,7 @@ export async function getCredentialForUser(o: CredentialForUserOptions): Promise
     trace?.(`Retrieving ${traceName(user)} -> ${traceName(me)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
     if (hit) return { credential: hit, store, cached: true, user: hit.client, forwardable: (hit.flags & 0x40000000) !== 0, kvno: kvnoOf(hit) };
   }
+  if (o.cachedOnly) throw new KerberosError(`Matching credential not found: no ticket for ${ccText(user)} to ${ccText(me)} in ${store.name}`, { code: 'ERR_CC_NOTFOUND' });
   traceTgt(ctx, store, me, me);
   const r = await getS4U2SelfTicket({
     transport: tracedTransport(ctx, 'tgs'),

@@ -131,6 +131,9 @@ describe.skipIf(skip)("S4U against MIT krb5kdc 1.20's DB2 database", () => {
   it('tskrb5 kvno -U/-I (and -k) prints what MIT kvno prints, on caches of the same TGT', async () => {
     const cc = await t.serviceCache('web/localhost', 'kvno-web.cc');
     for (const args of [
+      ['--cached-only', '-U', 'alice', 'web/localhost'], // nothing cached yet: both fail
+      ['--no-store', '-U', 'alice', 'web/localhost'],
+      ['--cached-only', '-U', 'alice', 'web/localhost'], // still nothing cached
       ['-U', 'alice', 'web/localhost'],
       ['-I', 'alice', 'web/localhost'],
       ['-k', t.kt('web/localhost'), '-U', 'alice', 'web/localhost'],

@@ -96,7 +96,9 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
       if (!entry) throw new Error(`No key table entry found for ${server}`);
       EncTicketPart.decode(decrypt(entry.key, KeyUsage.KDC_REP_TICKET, t.encPart.cipher, { allowWeakCrypto: true }));
     };
-    if (forUser !== undefined) return kvnoForUser({ operands: parsed.operands, forUser, enterprise, proxy, store, context, quiet, out, err, ...(kt ? { checkKeytab } : {}) });
+    if (forUser !== undefined) {
+      return kvnoForUser({ operands: parsed.operands, forUser, enterprise, proxy, store, context, quiet, out, err, cachedOnly, noStore, ...(kt ? { checkKeytab } : {}) });
+    }
     let status = 0;
     for (const operand of parsed.operands) {
       // MIT names the service in its messages as it resolved it (kvno -S: canonicalized).
@@ -130,6 +132,10 @@ export function runKvno(argv: readonly string[], out: Out, err: Out, ctx: ToolCo
 
 interface ForUserRun {
   operands: readonly string[];
+  /** --cached-only (MIT's KRB5_GC_CACHED): no KDC exchange. */
+  cachedOnly: boolean;
+  /** --no-store (KRB5_GC_NO_STORE). */
+  noStore: boolean;
   forUser: string;
   enterprise: boolean;
   proxy: boolean;
@@ -169,7 +175,7 @@ async function kvnoForUser(r: ForUserRun): Promise<number> {
     }
     let evidence: CcacheCredential;
     try {
-      const self = await getCredentialForUser({ user, ccache: store, context });
+      const self = await getCredentialForUser({ user, ccache: store, context, ...(r.noStore ? { noStore: true } : {}), ...(r.cachedOnly ? { cachedOnly: true } : {}) });
       evidence = self.credential;
       let line = `${name}: kvno = ${self.kvno ?? 0}`;
       if (r.checkKeytab) {
@@ -184,7 +190,7 @@ async function kvnoForUser(r: ForUserRun): Promise<number> {
     }
     if (!r.proxy) continue;
     try {
-      await getCredentialForProxy({ evidence, server, ccache: store, context });
+      await getCredentialForProxy({ evidence, server, ccache: store, context, ...(r.noStore ? { noStore: true } : {}) });
     } catch (e) {
       comErr(err, PROG, describeError(e), `${name}: constrained delegation failed`);
       status = 1;
