@@ -1,0 +1,338 @@
+/**
+ * The little of MS-RPCE NDR (NDR20, little-endian) that the MS-PAC needs: a bounded reader and a
+ * writer for primitives, alignment, unique pointers (referent ids), conformant and
+ * conformant-varying arrays, RPC_UNICODE_STRING, RPC_SID, and the type-serialization-1 headers
+ * (MS-RPCE 2.2.6) that wrap every NDR buffer of a PAC.
+ *
+ * Every length and count read is checked against the bytes that remain before anything is
+ * allocated for it; every fault is a {@link DecodeError} with the field path and byte offset.
+ * @module
+ */
+import { DecodeError } from '../../errors.js';
+
+/** A bounded little-endian reader over one NDR stream. */
+export class NdrReader {
+  private readonly view: DataView;
+  pos = 0;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly what: string,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  fail(message: string, path: string, offset = this.pos): never {
+    throw new DecodeError(message, { path: `${this.what}.${path}`, offset });
+  }
+
+  need(n: number, path: string): void {
+    if (n > this.remaining) this.fail(`needs ${n} bytes, ${this.remaining} remain`, path);
+  }
+
+  /** Skips to the next multiple of `n`; NDR padding must be within the data. */
+  align(n: number, path: string): void {
+    const pad = (n - (this.pos % n)) % n;
+    this.need(pad, path);
+    this.pos += pad;
+  }
+
+  u8(path: string): number {
+    this.need(1, path);
+    return this.bytes[this.pos++]!;
+  }
+
+  u16(path: string): number {
+    this.align(2, path);
+    this.need(2, path);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(path: string): number {
+    this.align(4, path);
+    this.need(4, path);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** A FILETIME (two ULONGs, aligned to 4) as 100-ns ticks. */
+  filetime(path: string): bigint {
+    const lo = this.u32(path);
+    const hi = this.u32(path);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  raw(n: number, path: string): Uint8Array {
+    this.need(n, path);
+    const out = this.bytes.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** A count of elements of `size` bytes each, checked against what remains. */
+  count(size: number, path: string): number {
+    const at = this.pos;
+    const n = this.u32(path);
+    if (n * size > this.remaining) this.fail(`count ${n} exceeds the remaining ${this.remaining} bytes`, path, at);
+    return n;
+  }
+
+  /** The referent ids read so far, in order (0 for null pointers). */
+  readonly referents: number[] = [];
+
+  /** A unique/ref pointer's referent id: 0 is null. */
+  pointer(path: string): boolean {
+    const id = this.u32(path);
+    this.referents.push(id);
+    return id !== 0;
+  }
+
+  /** The deferred body of an RPC_UNICODE_STRING whose header said `length`/`maximumLength` bytes. */
+  unicodeBody(length: number, maximumLength: number, path: string): string {
+    const at = this.pos;
+    const max = this.u32(path);
+    const offset = this.u32(path);
+    const actual = this.u32(path);
+    if (offset !== 0 || max * 2 !== maximumLength || actual * 2 !== length) {
+      this.fail(`conformant-varying string (max ${max}, offset ${offset}, actual ${actual}) disagrees with its header (${length}/${maximumLength})`, path, at);
+    }
+    this.need(length, path);
+    const s = utf16le(this.bytes.subarray(this.pos, this.pos + length), this, path);
+    this.pos += length;
+    return s;
+  }
+
+  /** An NDR RPC_SID (conformance first): the SID as text. */
+  sid(path: string): string {
+    const at = this.pos;
+    const max = this.count(4, path);
+    const revision = this.u8(path);
+    const n = this.u8(path);
+    if (n !== max) this.fail(`SubAuthorityCount ${n} differs from the conformance ${max}`, path, at);
+    this.need(6, path);
+    const sid = sidFromParts(revision, this.bytes.subarray(this.pos, this.pos + 6), readSubs(this, n, path), this, path);
+    return sid;
+  }
+}
+
+function readSubs(r: NdrReader, n: number, path: string): number[] {
+  r.pos += 6;
+  const subs: number[] = [];
+  for (let i = 0; i < n; i++) subs.push(r.u32(path));
+  return subs;
+}
+
+/** UTF-16LE to text; unpaired surrogates are kept as they are (as Windows names may hold them). */
+export function utf16le(b: Uint8Array, r: { fail(m: string, p: string): never }, path: string): string {
+  if (b.length % 2 !== 0) r.fail('odd UTF-16 length', path);
+  let s = '';
+  for (let i = 0; i < b.length; i += 2) s += String.fromCharCode(b[i]! | (b[i + 1]! << 8));
+  return s;
+}
+
+/** Text to UTF-16LE code units. */
+export function toUtf16le(s: string): Uint8Array {
+  const out = new Uint8Array(s.length * 2);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out[2 * i] = c & 0xff;
+    out[2 * i + 1] = c >> 8;
+  }
+  return out;
+}
+
+function sidFromParts(revision: number, auth: Uint8Array, subs: readonly number[], r: { fail(m: string, p: string): never }, path: string): string {
+  if (revision !== 1) r.fail(`SID revision ${revision} is not 1`, path);
+  let a = 0n;
+  for (let i = 0; i < 6; i++) a = (a << 8n) | BigInt(auth[i]!);
+  const authority = a < 0x1_0000_0000n ? a.toString() : `0x${a.toString(16).toUpperCase().padStart(12, '0')}`;
+  return `S-1-${authority}${subs.map((x) => `-${x}`).join('')}`;
+}
+
+/**
+ * A SID in its binary form (MS-DTYP 2.4.2.2: Revision, SubAuthorityCount, IdentifierAuthority,
+ * SubAuthority[]), as UPN_DNS_INFO and PAC_REQUESTOR carry it, to its text `S-1-5-21-…`.
+ * @example
+ * ```ts
+ * sidToString(bytes) // 'S-1-5-21-3047649041-3961193616-3706469200-1104'
+ * ```
+ */
+export function sidToString(bytes: Uint8Array): string {
+  const r = new NdrReader(bytes, 'SID');
+  const revision = r.u8('Revision');
+  const n = r.u8('SubAuthorityCount');
+  if (bytes.length !== 8 + 4 * n) r.fail(`${bytes.length} bytes for ${n} sub-authorities`, 'SubAuthority');
+  return sidFromParts(revision, bytes.subarray(2, 8), readSubs(r, n, 'SubAuthority'), r, 'SID');
+}
+
+const SID_TEXT = /^S-1-(0x[0-9A-Fa-f]{1,12}|\d{1,15})((?:-\d{1,10}){0,15})$/;
+
+/** Parses `S-1-5-21-…` into its authority and sub-authorities; a `TypeError` for any other text. */
+function parseSidText(sid: string): { authority: bigint; subs: number[] } {
+  const m = SID_TEXT.exec(sid);
+  if (!m) throw new TypeError(`not a SID: ${JSON.stringify(sid)}`);
+  const authority = BigInt(m[1]!);
+  if (authority >= 1n << 48n) throw new TypeError(`SID authority out of range: ${sid}`);
+  const subs = m[2] ? m[2].slice(1).split('-').map(Number) : [];
+  if (subs.some((x) => x > 0xffffffff)) throw new TypeError(`SID sub-authority out of range: ${sid}`);
+  return { authority, subs };
+}
+
+/**
+ * A SID's text `S-1-5-21-…` to its binary form (MS-DTYP 2.4.2.2). A `TypeError` when the text
+ * is not a SID.
+ * @example
+ * ```ts
+ * sidFromString('S-1-5-32-544') // 01 02 00 00 00 00 00 05 20 00 00 00 20 02 00 00
+ * ```
+ */
+export function sidFromString(sid: string): Uint8Array {
+  const { authority, subs } = parseSidText(sid);
+  const out = new Uint8Array(8 + 4 * subs.length);
+  out[0] = 1;
+  out[1] = subs.length;
+  for (let i = 0; i < 6; i++) out[2 + i] = Number((authority >> BigInt(8 * (5 - i))) & 0xffn);
+  const v = new DataView(out.buffer);
+  for (const [i, x] of subs.entries()) v.setUint32(8 + 4 * i, x, true);
+  return out;
+}
+
+/** A growable little-endian NDR writer; referent ids as Windows and Samba number them. */
+export class NdrWriter {
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  pos = 0;
+  private nextReferent = 0x20000;
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+    this.view = new DataView(b.buffer);
+  }
+
+  align(n: number): void {
+    const pad = (n - (this.pos % n)) % n;
+    this.ensure(pad);
+    this.buf.fill(0, this.pos, this.pos + pad);
+    this.pos += pad;
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  u16(v: number): void {
+    this.align(2);
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, true);
+    this.pos += 2;
+  }
+
+  u32(v: number): void {
+    this.align(4);
+    this.ensure(4);
+    this.view.setUint32(this.pos, v >>> 0, true);
+    this.pos += 4;
+  }
+
+  filetime(v: bigint): void {
+    this.u32(Number(v & 0xffffffffn));
+    this.u32(Number((v >> 32n) & 0xffffffffn));
+  }
+
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A pointer: a fresh referent id when `present`, else null. */
+  pointer(present: boolean): void {
+    this.u32(present ? this.reserve() : 0);
+  }
+
+  /** Takes the next referent id without writing it (for a pointer written later). */
+  reserve(): number {
+    const id = this.nextReferent;
+    this.nextReferent += 4;
+    return id;
+  }
+
+  /** The deferred conformant-varying body of an RPC_UNICODE_STRING. */
+  unicodeBody(units: Uint8Array, maximumLength: number): void {
+    this.u32(maximumLength / 2);
+    this.u32(0);
+    this.u32(units.length / 2);
+    this.raw(units);
+  }
+
+  /** An NDR RPC_SID (conformance first). */
+  sid(sid: string): void {
+    const b = sidFromString(sid);
+    this.u32(b[1]!);
+    this.u8(b[0]!);
+    this.u8(b[1]!);
+    this.raw(b.subarray(2, 8));
+    for (let i = 8; i < b.length; i += 4) this.u32(b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! * 0x1000000));
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+/**
+ * Opens a type-serialization-1 stream (MS-RPCE 2.2.6): the common header (version 1,
+ * little-endian, length 8, filler 0xcccccccc) and the private header (object buffer length,
+ * filler 0). Returns a reader over the object buffer.
+ */
+export function openSerialized(bytes: Uint8Array, what: string): NdrReader {
+  const r = new NdrReader(bytes, what);
+  const version = r.u8('CommonHeader.Version');
+  const endian = r.u8('CommonHeader.Endianness');
+  const length = r.u16('CommonHeader.CommonHeaderLength');
+  const filler = r.u32('CommonHeader.Filler');
+  if (version !== 1 || endian !== 0x10 || length !== 8)
+    r.fail(`unsupported serialization header (version ${version}, endianness 0x${endian.toString(16)}, length ${length})`, 'CommonHeader', 0);
+  if (filler !== 0xcccccccc) r.fail(`common header filler 0x${filler.toString(16)}`, 'CommonHeader.Filler', 4);
+  const objectLength = r.u32('PrivateHeader.ObjectBufferLength');
+  const filler2 = r.u32('PrivateHeader.Filler');
+  if (filler2 !== 0) r.fail(`private header filler 0x${filler2.toString(16)}`, 'PrivateHeader.Filler', 12);
+  if (objectLength > r.remaining || objectLength % 8 !== 0) r.fail(`object buffer length ${objectLength} (${r.remaining} bytes follow)`, 'PrivateHeader.ObjectBufferLength', 8);
+  if (objectLength !== r.remaining) r.fail(`${r.remaining - objectLength} bytes after the object buffer`, 'PrivateHeader.ObjectBufferLength', 8);
+  return new NdrReader(bytes.subarray(16, 16 + objectLength), what);
+}
+
+/** Checks that a serialized object was read to its end, padding (zeros, to 8) aside. */
+export function closeSerialized(r: NdrReader): void {
+  const end = r.pos;
+  if (r.remaining >= 8) r.fail(`${r.remaining} bytes left over`, 'end');
+  for (let i = end; i < r.bytes.length; i++) if (r.bytes[i] !== 0) r.fail('non-zero padding', 'end', i);
+}
+
+/** Wraps an NDR object body in the type-serialization-1 headers, padding it to 8. */
+export function serialize(w: NdrWriter): Uint8Array {
+  w.align(8);
+  const body = w.finish();
+  const out = new Uint8Array(16 + body.length);
+  const v = new DataView(out.buffer);
+  out[0] = 1;
+  out[1] = 0x10;
+  v.setUint16(2, 8, true);
+  v.setUint32(4, 0xcccccccc, true);
+  v.setUint32(8, body.length, true);
+  out.set(body, 16);
+  return out;
+}
