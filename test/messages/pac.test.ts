@@ -12,7 +12,19 @@ import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
-import { type KerbValidationInfo, type Pac, type PacBuffer, decodePac, encodePac, pacSids, parsePacHeader, sidFromString, sidToString } from '../../src/messages/index.js';
+import {
+  type KerbValidationInfo,
+  type Pac,
+  type PacBuffer,
+  dateToFileTime,
+  decodePac,
+  encodePac,
+  fileTimeToDate,
+  pacSids,
+  parsePacHeader,
+  sidFromString,
+  sidToString,
+} from '../../src/messages/index.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/pac/${name}`, import.meta.url), 'utf8'));
 const samba = fixture('samba-ndr.json') as {
@@ -113,6 +125,20 @@ describe('PACs of fixtures/pac', () => {
   });
 });
 
+describe('FILETIME (MS-DTYP 2.3.3)', () => {
+  it('decimal ticks ⇄ Date', () => {
+    // 1970-01-01 is 11644473600 s after 1601-01-01 (MS-DTYP; MIT's NT_TIME_EPOCH).
+    expect(dateToFileTime(new Date(0))).toBe('116444736000000000');
+    expect(fileTimeToDate('116444736000000000')!.toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(fileTimeToDate('9223372036854775807')).toBeUndefined(); // never
+    expect(fileTimeToDate('0')).toBeUndefined();
+    // t_pac.c: the saved PAC's CLIENT_INFO is its authtime, 1120440609.
+    const ci = decodePac(bytes(mit.savedPac.pacHex)).buffers.find((b) => b.kind === 'clientInfo')!.value as { clientId: string };
+    expect(fileTimeToDate(ci.clientId)!.getTime() / 1000).toBe(mit.savedPac.authtime);
+    expect(JSON.parse(JSON.stringify(decodePac(bytes(mit.savedPac.pacHex)))).buffers[1].value.clientId).toBe(ci.clientId);
+  });
+});
+
 describe('SIDs (MS-DTYP 2.4.2)', () => {
   it('binary ⇄ text', () => {
     // MS-DTYP 2.4.2.2's example: BUILTIN\Administrators.
@@ -196,7 +222,7 @@ function firstDiff(a: Uint8Array, b: Uint8Array): string {
   return `Samba's is ${b.length - a.length} bytes longer`;
 }
 
-const ft = fc.bigInt({ min: 0n, max: (1n << 63n) - 1n });
+const ft = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String);
 const u32 = fc.nat({ max: 0xffffffff });
 const str = fc.string({ maxLength: 12, unit: fc.constantFrom(...'abcXYZ09 .-$éß漢'.split('')) });
 const sid = fc.tuple(fc.constantFrom(5, 18, 16), fc.array(u32, { minLength: 1, maxLength: 6 })).map(([a, s]) => `S-1-${a}-${s.join('-')}`);

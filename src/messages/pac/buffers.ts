@@ -3,14 +3,14 @@
  * PAC_SIGNATURE_DATA, PAC_ATTRIBUTES_INFO, PAC_REQUESTOR.
  * @module
  */
-import { NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, sidFromString, sidToString, toUtf16le, utf16le } from './ndr.js';
+import { type FileTime, NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, sidFromString, sidToString, toUtf16le, utf16le } from './ndr.js';
 
 // ---------------------------------------------------------------- PAC_CLIENT_INFO (type 10)
 
 /** PAC_CLIENT_INFO (MS-PAC 2.7): the client's name (no realm) and the ticket's authtime. */
 export interface PacClientInfo {
-  /** ClientId: the authtime as 100-ns ticks since 1601. */
-  clientId: bigint;
+  /** ClientId: the ticket's authtime (a {@link FileTime}). */
+  clientId: FileTime;
   name: string;
 }
 

@@ -47,4 +47,4 @@ export {
   decodeRequestor,
   encodeRequestor,
 } from './buffers.js';
-export { sidToString, sidFromString } from './ndr.js';
+export { sidToString, sidFromString, type FileTime, fileTimeToDate, dateToFileTime } from './ndr.js';

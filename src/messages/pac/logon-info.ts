@@ -2,7 +2,7 @@
  * PAC_LOGON_INFO (MS-PAC 2.5): KERB_VALIDATION_INFO, NDR-serialized behind a unique pointer.
  * @module
  */
-import { type NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, toUtf16le } from './ndr.js';
+import { type FileTime, type NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, toUtf16le } from './ndr.js';
 
 /** GROUP_MEMBERSHIP (MS-PAC 2.2.2): a relative id in a domain and its SE_GROUP_* attributes. */
 export interface GroupMembership {
@@ -27,16 +27,16 @@ export type UnicodeStringForms = Partial<Record<LogonInfoStringField, number | n
 export type LogonInfoStringField = 'effectiveName' | 'fullName' | 'logonScript' | 'profilePath' | 'homeDirectory' | 'homeDirectoryDrive' | 'logonServer' | 'logonDomainName';
 
 /**
- * KERB_VALIDATION_INFO (MS-PAC 2.5), field for field; FILETIMEs as 100-ns ticks since 1601
- * (`bigint`; 0x7fffffffffffffff is "never"), SIDs as text `S-1-5-21-…`.
+ * KERB_VALIDATION_INFO (MS-PAC 2.5), field for field; FILETIMEs as {@link FileTime} (decimal
+ * 100-ns ticks since 1601: `fileTimeToDate` gives the `Date`), SIDs as text `S-1-5-21-…`.
  */
 export interface KerbValidationInfo {
-  logonTime: bigint;
-  logoffTime: bigint;
-  kickOffTime: bigint;
-  passwordLastSet: bigint;
-  passwordCanChange: bigint;
-  passwordMustChange: bigint;
+  logonTime: FileTime;
+  logoffTime: FileTime;
+  kickOffTime: FileTime;
+  passwordLastSet: FileTime;
+  passwordCanChange: FileTime;
+  passwordMustChange: FileTime;
   effectiveName: string;
   fullName: string;
   logonScript: string;
@@ -59,8 +59,8 @@ export interface KerbValidationInfo {
   reserved1: [number, number];
   userAccountControl: number;
   subAuthStatus: number;
-  lastSuccessfulILogon: bigint;
-  lastFailedILogon: bigint;
+  lastSuccessfulILogon: FileTime;
+  lastFailedILogon: FileTime;
   failedILogonCount: number;
   reserved3: number;
   /** ExtraSids (user flag 0x20); null when the pointer was null. */

@@ -10,6 +10,44 @@
  */
 import { DecodeError } from '../../errors.js';
 
+/**
+ * A FILETIME (MS-DTYP 2.3.3): 100-ns ticks since 1601-01-01 UTC, as decimal text — exact (a
+ * `number` is not), and JSON-safe (a `bigint` is not). `'9223372036854775807'` (0x7fff…) is
+ * "never", `'0'` "not set". {@link fileTimeToDate} gives the `Date`.
+ */
+export type FileTime = string;
+
+const FILETIME_UNIX_EPOCH = 116444736000000000n;
+
+/**
+ * A {@link FileTime} as a `Date` (to the millisecond), or undefined for 0 and "never"
+ * (0x7fffffffffffffff) and times a `Date` cannot hold.
+ * @example
+ * ```ts
+ * fileTimeToDate(logonInfo.logonTime) // 2026-12-07T04:50:00.123Z
+ * ```
+ */
+export function fileTimeToDate(t: FileTime): Date | undefined {
+  if (!/^\d{1,20}$/.test(t)) return undefined;
+  const v = BigInt(t);
+  if (v === 0n || v >= 0x7fffffffffffffffn) return undefined;
+  const ms = Number((v - FILETIME_UNIX_EPOCH) / 10_000n);
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * A `Date` (or seconds since 1970) as a {@link FileTime}.
+ * @example
+ * ```ts
+ * dateToFileTime(new Date(0)) // '116444736000000000'
+ * ```
+ */
+export function dateToFileTime(d: Date | number): FileTime {
+  const ms = typeof d === 'number' ? d * 1000 : d.getTime();
+  return (BigInt(Math.round(ms)) * 10_000n + FILETIME_UNIX_EPOCH).toString();
+}
+
 /** A bounded little-endian reader over one NDR stream. */
 export class NdrReader {
   private readonly view: DataView;
@@ -62,11 +100,11 @@ export class NdrReader {
     return v;
   }
 
-  /** A FILETIME (two ULONGs, aligned to 4) as 100-ns ticks. */
-  filetime(path: string): bigint {
+  /** A FILETIME (two ULONGs, aligned to 4): 100-ns ticks, in decimal. */
+  filetime(path: string): FileTime {
     const lo = this.u32(path);
     const hi = this.u32(path);
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
   }
 
   raw(n: number, path: string): Uint8Array {
@@ -247,9 +285,11 @@ export class NdrWriter {
     this.pos += 4;
   }
 
-  filetime(v: bigint): void {
+  filetime(t: FileTime): void {
+    if (typeof t !== 'string' || !/^\d{1,20}$/.test(t) || BigInt(t) >= 1n << 64n) throw new RangeError(`not a FILETIME (decimal 100-ns ticks): ${String(t)}`);
+    const v = BigInt(t);
     this.u32(Number(v & 0xffffffffn));
-    this.u32(Number((v >> 32n) & 0xffffffffn));
+    this.u32(Number(v >> 32n));
   }
 
   raw(b: Uint8Array): void {
