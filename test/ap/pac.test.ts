@@ -2,7 +2,8 @@
  * PAC verification (src/ap/pac.ts) as MIT's krb5_pac_verify: MIT's t_pac.c vectors (Samba
  * torture's RC4-signed PAC, Windows 2008 S4U PACs with plain, enterprise and cross-realm
  * names), a Windows Server 2022 ticket (ticket checksum, krb5_kdc_verify_ticket's way), the PACs
- * MIT krb5kdc 1.20 put in service tickets (fixtures/pac/mit-kdc.json); and the differential: on
+ * MIT krb5kdc 1.20 and a Samba 4.17 AD DC put in service tickets (fixtures/pac/mit-kdc.json,
+ * samba-kdc.json: Samba's with full checksums, checked too); and the differential: on
  * every real PAC and on mutations (a byte tampered, a wrong key, a wrong name, a wrong authtime,
  * a dropped or duplicated buffer) MIT's krb5_pac_verify_ext (test/mit/krb5harness `pacverify`)
  * and ours accept and refuse alike, for the same reason.
@@ -19,6 +20,7 @@ import { HARNESS_SETUP, openHarness, type MitHarness } from '../mit/harness.js';
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/pac/${name}`, import.meta.url), 'utf8'));
 const mit = fixture('mit-t_pac.json');
 const kdc = fixture('mit-kdc.json');
+const samba = fixture('samba-kdc.json');
 const bytes = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const key = (k: { etype: number; keyHex: string }): Key => ({ etype: k.etype, value: bytes(k.keyHex) });
@@ -59,6 +61,16 @@ const baseCases: Case[] = [
       principal: t.client,
       serverKey: key(t.serviceKey),
       kdcKey: key(kdc.krbtgtKeys.find((k: { etype: number }) => k.etype === 18)),
+    }),
+  ),
+  ...samba.tickets.map(
+    (t: { server: string; client: string; authtime: number; serviceKey: { etype: number; keyHex: string }; pacHex: string }): Case => ({
+      name: `Samba 4.17 AD DC PAC for ${t.client}`,
+      pac: bytes(t.pacHex),
+      authtime: t.authtime,
+      principal: t.client,
+      serverKey: key(t.serviceKey),
+      kdcKey: key(samba.krbtgtKeys.find((k: { etype: number }) => k.etype === 18)),
     }),
   ),
 ];
