@@ -23,7 +23,6 @@ const hasPySamba = spawnSync(PY, ['-c', 'import samba.dcerpc.krb5pac'], { stdio:
 const missing: string[] = [...sambaMissing(), ...(which('curl') ? [] : ['curl']), ...(hasPySamba ? [] : ['python3-samba'])];
 
 describe.skipIf(!IN_CI && missing.length > 0)(`req.negotiate.groups against a Samba AD DC${missing.length ? ` — skipped: ${missing.join(', ')} missing` : ''}`, () => {
-  // biome-ignore lint/suspicious/noExplicitAny: the interop scripts are untyped
   let dc: any;
   let server: Server;
   let url = '';
@@ -51,7 +50,6 @@ describe.skipIf(!IN_CI && missing.length > 0)(`req.negotiate.groups against a Sa
     });
     server = createServer((req, res) =>
       auth(req, res, () => {
-        // biome-ignore lint/style/noNonNullAssertion: after the middleware
         const n = (req as unknown as { negotiate: { principal: string; groups: string[] } }).negotiate!;
         res.end(JSON.stringify({ principal: n.principal, groups: n.groups }));
       }),
