@@ -3,7 +3,7 @@
  * PAC_SIGNATURE_DATA, PAC_ATTRIBUTES_INFO, PAC_REQUESTOR.
  * @module
  */
-import { type FileTime, NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, sidFromString, sidToString, toUtf16le, utf16le } from './ndr.js';
+import { type FileTime, NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, sidFromString, sidLength, sidToString, toUtf16le, utf16le } from './ndr.js';
 
 // ---------------------------------------------------------------- PAC_CLIENT_INFO (type 10)
 
@@ -118,7 +118,7 @@ function upnDnsLayout(v: UpnDnsInfo): { upnOffset: number; dnsDomainNameOffset: 
   const dnsDomainNameOffset = place(v.dnsDomainName.length * 2);
   if (!(v.flags & UPN_DNS_INFO_EXTENDED)) return { upnOffset, dnsDomainNameOffset, size: align8(at) };
   const samNameOffset = place((v.samName ?? '').length * 2);
-  const sidOffset = place(v.sid === undefined ? 0 : sidFromString(v.sid).length);
+  const sidOffset = place(v.sid === undefined ? 0 : sidLength(v.sid));
   return { upnOffset, dnsDomainNameOffset, samNameOffset, sidOffset, size: align8(at) };
 }
 

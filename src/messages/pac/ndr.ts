@@ -104,7 +104,8 @@ export class NdrReader {
   filetime(path: string): FileTime {
     const lo = this.u32(path);
     const hi = this.u32(path);
-    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+    // Exact as a number below 2^53; BigInt only above (0x7fff… "never", far times).
+    return hi < 0x200000 ? String(hi * 0x100000000 + lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
   }
 
   raw(n: number, path: string): Uint8Array {
@@ -188,10 +189,11 @@ export function toUtf16le(s: string): Uint8Array {
 
 function sidFromParts(revision: number, auth: Uint8Array, subs: readonly number[], r: { fail(m: string, p: string): never }, path: string): string {
   if (revision !== 1) r.fail(`SID revision ${revision} is not 1`, path);
-  let a = 0n;
-  for (let i = 0; i < 6; i++) a = (a << 8n) | BigInt(auth[i]!);
-  const authority = a < 0x1_0000_0000n ? a.toString() : `0x${a.toString(16).toUpperCase().padStart(12, '0')}`;
-  return `S-1-${authority}${subs.map((x) => `-${x}`).join('')}`;
+  let a = 0; // 48 bits: exact as a number
+  for (let i = 0; i < 6; i++) a = a * 256 + auth[i]!;
+  let out = a < 0x1_0000_0000 ? `S-1-${a}` : `S-1-0x${a.toString(16).toUpperCase().padStart(12, '0')}`;
+  for (const x of subs) out += `-${x}`;
+  return out;
 }
 
 /**
@@ -213,11 +215,11 @@ export function sidToString(bytes: Uint8Array): string {
 const SID_TEXT = /^S-1-(0x[0-9A-Fa-f]{1,12}|\d{1,15})((?:-\d{1,10}){0,15})$/;
 
 /** Parses `S-1-5-21-…` into its authority and sub-authorities; a `TypeError` for any other text. */
-function parseSidText(sid: string): { authority: bigint; subs: number[] } {
-  const m = SID_TEXT.exec(sid);
+function parseSidText(sid: string): { authority: number; subs: number[] } {
+  const m = typeof sid === 'string' ? SID_TEXT.exec(sid) : null;
   if (!m) throw new TypeError(`not a SID: ${JSON.stringify(sid)}`);
-  const authority = BigInt(m[1]!);
-  if (authority >= 1n << 48n) throw new TypeError(`SID authority out of range: ${sid}`);
+  const authority = Number(m[1]!);
+  if (!(authority < 2 ** 48)) throw new TypeError(`SID authority out of range: ${sid}`);
   const subs = m[2] ? m[2].slice(1).split('-').map(Number) : [];
   if (subs.some((x) => x > 0xffffffff)) throw new TypeError(`SID sub-authority out of range: ${sid}`);
   return { authority, subs };
@@ -236,10 +238,17 @@ export function sidFromString(sid: string): Uint8Array {
   const out = new Uint8Array(8 + 4 * subs.length);
   out[0] = 1;
   out[1] = subs.length;
-  for (let i = 0; i < 6; i++) out[2 + i] = Number((authority >> BigInt(8 * (5 - i))) & 0xffn);
+  for (let i = 0, a = authority; i < 6; i++, a = Math.floor(a / 256)) out[7 - i] = a % 256;
   const v = new DataView(out.buffer);
   for (const [i, x] of subs.entries()) v.setUint32(8 + 4 * i, x, true);
   return out;
+}
+
+/** The length of a SID's binary form (8 bytes and 4 a sub-authority), from its text. */
+export function sidLength(sid: string): number {
+  let dashes = 0;
+  for (let i = 0; i < sid.length; i++) if (sid.charCodeAt(i) === 0x2d) dashes++;
+  return 8 + 4 * (dashes - 2);
 }
 
 /** A growable little-endian NDR writer; referent ids as Windows and Samba number them. */
