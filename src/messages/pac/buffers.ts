@@ -3,6 +3,7 @@
  * PAC_SIGNATURE_DATA, PAC_ATTRIBUTES_INFO, PAC_REQUESTOR.
  * @module
  */
+import { DecodeError } from '../../errors.js';
 import { type FileTime, NdrReader, NdrWriter, closeSerialized, openSerialized, serialize, sidFromString, sidLength, sidToString, toUtf16le, utf16le } from './ndr.js';
 
 // ---------------------------------------------------------------- PAC_CLIENT_INFO (type 10)
@@ -264,15 +265,14 @@ export function signatureLength(type: number): number | undefined {
  * ```
  */
 export function decodeSignature(bytes: Uint8Array, what = 'PAC_SIGNATURE_DATA'): PacSignature {
-  const r = new NdrReader(bytes, what);
-  r.need(4, 'SignatureType');
-  const signatureType = new DataView(bytes.buffer, bytes.byteOffset).getInt32(0, true);
-  r.pos = 4;
-  const n = signatureLength(signatureType) ?? r.remaining;
-  const signature = r.raw(n, 'Signature');
-  const out: PacSignature = { signatureType, signature };
-  if (r.remaining === 2) out.rodcIdentifier = r.u16('RODCIdentifier');
-  else if (r.remaining > 0) out.trailer = r.raw(r.remaining, 'trailer');
+  if (bytes.length < 4) throw new DecodeError(`needs 4 bytes, ${bytes.length} remain`, { path: `${what}.SignatureType`, offset: 0 });
+  const signatureType = bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24);
+  const n = signatureLength(signatureType) ?? bytes.length - 4;
+  if (n > bytes.length - 4) throw new DecodeError(`needs ${n} bytes, ${bytes.length - 4} remain`, { path: `${what}.Signature`, offset: 4 });
+  const out: PacSignature = { signatureType, signature: bytes.slice(4, 4 + n) };
+  const left = bytes.length - 4 - n;
+  if (left === 2) out.rodcIdentifier = bytes[4 + n]! | (bytes[5 + n]! << 8);
+  else if (left > 0) out.trailer = bytes.slice(4 + n);
   return out;
 }
 

@@ -50,15 +50,12 @@ export function dateToFileTime(d: Date | number): FileTime {
 
 /** A bounded little-endian reader over one NDR stream. */
 export class NdrReader {
-  private readonly view: DataView;
   pos = 0;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly what: string,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  ) {}
 
   get remaining(): number {
     return this.bytes.length - this.pos;
@@ -87,7 +84,8 @@ export class NdrReader {
   u16(path: string): number {
     this.align(2, path);
     this.need(2, path);
-    const v = this.view.getUint16(this.pos, true);
+    const b = this.bytes;
+    const v = b[this.pos]! | (b[this.pos + 1]! << 8);
     this.pos += 2;
     return v;
   }
@@ -95,8 +93,10 @@ export class NdrReader {
   u32(path: string): number {
     this.align(4, path);
     this.need(4, path);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
+    const b = this.bytes;
+    const p = this.pos;
+    const v = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    this.pos = p + 4;
     return v;
   }
 
@@ -348,19 +348,22 @@ export class NdrWriter {
  * filler 0). Returns a reader over the object buffer.
  */
 export function openSerialized(bytes: Uint8Array, what: string): NdrReader {
-  const r = new NdrReader(bytes, what);
-  const version = r.u8('CommonHeader.Version');
-  const endian = r.u8('CommonHeader.Endianness');
-  const length = r.u16('CommonHeader.CommonHeaderLength');
-  const filler = r.u32('CommonHeader.Filler');
+  const fail = (m: string, path: string, offset: number): never => {
+    throw new DecodeError(m, { path: `${what}.${path}`, offset });
+  };
+  if (bytes.length < 16) fail(`${bytes.length} bytes: too short for the serialization headers`, 'CommonHeader', 0);
+  const u32 = (at: number): number => (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+  const version = bytes[0]!;
+  const endian = bytes[1]!;
+  const length = bytes[2]! | (bytes[3]! << 8);
   if (version !== 1 || endian !== 0x10 || length !== 8)
-    r.fail(`unsupported serialization header (version ${version}, endianness 0x${endian.toString(16)}, length ${length})`, 'CommonHeader', 0);
-  if (filler !== 0xcccccccc) r.fail(`common header filler 0x${filler.toString(16)}`, 'CommonHeader.Filler', 4);
-  const objectLength = r.u32('PrivateHeader.ObjectBufferLength');
-  const filler2 = r.u32('PrivateHeader.Filler');
-  if (filler2 !== 0) r.fail(`private header filler 0x${filler2.toString(16)}`, 'PrivateHeader.Filler', 12);
-  if (objectLength > r.remaining || objectLength % 8 !== 0) r.fail(`object buffer length ${objectLength} (${r.remaining} bytes follow)`, 'PrivateHeader.ObjectBufferLength', 8);
-  if (objectLength !== r.remaining) r.fail(`${r.remaining - objectLength} bytes after the object buffer`, 'PrivateHeader.ObjectBufferLength', 8);
+    fail(`unsupported serialization header (version ${version}, endianness 0x${endian.toString(16)}, length ${length})`, 'CommonHeader', 0);
+  if (u32(4) !== 0xcccccccc) fail(`common header filler 0x${u32(4).toString(16)}`, 'CommonHeader.Filler', 4);
+  const objectLength = u32(8);
+  if (u32(12) !== 0) fail(`private header filler 0x${u32(12).toString(16)}`, 'PrivateHeader.Filler', 12);
+  const rest = bytes.length - 16;
+  if (objectLength > rest || objectLength % 8 !== 0) fail(`object buffer length ${objectLength} (${rest} bytes follow)`, 'PrivateHeader.ObjectBufferLength', 8);
+  if (objectLength !== rest) fail(`${rest - objectLength} bytes after the object buffer`, 'PrivateHeader.ObjectBufferLength', 8);
   return new NdrReader(bytes.subarray(16, 16 + objectLength), what);
 }
 
