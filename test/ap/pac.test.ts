@@ -65,7 +65,7 @@ const baseCases: Case[] = [
   ),
   ...samba.tickets.map(
     (t: { server: string; client: string; authtime: number; serviceKey: { etype: number; keyHex: string }; pacHex: string }): Case => ({
-      name: `Samba 4.17 AD DC PAC for ${t.client}`,
+      name: `Samba 4.17 AD DC PAC for ${t.client} to ${t.server}`,
       pac: bytes(t.pacHex),
       authtime: t.authtime,
       principal: t.client,
