@@ -5,7 +5,7 @@
  * `req.negotiate.groups` are the SIDs the directory reports for alice (ldbsearch of the DC's
  * sam.ldb: objectSid, primaryGroupID, memberOf, tokenGroups), and `req.negotiate.pac` is the
  * PAC Samba's KDC signed, verified; the same PAC decodes as Samba's own NDR code reads it
- * (python3-samba) and re-encodes byte for byte (which Samba's own ndr_pack does not).
+ * (python3-samba) and re-encodes byte for byte; bob, jürgen (non-ASCII) and cyd (UPN cyd.long@…) too (which Samba's own ndr_pack does not).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -86,11 +86,35 @@ describe.skipIf(!IN_CI && missing.length > 0)(`req.negotiate.groups against a Sa
     expect(logon.effectiveName).toBe('alice');
   });
 
+  it.each([
+    ['bob', 'bob'],
+    ['jurgen', 'jürgen'],
+    ['cyd', 'cyd'],
+  ])('%s too: groups as the directory reports them (jürgen: a non-ASCII name; cyd: a UPN other than the account name)', async (key, name) => {
+    const ccache = `FILE:${dc.dir}/${key}.ccache`;
+    const k = await dc.kinit(`${name}@${dc.realm}`, dc.accounts[key].password, [], { env: { KRB5CCNAME: ccache } });
+    expect(k.code, k.stderr).toBe(0);
+    const r = await run('curl', ['-s', '--negotiate', '-u', ':', '--resolve', `web.samba.test:${port}:127.0.0.1`, url], { KRB5CCNAME: ccache });
+    expect(errors.map((e) => e.message)).toEqual([]);
+    const body = JSON.parse(r.stdout) as { principal: string; groups: string[] };
+    expect(body.principal).toBe(`${name}@${dc.realm}`);
+    const dir = await dc.sidsOf(name);
+    const inDomain = (s: string) => s.startsWith(`${dir.domainSid}-`);
+    expect(new Set(body.groups.filter(inDomain))).toEqual(new Set(dir.tokenGroups.filter(inDomain)));
+    expect(body.groups[0]).toBe(dir.primaryGroupSid);
+    const logon = (seen.at(-1)!.pac as { buffers: { kind: string; value: unknown }[] }).buffers.find((b) => b.kind === 'logonInfo')!.value as KerbValidationInfo;
+    expect(pacSids(logon).user).toBe(dir.objectSid);
+    expect(logon.effectiveName).toBe(name);
+  });
+
   it("Samba's PAC: decodes as Samba's NDR reads it, re-encodes byte for byte", async () => {
-    const raw = seen.at(-1)!.raw!;
+    for (const s of seen) {
+      const p = decodePac(s.raw!);
+      expect(Buffer.from(encodePac(p)).toString('hex'), s.principal).toBe(Buffer.from(s.raw!).toString('hex'));
+    }
+    const raw = seen[0]!.raw!;
     const pac = decodePac(raw);
-    expect(Buffer.from(encodePac(pac)).toString('hex')).toBe(Buffer.from(raw).toString('hex'));
-    expect(pac.buffers.map((b) => b.type)).toEqual((seen.at(-1)!.pac as { buffers: { type: number }[] }).buffers.map((b) => b.type));
+    expect(pac.buffers.map((b) => b.type)).toEqual((seen[0]!.pac as { buffers: { type: number }[] }).buffers.map((b) => b.type));
     const py = spawnSync(PY, [new URL('../../fixtures/pac/samba-ndr.py', import.meta.url).pathname, '--stdin'], {
       input: `${Buffer.from(raw).toString('hex')}\n`,
       encoding: 'utf8',
