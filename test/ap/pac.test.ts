@@ -164,6 +164,20 @@ describe('verifyPac on the known vectors', () => {
     expect(() => verifyPac(p, { kdcKey: key(t.krbtgtKey) })).toThrow(expect.objectContaining({ code: 'ERR_PAC_FULL_CHECKSUM' }));
   });
 
+  it.each(samba.tickets.map((t: { client: string; server: string }) => [`${t.client} to ${t.server}`, t] as const))(
+    "Samba's ticket %s: the ticket and full checksums Samba's KDC signed verify (krb5_kdc_verify_ticket's way); a changed ticket does not",
+    (_n, t: { server: string; serviceKey: { etype: number; keyHex: string }; encTicketPartHex: string }) => {
+      const part = EncTicketPart.decode(bytes(t.encTicketPartHex));
+      const opts = { server: parsePrincipal(t.server), serverKey: key(t.serviceKey), kdcKey: key(samba.krbtgtKeys.find((k: { etype: number }) => k.etype === 18)) };
+      const pac = verifyTicketPac(part, opts)!;
+      expect(pac.buffers.map((b) => b.type)).toContain(16);
+      expect(pac.buffers.map((b) => b.type)).toContain(19);
+      const changed = { ...part, flags: part.flags ^ 1 };
+      expect(() => verifyTicketPac(changed, opts)).toThrow(expect.objectContaining({ code: 'ERR_PAC_TICKET_CHECKSUM' }));
+      expect(() => verifyTicketPac(part, { ...opts, kdcKey: key(kdc.krbtgtKeys.find((k: { etype: number }) => k.etype === 18)) })).toThrow(IntegrityError);
+    },
+  );
+
   it("signPac signs as MIT's krb5_pac_sign: MIT verifies what we sign (below), and we verify what we sign", () => {
     const c = baseCases[0]!;
     const pac = decodePac(c.pac);
