@@ -48,6 +48,17 @@ describe('tskrb5 decode: the PAC', () => {
     expect(r.out).toContain('signature-type: "16 (hmac-sha1-96-aes256)"');
   });
 
+  it('--json: the PAC section as JSON, the same SIDs', () => {
+    const r = run(['--json', '--key', `${win.serverKey.etype}:${win.serverKey.keyHex}`, win.ticketHex]);
+    expect(r.status).toBe(0);
+    const logon = samba.buffers.find((b: { type: number }) => b.type === 1).value;
+    const doc = JSON.parse(r.out);
+    const sections = (Array.isArray(doc) ? doc : doc.sections) as { title: string; value: { buffers: Record<string, unknown>[] } }[];
+    const pac = sections.find((x) => x.title.startsWith('PAC (MS-PAC'))!;
+    expect(pac.value.buffers[0]!.logonDomainId).toBe(logon.logonDomainId);
+    expect(pac.value.buffers[0]!.groupSids).toContain(`${logon.logonDomainId}-${logon.primaryGroupId}`);
+  });
+
   it('with a wrong key the ticket does not open, so no PAC is shown', () => {
     const r = run(['--key', `18:${'00'.repeat(32)}`, win.ticketHex]);
     expect(r.status).toBe(0);
