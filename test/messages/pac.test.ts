@@ -18,6 +18,8 @@ import {
   type PacBuffer,
   dateToFileTime,
   decodePac,
+  decodeUpnDnsInfo,
+  encodeUpnDnsInfo,
   encodePac,
   fileTimeToDate,
   pacSids,
@@ -175,6 +177,33 @@ describe('mutations', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+
+  it("overlapping buffers: MIT's parser lets them by (parsePacHeader too); decodePac refuses them", () => {
+    const b = bytes(mit.savedPac.pacHex);
+    const v = new DataView(b.buffer);
+    // CLIENT_INFO (entry 1) pointed into LOGON_INFO's data.
+    v.setUint32(8 + 16 + 8, 80, true);
+    expect(parsePacHeader(b)[1]!.offset).toBe(80);
+    expect(() => decodePac(b)).toThrow(expect.objectContaining({ message: expect.stringMatching(/overlap/) }));
+  });
+
+  it('a kept layout that no longer fits changed strings is a RangeError, not a wrong encoding', () => {
+    // UPN_DNS_INFO with its strings further apart than the encoder would put them: UPN "ab" at 24, DNS "X" at 40.
+    const b = new Uint8Array(48);
+    const v = new DataView(b.buffer);
+    v.setUint16(0, 4, true);
+    v.setUint16(2, 24, true);
+    v.setUint16(4, 2, true);
+    v.setUint16(6, 40, true);
+    b.set([0x61, 0, 0x62, 0], 24);
+    b.set([0x58, 0], 40);
+    const upn = decodeUpnDnsInfo(b);
+    expect(upn).toEqual({ upn: 'ab', dnsDomainName: 'X', flags: 0, layout: { upnOffset: 24, dnsDomainNameOffset: 40, size: 48 } });
+    expect(hex(encodeUpnDnsInfo(upn))).toBe(hex(b));
+    expect(() => encodeUpnDnsInfo({ ...upn, upn: 'a name longer than sixteen bytes' })).toThrow(RangeError);
+    const { layout: _, ...plain } = upn;
+    expect(decodeUpnDnsInfo(encodeUpnDnsInfo({ ...plain, upn: 'a longer name' }))).toEqual({ upn: 'a longer name', dnsDomainName: 'X', flags: 0 });
   });
 
   it('a count near 2^32 is refused before anything is allocated', () => {

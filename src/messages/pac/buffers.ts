@@ -149,6 +149,20 @@ export function encodeUpnDnsInfo(v: UpnDnsInfo): Uint8Array {
     dv.setUint16(16, sid.length, true);
     dv.setUint16(18, put(l.sidOffset, sid, 'sid'), true);
   }
+  // A `layout` kept from decoding, with strings since changed, may make them overlap.
+  const parts: [number | undefined, Uint8Array][] = [
+    [l.upnOffset, upn],
+    [l.dnsDomainNameOffset, dns],
+    ...(ext
+      ? ([
+          [l.samNameOffset, sam],
+          [l.sidOffset, sid],
+        ] as [number | undefined, Uint8Array][])
+      : []),
+  ];
+  for (const [off, b] of parts) {
+    for (let i = 0; i < b.length; i++) if (out[off! + i] !== b[i]) throw new RangeError('UPN_DNS_INFO: the strings overlap in `layout` (drop it after changing them)');
+  }
   return out;
 }
 

@@ -174,7 +174,8 @@ export function encodePacBuffer(b: PacBuffer): Uint8Array {
 
 /**
  * Decodes a PAC (the ad-data of AD-WIN2K-PAC): the container, then every buffer it knows.
- * On any bytes it returns or throws a {@link DecodeError}.
+ * On any bytes it returns or throws a {@link DecodeError}. Stricter than {@link parsePacHeader}:
+ * buffers may not overlap.
  * @example
  * ```ts
  * const pac = decodePac(bytes)
@@ -183,6 +184,14 @@ export function encodePacBuffer(b: PacBuffer): Uint8Array {
  */
 export function decodePac(bytes: Uint8Array): Pac {
   const header = parsePacHeader(bytes);
+  // Buffers sharing bytes (which MIT's parser lets by) are no PAC a KDC writes, and could not be
+  // written back as decoded.
+  const byOffset = header.map((h, i) => ({ ...h, i })).sort((a, b) => a.offset - b.offset);
+  for (let k = 1; k < byOffset.length; k++) {
+    const prev = byOffset[k - 1]!;
+    const h = byOffset[k]!;
+    if (h.offset < prev.offset + prev.size) throw new DecodeError(`PAC buffers ${prev.i} and ${h.i} overlap`, { path: `PAC.Buffers[${h.i}].Offset`, offset: 8 + 16 * h.i + 8 });
+  }
   const buffers: PacBuffer[] = [];
   let at = 8 + 16 * header.length;
   let regular = true;
@@ -238,6 +247,13 @@ export function encodePac(pac: Pac): Uint8Array {
     v.setUint32(16 + 16 * i, offsets[i]!, true);
     out.set(d, offsets[i]!);
   });
+  // `offsets` kept from decoding, with buffers since changed, may make them overlap.
+  if (pac.offsets) {
+    datas.forEach((d, i) => {
+      for (let j = 0; j < d.length; j++)
+        if (out[offsets[i]! + j] !== d[j]) throw new RangeError(`PAC buffer ${i}: overlaps another at the offsets given (drop \`offsets\` after changing buffers)`);
+    });
+  }
   return out;
 }
 
