@@ -70,3 +70,4 @@ export {
   encodeKdcProxyRequest,
   decodeKdcProxyReply,
 } from './kdc-proxy.js';
+export * from './pac/index.js';

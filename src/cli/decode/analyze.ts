@@ -41,6 +41,7 @@ import {
   type Ticket,
 } from '../../messages/index.js';
 import { decodeSpnegoToken, isNtlmToken } from '../../spnego/index.js';
+import { showPac } from './pac.js';
 
 export interface Section {
   title: string;
@@ -185,6 +186,7 @@ function showTicket(ticket: Ticket, keys: Keys, out: Analysis): Key | undefined 
     return undefined;
   }
   out.sections.push({ title: `EncTicketPart of ${who} (opened with the service key)`, value: r.value });
+  showPac(r.value, r.key, out);
   const session = sessionKeyOf(r.value);
   keys.session.push(session);
   return session;
