@@ -510,10 +510,12 @@ function choosePreauth(
   const info = saltInfo(methods);
   // Inside FAST, encrypted challenge when offered (MIT's KDC offers no timestamp there).
   const type = inFast && types.includes(PaDataType.PA_ENCRYPTED_CHALLENGE) ? PaDataType.PA_ENCRYPTED_CHALLENGE : PaDataType.PA_ENC_TIMESTAMP;
-  if (!inFast && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && types.includes(PaDataType.PA_FX_FAST)) {
+  if (methods.length > 0 && type === PaDataType.PA_ENC_TIMESTAMP && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && info.length === 0) {
+    // MIT's KDC offers PA-ENC-TIMESTAMP and ETYPE-INFO2 only for the client keys of requested
+    // enctypes: with neither, the client has no key of any enctype we asked for.
     throw new UnsupportedError(
-      `${unparsePrincipal(client)} needs FAST pre-authentication (the KDC offers padata ${types.join(', ')}, no encrypted timestamp): ${haveArmor ? 'the armored exchange did not start' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
-      { code: 'ERR_FAST_NEEDED', cause: kdcErrorFromKrbError(e) },
+      `the KDC offers no pre-authentication for ${unparsePrincipal(client)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(23) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
+      { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
     );
   }
   if (noEncTimestamp && type === PaDataType.PA_ENC_TIMESTAMP) {
@@ -523,12 +525,10 @@ function choosePreauth(
       { code: 'ERR_ENCTS_DISABLED', cause: kdcErrorFromKrbError(e) },
     );
   }
-  if (methods.length > 0 && type === PaDataType.PA_ENC_TIMESTAMP && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && info.length === 0) {
-    // MIT's KDC offers PA-ENC-TIMESTAMP and ETYPE-INFO2 only for the client keys of requested
-    // enctypes: with neither, the client has no key of any enctype we asked for.
+  if (!inFast && info.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && types.includes(PaDataType.PA_FX_FAST)) {
     throw new UnsupportedError(
-      `the KDC offers no pre-authentication for ${unparsePrincipal(client)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(23) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
-      { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
+      `${unparsePrincipal(client)} needs FAST pre-authentication (the KDC offers padata ${types.join(', ')}, no encrypted timestamp): ${haveArmor ? 'the armored exchange did not start' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
+      { code: 'ERR_FAST_NEEDED', cause: kdcErrorFromKrbError(e) },
     );
   }
   if (methods.length > 0 && !types.includes(type)) {
