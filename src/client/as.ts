@@ -85,8 +85,18 @@ export interface AsOptions {
   renewLifetimeSec?: number;
   /** Set the canonicalize option (RFC 6806): the KDC may change the client name and refer us to another realm. */
   canonicalize?: boolean;
-  /** The client name is an enterprise name (NT-ENTERPRISE, RFC 6806 §5), e.g. `alice@example.com`; implies `canonicalize`. */
+  /**
+   * The client name is an enterprise name (NT-ENTERPRISE, RFC 6806 §5), e.g. `alice@example.com`.
+   * As MIT, the KDC may then change the client name and refer us to another realm, but the
+   * CANONICALIZE option is sent only with `canonicalize` (MIT's `kinit -E` without `-C`).
+   */
   enterprise?: boolean;
+  /**
+   * Send RENEWABLE-OK when not asking for a renewable ticket (default true, as MIT's
+   * krb5_get_init_creds): a KDC that cannot give the lifetime asked for may give a renewable
+   * ticket up to it instead (Samba's and Windows' 10-hour tickets).
+   */
+  renewableOk?: boolean;
   /** Send PA-PAC-REQUEST (MS-KILE) asking for a PAC; `true` by default, `false` asks for none. */
   requestPac?: boolean;
   /** Enctypes in order of preference (default 18, 17, 20, 19, MIT's order; 23 only with `allowWeakCrypto`). */
@@ -299,7 +309,9 @@ async function asInRealm(
   if (o.proxiable) kdcOptions |= flagMask(KdcOpt.PROXIABLE);
   const renewSec = o.renewLifetimeSec ?? (o.renewable ? 7 * 86400 : 0);
   if (renewSec > 0) kdcOptions |= flagMask(KdcOpt.RENEWABLE);
-  if (canonicalize) kdcOptions |= flagMask(KdcOpt.CANONICALIZE);
+  if (o.canonicalize === true) kdcOptions |= flagMask(KdcOpt.CANONICALIZE);
+  const renewableOk = renewSec === 0 && o.renewableOk !== false;
+  if (renewableOk) kdcOptions |= flagMask(KdcOpt.RENEWABLE_OK);
   kdcOptions >>>= 0;
   const lifetimeSec = o.lifetimeSec ?? 86400;
   const clientText = unparsePrincipal(client);
@@ -457,6 +469,13 @@ async function asInRealm(
       ...(body.rtime ? { rtime: body.rtime } : {}),
       renewable: renewSec > 0,
     });
+
+    // MIT verify_as_reply: a renewable ticket got by RENEWABLE-OK is renewable up to till only.
+    if (renewableOk && part.renewTill !== undefined && part.renewTill.getTime() > body.till.getTime()) {
+      throw new ProtocolError(`AS-REP renew-till ${part.renewTill.toISOString()} is later than the requested end ${body.till.toISOString()} (RENEWABLE-OK)`, {
+        code: 'ERR_TIMES_MISMATCH',
+      });
+    }
 
     // The session key must be of an enctype we asked for (the TGS path checks the same): with
     // weak crypto off, an RC4 session key is refused here, not met later.

@@ -24,7 +24,7 @@
 import { buildApReq } from '../ap/index.js';
 import { checksum, decrypt, randomToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, ProtocolError } from '../errors.js';
-import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, flagMask } from '../iana/index.js';
+import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type PAData, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
@@ -48,9 +48,15 @@ import {
 } from './exchange.js';
 import { randomBytes } from '../crypto/index.js';
 
-/** Options of a TGS request. */
+/**
+ * Options of a TGS request. As MIT's krb5_get_credentials, every request made with a TGT asks
+ * again for what that TGT has of FORWARDABLE, PROXIABLE, MAY-POSTDATE (as ALLOW-POSTDATE) and
+ * RENEWABLE (then renew-till = the TGT's): a ticket got with a forwardable TGT is forwardable.
+ */
 export interface TgsOptions {
+  /** Ask for FORWARDABLE (default: when the TGT is forwardable); `false` does not ask even then. */
   forwardable?: boolean;
+  /** Ask for PROXIABLE (default: when the TGT is proxiable); `false` does not ask even then. */
   proxiable?: boolean;
   /** Ask for a forwarded ticket (FORWARDED): with a krbtgt server, a TGT to delegate. See {@link getForwardedTgt}. */
   forwarded?: boolean;
@@ -286,6 +292,31 @@ function openTgsRep(rep: KDCRep, sessionKey: Key, subkey: Key | undefined, crypt
   }
 }
 
+/**
+ * MIT's FLAGS2OPTS (KDC_TKT_COMMON_MASK, get_creds.c make_request): the KDC options a TGT's own
+ * flags imply for a request made with it — FORWARDABLE, PROXIABLE, ALLOW-POSTDATE (from
+ * MAY-POSTDATE) and RENEWABLE, the same bit numbers in both — less what `o` turns off.
+ */
+function fromTgtFlags(tgt: CcacheCredential, o: TgsOptions): number {
+  const flags = tgt.flags >>> 0;
+  let f = 0;
+  const pairs: [number, number][] = [
+    [TicketFlags.FORWARDABLE, KdcOpt.FORWARDABLE],
+    [TicketFlags.PROXIABLE, KdcOpt.PROXIABLE],
+    [TicketFlags.MAY_POSTDATE, KdcOpt.ALLOW_POSTDATE],
+    [TicketFlags.RENEWABLE, KdcOpt.RENEWABLE],
+  ];
+  for (const [flag, opt] of pairs) if (flags & flagMask(flag)) f |= flagMask(opt);
+  if (o.forwardable === false) f &= ~flagMask(KdcOpt.FORWARDABLE);
+  if (o.proxiable === false) f &= ~flagMask(KdcOpt.PROXIABLE);
+  return f >>> 0;
+}
+
+/** With RENEWABLE from the TGT, the renew-till asked for: the TGT's (MIT's KDC caps it there; Heimdal's wants one). */
+function inheritedRtime(tgt: CcacheCredential, kdcOptions: number): { rtime?: Date } {
+  return kdcOptions & flagMask(KdcOpt.RENEWABLE) && tgt.renewTill.getTime() > 0 ? { rtime: wholeSeconds(tgt.renewTill.getTime()) } : {};
+}
+
 function kdcOptionsOf(o: TgsOptions, canonicalize: boolean, renewable = false): number {
   let f = 0;
   if (o.forwardable) f |= flagMask(KdcOpt.FORWARDABLE);
@@ -332,7 +363,8 @@ export async function getServiceTicket(params: GetServiceTicketParams): Promise<
       kdcRealm: realm,
       sname: { nameType: tgt.server.nameType, nameString: tgt.server.components },
       serverMayChange: false,
-      kdcOptions: kdcOptionsOf(o, false, renewable),
+      // MIT's val_renew.c: RENEW plus the ticket's own FLAGS2OPTS.
+      kdcOptions: (kdcOptionsOf(o, false, renewable) | fromTgtFlags(tgt, o)) >>> 0,
       till: wholeSeconds(renewTill.getTime()),
       ...(renewable ? { rtime: wholeSeconds(renewTill.getTime()) } : {}),
     });
@@ -351,12 +383,14 @@ export async function getServiceTicket(params: GetServiceTicketParams): Promise<
     for (const next of [...path, server.realm]) {
       const at = tgtRealm(cur);
       if (at === next) continue;
+      const kdcOptions = (kdcOptionsOf({ forwardable: o.forwardable ?? false }, false) | fromTgtFlags(cur, o)) >>> 0;
       const r = await tgsOnce(params, cur, {
         kdcRealm: at,
         sname: tgsName(next),
         serverMayChange: false,
-        kdcOptions: kdcOptionsOf({ forwardable: o.forwardable ?? false }, false),
+        kdcOptions,
         till: tillFor(cur),
+        ...inheritedRtime(cur, kdcOptions),
       });
       cur = r.credential;
       tgts.push(cur);
@@ -367,12 +401,14 @@ export async function getServiceTicket(params: GetServiceTicketParams): Promise<
   const visited = [tgtRealm(cur)];
   for (let hop = 0; ; hop++) {
     const kdcRealm = tgtRealm(cur);
+    const kdcOptions = (kdcOptionsOf(o, canonicalize) | fromTgtFlags(cur, o)) >>> 0;
     const r = await tgsOnce(params, cur, {
       kdcRealm,
       sname: nameOf(server),
       serverMayChange: canonicalize,
-      kdcOptions: kdcOptionsOf(o, canonicalize),
+      kdcOptions,
       till: tillFor(cur),
+      ...inheritedRtime(cur, kdcOptions),
       ...(o.encTktInSkey ? { additionalTicket: o.encTktInSkey } : {}),
     });
     const other = tgsRealmOf(r.encPart.sname);

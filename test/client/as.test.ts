@@ -274,12 +274,34 @@ describe('getInitialCredentials: referrals and errors', () => {
     expect(e.errorCode).toBe(68);
   });
 
-  it('an enterprise name is sent as NT-ENTERPRISE with canonicalize', async () => {
-    const t = scripted(() => krbError(6));
-    await getInitialCredentials({ transport: t, client: 'alice@example.org', realm: R, password: PW, now, random: rnd, options: { enterprise: true } }).catch(() => 0);
-    const r = decodeAsReq(t.sent[0]!.bytes);
-    expect(r.reqBody.cname).toEqual({ nameType: 10, nameString: ['alice@example.org'] });
-    expect(r.reqBody.kdcOptions & 0x00010000).toBe(0x00010000);
+  it('an enterprise name is sent as NT-ENTERPRISE, with CANONICALIZE only when asked (as MIT kinit -E, -E -C)', async () => {
+    // MIT 1.20's kinit -E sends 0x40000010 (FORWARDABLE, RENEWABLE-OK), kinit -E -C 0x40010010:
+    // recorded from its AS-REQ to a UDP listener (see test/interop/samba.test.ts for the live check).
+    for (const canonicalize of [false, true]) {
+      const t = scripted(() => krbError(6));
+      await getInitialCredentials({
+        transport: t,
+        client: 'alice@example.org',
+        realm: R,
+        password: PW,
+        now,
+        random: rnd,
+        options: { enterprise: true, forwardable: true, canonicalize },
+      }).catch(() => 0);
+      const r = decodeAsReq(t.sent[0]!.bytes);
+      expect(r.reqBody.cname).toEqual({ nameType: 10, nameString: ['alice@example.org'] });
+      expect(r.reqBody.kdcOptions >>> 0).toBe(canonicalize ? 0x40010010 : 0x40000010);
+    }
+  });
+
+  it('RENEWABLE-OK is sent unless a renewable ticket is asked for (MIT init_ctx.c), or renewableOk is false', async () => {
+    const opts = [{}, { renewable: true }, { renewableOk: false }];
+    const want = [0x00000010, 0x00800000, 0];
+    for (let i = 0; i < opts.length; i++) {
+      const t = scripted(() => krbError(6));
+      await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd, options: opts[i]! }).catch(() => 0);
+      expect(decodeAsReq(t.sent[0]!.bytes).reqBody.kdcOptions & 0x00800010).toBe(want[i]);
+    }
   });
 
   const cases: [number, string, RegExp][] = [
