@@ -169,7 +169,7 @@ describe.skipIf(skip)('FAST against MIT krb5kdc 1.20 with disable_encrypted_time
     expect(e).toBeInstanceOf(KdcError);
     expect(e.errorCode).toBe(24);
     expect(e.message).toMatch(/password incorrect/i);
-    // The outer error is not the answer: it is the FAST wrapper (MIT sends a generic error outside).
+    // The outer error's e-data is only the PA-FX-FAST wrapper of the real one.
     const outer = KRBError.decode(log.at(-1)!.rep);
     expect(padataTypes(decodeMethodData(outer.eData!))).toContain(PaDataType.PA_FX_FAST);
   });
