@@ -537,17 +537,17 @@ function choosePreauth(
       { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
     );
   }
+  if (!inFast && info.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && types.includes(PaDataType.PA_FX_FAST)) {
+    throw new UnsupportedError(
+      `${unparsePrincipal(client)} needs FAST pre-authentication (the KDC offers padata ${types.join(', ')}, no encrypted timestamp): ${haveArmor ? 'the armored exchange did not start' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
+      { code: 'ERR_FAST_NEEDED', cause: kdcErrorFromKrbError(e) },
+    );
+  }
   if (noEncTimestamp && type === PaDataType.PA_ENC_TIMESTAMP) {
     // MIT preauth_encts.c: "Encrypted timestamp is disabled".
     throw new UnsupportedError(
       `Encrypted timestamp is disabled for ${client.realm} (krb5.conf disable_encrypted_timestamp): ${unparsePrincipal(client)} needs FAST pre-authentication (encrypted challenge) — ${inFast ? 'the KDC offers none inside FAST' : haveArmor ? 'the KDC did not offer FAST' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
       { code: 'ERR_ENCTS_DISABLED', cause: kdcErrorFromKrbError(e) },
-    );
-  }
-  if (!inFast && info.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && types.includes(PaDataType.PA_FX_FAST)) {
-    throw new UnsupportedError(
-      `${unparsePrincipal(client)} needs FAST pre-authentication (the KDC offers padata ${types.join(', ')}, no encrypted timestamp): ${haveArmor ? 'the armored exchange did not start' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
-      { code: 'ERR_FAST_NEEDED', cause: kdcErrorFromKrbError(e) },
     );
   }
   if (methods.length > 0 && !types.includes(type)) {

@@ -148,7 +148,6 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     ...(o.enterprise ? { enterprise: true } : {}),
   };
   const armor = o.armorCcache !== undefined ? await armorFrom(o.armorCcache, client.realm, ctx) : undefined;
-  if (armor) trace?.(`FAST armor ccache: ${o.armorCcache}`);
   const initial = await getInitialCredentials({
     transport: tracedTransport(ctx, 'as'),
     client: o.enterprise ? principalText : client,

@@ -169,6 +169,23 @@ describe('getInitialCredentials: pre-authentication', () => {
     expect(e2.message).toContain('19, 151');
   });
 
+  it("disableEncryptedTimestamp (MIT's krb5.conf disable_encrypted_timestamp): PA-ENC-TIMESTAMP offered but never sent", async () => {
+    const eData = MethodData.encode([
+      { padataType: 19, padataValue: ETypeInfo2.encode([{ etype: 18 }]) },
+      { padataType: 2, padataValue: new Uint8Array(0) },
+    ]);
+    const t = scripted(() => krbError(25, { eData }));
+    const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd, options: { disableEncryptedTimestamp: true } }).catch((x) => x);
+    expect(e).toBeInstanceOf(UnsupportedError);
+    expect(e.code).toBe('ERR_ENCTS_DISABLED');
+    expect(e.message).toContain('Encrypted timestamp is disabled');
+    expect(t.sent.length).toBe(1);
+    // Without the setting the same KDC gets the timestamp.
+    const t2 = scripted(() => krbError(25, { eData }));
+    await getInitialCredentials({ transport: t2, client: `alice@${R}`, password: PW, now, random: rnd }).catch(() => undefined);
+    expect(decodeAsReq(t2.sent[1]!.bytes).padata!.map((p) => p.padataType)).toContain(2);
+  });
+
   it('keytab keys: only their enctypes requested; the key of the reply kvno chosen', async () => {
     const old = { etype: 17, value: new Uint8Array(16).fill(1), kvno: 1 };
     const cur = { ...KEY17, kvno: 2 };

@@ -17,7 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
-import { startRealm, missingPeers } from '../interop/realm.mjs';
+import { startRealm, missingPeers, runCmd } from '../interop/realm.mjs';
 import { getInitialCredentials, getServiceTicket, type Transport } from '../../src/client/index.js';
 import { KdcError, UnsupportedError } from '../../src/errors.js';
 import { decodeCcache, encodeCcache } from '../../src/formats/index.js';
@@ -31,6 +31,7 @@ const skip = !IN_CI && missing.length > 0;
 if (skip) console.warn(`[fast-mit] SKIPPING: MIT peers missing (${missing.join(', ')})`);
 
 const R = 'TSKRB5.TEST';
+const BIN = new URL('../../dist/cli/tskrb5.cjs', import.meta.url).pathname;
 const PW = 'Fast-Pa55word!';
 
 /** A transport over the context's, keeping every request and reply. */
@@ -192,6 +193,30 @@ describe.skipIf(skip)('FAST against MIT krb5kdc 1.20 with disable_encrypted_time
     const v = await realm.run('kvno', ['-c', cc, '-k', `${realm.dir}/http.keytab`, `HTTP/localhost@${R}`]);
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toContain('keytab entry valid');
+  });
+
+  it("the CLI: tskrb5 kinit -T as MIT's (password on stdin), MIT klist -C lists the cache; without -T MIT's kinit and ours both fail", async () => {
+    const cc = `FILE:${realm.dir}/cli.cc`;
+    const r = await runCmd('node', [BIN, 'kinit', '-T', armorCc, '-c', cc, `alice@${R}`], { env: realm.env, input: `${PW}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    const l = await realm.run('klist', ['-C', '-c', cc]);
+    expect(l.stdout).toContain(`config: pa_type(krbtgt/${R}@${R}) = 138`);
+    expect(l.stdout).toContain(`config: fast_avail(krbtgt/${R}@${R}) = yes`);
+    const plain = await runCmd('node', [BIN, 'kinit', '-c', `FILE:${realm.dir}/cli-plain.cc`, `alice@${R}`], { env: realm.env, input: `${PW}\n` });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^kinit: .*FAST.* while getting initial credentials\n$/);
+    const two = await runCmd('node', [BIN, 'kinit', '-T', armorCc, '-T', armorCc, `alice@${R}`], { env: realm.env, input: `${PW}\n` });
+    expect(two.stderr).toContain('Only one armor_ccache');
+    expect(two.code).toBe((await realm.run('kinit', ['-T', armorCc, '-T', armorCc, `alice@${R}`], { input: `${PW}\n` })).code);
+  });
+
+  it('a keytab login with armor (kinit -k -t -T): encrypted challenge with the keytab key', async () => {
+    const { ctx: c } = ctx();
+    const r = await kinit({ principal: `HTTP/localhost@${R}`, keytab: `FILE:${realm.dir}/http.keytab`, ccache: `MEMORY:k${++n}`, armorCcache: armorCc, context: c });
+    expect(r.initial?.preauthType).toBe(PaDataType.PA_ENCRYPTED_CHALLENGE);
+    // Without armor the KDC's only pre-authentication cannot be done.
+    const e = await kinit({ principal: `HTTP/localhost@${R}`, keytab: `FILE:${realm.dir}/http.keytab`, ccache: `MEMORY:k${++n}`, context: c }).catch((x) => x);
+    expect(e.code).toBe('ERR_FAST_NEEDED');
   });
 
   it("an error inside an armored TGS exchange is the KDC's real error (unknown server)", async () => {
