@@ -326,6 +326,8 @@ async function asInRealm(
   let fast: FastState | undefined = armor?.fastAvailable ? apRequestArmor(armor.tgt, armorNow(), random, cryptoOpts) : undefined;
   let upgraded = false;
   let cookie: PAData | undefined;
+  // MIT's info_pa_permitted: PA-REQ-ENC-PA-REP until a KDC refuses it (PREAUTH_FAILED before any pre-authentication).
+  let infoPa = true;
   for (let attempt = 0; attempt < 6; attempt++) {
     const sent = clock();
     const nonce = makeNonce(params.random);
@@ -354,7 +356,7 @@ async function asInRealm(
       padata.push({ padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: EncryptedData.encode({ etype: preauth.key.etype, cipher }) });
     }
     // RFC 6806 §11 (FAST negotiation), empty, as MIT sends it: the KDC answers with enc-pa-rep.
-    padata.push({ padataType: PaDataType.PA_REQ_ENC_PA_REP, padataValue: new Uint8Array(0) });
+    if (infoPa) padata.push({ padataType: PaDataType.PA_REQ_ENC_PA_REP, padataValue: new Uint8Array(0) });
     // MS-KILE §2.2.3; MIT's KDC ignores it, Active Directory honours it either way.
     padata.push({ padataType: PaDataType.PA_PAC_REQUEST, padataValue: PAPacRequest.encode({ includePac: o.requestPac !== false }) });
     // Armored: the outer request has the body and PA-FX-FAST only (MIT krb5int_fast_prep_req).
@@ -374,6 +376,12 @@ async function asInRealm(
         fast = apRequestArmor(armor.tgt, armorNow(), random, cryptoOpts);
         upgraded = true;
         preauth = undefined;
+        continue;
+      }
+      if (infoPa && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_FAILED && preauth === undefined) {
+        // MIT: "The KDC didn't like our informational padata (probably a pre-1.7 MIT krb5 KDC).
+        // Retry without it."
+        infoPa = false;
         continue;
       }
       if (fast && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_EXPIRED && attempt < 4) {

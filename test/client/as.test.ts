@@ -186,6 +186,16 @@ describe('getInitialCredentials: pre-authentication', () => {
     expect(decodeAsReq(t2.sent[1]!.bytes).padata!.map((p) => p.padataType)).toContain(2);
   });
 
+  it("a KDC refusing PA-REQ-ENC-PA-REP (PREAUTH_FAILED before any pre-authentication): asked again without it, as MIT's client does", async () => {
+    const t = scripted(
+      () => krbError(24),
+      (_, req) => okReply(req),
+    );
+    await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd });
+    expect(decodeAsReq(t.sent[0]!.bytes).padata!.map((p) => p.padataType)).toEqual([149, 128]);
+    expect(decodeAsReq(t.sent[1]!.bytes).padata!.map((p) => p.padataType)).toEqual([128]);
+  });
+
   it('keytab keys: only their enctypes requested; the key of the reply kvno chosen', async () => {
     const old = { etype: 17, value: new Uint8Array(16).fill(1), kvno: 1 };
     const cur = { ...KEY17, kvno: 2 };
@@ -334,8 +344,10 @@ describe('getInitialCredentials: referrals and errors', () => {
     it(`KRB-ERROR ${code} is a KdcError ${errName} with e-text, e-data and server time`, async () => {
       const stime = new Date(T0.getTime() + 400_000);
       const eData = Uint8Array.of(0x30, 0x00);
-      const t = scripted(() => krbError(code, { eText: 'from the KDC', eData, stime }));
+      // (24 before any pre-authentication is asked once more without PA-REQ-ENC-PA-REP, as MIT does.)
+      const t = scripted(...[0, 1].map(() => () => krbError(code, { eText: 'from the KDC', eData, stime })));
       const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd }).catch((x) => x);
+      expect(t.sent.length).toBe(code === 24 ? 2 : 1);
       expect(e).toBeInstanceOf(KdcError);
       expect(e.code).toBe('ERR_KDC');
       expect(e.errorCode).toBe(code);
