@@ -126,3 +126,29 @@ describe('inputs and failures', () => {
     expect(piped.stderr).not.toMatch(/EPIPE/);
   });
 });
+
+describe('tskrb5 decode on MIT FAST exchanges (fixtures/mit/fast)', () => {
+  const fast = fixture('fast/fast-exchanges.json') as {
+    keys: { principal: string; etype: number; keyHex: string }[];
+    cases: { name: string; exchanges: { requestHex: string; responseHex: string }[] }[];
+  };
+  const krbtgtKeys = fast.keys.filter((k) => k.principal.startsWith('krbtgt/')).flatMap((k) => ['--key', `${k.etype}:${k.keyHex}`]);
+  const asEx = fast.cases.find((c) => c.name === 'kinit-armored')!.exchanges;
+
+  it('an armored AS-REQ: PA-FX-FAST shown, its AP-REQ armor opened with the krbtgt key (the armor TGT and authenticator with its subkey)', () => {
+    const r = run([...krbtgtKeys, asEx[0]!.requestHex]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('PA-FX-FAST: KrbFastArmoredReq (RFC 6113 §5.4.2)');
+    expect(r.out).toMatch(/host\/localhost/);
+    expect(r.out).toMatch(/subkey/i);
+    expect(r.out).toContain('encrypted in the FAST armor key');
+  });
+
+  it("the KDC's FAST error and reply: the KrbFastArmoredRep shown", () => {
+    const e = run([asEx[0]!.responseHex]);
+    expect(e.status, e.err).toBe(0);
+    expect(e.out).toContain('PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)');
+    const a = run([asEx[1]!.responseHex]);
+    expect(a.out).toContain('PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)');
+  });
+});

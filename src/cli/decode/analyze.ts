@@ -34,6 +34,9 @@ import {
   type APRep,
   type APReq as APReqValue,
   EncryptedData,
+  PAFxFastReply,
+  PAFxFastRequest,
+  decodeMethodData,
   type KDCRep,
   type KDCReq,
   type KRBError,
@@ -229,12 +232,26 @@ function apRep(rep: APRep, keys: Keys, out: Analysis): void {
   else out.sections.push({ title: 'EncAPRepPart (opened with the session key)', value: r.value });
 }
 
+/** PA-FX-FAST (RFC 6113) in a reply or error: the armored reply, sealed in the armor key. */
+function fastReply(padata: readonly { padataType: number; padataValue: Uint8Array }[], out: Analysis): void {
+  const pa = padata.find((p) => p.padataType === PaDataType.PA_FX_FAST);
+  if (pa === undefined || pa.padataValue.length === 0) return;
+  try {
+    out.sections.push({ title: 'PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)', value: PAFxFastReply.decode(pa.padataValue) });
+    out.notes.push('the KrbFastResponse (the real padata or error, strengthen-key, finished) is encrypted in the FAST armor key, which tskrb5 decode does not derive');
+  } catch (e) {
+    if (!(e instanceof KerberosError)) throw e;
+    out.notes.push(`PA-FX-FAST is not a KrbFastArmoredRep: ${e.message}`);
+  }
+}
+
 function krbError(err: KRBError, out: Analysis): void {
   out.sections.push({ title: 'KRB-ERROR (RFC 4120 §5.9.1)', value: err });
   if (err.eData?.length) {
     try {
       const d = decodeEData(err.eData);
       out.sections.push({ title: `e-data: ${d.type}`, value: d.value });
+      if (d.type === 'METHOD-DATA') fastReply(decodeMethodData(err.eData), out);
     } catch (e) {
       if (!(e instanceof KerberosError)) throw e;
       out.notes.push(`e-data is neither METHOD-DATA nor TYPED-DATA: ${e.message}`);
@@ -258,7 +275,18 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
   out.sections.push({ title: `${type} (RFC 4120 §5.4.1)`, value: req });
   for (const pa of req.padata ?? []) {
     if (pa.padataType === PaDataType.PA_TGS_REQ) kerberosMessage(pa.padataValue, keys, out, 'TGS_REQ');
-    else if (pa.padataType === PaDataType.PA_ENC_TIMESTAMP && req.reqBody.cname) {
+    else if (pa.padataType === PaDataType.PA_FX_FAST && pa.padataValue.length > 0) {
+      try {
+        const armored = PAFxFastRequest.decode(pa.padataValue);
+        out.sections.push({ title: 'PA-FX-FAST: KrbFastArmoredReq (RFC 6113 §5.4.2)', value: armored });
+        // The explicit armor (AS) is an AP-REQ with a TGT; a TGS request's armor is implicit.
+        if (armored.armor?.armorType === 1) kerberosMessage(armored.armor.armorValue, keys, out, 'AP_REQ');
+        out.notes.push('the KrbFastReq (the real padata and body) is encrypted in the FAST armor key, which tskrb5 decode does not derive');
+      } catch (e) {
+        if (!(e instanceof KerberosError)) throw e;
+        out.notes.push(`PA-FX-FAST is not a KrbFastArmoredReq: ${e.message}`);
+      }
+    } else if (pa.padataType === PaDataType.PA_ENC_TIMESTAMP && req.reqBody.cname) {
       const enc = EncryptedData.decode(pa.padataValue);
       const realm = req.reqBody.realm;
       const r = open(enc.etype, clientKeys(keys, req.reqBody.cname, realm, enc.etype), (k) => openPaEncTimestamp(pa.padataValue, k, weak));
@@ -270,6 +298,7 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
 
 function kdcRep(type: 'AS-REP' | 'TGS-REP', rep: KDCRep, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.2)`, value: rep });
+  fastReply(rep.padata ?? [], out);
   showTicket(rep.ticket, keys, out);
   const candidates = type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
   const usages = type === 'AS-REP' ? [KeyUsage.AS_REP_ENCPART] : [KeyUsage.TGS_REP_ENCPART_SESSKEY, KeyUsage.TGS_REP_ENCPART_SUBKEY];
