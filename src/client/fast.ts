@@ -161,7 +161,7 @@ export interface FastError {
  * MIT's krb5int_fast_process_error: with FAST in use, the KRB-ERROR's e-data holds a PA-FX-FAST
  * whose KrbFastResponse has the real error in PA-FX-ERROR and the padata to go on with. An error
  * without a readable FAST reply (a KDC that does not do FAST, or an error from before FAST) is
- * `undefined` and stands as it is, as MIT treats it. A FAST reply without PA-FX-ERROR is a
+ * `undefined` and stands as it is, as MIT treats it (also one whose nonce is not the request's). A FAST reply without PA-FX-ERROR is a
  * `ProtocolError` (MIT: "Expecting FX_ERROR pa-data inside FAST container").
  */
 export function unwrapFastError(state: FastState, err: KRBError, nonce: number, options: { allowWeakCrypto?: boolean } = {}): FastError | undefined {
@@ -170,7 +170,9 @@ export function unwrapFastError(state: FastState, err: KRBError, nonce: number, 
     const methods = err.eData !== undefined && err.eData.length > 0 ? decodeMethodData(err.eData) : [];
     fast = openFastResponse(state, methods, nonce, options);
   } catch (e) {
-    if (e instanceof DecodeError || e instanceof IntegrityError) return undefined;
+    // MIT: any failure to read the FAST reply (not decodable, not our armor key, another nonce)
+    // leaves the error as the KDC's plain one.
+    if (e instanceof DecodeError || e instanceof IntegrityError || (e instanceof ProtocolError && e.code === 'ERR_FAST_NONCE')) return undefined;
     throw e;
   }
   if (fast === undefined) return undefined;

@@ -216,6 +216,8 @@ describe('real MIT FAST exchanges (fixtures/mit/fast): decode, re-encode, open',
     expect(decodeMethodData(outer.eData!).map((p) => p.padataType)).toEqual([PaDataType.PA_FX_FAST]);
     // Not our armor key: the error stands as it came (MIT: "treating it as the fatal error indicated by the KDC").
     expect(unwrapFastError({ armorKey: aliceKey }, outer, fastReq.reqBody.nonce)).toBeUndefined();
+    // Another nonce: the same (MIT's decrypt_fast_reply fails, and the error stands as it came).
+    expect(unwrapFastError({ armorKey }, outer, fastReq.reqBody.nonce + 1)).toBeUndefined();
   });
 
   it('the armor cache MIT wrote has fast_avail for the TGT (MIT kinit -k negotiated FAST)', () => {
