@@ -315,8 +315,6 @@ function fastSeeds(M, C) {
       out.push(pa);
       const armored = M.PAFxFastRequest.decode(pa);
       out.push(M.KrbFastArmoredReq.encode(armored));
-      let session;
-      let subkey;
       let apReq;
       if (armored.armor) {
         out.push(M.KrbFastArmor.encode(armored.armor));
@@ -325,9 +323,9 @@ function fastSeeds(M, C) {
         apReq = M.APReq.decode(req.padata.find((p) => p.padataType === 1).padataValue);
       }
       const tkt = M.EncTicketPart.decode(C.decrypt(krbtgtKey, 2, apReq.ticket.encPart.cipher));
-      session = { etype: tkt.key.keytype, value: tkt.key.keyvalue };
+      const session = { etype: tkt.key.keytype, value: tkt.key.keyvalue };
       const auth = M.Authenticator.decode(C.decrypt(session, armored.armor ? 11 : 7, apReq.authenticator.cipher));
-      subkey = { etype: auth.subkey.keytype, value: auth.subkey.keyvalue };
+      const subkey = { etype: auth.subkey.keytype, value: auth.subkey.keyvalue };
       const armorKey = C.cf2(subkey, 'subkeyarmor', session, 'ticketarmor');
       out.push(C.decrypt(armorKey, 51, armored.encFastReq.cipher));
       const repBytes = fromHex(e.responseHex);
