@@ -328,196 +328,201 @@ async function asInRealm(
   let cookie: PAData | undefined;
   // MIT's info_pa_permitted: PA-REQ-ENC-PA-REP until a KDC refuses it (PREAUTH_FAILED before any pre-authentication).
   let infoPa = true;
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const sent = clock();
-    const nonce = makeNonce(params.random);
-    const body: KDCReqBody = {
-      kdcOptions,
-      cname: nameOf(client),
-      realm,
-      sname: nameOf(service),
-      till: wholeSeconds(sent.getTime() + lifetimeSec * 1000),
-      ...(renewSec > 0 ? { rtime: wholeSeconds(sent.getTime() + renewSec * 1000) } : {}),
-      nonce,
-      etype: etypes,
-    };
-    const padata: PAData[] = [];
-    // RFC 6113 §5.2: the cookie of the KDC's last error goes back (MIT sends it first).
-    if (fast && cookie) padata.push(cookie);
-    if (preauth && preauth.type === PaDataType.PA_ENCRYPTED_CHALLENGE && fast) {
-      // MIT ec_process: the KDC's time from the error (secured by FAST), as for the timestamp.
-      const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
-      padata.push(encryptedChallenge(fast, preauth.key, wholeSeconds(t), Math.floor((((t % 1000) + 1000) % 1000) * 1000), cryptoOpts));
-    } else if (preauth) {
-      // RFC 4120 §5.2.7.2; with kdc_timesync the stamp is in the KDC's time, as MIT's get_preauth_time.
-      const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
-      const ts = PAEncTsEnc.encode({ patimestamp: wholeSeconds(t), pausec: Math.floor((((t % 1000) + 1000) % 1000) * 1000) });
-      const cipher = encrypt(preauth.key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, ts, cryptoOpts);
-      padata.push({ padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: EncryptedData.encode({ etype: preauth.key.etype, cipher }) });
-    }
-    // RFC 6806 §11 (FAST negotiation), empty, as MIT sends it: the KDC answers with enc-pa-rep.
-    if (infoPa) padata.push({ padataType: PaDataType.PA_REQ_ENC_PA_REP, padataValue: new Uint8Array(0) });
-    // MS-KILE §2.2.3; MIT's KDC ignores it, Active Directory honours it either way.
-    padata.push({ padataType: PaDataType.PA_PAC_REQUEST, padataValue: PAPacRequest.encode({ includePac: o.requestPac !== false }) });
-    // Armored: the outer request has the body and PA-FX-FAST only (MIT krb5int_fast_prep_req).
-    const outerPadata = fast ? [armoredPadata(fast, padata, body, KDCReqBody.encode(body), cryptoOpts)] : padata;
-    const req = ASReq.encode({ pvno: 5, msgType: MessageType.KRB_AS_REQ, padata: outerPadata, reqBody: body });
-    const reply = await exchange(params.transport, realm, req, 'AS', params.signal ? { signal: params.signal } : undefined);
+  try {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const sent = clock();
+      const nonce = makeNonce(params.random);
+      const body: KDCReqBody = {
+        kdcOptions,
+        cname: nameOf(client),
+        realm,
+        sname: nameOf(service),
+        till: wholeSeconds(sent.getTime() + lifetimeSec * 1000),
+        ...(renewSec > 0 ? { rtime: wholeSeconds(sent.getTime() + renewSec * 1000) } : {}),
+        nonce,
+        etype: etypes,
+      };
+      const padata: PAData[] = [];
+      // RFC 6113 §5.2: the cookie of the KDC's last error goes back (MIT sends it first).
+      if (fast && cookie) padata.push(cookie);
+      if (preauth && preauth.type === PaDataType.PA_ENCRYPTED_CHALLENGE && fast) {
+        // MIT ec_process: the KDC's time from the error (secured by FAST), as for the timestamp.
+        const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
+        padata.push(encryptedChallenge(fast, preauth.key, wholeSeconds(t), Math.floor((((t % 1000) + 1000) % 1000) * 1000), cryptoOpts));
+      } else if (preauth) {
+        // RFC 4120 §5.2.7.2; with kdc_timesync the stamp is in the KDC's time, as MIT's get_preauth_time.
+        const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
+        const ts = PAEncTsEnc.encode({ patimestamp: wholeSeconds(t), pausec: Math.floor((((t % 1000) + 1000) % 1000) * 1000) });
+        const cipher = encrypt(preauth.key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, ts, cryptoOpts);
+        padata.push({ padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: EncryptedData.encode({ etype: preauth.key.etype, cipher }) });
+      }
+      // RFC 6806 §11 (FAST negotiation), empty, as MIT sends it: the KDC answers with enc-pa-rep.
+      if (infoPa) padata.push({ padataType: PaDataType.PA_REQ_ENC_PA_REP, padataValue: new Uint8Array(0) });
+      // MS-KILE §2.2.3; MIT's KDC ignores it, Active Directory honours it either way.
+      padata.push({ padataType: PaDataType.PA_PAC_REQUEST, padataValue: PAPacRequest.encode({ includePac: o.requestPac !== false }) });
+      // Armored: the outer request has the body and PA-FX-FAST only (MIT krb5int_fast_prep_req).
+      const outerPadata = fast ? [armoredPadata(fast, padata, body, KDCReqBody.encode(body), cryptoOpts)] : padata;
+      const req = ASReq.encode({ pvno: 5, msgType: MessageType.KRB_AS_REQ, padata: outerPadata, reqBody: body });
+      const reply = await exchange(params.transport, realm, req, 'AS', params.signal ? { signal: params.signal } : undefined);
 
-    if (reply.type === 'error') {
-      let e = reply.value;
-      const at = clock();
-      // MIT krb5int_fast_process_error: the real error and its padata from inside FAST.
-      const inner = fast ? unwrapFastError(fast, e, nonce, cryptoOpts) : undefined;
-      if (inner) e = inner.error;
-      const methodsOf = (): PAData[] => inner?.padata ?? (e.eData !== undefined && e.eData.length > 0 ? decodeMethodData(e.eData) : []);
-      if (!fast && armor && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && offersFast(methodsOf())) {
-        // MIT k5_upgrade_to_fast_p: the KDC does FAST and we have armor: start over armored.
-        fast = apRequestArmor(armor.tgt, armorNow(), random, cryptoOpts);
-        upgraded = true;
-        preauth = undefined;
-        continue;
+      if (reply.type === 'error') {
+        let e = reply.value;
+        const at = clock();
+        // MIT krb5int_fast_process_error: the real error and its padata from inside FAST.
+        const inner = fast ? unwrapFastError(fast, e, nonce, cryptoOpts) : undefined;
+        if (inner) e = inner.error;
+        const methodsOf = (): PAData[] => inner?.padata ?? (e.eData !== undefined && e.eData.length > 0 ? decodeMethodData(e.eData) : []);
+        if (!fast && armor && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && offersFast(methodsOf())) {
+          // MIT k5_upgrade_to_fast_p: the KDC does FAST and we have armor: start over armored.
+          fast = apRequestArmor(armor.tgt, armorNow(), random, cryptoOpts);
+          upgraded = true;
+          preauth = undefined;
+          continue;
+        }
+        if (infoPa && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_FAILED && preauth === undefined) {
+          // MIT: "The KDC didn't like our informational padata (probably a pre-1.7 MIT krb5 KDC).
+          // Retry without it."
+          infoPa = false;
+          continue;
+        }
+        if (fast && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_EXPIRED && attempt < 4) {
+          // MIT: the cookie expired; start over.
+          cookie = undefined;
+          preauth = undefined;
+          continue;
+        }
+        if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauth === undefined) {
+          const methods = methodsOf();
+          preauthOffered = methods.map((m) => m.padataType);
+          cookie = methods.find((m) => m.padataType === PaDataType.PA_FX_COOKIE);
+          preauth = choosePreauth(params, e, methods, etypes, client, at, cryptoOpts, fast !== undefined, armor !== undefined, o.disableEncryptedTimestamp === true);
+          continue;
+        }
+        if (
+          canonicalize &&
+          (e.errorCode === ErrorCode.KDC_ERR_WRONG_REALM || e.errorCode === ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN) &&
+          e.crealm !== undefined &&
+          e.crealm !== '' &&
+          e.crealm !== realm
+        ) {
+          // RFC 6806 §7 client referral (and Windows 2003's PRINCIPAL_UNKNOWN form, as MIT accepts it).
+          return { referral: e.crealm };
+        }
+        const err = kdcErrorFromKrbError(e, { client: clientText, server: serverText, now: at });
+        if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauthOffered) {
+          throw new UnsupportedError(
+            `${err.message}; the KDC did not accept ${preauth?.type === PaDataType.PA_ENCRYPTED_CHALLENGE ? 'PA-ENCRYPTED-CHALLENGE' : 'PA-ENC-TIMESTAMP'} (it offers padata ${preauthOffered.join(', ')})`,
+            {
+              cause: err,
+              code: 'ERR_PREAUTH_UNSUPPORTED',
+            },
+          );
+        }
+        throw err;
       }
-      if (infoPa && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_FAILED && preauth === undefined) {
-        // MIT: "The KDC didn't like our informational padata (probably a pre-1.7 MIT krb5 KDC).
-        // Retry without it."
-        infoPa = false;
-        continue;
-      }
-      if (fast && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_EXPIRED && attempt < 4) {
-        // MIT: the cookie expired; start over.
-        cookie = undefined;
-        preauth = undefined;
-        continue;
-      }
-      if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauth === undefined) {
-        const methods = methodsOf();
-        preauthOffered = methods.map((m) => m.padataType);
-        cookie = methods.find((m) => m.padataType === PaDataType.PA_FX_COOKIE);
-        preauth = choosePreauth(params, e, methods, etypes, client, at, cryptoOpts, fast !== undefined, armor !== undefined, o.disableEncryptedTimestamp === true);
-        continue;
-      }
-      if (
-        canonicalize &&
-        (e.errorCode === ErrorCode.KDC_ERR_WRONG_REALM || e.errorCode === ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN) &&
-        e.crealm !== undefined &&
-        e.crealm !== '' &&
-        e.crealm !== realm
-      ) {
-        // RFC 6806 §7 client referral (and Windows 2003's PRINCIPAL_UNKNOWN form, as MIT accepts it).
-        return { referral: e.crealm };
-      }
-      const err = kdcErrorFromKrbError(e, { client: clientText, server: serverText, now: at });
-      if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauthOffered) {
-        throw new UnsupportedError(
-          `${err.message}; the KDC did not accept ${preauth?.type === PaDataType.PA_ENCRYPTED_CHALLENGE ? 'PA-ENCRYPTED-CHALLENGE' : 'PA-ENC-TIMESTAMP'} (it offers padata ${preauthOffered.join(', ')})`,
-          {
-            cause: err,
-            code: 'ERR_PREAUTH_UNSUPPORTED',
-          },
-        );
-      }
-      throw err;
-    }
 
-    let rep = reply.value;
-    const etype = rep.encPart.etype;
-    if (!etypes.includes(etype)) {
-      throw new ProtocolError(`AS-REP enc-part is in enctype ${etype}, which was not requested ([${etypes.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
-    }
-    let strengthen: Key | undefined;
-    if (fast) {
-      // MIT krb5int_fast_process_response: finished required, its ticket checksum verified; the
-      // FAST padata replace the outer ones and finished names the client.
-      const f = processFastReply(fast, rep, nonce, cryptoOpts);
-      if (f === undefined) {
-        throw new ProtocolError('the KDC answered an armored AS-REQ without FAST (no PA-FX-FAST in the AS-REP): a downgrade or a KDC without FAST', {
-          code: 'ERR_FAST_REQUIRED',
+      let rep = reply.value;
+      const etype = rep.encPart.etype;
+      if (!etypes.includes(etype)) {
+        throw new ProtocolError(`AS-REP enc-part is in enctype ${etype}, which was not requested ([${etypes.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
+      }
+      let strengthen: Key | undefined;
+      if (fast) {
+        // MIT krb5int_fast_process_response: finished required, its ticket checksum verified; the
+        // FAST padata replace the outer ones and finished names the client.
+        const f = processFastReply(fast, rep, nonce, cryptoOpts);
+        if (f === undefined) {
+          throw new ProtocolError('the KDC answered an armored AS-REQ without FAST (no PA-FX-FAST in the AS-REP): a downgrade or a KDC without FAST', {
+            code: 'ERR_FAST_REQUIRED',
+          });
+        }
+        rep = { ...rep, padata: f.padata, cname: f.finished.cname, crealm: f.finished.crealm };
+        strengthen = f.strengthenKey;
+      }
+      const key = replyKey(params, rep, etype, preauth, cryptoOpts);
+      if (fast && preauth?.type === PaDataType.PA_ENCRYPTED_CHALLENGE) checkKdcChallenge(fast, key.key, rep.padata ?? [], cryptoOpts);
+      const decryptingKey = strengthenReplyKey(strengthen, key.key, cryptoOpts);
+      let part: EncKDCRepPart;
+      try {
+        part = EncKDCRepPart.decode(decrypt(decryptingKey, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher, cryptoOpts));
+      } catch (err) {
+        if (!(err instanceof IntegrityError)) throw err;
+        throw params.password !== undefined
+          ? new KerberosError(`password incorrect for ${clientText}: the AS-REP does not decrypt with the key derived from it`, {
+              cause: err,
+              code: 'ERR_PASSWORD_INCORRECT',
+            })
+          : new KerberosError(
+              `the key of ${clientText} (enctype ${etype}${key.kvno !== undefined ? `, kvno ${key.kvno}` : ''}) does not decrypt the AS-REP: the keytab is out of date`,
+              { cause: err, code: 'ERR_KEY_MISMATCH' },
+            );
+      }
+      let fastAvailable = false;
+      try {
+        fastAvailable = verifyNegotiation(part, req, decryptingKey, cryptoOpts);
+      } finally {
+        if (key.derived) wipe(key.key.value);
+        if (decryptingKey !== key.key) wipe(decryptingKey.value);
+      }
+
+      const serverMayChange = canonicalize && tgsRealmOf(nameOf(service)) !== undefined && tgsRealmOf(part.sname) !== undefined;
+      checkReply('AS', rep, part, {
+        nonce,
+        cname: nameOf(client),
+        crealm: realm,
+        clientMayChange: canonicalize,
+        sname: nameOf(service),
+        srealm: service.realm,
+        serverMayChange,
+        till: body.till,
+        ...(body.rtime ? { rtime: body.rtime } : {}),
+        renewable: renewSec > 0,
+      });
+
+      // MIT verify_as_reply: a renewable ticket got by RENEWABLE-OK is renewable up to till only.
+      if (renewableOk && part.renewTill !== undefined && part.renewTill.getTime() > body.till.getTime()) {
+        throw new ProtocolError(`AS-REP renew-till ${part.renewTill.toISOString()} is later than the requested end ${body.till.toISOString()} (RENEWABLE-OK)`, {
+          code: 'ERR_TIMES_MISMATCH',
         });
       }
-      rep = { ...rep, padata: f.padata, cname: f.finished.cname, crealm: f.finished.crealm };
-      strengthen = f.strengthenKey;
-    }
-    const key = replyKey(params, rep, etype, preauth, cryptoOpts);
-    if (fast && preauth?.type === PaDataType.PA_ENCRYPTED_CHALLENGE) checkKdcChallenge(fast, key.key, rep.padata ?? [], cryptoOpts);
-    const decryptingKey = strengthenReplyKey(strengthen, key.key, cryptoOpts);
-    let part: EncKDCRepPart;
-    try {
-      part = EncKDCRepPart.decode(decrypt(decryptingKey, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher, cryptoOpts));
-    } catch (err) {
-      if (!(err instanceof IntegrityError)) throw err;
-      throw params.password !== undefined
-        ? new KerberosError(`password incorrect for ${clientText}: the AS-REP does not decrypt with the key derived from it`, {
-            cause: err,
-            code: 'ERR_PASSWORD_INCORRECT',
-          })
-        : new KerberosError(
-            `the key of ${clientText} (enctype ${etype}${key.kvno !== undefined ? `, kvno ${key.kvno}` : ''}) does not decrypt the AS-REP: the keytab is out of date`,
-            { cause: err, code: 'ERR_KEY_MISMATCH' },
-          );
-    }
-    let fastAvailable = false;
-    try {
-      fastAvailable = verifyNegotiation(part, req, decryptingKey, cryptoOpts);
-    } finally {
-      if (key.derived) wipe(key.key.value);
-      if (decryptingKey !== key.key) wipe(decryptingKey.value);
-    }
 
-    const serverMayChange = canonicalize && tgsRealmOf(nameOf(service)) !== undefined && tgsRealmOf(part.sname) !== undefined;
-    checkReply('AS', rep, part, {
-      nonce,
-      cname: nameOf(client),
-      crealm: realm,
-      clientMayChange: canonicalize,
-      sname: nameOf(service),
-      srealm: service.realm,
-      serverMayChange,
-      till: body.till,
-      ...(body.rtime ? { rtime: body.rtime } : {}),
-      renewable: renewSec > 0,
-    });
-
-    // MIT verify_as_reply: a renewable ticket got by RENEWABLE-OK is renewable up to till only.
-    if (renewableOk && part.renewTill !== undefined && part.renewTill.getTime() > body.till.getTime()) {
-      throw new ProtocolError(`AS-REP renew-till ${part.renewTill.toISOString()} is later than the requested end ${body.till.toISOString()} (RENEWABLE-OK)`, {
-        code: 'ERR_TIMES_MISMATCH',
-      });
-    }
-
-    // The session key must be of an enctype we asked for (the TGS path checks the same): with
-    // weak crypto off, an RC4 session key is refused here, not met later.
-    if (!permitted.includes(part.key.keytype)) {
-      throw new ProtocolError(`AS-REP session key is of enctype ${part.key.keytype}, which is not permitted ([${permitted.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
-    }
-
-    // MIT verify_as_reply: the offset is authtime minus the time the request went out.
-    const offsetSec = seconds(part.authtime) - seconds(sent);
-    if (!timesync) {
-      const start = (part.starttime ?? part.authtime).getTime();
-      const skew = start - sent.getTime();
-      if (Math.abs(skew) > clockskewMs) {
-        const s = Math.round(skew / 1000);
-        throw new ProtocolError(
-          `clock skew too great in the AS-REP: the KDC's clock is ${Math.abs(s)} s ${s >= 0 ? 'ahead of' : 'behind'} the local clock, beyond the allowed ${clockskewMs / 1000} s (synchronise the clocks, or enable kdcTimesync)`,
-          { code: 'ERR_CLOCK_SKEW' },
-        );
+      // The session key must be of an enctype we asked for (the TGS path checks the same): with
+      // weak crypto off, an RC4 session key is refused here, not met later.
+      if (!permitted.includes(part.key.keytype)) {
+        throw new ProtocolError(`AS-REP session key is of enctype ${part.key.keytype}, which is not permitted ([${permitted.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
       }
+
+      // MIT verify_as_reply: the offset is authtime minus the time the request went out.
+      const offsetSec = seconds(part.authtime) - seconds(sent);
+      if (!timesync) {
+        const start = (part.starttime ?? part.authtime).getTime();
+        const skew = start - sent.getTime();
+        if (Math.abs(skew) > clockskewMs) {
+          const s = Math.round(skew / 1000);
+          throw new ProtocolError(
+            `clock skew too great in the AS-REP: the KDC's clock is ${Math.abs(s)} s ${s >= 0 ? 'ahead of' : 'behind'} the local clock, beyond the allowed ${clockskewMs / 1000} s (synchronise the clocks, or enable kdcTimesync)`,
+            { code: 'ERR_CLOCK_SKEW' },
+          );
+        }
+      }
+      if (preauth && params.password !== undefined) wipe(preauth.key.value);
+      return {
+        credential: credentialFromReply(rep, part),
+        encPart: part,
+        reply: rep,
+        client: principalOf(rep.cname, rep.crealm),
+        realm,
+        kdcOffset: { seconds: offsetSec, microseconds: 0 },
+        preauthType: preauth ? preauth.type : undefined,
+        fast: fast !== undefined,
+        fastAvailable,
+      };
     }
-    if (preauth && params.password !== undefined) wipe(preauth.key.value);
-    return {
-      credential: credentialFromReply(rep, part),
-      encPart: part,
-      reply: rep,
-      client: principalOf(rep.cname, rep.crealm),
-      realm,
-      kdcOffset: { seconds: offsetSec, microseconds: 0 },
-      preauthType: preauth ? preauth.type : undefined,
-      fast: fast !== undefined,
-      fastAvailable,
-    };
+    throw new ProtocolError(`the KDC for ${realm} kept asking for pre-authentication`, { code: 'ERR_PREAUTH_LOOP' });
+  } finally {
+    // The armor key lives for this exchange only.
+    if (fast) wipe(fast.armorKey.value);
   }
-  throw new ProtocolError(`the KDC for ${realm} kept asking for pre-authentication`, { code: 'ERR_PREAUTH_LOOP' });
 }
 
 /** From a PREAUTH_REQUIRED error: the enctype, salt and key for PA-ENC-TIMESTAMP. */
