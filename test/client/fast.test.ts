@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { getInitialCredentials, getServiceTicket } from '../../src/client/index.js';
 import { ProtocolError } from '../../src/errors.js';
-import { ETypeInfo2, KrbFastArmoredReq, MethodData, PAFxFastRequest, TGSReq } from '../../src/messages/index.js';
+import { ETypeInfo2, type KrbFastArmoredReq, MethodData, PAFxFastRequest, TGSReq } from '../../src/messages/index.js';
 import { KEY18, T0, asRep, decodeAsReq, krbError, krbtgt, name, openTgsReq, part, scripted, stringToKey, tgsRep, tgtCred } from './fake-kdc.js';
 
 const R = 'EXAMPLE.COM';
@@ -22,7 +22,7 @@ const types = (pa: { padataType: number }[] | undefined) => (pa ?? []).map((p) =
 
 describe('FAST in the AS exchange (scripted KDC)', () => {
   it('armored from the start with fastAvailable; an AS-REP without PA-FX-FAST is refused (a downgrade)', async () => {
-    const t = scripted((_, req) =>
+    const t = scripted(() =>
       asRep(aliceKey, { crealm: R, cname: name('alice'), part: part({ key: { keytype: 18, keyvalue: KEY18.value }, nonce: 0, srealm: R, sname: krbtgt(R) }) }),
     );
     const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd, armor: { ...armor, fastAvailable: true } }).catch((x) => x);
