@@ -141,7 +141,28 @@ describe('tskrb5 decode on MIT FAST exchanges (fixtures/mit/fast)', () => {
     expect(r.out).toContain('PA-FX-FAST: KrbFastArmoredReq (RFC 6113 §5.4.2)');
     expect(r.out).toMatch(/host\/localhost/);
     expect(r.out).toMatch(/subkey/i);
-    expect(r.out).toContain('encrypted in the FAST armor key');
+    // With the armor opened, the armor key is derived and the KrbFastReq opened.
+    expect(r.out).toContain('KrbFastReq (opened with the armor key');
+  });
+
+  it('request and reply in one command with the krbtgt key and the password: the armor key derived, KrbFastReq, the encrypted challenge and KrbFastResponse opened', () => {
+    const r = run([...krbtgtKeys, '--password', 'Fast-Pa55word!', asEx[1]!.requestHex, asEx[1]!.responseHex]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('KrbFastReq (opened with the armor key');
+    expect(r.out).toContain('PA-ENCRYPTED-CHALLENGE: PA-ENC-TS-ENC (opened with the client key and the armor key)');
+    expect(r.out).toContain('KrbFastResponse (opened with the armor key)');
+    expect(r.out).toMatch(/strengthen-?key/i);
+    // Without the krbtgt key nothing inside FAST opens, and it says why.
+    const n = run([asEx[1]!.requestHex]);
+    expect(n.out).toContain('open the armor AP-REQ (--key with the krbtgt key) to derive it');
+  });
+
+  it("a TGS-REQ's implicit armor: derived from the PA-TGS-REQ's subkey and ticket session key", () => {
+    const tgs = fast.cases.find((c) => c.name === 'kvno-armored')!.exchanges[0]!;
+    const r = run([...krbtgtKeys, tgs.requestHex, tgs.responseHex]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('KrbFastReq (opened with the armor key');
+    expect(r.out).toContain('KrbFastResponse (opened with the armor key)');
   });
 
   it("the KDC's FAST error and reply: the KrbFastArmoredRep shown", () => {
