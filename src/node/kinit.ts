@@ -7,8 +7,7 @@
 import { userInfo } from 'node:os';
 import { KerberosError } from '../errors.js';
 import { configEntry, configToCredential, credentialToConfig, defaultRealm, isConfigPrincipal, libdefaultBoolean, LIBDEFAULTS, type CcacheCredential } from '../formats/index.js';
-import { NameType } from '../iana/index.js';
-import { samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
+import { parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { getInitialCredentials, renewCredential, type AsOptions, type ClientKey, type FastArmorSource, type InitialCredentials } from '../client/index.js';
 import { openCcache, outputCache, switchToCache, type CcacheStore } from './ccache/index.js';
 import { traceEtype, traceName } from './trace.js';
@@ -44,7 +43,11 @@ export interface KinitOptions {
   forwardable?: boolean;
   proxiable?: boolean;
   canonicalize?: boolean;
-  /** The principal is an enterprise name (as `kinit -E`). */
+  /**
+   * The principal is an enterprise name (as `kinit -E`: `cyd.long@example.com`, or with a realm
+   * `cyd.long@example.com@EXAMPLE.COM`). As MIT's kinit, the cache keeps the enterprise name as its
+   * client unless `canonicalize` is set; then the name the KDC answered with.
+   */
   enterprise?: boolean;
   /** The service of the initial ticket (as `kinit -S`; default `krbtgt/REALM`). */
   service?: string;
@@ -100,8 +103,10 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
   if (principalText === undefined && !o.renew) principalText = userInfo().username;
   if (principalText === undefined) throw new KerberosError('no principal given and no credentials cache to renew', { code: 'ERR_CCACHE_NOT_FOUND' });
 
+  // As MIT's kinit -E (krb5_parse_name_flags with KRB5_PRINCIPAL_PARSE_ENTERPRISE): the first
+  // `@` belongs to the name, a second one starts the realm (else the default realm).
   const client: Principal = o.enterprise
-    ? { nameType: NameType.NT_ENTERPRISE, components: [principalText], realm: realmDefault ?? '' }
+    ? parsePrincipal(principalText, realmDefault !== undefined ? { enterprise: true, realm: realmDefault } : { enterprise: true, noDefaultRealm: true })
     : parseWithRealm(principalText, realmDefault);
   if (client.realm === '') {
     throw new KerberosError(`no realm in ${principalText} and no default_realm in krb5.conf`, { code: 'ERR_NO_REALM' });
@@ -148,9 +153,9 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     ...(o.enterprise ? { enterprise: true } : {}),
   };
   const armor = o.armorCcache !== undefined ? await armorFrom(o.armorCcache, client.realm, ctx) : undefined;
-  const initial = await getInitialCredentials({
+  const asked = await getInitialCredentials({
     transport: tracedTransport(ctx, 'as'),
-    client: o.enterprise ? principalText : client,
+    client: o.enterprise ? client.components[0]! : client,
     realm: client.realm,
     ...(keys ? { keys } : { password: password! }),
     ...(o.service !== undefined ? { service: o.service } : {}),
@@ -159,7 +164,10 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     ...(armor ? { armor } : {}),
   });
 
-  // The cache is initialized for the client the KDC named (canonical, possibly another realm).
+  // As MIT's kinit: an enterprise name stays the cache's client (and the credential's) unless
+  // canonicalization was asked for (-C); then, as for any other name, the client the KDC named.
+  const initial: InitialCredentials =
+    o.enterprise && o.canonicalize !== true ? { ...asked, credential: { ...asked.credential, client: { ...client, realm: asked.credential.client.realm } } } : asked;
   const holder = initial.credential.client;
   const { store, switchTo } = named ? { store: named, switchTo: false } : await outputCache(ctx.store, holder, trace);
   const extra: CcacheCredential[] = [];

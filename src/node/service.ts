@@ -7,7 +7,7 @@
 import { KerberosError } from '../errors.js';
 import { capaths, defaultRealm, domainRealm, type CcacheCredential, type Krb5Conf } from '../formats/index.js';
 import { NameType, isRc4 } from '../iana/index.js';
-import { Ticket, unparsePrincipal, type Principal } from '../messages/index.js';
+import { Ticket, parsePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { getServiceTicket, getForwardedTgt } from '../client/index.js';
 import { openCcache, cachePath, type CcacheStore } from './ccache/index.js';
 import { traceName, KRB5_CC_NOTFOUND } from './trace.js';
@@ -163,8 +163,13 @@ export async function cacheKdcOffset(store: CcacheStore): Promise<number | undef
   return (await kdcOffsetOf(store))?.seconds;
 }
 
-/** A client principal from text as `krb5_parse_name` reads it: the profile's default realm when the text names none. */
-export function parseClientPrincipal(text: string, context: Krb5Context): Principal {
+/**
+ * A client principal from text as `krb5_parse_name` reads it: the profile's default realm when the
+ * text names none; with `enterprise`, as KRB5_PRINCIPAL_PARSE_ENTERPRISE (`cyd.long@example.com`
+ * is one component of name type 10).
+ */
+export function parseClientPrincipal(text: string, context: Krb5Context, enterprise = false): Principal {
   const r = defaultRealm(context.profile);
+  if (enterprise) return parsePrincipal(text, r !== undefined ? { enterprise: true, realm: r } : { enterprise: true, noDefaultRealm: true });
   return parseWithRealm(text, r);
 }

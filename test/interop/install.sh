@@ -3,7 +3,9 @@
 # Idempotent and non-interactive. MIT krb5 KDC/admin/client, Apache + mod_auth_gssapi,
 # python3-gssapi, python3-kdcproxy, krb5-k5tls (MIT's HTTPS for KDC proxies), curl, tshark, openssl,
 # the browsers (chromium, firefox-esr; libnss3-tools for certutil), redis-server (the replay cache's farm
-# store; test/interop/redis.mjs starts its own, never the system's) from apt; Heimdal's client tools and KDC unpacked into a
+# store; test/interop/redis.mjs starts its own, never the system's), Samba 4.17 as an AD DC (samba, samba-ad-dc, its schema in
+# samba-ad-provision, ldb-tools for ldbsearch/ldbmodify; test/interop/samba.mjs provisions its own in a temp dir, never the
+# system's, whose units policy-rc.d keeps stopped) from apt; Heimdal's client tools and KDC unpacked into a
 # private prefix (HEIMDAL_PREFIX, default /opt/tskrb5-heimdal) because Heimdal conflicts
 # with MIT in apt. Usage: sh test/interop/install.sh
 set -eu
@@ -12,7 +14,8 @@ HEIMDAL_PREFIX=${HEIMDAL_PREFIX:-/opt/tskrb5-heimdal}
 NTLMSSP_PREFIX=${NTLMSSP_PREFIX:-/opt/tskrb5-ntlmssp}
 PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 \
 libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos python3-kdcproxy krb5-k5tls curl tshark openssl sssd-kcm \
-chromium firefox-esr libnss3-tools redis-server"
+chromium firefox-esr libnss3-tools redis-server \
+samba samba-ad-dc samba-ad-provision samba-dsdb-modules ldb-tools"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"
@@ -155,9 +158,10 @@ if LD_LIBRARY_PATH="$NTLMSSP_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$NTLMSSP_SO" 
   die "gss-ntlmssp $NTLMSSP_SO lacks libraries: $(LD_LIBRARY_PATH="$NTLMSSP_PREFIX/usr/lib/x86_64-linux-gnu" ldd "$NTLMSSP_SO" | grep 'not found' | tr -s ' \t\n' ' ')"
 fi
 
-for b in krb5kdc kdb5_util kadmin.local kinit klist kvno curl apache2 openssl redis-server; do
+for b in krb5kdc kdb5_util kadmin.local kinit klist kvno curl apache2 openssl redis-server samba samba-tool ldbsearch ldbmodify; do
   command -v "$b" >/dev/null 2>&1 || [ -x "/usr/sbin/$b" ] || die "missing after install: $b"
 done
 /usr/bin/python3 -c 'import gssapi' 2>/dev/null || die "/usr/bin/python3 cannot import gssapi"
 [ -e /usr/lib/apache2/modules/mod_auth_gssapi.so ] || die "mod_auth_gssapi.so missing"
+[ -d /usr/share/samba/setup/ad-schema ] || die "samba's AD schema missing (samba-ad-provision)"
 echo "install.sh: ok"

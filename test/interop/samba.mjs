@@ -6,11 +6,14 @@
 // and `kpasswd port`), so several DCs (and MIT KDCs) can run at once and nothing binds 88, 389 or
 // 636; `ldap: true` adds the LDAP service (389/636 on 127.0.0.1: one such DC at a time).
 // Usable from tests and plain scripts (`node test/interop/samba.mjs` starts one and prints it).
-// stop() kills exactly what it started. Cost: provision ~5 s, accounts and keytabs ~6 s, start < 1 s.
+// stop() kills exactly what it started. Cost: building a DC takes 15-45 s, so the first one is
+// kept as a template under the temp dir and each DC is a copy of it (~0.1 s) started in < 1 s.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, killChild, runCmd, trackChild, waitForTcp, which } from './realm.mjs';
 
 export const SAMBA_REALM = 'SAMBA.TEST';
@@ -23,6 +26,8 @@ const SCHEMA = '/usr/share/samba/setup/ad-schema';
 
 /** msDS-SupportedEncryptionTypes: AES128 (0x08) | AES256 (0x10). */
 export const AES_ONLY = 24;
+/** userAccountControl: NORMAL_ACCOUNT. */
+export const UF_NORMAL_ACCOUNT = 0x200;
 /** userAccountControl: TRUSTED_TO_AUTH_FOR_DELEGATION (protocol transition allowed). */
 export const UF_TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
 
@@ -30,8 +35,9 @@ export const UF_TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
  * The accounts every DC gets. `name` is the sAMAccountName (the Kerberos name `name@SAMBA.TEST`),
  * `password` its password; `upn` a userPrincipalName other than name@samba.test; `enctypes`
  * msDS-SupportedEncryptionTypes (absent: none set, so AD's default, RC4 service tickets); `spns`
- * servicePrincipalNames; `keytab` the file name (in the DC's dir) exported with
- * `samba-tool domain exportkeytab --principal=<first SPN>` (see `keytabs` of the handle).
+ * servicePrincipalNames; `keytab` the file name (in the DC's dir) of the keys of every SPN, exported
+ * with `samba-tool domain exportkeytab --principal=<SPN>` (see `keytabs` of the handle): AES keys
+ * when msDS-SupportedEncryptionTypes says AES, else only arcfour-hmac.
  */
 export const ACCOUNTS = Object.freeze({
   /** In Web Users, Engineers (itself in All Staff: nested) and Local Readers (domain local). */
@@ -107,7 +113,8 @@ function krb5Conf({ kdcAddr, kpasswdAddr, dir, weak }) {
 /**
  * Provision and start a DC. Options: dir (default a new temp dir, removed on stop), keepDir,
  * weakCrypto (allow_weak_crypto in the krb5.conf written for clients, default false), ldap (also
- * run the LDAP service on 389/636), adminPassword.
+ * run the LDAP service on 389/636), adminPassword, cache (default true: copy this machine's
+ * template DC, built on first use; false: provision and populate here, 20-45 s).
  */
 export async function startSamba(opts = {}) {
   const missing = missingPeers();
@@ -151,65 +158,25 @@ export async function startSamba(opts = {}) {
     }
   };
 
-  await run(
-    'samba-tool',
-    [
-      'domain',
-      'provision',
-      `--targetdir=${target}`,
-      `--realm=${SAMBA_REALM}`,
-      `--domain=${SAMBA_NETBIOS}`,
-      '--server-role=dc',
-      '--dns-backend=NONE',
-      '--host-ip=127.0.0.1',
-      `--host-name=${SAMBA_DC}`,
-      `--adminpass=${adminPassword}`,
-      '--option=interfaces = 127.0.0.1',
-      '--option=bind interfaces only = yes',
-      `--option=server services = ${services}`,
-      `--option=krb5 port = ${kdcPort}`,
-      `--option=kpasswd port = ${kpasswdPort}`,
-      `--option=log file = ${join(logDir, 'log.%m')}`,
-    ],
-    { check: true },
-  );
-  const tProvision = Date.now();
-
-  // No expiry, no complexity (the passwords above would pass it anyway).
-  await samTool('domain', 'passwordsettings', 'set', '--complexity=off', '--max-pwd-age=0', '--min-pwd-age=0', '--history-length=0');
-  for (const g of GROUPS) await samTool('group', 'add', g.name, ...(g.scope ? [`--group-scope=${g.scope}`] : []));
-  for (const g of GROUPS) if (g.memberOf) await samTool('group', 'addmembers', g.memberOf, g.name);
-  for (const a of Object.values(ACCOUNTS)) {
-    await samTool('user', 'create', a.name, a.password);
-    const dn = `CN=${a.name},CN=Users,${BASE_DN}`;
-    const mods = [];
-    if (a.upn) mods.push(`replace: userPrincipalName\nuserPrincipalName: ${a.upn}`);
-    if (a.enctypes !== undefined) mods.push(`replace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: ${a.enctypes}`);
-    if (a.spns?.length) mods.push(`add: servicePrincipalName\n${a.spns.map((s) => `servicePrincipalName: ${s}`).join('\n')}`);
-    if (mods.length) await ldbmodify(`dn: ${dn}\nchangetype: modify\n${mods.join('\n-\n')}\n`);
-    for (const g of a.groups ?? []) await samTool('group', 'addmembers', g, a.name);
-    for (const s of a.delegateTo ?? []) await samTool('delegation', 'add-service', a.name, s);
-    if (a.protocolTransition) await samTool('delegation', 'for-any-protocol', a.name, 'on');
+  // The provisioned and populated DC: a copy of this machine's template for these options
+  // (built once, ~20 s), or built here with `cache: false`.
+  const keytabs = keytabPaths(dir);
+  const timings = {};
+  if (opts.cache === false) await buildDc(dir, { adminPassword, services, kdcPort, kpasswdPort, run, tool, samTool, ldbmodify }, timings);
+  else {
+    const t0c = Date.now();
+    const template = await dcTemplate({ adminPassword, services });
+    cpSync(template, dir, { recursive: true });
+    rmSync(join(dir, 'READY'), { force: true });
+    // Only smb.conf names the template's directory; the ports are this DC's.
+    const conf = readFileSync(smbConf, 'utf8')
+      .split(template)
+      .join(dir)
+      .replace(/^(\s*krb5 port = ).*$/m, `$1${kdcPort}`)
+      .replace(/^(\s*kpasswd port = ).*$/m, `$1${kpasswdPort}`);
+    writeFileSync(smbConf, conf);
+    timings.copy = Date.now() - t0c;
   }
-  // samba-tool computer create leaves the account without keys: set a password.
-  await samTool('computer', 'create', WORKSTATION.name.replace(/\$$/, ''));
-  await samTool('user', 'setpassword', WORKSTATION.name, `--newpassword=${WORKSTATION.password}`);
-  const tAccounts = Date.now();
-
-  const keytabs = {};
-  for (const [key, a] of Object.entries(ACCOUNTS)) {
-    if (!a.keytab) continue;
-    const p = join(dir, a.keytab);
-    await tool('domain', 'exportkeytab', p, `--principal=${a.spns[0]}`);
-    keytabs[key] = p;
-  }
-  // Every key of the accounts, by account name (aes256, aes128 and arcfour-hmac as websvc@…).
-  keytabs.webAccount = join(dir, 'websvc-account.keytab');
-  await tool('domain', 'exportkeytab', keytabs.webAccount, `--principal=${ACCOUNTS.web.name}`);
-  keytabs.rc4Account = join(dir, 'rc4svc-account.keytab');
-  await tool('domain', 'exportkeytab', keytabs.rc4Account, `--principal=${ACCOUNTS.rc4.name}`);
-  keytabs.ws1 = join(dir, WORKSTATION.keytab);
-  await tool('domain', 'exportkeytab', keytabs.ws1, `--principal=${WORKSTATION.name}`);
   const tKeytabs = Date.now();
 
   // -M single: one process, not prefork's five (the machine is shared).
@@ -255,7 +222,7 @@ export async function startSamba(opts = {}) {
     accounts: ACCOUNTS,
     keytabs,
     /** Milliseconds spent: provision, accounts, keytabs, start. */
-    timings: { provision: tProvision - t0, accounts: tAccounts - tProvision, keytabs: tKeytabs - tAccounts, start: tUp - tKeytabs },
+    timings: { ...timings, start: tUp - tKeytabs, total: tUp - t0 },
     pids: () => (child.exitCode === null ? [child.pid] : []),
     pid: child.pid,
     /** What samba wrote to stdout/stderr so far (its log at -d 1, or opts.debugLevel). */
@@ -305,6 +272,150 @@ export async function startSamba(opts = {}) {
     },
   };
   return handle;
+}
+
+/** Where a DC's keytabs are, in its dir (see the handle's `keytabs`). */
+function keytabPaths(dir) {
+  const keytabs = {};
+  for (const [key, a] of Object.entries(ACCOUNTS)) {
+    if (!a.keytab) continue;
+    keytabs[key] = join(dir, a.keytab);
+    keytabs[`${key}Account`] = join(dir, `${a.name}-account.keytab`);
+  }
+  keytabs.ws1 = join(dir, WORKSTATION.keytab);
+  return keytabs;
+}
+
+/**
+ * Provision into `dir/dc`, make the accounts, export the keytabs into `dir`. Only smb.conf
+ * names `dir` (checked: no other file of the provision holds the path), so a built DC can be
+ * copied elsewhere with smb.conf rewritten.
+ */
+async function buildDc(dir, { adminPassword, services, kdcPort, kpasswdPort, run, tool, samTool, ldbmodify }, timings) {
+  const t0 = Date.now();
+  mkdirSync(join(dir, 'log'), { recursive: true });
+  mkdirSync(join(dir, 'run'), { recursive: true });
+  await run(
+    'samba-tool',
+    [
+      'domain',
+      'provision',
+      `--targetdir=${join(dir, 'dc')}`,
+      `--realm=${SAMBA_REALM}`,
+      `--domain=${SAMBA_NETBIOS}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      '--host-ip=127.0.0.1',
+      `--host-name=${SAMBA_DC}`,
+      `--adminpass=${adminPassword}`,
+      '--option=interfaces = 127.0.0.1',
+      '--option=bind interfaces only = yes',
+      `--option=server services = ${services}`,
+      `--option=krb5 port = ${kdcPort}`,
+      `--option=kpasswd port = ${kpasswdPort}`,
+      `--option=log file = ${join(dir, 'log', 'log.%m')}`,
+      // Else /run/samba: one samba per machine ("samba is already running").
+      `--option=pid directory = ${join(dir, 'run')}`,
+      `--option=ncalrpc dir = ${join(dir, 'run', 'ncalrpc')}`,
+      `--option=winbindd socket directory = ${join(dir, 'run', 'winbindd')}`,
+      `--option=ntp signd socket directory = ${join(dir, 'run', 'ntp_signd')}`,
+    ],
+    { check: true },
+  );
+  timings.provision = Date.now() - t0;
+  const tProvision = Date.now();
+
+  // No expiry, no complexity (the passwords above would pass it anyway).
+  await samTool('domain', 'passwordsettings', 'set', '--complexity=off', '--max-pwd-age=0', '--min-pwd-age=0', '--history-length=0');
+  for (const g of GROUPS) await samTool('group', 'add', g.name, ...(g.scope ? [`--group-scope=${g.scope}`] : []));
+  for (const a of Object.values(ACCOUNTS)) await samTool('user', 'create', a.name, a.password);
+  // Everything else in one ldbmodify on the sam.ldb (each samba-tool call costs ~0.3-1 s).
+  const userDn = (name) => `CN=${name},CN=Users,${BASE_DN}`;
+  const ldif = [];
+  const members = new Map(GROUPS.map((g) => [g.name, []]));
+  for (const g of GROUPS) if (g.memberOf) members.get(g.memberOf).push(userDn(g.name));
+  for (const a of Object.values(ACCOUNTS)) {
+    const mods = [];
+    if (a.upn) mods.push(`replace: userPrincipalName\nuserPrincipalName: ${a.upn}`);
+    if (a.enctypes !== undefined) mods.push(`replace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: ${a.enctypes}`);
+    if (a.spns?.length) mods.push(`add: servicePrincipalName\n${a.spns.map((x) => `servicePrincipalName: ${x}`).join('\n')}`);
+    // samba-tool delegation add-service / for-any-protocol on, as attributes.
+    if (a.delegateTo?.length) mods.push(`add: msDS-AllowedToDelegateTo\n${a.delegateTo.map((x) => `msDS-AllowedToDelegateTo: ${x}`).join('\n')}`);
+    if (a.protocolTransition) mods.push(`replace: userAccountControl\nuserAccountControl: ${UF_NORMAL_ACCOUNT | UF_TRUSTED_TO_AUTH_FOR_DELEGATION}`);
+    if (mods.length) ldif.push(`dn: ${userDn(a.name)}\nchangetype: modify\n${mods.join('\n-\n')}\n`);
+    for (const g of a.groups ?? []) members.get(g).push(userDn(a.name));
+  }
+  for (const [g, dns] of members) {
+    if (dns.length) ldif.push(`dn: ${userDn(g)}\nchangetype: modify\nadd: member\n${dns.map((d) => `member: ${d}`).join('\n')}\n`);
+  }
+  await ldbmodify(ldif.join('\n'));
+  // samba-tool computer create leaves the account without keys: set a password.
+  await samTool('computer', 'create', WORKSTATION.name.replace(/\$$/, ''));
+  await samTool('user', 'setpassword', WORKSTATION.name, `--newpassword=${WORKSTATION.password}`);
+  timings.accounts = Date.now() - tProvision;
+  const tAccounts = Date.now();
+
+  const keytabs = keytabPaths(dir);
+  for (const [key, a] of Object.entries(ACCOUNTS)) {
+    if (!a.keytab) continue;
+    // Every SPN of the account, appended to one keytab (exportkeytab adds to an existing file).
+    for (const spn of a.spns) await tool('domain', 'exportkeytab', keytabs[key], `--principal=${spn}`);
+  }
+  // Every key of the service accounts by account name too (aes256, aes128 and arcfour-hmac as
+  // websvc@SAMBA.TEST …): Samba's AS refuses an SPN as the client (kinit -k HTTP/front… is
+  // C_PRINCIPAL_UNKNOWN), so a service logs in (and asks S4U2Self for itself) as its account.
+  for (const [key, a] of Object.entries(ACCOUNTS)) {
+    if (!a.keytab) continue;
+    await tool('domain', 'exportkeytab', keytabs[`${key}Account`], `--principal=${a.name}`);
+  }
+  await tool('domain', 'exportkeytab', keytabs.ws1, `--principal=${WORKSTATION.name}`);
+  timings.keytabs = Date.now() - tAccounts;
+}
+
+/**
+ * A populated DC for these options, built once per machine (per samba version and version of
+ * this file) under the temp dir and copied by each startSamba: provisioning and the ~20
+ * samba-tool calls cost 20-45 s, a copy ~50 ms. Built in a directory of its own, then renamed
+ * into place, so that processes starting at once each build or use a complete one.
+ */
+async function dcTemplate({ adminPassword, services }) {
+  const version = (await runCmd('samba', ['-V'])).stdout.trim();
+  const key = createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(JSON.stringify({ version, adminPassword, services }))
+    .digest('hex')
+    .slice(0, 16);
+  const uid = process.getuid?.() ?? 0;
+  const path = join(tmpdir(), `tskrb5-samba-template-${uid}-${key}`);
+  if (existsSync(join(path, 'READY'))) return path;
+  const tmp = mkdtempSync(`${path}.tmp-`);
+  const env = { ...process.env };
+  delete env.KRB5_TRACE;
+  const run = (cmd, args = [], o = {}) => runCmd(cmd, args, { timeout: 120_000, ...o, env });
+  const smbConf = join(tmp, 'dc', 'etc', 'smb.conf');
+  const tool = (...args) => run('samba-tool', [...args, '-s', smbConf], { check: true });
+  const samTool = (...args) => tool(...args, '-H', join(tmp, 'dc', 'private', 'sam.ldb'));
+  const ldbmodify = async (ldif) => {
+    const f = join(tmp, 'modify.ldif');
+    writeFileSync(f, ldif);
+    try {
+      return await run('ldbmodify', ['-H', join(tmp, 'dc', 'private', 'sam.ldb'), f], { check: true });
+    } finally {
+      rmSync(f, { force: true });
+    }
+  };
+  try {
+    // Ports 1 and 2 stand in: each copy gets its own.
+    await buildDc(tmp, { adminPassword, services, kdcPort: 1, kpasswdPort: 2, run, tool, samTool, ldbmodify }, {});
+    writeFileSync(smbConf, readFileSync(smbConf, 'utf8').split(tmp).join(path));
+    writeFileSync(join(tmp, 'READY'), `${new Date().toISOString()}\n`);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(join(path, 'READY'))) return path; // another process won the race
+    throw e;
+  }
+  return path;
 }
 
 let shared = null;

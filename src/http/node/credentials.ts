@@ -18,6 +18,11 @@ import { unparsePrincipal } from '../../messages/index.js';
 export interface NodeCredentialOptions {
   /** The client principal to use (its cache in the collection; with `password`, a fresh login). */
   principal?: string;
+  /**
+   * `principal` is an enterprise name (`cyd.long@example.com`, as `kinit -E`): the cache whose
+   * client is that enterprise name (as MIT's `kinit -E` writes it), or with `password` a login as it.
+   */
+  enterprise?: boolean;
   /** Log in `principal` with this password into a memory cache (once, then reused). */
   password?: string;
   /** A cache name to use instead of choosing in the collection. */
@@ -49,14 +54,20 @@ export function nodeCredentials(o: NodeCredentialOptions = {}): CredentialSource
   async function candidates(serverRealm: string, server: string): Promise<CcacheStore[]> {
     const c = context();
     if (o.ccache === undefined && o.principal !== undefined && o.password !== undefined) {
-      login ??= kinit({ principal: o.principal, password: o.password, ccache: `MEMORY:negotiate-${Math.random().toString(36).slice(2)}`, context: c }).then((r) => r.store);
+      login ??= kinit({
+        principal: o.principal,
+        password: o.password,
+        ccache: `MEMORY:negotiate-${Math.random().toString(36).slice(2)}`,
+        context: c,
+        ...(o.enterprise ? { enterprise: true } : {}),
+      }).then((r) => r.store);
       return [await login];
     }
     return selectCaches(c.store, {
       serverRealm,
       server,
       ...(o.ccache !== undefined ? { ccache: o.ccache } : {}),
-      ...(o.principal !== undefined ? { principal: parseClientPrincipal(o.principal, c) } : {}),
+      ...(o.principal !== undefined ? { principal: parseClientPrincipal(o.principal, c, o.enterprise === true) } : {}),
       ...(c.trace ? { trace: c.trace } : {}),
     });
   }

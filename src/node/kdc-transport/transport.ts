@@ -139,7 +139,7 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
 
   async function run(realm: string, request: Uint8Array, options: KdcSendOptions, tcpOnly: boolean, deadline: number, attempts: TransportAttempt[]): Promise<Uint8Array> {
     const { signal } = options;
-    mit(`Sending request (${request.length} bytes) to ${realm}${options.primary ? ' (primary)' : ''}`);
+    mit(`Sending request (${request.length} bytes) to ${realm}${options.primary ? ' (primary)' : ''}${tcpOnly ? ' (tcp only)' : ''}`);
     const tcpFirst = request.length > udpPreferenceLimit(o.profile, realm);
     const servers = await locateKdcs(o.profile, realm, { primary: options.primary, tcpOnly, tcpFirst, resolver, random: o.random });
     if (signal?.aborted) throw abortReason(signal);
@@ -173,6 +173,8 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
       const code = krbErrorCode(reply);
       if (udp && code === ErrorCode.KRB_ERR_RESPONSE_TOO_BIG) {
         failed(target, new TransportError('KRB_ERR_RESPONSE_TOO_BIG: retrying over TCP', [], { code: 'KRB_ERR_RESPONSE_TOO_BIG' }), 'response-too-big');
+        // MIT's TRACE_INIT_CREDS_RETRY_TCP / TRACE_TKT_CREDS_RETRY_TCP, then its request again "(tcp only)".
+        mit('Request or response is too big for UDP; retrying with TCP');
         return 'too-big';
       }
       if (code === ErrorCode.KDC_ERR_SVC_UNAVAILABLE) {
