@@ -13,6 +13,7 @@
  *   verify CKSUMTYPE ETYPE HEXKEY USAGE HEXDATA HEXCKSUM -> 1 | 0       (krb5_c_verify_checksum)
  *   prf ETYPE HEXKEY HEXINPUT                       -> hex              (krb5_c_prf)
  *   r2k ETYPE HEXBYTES                              -> hex key          (krb5_c_random_to_key)
+ *   cf2 ETYPE1 HEXKEY1 HEXPEPPER1 ETYPE2 HEXKEY2 HEXPEPPER2 -> ETYPE hex key (krb5_c_fx_cf2_simple)
  *   info ETYPE                                      -> KEYBYTES KEYLENGTH PRFLEN
  *   bench OP ETYPE SIZE MINMS [ITER]                -> ITERS NS_PER_OP
  *       OP = enc | dec | cksum: krb5_k_* over one krb5_key (derived keys cached in it, as MIT's
@@ -443,6 +444,62 @@ static void op_prf(char **t, int nt)
     free(input.data);
 }
 
+static void op_cf2(char **t, int nt)
+{
+    long e1, e2;
+    krb5_data k1b, k2b, p1, p2;
+    krb5_keyblock kb1, kb2, *out = NULL;
+    char *s1, *s2;
+    krb5_error_code ret;
+    if (nt != 7 || parse_int(t[1], &e1) || parse_int(t[4], &e2)) {
+        put_err(0, "usage: cf2 ETYPE1 HEXKEY1 HEXPEPPER1 ETYPE2 HEXKEY2 HEXPEPPER2");
+        return;
+    }
+    if (parse_hex(t[2], &k1b)) {
+        put_err(0, "bad key1 hex");
+        return;
+    }
+    if (parse_hex(t[5], &k2b)) {
+        free(k1b.data);
+        put_err(0, "bad key2 hex");
+        return;
+    }
+    if (parse_hex(t[3], &p1)) {
+        free(k1b.data);
+        free(k2b.data);
+        put_err(0, "bad pepper1 hex");
+        return;
+    }
+    if (parse_hex(t[6], &p2)) {
+        free(k1b.data);
+        free(k2b.data);
+        free(p1.data);
+        put_err(0, "bad pepper2 hex");
+        return;
+    }
+    /* krb5_c_fx_cf2_simple takes C strings: the peppers end at their first NUL. */
+    s1 = calloc(1, p1.length + 1);
+    s2 = calloc(1, p2.length + 1);
+    if (s1 && p1.length) memcpy(s1, p1.data, p1.length);
+    if (s2 && p2.length) memcpy(s2, p2.data, p2.length);
+    keyblock_from(&kb1, e1, &k1b);
+    keyblock_from(&kb2, e2, &k2b);
+    ret = krb5_c_fx_cf2_simple(ctx, &kb1, s1, &kb2, s2, &out);
+    if (ret) {
+        put_err(ret, "krb5_c_fx_cf2_simple");
+    } else {
+        printf("%d ", (int)out->enctype);
+        put_hex(out->contents, out->length);
+        krb5_free_keyblock(ctx, out);
+    }
+    free(s1);
+    free(s2);
+    free(k1b.data);
+    free(k2b.data);
+    free(p1.data);
+    free(p2.data);
+}
+
 static void op_r2k(char **t, int nt)
 {
     long etype;
@@ -816,6 +873,8 @@ int main(void)
             op_verify(t, nt);
         } else if (strcmp(t[0], "prf") == 0) {
             op_prf(t, nt);
+        } else if (strcmp(t[0], "cf2") == 0) {
+            op_cf2(t, nt);
         } else if (strcmp(t[0], "r2k") == 0) {
             op_r2k(t, nt);
         } else if (strcmp(t[0], "info") == 0) {
