@@ -58,3 +58,4 @@ export {
   type S4UEvidence,
   type S4UOptionsParam,
 } from './s4u.js';
+export type { FastArmorSource } from './fast.js';

@@ -41,6 +41,16 @@ export {
 export { S4UUserID, S4UOptions, PAS4UX509User } from './s4u.js';
 export { KDCReqBody, type KDCReq, ASReq, TGSReq } from './kdc-req.js';
 export {
+  KrbFastArmor,
+  KrbFastArmoredReq,
+  PAFxFastRequest,
+  KrbFastReq,
+  KrbFastArmoredRep,
+  PAFxFastReply,
+  KrbFastFinished,
+  KrbFastResponse,
+} from './fast.js';
+export {
   type KDCRep,
   ASRep,
   TGSRep,
@@ -71,3 +81,4 @@ export {
   encodeKdcProxyRequest,
   decodeKdcProxyReply,
 } from './kdc-proxy.js';
+export * from './pac/index.js';
