@@ -140,7 +140,9 @@ describe("S4U2Self: our request against MIT kvno -U's, field by field", () => {
     const t = capture();
     await expect(getS4U2SelfTicket({ transport: t, tgt, user, random: replay(mit.inner.reqBody.nonce >>> 0, mit.subkey) })).rejects.toThrow('captured');
     const ours = TGSReq.decode(t.sent[0]!);
-    expect(ours.padata!.map((p) => p.padataType)).toEqual([1, 130, 129]);
+    // outside, as MIT's: PA-TGS-REQ, PA-FX-FAST, then copies of the S4U padata
+    expect(ours.padata!.map((p) => p.padataType)).toEqual(TGSReq.decode(bytes(fx.s4u2self.request)).padata!.map((p) => p.padataType));
+    expect(ours.padata!.map((p) => p.padataType)).toEqual([1, 136, 130, 129]);
     expect(hexOf(pa(ours.padata!, 129))).toBe(hexOf(pa(mit.inner.padata, 129)));
     expect(hexOf(pa(ours.padata!, 130))).toBe(hexOf(pa(mit.inner.padata, 130)));
     expect(ours.reqBody.kdcOptions >>> 0).toBe(mit.inner.reqBody.kdcOptions >>> 0);
@@ -191,7 +193,8 @@ describe("S4U2Proxy: our request against MIT kvno -U -P's", () => {
       'captured',
     );
     const ours = TGSReq.decode(t.sent[0]!);
-    expect(ours.padata!.map((p) => p.padataType)).toEqual([1, 167]);
+    expect(ours.padata!.map((p) => p.padataType)).toEqual(TGSReq.decode(bytes(fx.s4u2proxy.proxy.request)).padata!.map((p) => p.padataType));
+    expect(ours.padata!.map((p) => p.padataType)).toEqual([1, 136, 167]);
     expect(hexOf(pa(ours.padata!, 167))).toBe(hexOf(pa(mit.inner.padata, 167)));
     expect(ours.reqBody.kdcOptions >>> 0).toBe(mit.inner.reqBody.kdcOptions >>> 0);
     expect(ours.reqBody.sname).toEqual(mit.inner.reqBody.sname);

@@ -68,9 +68,10 @@ describe('S4U2Self with a scripted KDC', () => {
     const t = scripted(selfKdc());
     const r = await getS4U2SelfTicket({ transport: t, tgt, user: 'alice', now });
     const { req } = openTgsReq(t.sent[0]!.bytes, KEY18);
-    expect(req.padata!.map((p) => p.padataType)).toEqual([1, 130, 129]);
+    // outer padata as MIT 1.20 sends them: PA-TGS-REQ, PA-FX-FAST (implicit TGS armor), then copies of S4U's
+    expect(req.padata!.map((p) => p.padataType)).toEqual([1, 136, 130, 129]);
     expect(req.reqBody.sname).toEqual(svc);
-    const fu = PAForUser.decode(req.padata![2]!.padataValue);
+    const fu = PAForUser.decode(req.padata!.find((p) => p.padataType === 129)!.padataValue);
     expect(fu).toMatchObject({ userName: name('alice'), userRealm: R, authPackage: 'Kerberos', cksum: { cksumtype: -138 } });
     // canonicalize, and the TGT's forwardable (0x40) and renewable (0x00800000) flags
     expect(req.reqBody.kdcOptions >>> 0).toBe((0x00010000 | 0x40000000 | 0x00800000) >>> 0);
@@ -141,8 +142,8 @@ describe('S4U2Proxy with a scripted KDC', () => {
     const ev = evidence(0x40000000);
     const r = await getS4U2ProxyTicket({ transport: t, tgt, evidence: ev, server: 'HTTP/db.example.com', now });
     const { req } = openTgsReq(t.sent[0]!.bytes, KEY18);
-    expect(req.padata!.map((p) => p.padataType)).toEqual([1, 167]);
-    expect(PAPacOptions.decode(req.padata![1]!.padataValue).flags >>> 0).toBe(0x10000000);
+    expect(req.padata!.map((p) => p.padataType)).toEqual([1, 136, 167]);
+    expect(PAPacOptions.decode(req.padata!.find((p) => p.padataType === 167)!.padataValue).flags >>> 0).toBe(0x10000000);
     expect(req.reqBody.kdcOptions & 0x00020000).toBe(0x00020000);
     expect(Ticket.encode(req.reqBody.additionalTickets![0]!)).toEqual(ev.ticket);
     expect(r.credential.client).toMatchObject({ components: ['alice'] });
@@ -150,7 +151,7 @@ describe('S4U2Proxy with a scripted KDC', () => {
     expect(r.credential.isSkey).toBe(false);
     const t2 = scripted(proxyKdc());
     await getS4U2ProxyTicket({ transport: t2, tgt, evidence: ev, server: 'HTTP/db.example.com', now, options: { resourceBased: false } });
-    expect(openTgsReq(t2.sent[0]!.bytes, KEY18).req.padata!.map((p) => p.padataType)).toEqual([1]);
+    expect(openTgsReq(t2.sent[0]!.bytes, KEY18).req.padata!.map((p) => p.padataType)).toEqual([1, 136]);
   });
 
   it("refuses a ticket for another client than the evidence's, or a referral (cross-realm S4U2Proxy is not done)", async () => {
