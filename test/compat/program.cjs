@@ -1,0 +1,88 @@
+// The same small program for the native `kerberos` package and for tskrb5/compat/kerberos:
+// `node program.cjs <client module> <server module>` prints one JSON line per call with what
+// came back (tokens as their kind and length, since they are random), so that the two runs can be
+// compared call by call. CommonJS on purpose: `require` is how the package's users load it.
+'use strict';
+const client = require(process.argv[2]);
+const server = require(process.argv[3] ?? process.argv[2]);
+const [host, realm] = [process.env.COMPAT_HOST ?? 'localhost', process.env.COMPAT_REALM];
+
+const out = [];
+function shape(v) {
+  if (typeof v === 'string' && v.length > 40) return `base64:${Buffer.from(v, 'base64').length > 0 ? 'bytes' : 'empty'}`;
+  return v;
+}
+async function call(name, f) {
+  try {
+    const v = await f();
+    out.push({ call: name, ok: shape(v) });
+    return v;
+  } catch (e) {
+    out.push({ call: name, error: `${e.constructor.name}: ${e.message}` });
+    return undefined;
+  }
+}
+
+(async () => {
+  const names = [
+    'GSS_C_DELEG_FLAG',
+    'GSS_C_MUTUAL_FLAG',
+    'GSS_C_REPLAY_FLAG',
+    'GSS_C_SEQUENCE_FLAG',
+    'GSS_C_CONF_FLAG',
+    'GSS_C_INTEG_FLAG',
+    'GSS_C_ANON_FLAG',
+    'GSS_C_PROT_READY_FLAG',
+    'GSS_C_TRANS_FLAG',
+    'GSS_C_NO_OID',
+    'GSS_MECH_OID_KRB5',
+    'GSS_MECH_OID_SPNEGO',
+    'version',
+  ];
+  out.push({ call: 'constants', ok: names.map((n) => `${n}=${client[n]}`).join(' ') });
+  for (const [label, mechOID] of [
+    ['default', undefined],
+    ['krb5', client.GSS_MECH_OID_KRB5],
+    ['spnego', client.GSS_MECH_OID_SPNEGO],
+  ]) {
+    const c = await call(`${label}: initializeClient`, () => client.initializeClient(`HTTP@${host}`, mechOID === undefined ? undefined : { mechOID }).then((x) => typeof x));
+    if (!c) continue;
+    const cl = await client.initializeClient(`HTTP@${host}`, mechOID === undefined ? undefined : { mechOID });
+    const t1 = await call(`${label}: client.step('')`, () => cl.step(''));
+    out.push({ call: `${label}: client state 1`, ok: { complete: cl.contextComplete, username: cl.username, response: shape(cl.response) } });
+    const sv = await server.initializeServer(`HTTP@${host}`);
+    const r = await call(`${label}: server.step`, () => sv.step(t1));
+    out.push({ call: `${label}: server state`, ok: { complete: sv.contextComplete, username: sv.username, targetName: sv.targetName, response: shape(sv.response) } });
+    await call(`${label}: client.step(reply)`, () => cl.step(r ?? ''));
+    out.push({ call: `${label}: client state 2`, ok: { complete: cl.contextComplete, username: cl.username, response: shape(cl.response) } });
+  }
+  // any key in the keytab: targetName set
+  {
+    const cl = await client.initializeClient(`HTTP@${host}`, { flags: 0 });
+    const t1 = await call('no mutual: client.step', () => cl.step(''));
+    out.push({ call: 'no mutual: client state', ok: { complete: cl.contextComplete, username: cl.username } });
+    const sv = await server.initializeServer('');
+    await call("initializeServer(''): step", () => sv.step(t1));
+    out.push({ call: "initializeServer(''): state", ok: { complete: sv.contextComplete, username: sv.username, targetName: sv.targetName, response: sv.response } });
+    await call('replayed token', () => server.initializeServer('').then((s) => s.step(t1)));
+  }
+  await call('server.step(empty)', () => server.initializeServer(`HTTP@${host}`).then((s) => s.step('')));
+  await call('initializeServer(missing service)', () => server.initializeServer(`nosuch@${host}`).then((s) => typeof s));
+  await call('unknown service', () => client.initializeClient(`nosuch@${host}`).then((c) => c.step('')));
+  await call('service@host@REALM', () =>
+    client
+      .initializeClient(`HTTP@${host}@${realm}`)
+      .then((c) => c.step(''))
+      .then(shape),
+  );
+  await call('principalDetails', () => client.principalDetails('HTTP', host));
+  await call('principalDetails missing', () => client.principalDetails('nosuch', host));
+  await call('checkPassword right', () => client.checkPassword(`alice@${realm}`, 'alice-pw', `HTTP/${host}`));
+  await call('checkPassword right, defaultRealm', () => client.checkPassword('alice', 'alice-pw', `HTTP/${host}`, realm));
+  await call('checkPassword wrong', () => client.checkPassword(`alice@${realm}`, 'wrong', `HTTP/${host}`));
+  await call('checkPassword unknown user', () => client.checkPassword(`nobody@${realm}`, 'x', `HTTP/${host}`));
+  await call('checkPassword no realm', () => client.checkPassword('alice', 'alice-pw', `HTTP/${host}`));
+  await call('step(non-string)', () => client.initializeClient(`HTTP@${host}`).then((c) => c.step(42)));
+  await call('initializeClient(non-string)', () => client.initializeClient(42));
+  for (const o of out) process.stdout.write(`${JSON.stringify(o)}\n`);
+})();
