@@ -1,0 +1,57 @@
+// The native `kerberos` package (mongodb-js/kerberos, N-API over MIT's libgssapi_krb5), built
+// from source on this machine, for the side-by-side tests and bench/compat.mjs. It is not a dev
+// dependency of the repository (every `npm ci` would then need g++ and libkrb5-dev, and npm ≥ 11
+// runs no install script unless allowed): it is installed on demand into a directory of its own,
+// TSKRB5_NATIVE_KERBEROS_DIR or <tmpdir>/tskrb5-native-kerberos-<version>-<uid>, by
+// `npm install --build-from-source` with the package's install script allowed there.
+//   node test/compat/native-kerberos.mjs        installs (if needed) and prints the module's path
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+export const NATIVE_VERSION = '7.0.0';
+
+export function nativeDir() {
+  return process.env.TSKRB5_NATIVE_KERBEROS_DIR || join(tmpdir(), `tskrb5-native-kerberos-${NATIVE_VERSION}-${process.getuid?.() ?? 'u'}`);
+}
+
+/** What building it needs that this machine lacks (Debian names). */
+export function nativeMissing() {
+  const miss = [];
+  if (!existsSync('/usr/include/gssapi/gssapi.h')) miss.push('libkrb5-dev');
+  try {
+    execFileSync('g++', ['--version'], { stdio: 'ignore' });
+  } catch {
+    miss.push('g++');
+  }
+  try {
+    execFileSync('make', ['--version'], { stdio: 'ignore' });
+  } catch {
+    miss.push('make');
+  }
+  return miss;
+}
+
+/** The path of the installed package's entry (installing it first if needed); throws when it cannot be built. */
+export function nativeKerberos() {
+  const dir = nativeDir();
+  const entry = join(dir, 'node_modules', 'kerberos', 'lib', 'index.js');
+  const binary = join(dir, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
+  if (!existsSync(binary)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-native-kerberos', private: true, allowScripts: { kerberos: true } }, null, 2));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--build-from-source', `kerberos@${NATIVE_VERSION}`], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_config_build_from_source: 'true' },
+      timeout: 600_000,
+    });
+  }
+  // loads, or says why not
+  createRequire(import.meta.url)(entry);
+  return entry;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(nativeKerberos());
