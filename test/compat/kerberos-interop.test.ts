@@ -132,9 +132,9 @@ async function saslAuth(kerberos: Kerberos, env: Record<string, string>, o: { us
 describe.skipIf(!IN_CI && missing.length > 0)(
   `tskrb5/compat/kerberos against native kerberos, Cyrus SASL, Apache, MIT and curl${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   () => {
-    // biome-ignore lint/suspicious/noExplicitAny: the realm helper is untyped JavaScript
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let realm: any;
-    // biome-ignore lint/suspicious/noExplicitAny: the Apache helper is untyped JavaScript
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let apache: any;
     let native: Kerberos;
     let nativePath: string;
