@@ -28,6 +28,7 @@ import { parsePrincipal, unparsePrincipal, type Principal } from '../messages/in
 import {
   createKrb5Context,
   defaultKeytabName,
+  defaultReplayCache,
   getForwardedCredential,
   getServiceCredential,
   KeytabFile,
@@ -35,6 +36,8 @@ import {
   openCcache,
   openCollection,
   snameToPrincipal,
+  cacheStamp,
+  type CcacheCredential,
   type CcacheStore,
   type Krb5Context,
 } from '../node/index.js';
@@ -111,6 +114,9 @@ function settle<T>(work: () => Promise<T>, cb: unknown): Promise<T> | undefined 
 function mustBeString(v: unknown, name: string): void {
   if (typeof v !== 'string') throw new TypeError(`parameter \`${name}\` must be a string.`);
 }
+
+/** Service tickets found, by cache and service, with the cache's stamp when they were found. */
+const tickets = new Map<string, { credential: CcacheCredential; stamp: string | undefined; endtime: number }>();
 
 // One context per environment: reading krb5.conf for every handshake would cost more than it.
 let shared: { key: string; ctx: Krb5Context } | undefined;
@@ -198,15 +204,26 @@ export class KerberosClient {
     const ctx = context();
     const server = await targetOf(this.#service, ctx);
     const store = await this.#store(ctx);
-    const holder = await store.getPrincipal().catch(() => null);
-    if (!holder) throw gssError(GssStatus.GSS_S_NO_CRED, `No Kerberos credentials available (default cache: ${store.name})`);
-    let credential: Awaited<ReturnType<typeof getServiceCredential>>['credential'];
-    try {
-      credential = (await getServiceCredential({ server, ccache: store, context: ctx })).credential;
-    } catch (e) {
-      // MIT's message names the service the KDC does not know
-      if (e instanceof KdcError && e.errorCode === 7) throw gssError(GssStatus.GSS_S_FAILURE, `Server ${unparsePrincipal(server)} not found in Kerberos database`);
-      throw e;
+    const key = `${store.name}\0${unparsePrincipal(server)}`;
+    const hit = tickets.get(key);
+    const now = ctx.now().getTime();
+    let credential: CcacheCredential;
+    // The ticket found last time, while the cache is unchanged (one stat, where MIT's library
+    // would read the cache again and find that same ticket) and the ticket has a while to live.
+    if (hit && hit.stamp !== undefined && hit.endtime > now + 30_000 && cacheStamp(store) === hit.stamp) {
+      credential = hit.credential;
+    } else {
+      const holder = await store.getPrincipal().catch(() => null);
+      if (!holder) throw gssError(GssStatus.GSS_S_NO_CRED, `No Kerberos credentials available (default cache: ${store.name})`);
+      try {
+        credential = (await getServiceCredential({ server, ccache: store, context: ctx })).credential;
+      } catch (e) {
+        // MIT's message names the service the KDC does not know
+        if (e instanceof KdcError && e.errorCode === 7) throw gssError(GssStatus.GSS_S_FAILURE, `Server ${unparsePrincipal(server)} not found in Kerberos database`);
+        throw e;
+      }
+      if (tickets.size >= 256) tickets.clear();
+      tickets.set(key, { credential, stamp: cacheStamp(store), endtime: credential.endtime.getTime() });
     }
     this.#client = unparsePrincipal(credential.client);
     let delegation: Uint8Array | undefined;
@@ -381,7 +398,16 @@ export class KerberosServer {
       mustBeString(challenge, 'challenge');
       this.response = null;
       if (challenge === '') throw new Error('No challenge parameter in request from client');
-      if (!this.#acceptor) this.#acceptor = new SpnegoAcceptor({ keys: this.#keys });
+      if (!this.#acceptor) {
+        // MIT's default: the host-shared replay cache in KRB5RCACHEDIR (KRB5RCACHETYPE=none: none)
+        let replayCache: ReturnType<typeof defaultReplayCache>;
+        try {
+          replayCache = defaultReplayCache();
+        } catch (e) {
+          throw gssError(GssStatus.GSS_S_FAILURE, (e as Error).message);
+        }
+        this.#acceptor = new SpnegoAcceptor({ keys: this.#keys, replayCache });
+      }
       const a = this.#acceptor;
       let out: Uint8Array | undefined;
       try {
