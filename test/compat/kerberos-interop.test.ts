@@ -46,7 +46,18 @@ const missing: string[] = [
 type Kerberos = typeof compat;
 
 /** Runs program.cjs with a client and a server module; one parsed object per call. */
-function runProgram(env: Record<string, string>, clientModule: string, serverModule: string): Promise<{ call: string; ok?: unknown; error?: string }[]> {
+async function runProgram(env: Record<string, string>, clientModule: string, serverModule: string, cache: string) {
+  // each run its own cache (it runs kinit and kdestroy on it), alice's TGT from MIT kinit
+  const ccache = `FILE:${cache}`;
+  const k = spawn('kinit', ['-c', ccache, `alice@${env.COMPAT_REALM}`], { env, stdio: ['pipe', 'ignore', 'inherit'] });
+  k.stdin.end('alice-pw\n');
+  await new Promise((r) => k.on('exit', r));
+  const out = await runProgramIn({ ...env, KRB5CCNAME: ccache, COMPAT_SWITCH: '1' }, clientModule, serverModule);
+  // each run's cache has its own name: the same text otherwise
+  return out.map((x) => JSON.parse(JSON.stringify(x).replaceAll(ccache, 'KRB5CCNAME')) as typeof x);
+}
+
+function runProgramIn(env: Record<string, string>, clientModule: string, serverModule: string): Promise<{ call: string; ok?: unknown; error?: string }[]> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [PROGRAM, clientModule, serverModule], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -147,6 +158,7 @@ describe.skipIf(!IN_CI && missing.length > 0)(
       native = (await import(nativePath)).default as Kerberos;
       realm = await startRealm();
       await realm.addPrincipal('alice', { password: 'alice-pw' });
+      await realm.addPrincipal('bob', { password: 'bob-pw' });
       apache = await startApache({ realm }); // HTTP/localhost and its keytab
       await realm.ktadd(`HTTP/localhost@${realm.realm}`, `${realm.dir}/default.keytab`);
       await realm.addPrincipal(`sample/${HOST}`, { randkey: true });
@@ -169,15 +181,17 @@ describe.skipIf(!IN_CI && missing.length > 0)(
     it('the same program gives the same results call by call with native kerberos and with compat (and crossed)', async () => {
       const ours = 'tskrb5/compat/kerberos';
       const [n, c, nc, cn] = await Promise.all([
-        runProgram(env, nativePath, nativePath),
-        runProgram(env, ours, ours),
-        runProgram(env, nativePath, ours), // MIT's initiator (through native) → our acceptor
-        runProgram(env, ours, nativePath), // our initiator → MIT's acceptor (through native)
+        runProgram(env, nativePath, nativePath, `${realm.dir}/cc-n`),
+        runProgram(env, ours, ours, `${realm.dir}/cc-c`),
+        runProgram(env, nativePath, ours, `${realm.dir}/cc-nc`), // MIT's initiator (through native) → our acceptor
+        runProgram(env, ours, nativePath, `${realm.dir}/cc-cn`), // our initiator → MIT's acceptor (through native)
       ]);
       expect(n.length).toBeGreaterThan(30);
       // the handshakes completed natively, with alice as the client on both sides
       expect(n.find((x) => x.call === 'spnego: server state')?.ok).toMatchObject({ complete: true, username: `alice@${realm.realm}` });
       expect(n.find((x) => x.call === "initializeServer(''): state")?.ok).toMatchObject({ targetName: `HTTP/localhost@${realm.realm}` });
+      expect(n.find((x) => x.call === 'handshake after kinit bob')?.ok).toEqual([`bob@${realm.realm}`, `bob@${realm.realm}`]);
+      expect(n.find((x) => x.call === 'handshake after kdestroy')?.error).toMatch(/No Kerberos credentials available/);
       // The one deliberate difference: `service@host@REALM` (the MongoDB driver's SERVICE_REALM form).
       // MIT imports it as a host-based name whose host is `localhost@REALM` and asks for a TGT of the
       // realm derived from that "host"; we ask for service/host@REALM.
@@ -185,7 +199,7 @@ describe.skipIf(!IN_CI && missing.length > 0)(
       expect(n.find((x) => x.call === SERVICE_REALM)?.error).toBe(
         `Error: Unspecified GSS failure.  Minor code may provide more information: Server krbtgt/TEST@${realm.realm} not found in Kerberos database`,
       );
-      expect(c.find((x) => x.call === SERVICE_REALM)?.ok).toBe('base64:bytes');
+      expect(c.find((x) => x.call === SERVICE_REALM)?.ok, JSON.stringify(c.find((x) => x.call === SERVICE_REALM))).toBe('base64:bytes');
       const same = (r: typeof n) => r.filter((x) => x.call !== SERVICE_REALM);
       expect(same(c)).toEqual(same(n));
       expect(same(nc)).toEqual(same(n));

@@ -82,6 +82,21 @@ async function call(name, f) {
   await call('checkPassword wrong', () => client.checkPassword(`alice@${realm}`, 'wrong', `HTTP/${host}`));
   await call('checkPassword unknown user', () => client.checkPassword(`nobody@${realm}`, 'x', `HTTP/${host}`));
   await call('checkPassword no realm', () => client.checkPassword('alice', 'alice-pw', `HTTP/${host}`));
+  // the cache changed under the program: another client, then none
+  if (process.env.COMPAT_SWITCH === '1') {
+    const { execFileSync } = require('node:child_process');
+    const handshake = async () => {
+      const cl = await client.initializeClient(`HTTP@${host}`);
+      const sv = await server.initializeServer(`HTTP@${host}`);
+      await cl.step(await sv.step(await cl.step('')));
+      return [cl.username, sv.username];
+    };
+    await call('handshake as alice', handshake);
+    execFileSync('kinit', [`bob@${realm}`], { input: 'bob-pw\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    await call('handshake after kinit bob', handshake);
+    execFileSync('kdestroy', [], { stdio: 'ignore' });
+    await call('handshake after kdestroy', handshake);
+  }
   await call('step(non-string)', () => client.initializeClient(`HTTP@${host}`).then((c) => c.step(42)));
   await call('initializeClient(non-string)', () => client.initializeClient(42));
   for (const o of out) process.stdout.write(`${JSON.stringify(o)}\n`);
