@@ -286,7 +286,7 @@ export class KerberosClient {
   }
 
   #protection(): Krb5Initiator {
-    if (!this.#krb5 || !this.#complete()) throw gssError(GssStatus.GSS_S_NO_CONTEXT, 'No context has been established');
+    if (!this.#krb5 || !this.#complete()) throw gssError(GssStatus.GSS_S_NO_CONTEXT, 'Attempt to use incomplete security context');
     return this.#krb5;
   }
 
@@ -348,7 +348,7 @@ export class KerberosClient {
 }
 
 /** The keytab's keys an acceptor for `service` may use. */
-function acceptorKeys(service: string): { keys: AcceptorKey[]; components?: string[] } {
+function acceptorKeys(service: string): { keys: AcceptorKey[]; components?: string[]; label?: string } {
   const ctx = context();
   const kt = new KeytabFile(defaultKeytabName(ctx.store));
   let entries: AcceptorKey[];
@@ -366,7 +366,9 @@ function acceptorKeys(service: string): { keys: AcceptorKey[]; components?: stri
   if (keys.length === 0) {
     throw gssError(GssStatus.GSS_S_NO_CRED, `No key table entry found matching ${components.join('/')}@`);
   }
-  return { keys, components: [...keys[0]!.principal.components] };
+  // all the keys, and the service to hold tickets to: a ticket for another key of the keytab is
+  // refused as MIT refuses it (found in keytab but does not match)
+  return { keys: entries, components: [...keys[0]!.principal.components], label: `${components.join('/')}@` };
 }
 
 /**
@@ -384,10 +386,14 @@ export class KerberosServer {
   contextComplete = false;
   readonly #any: boolean;
   readonly #keys: AcceptorKey[];
+  readonly #components: string[] | undefined;
+  readonly #label: string | undefined;
   #acceptor: SpnegoAcceptor | undefined;
 
   /** @internal use {@link initializeServer} */
-  constructor(service: string, keys: AcceptorKey[]) {
+  constructor(service: string, keys: AcceptorKey[], components?: string[], label?: string) {
+    this.#components = components;
+    this.#label = label;
     this.#any = service === '';
     this.#keys = keys;
   }
@@ -406,13 +412,15 @@ export class KerberosServer {
         } catch (e) {
           throw gssError(GssStatus.GSS_S_FAILURE, (e as Error).message);
         }
-        this.#acceptor = new SpnegoAcceptor({ keys: this.#keys, replayCache });
+        this.#acceptor = new SpnegoAcceptor({ keys: this.#keys, replayCache, ...(this.#components ? { service: { components: this.#components } } : {}) });
       }
       const a = this.#acceptor;
       let out: Uint8Array | undefined;
       try {
         out = a.accept(fromBase64(challenge));
       } catch (e) {
+        const wrong = e instanceof GssError && e.code === 'ERR_AP_WRONG_SERVICE' ? /the ticket is for (\S+), not this service/.exec(e.message) : null;
+        if (wrong) throw gssError(GssStatus.GSS_S_FAILURE, `Request ticket server ${wrong[1]} found in keytab but does not match server principal ${this.#label}`);
         throw e instanceof GssError ? fromGss(e, GssStatus.GSS_S_FAILURE, true) : e instanceof KerberosError ? fromGss(e, GssStatus.GSS_S_DEFECTIVE_TOKEN) : e;
       }
       if (out && out.length > 0) this.response = toBase64(out);
@@ -443,8 +451,8 @@ export function initializeClient(service: string, options?: InitializeClientOpti
 export function initializeServer(service: string, callback?: Callback<KerberosServer>): Promise<KerberosServer> {
   return settle(async () => {
     mustBeString(service, 'service');
-    const { keys } = acceptorKeys(service);
-    return new KerberosServer(service, keys);
+    const { keys, components, label } = acceptorKeys(service);
+    return new KerberosServer(service, keys, components, label);
   }, callback) as Promise<KerberosServer>;
 }
 

@@ -66,6 +66,35 @@ async function call(name, f) {
     out.push({ call: "initializeServer(''): state", ok: { complete: sv.contextComplete, username: sv.username, targetName: sv.targetName, response: sv.response } });
     await call('replayed token', () => server.initializeServer('').then((s) => s.step(t1)));
   }
+  // refusals
+  await call('server.step(garbage)', () => server.initializeServer(`HTTP@${host}`).then((s) => s.step('Zm9vYmFy')));
+  await call('server.step(truncated token)', async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`);
+    const t = await cl.step('');
+    return server.initializeServer(`HTTP@${host}`).then((s) => s.step(t.slice(0, 200)));
+  });
+  if (process.env.COMPAT_OTHER_SERVICE) {
+    await call('a ticket for another service', async () => {
+      const cl = await client.initializeClient(process.env.COMPAT_OTHER_SERVICE);
+      const t = await cl.step('');
+      return server.initializeServer(`HTTP@${host}`).then((s) => s.step(t));
+    });
+  }
+  await call('client.step(garbage reply)', async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`);
+    await cl.step('');
+    return cl.step('Zm9vYmFy');
+  });
+  await call('unwrap before the context is complete', async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`);
+    await cl.step('');
+    return cl.unwrap('Zm9vYmFy');
+  });
+  await call('unwrap(garbage) on a complete context', async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`, { flags: 0 });
+    await cl.step('');
+    return cl.unwrap('Zm9vYmFy');
+  });
   await call('server.step(empty)', () => server.initializeServer(`HTTP@${host}`).then((s) => s.step('')));
   await call('initializeServer(missing service)', () => server.initializeServer(`nosuch@${host}`).then((s) => typeof s));
   await call('unknown service', () => client.initializeClient(`nosuch@${host}`).then((c) => c.step('')));
