@@ -115,6 +115,11 @@ function mustBeString(v: unknown, name: string): void {
   if (typeof v !== 'string') throw new TypeError(`parameter \`${name}\` must be a string.`);
 }
 
+/** A cached ticket's server is the one asked for (any realm when the name has none yet: a referral). */
+function sameService(have: Principal, want: Principal): boolean {
+  return have.components.length === want.components.length && have.components.every((c, i) => c === want.components[i]) && (want.realm === '' || have.realm === want.realm);
+}
+
 /** Service tickets found, by cache and service, with the cache's stamp when they were found. */
 const tickets = new Map<string, { credential: CcacheCredential; stamp: string | undefined; endtime: number }>();
 
@@ -213,10 +218,17 @@ export class KerberosClient {
     if (hit && hit.stamp !== undefined && hit.endtime > now + 30_000 && cacheStamp(store) === hit.stamp) {
       credential = hit.credential;
     } else {
-      const holder = await store.getPrincipal().catch(() => null);
-      if (!holder) throw gssError(GssStatus.GSS_S_NO_CRED, `No Kerberos credentials available (default cache: ${store.name})`);
+      // one read of the cache: the ticket when it is there, else the TGS exchange
+      const snap = await store.snapshot().catch(() => null);
+      if (!snap) throw gssError(GssStatus.GSS_S_NO_CRED, `No Kerberos credentials available (default cache: ${store.name})`);
+      let held: CcacheCredential | undefined;
       try {
-        credential = (await getServiceCredential({ server, ccache: store, context: ctx })).credential;
+        for (const c of snap.records) if (sameService(c.server, server) && c.endtime.getTime() > now) held = c;
+      } catch {
+        held = undefined; // a damaged record: getServiceCredential reports it
+      }
+      try {
+        credential = held ?? (await getServiceCredential({ server, ccache: store, context: ctx })).credential;
       } catch (e) {
         // MIT's message names the service the KDC does not know
         if (e instanceof KdcError && e.errorCode === 7) throw gssError(GssStatus.GSS_S_FAILURE, `Server ${unparsePrincipal(server)} not found in Kerberos database`);
