@@ -187,7 +187,8 @@ export class KerberosClient {
     this.#mech = typeof o.mechOID === 'number' ? o.mechOID : GSS_C_NO_OID;
     this.#principal = typeof o.principal === 'string' && o.principal !== '' ? o.principal : undefined;
     const password = typeof o.password === 'string' ? o.password : typeof o.pass === 'string' ? o.pass : undefined;
-    this.#login = typeof o.user === 'string' && o.user !== '' && password !== undefined ? { user: o.user, password } : undefined;
+    // an empty password (the MongoDB driver passes one when the URI has none) means the cache, as on Unix natively
+    this.#login = typeof o.user === 'string' && o.user !== '' && password !== undefined && password !== '' ? { user: o.user, password } : undefined;
   }
 
   /** The credential cache to take the ticket from. */

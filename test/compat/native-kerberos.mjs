@@ -55,3 +55,20 @@ export function nativeKerberos() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(nativeKerberos());
+
+export const MONGODB_VERSION = '7.9.1';
+
+/**
+ * The MongoDB driver (npm `mongodb`, whose GSSAPI mechanism does `require('kerberos')`), installed
+ * on demand as the native package is, into a directory without any `kerberos`: a run picks the
+ * one it gets through NODE_PATH. Returns that directory.
+ */
+export function mongodbDriver() {
+  const dir = process.env.TSKRB5_MONGODB_DIR || join(tmpdir(), `tskrb5-mongodb-${MONGODB_VERSION}-${process.getuid?.() ?? 'u'}`);
+  if (!existsSync(join(dir, 'node_modules', 'mongodb', 'package.json'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-mongodb', private: true }, null, 2));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', `mongodb@${MONGODB_VERSION}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  }
+  return dir;
+}
