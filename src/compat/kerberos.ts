@@ -100,6 +100,12 @@ export interface WrapOptions {
 
 type Callback<T> = (err: Error | null, result?: T) => void;
 
+/**
+ * The native package's properties and results are `null` where there is nothing, while its
+ * typings (which code written against it compiles with) say `string`: the same here.
+ */
+const NULL = null as unknown as string;
+
 /** Runs `work`, handing its result to a trailing callback (2.x) or returning the promise (7.x). */
 function settle<T>(work: () => Promise<T>, cb: unknown): Promise<T> | undefined {
   const p = (async () => work())();
@@ -162,10 +168,13 @@ async function targetOf(service: string, ctx: Krb5Context): Promise<Principal> {
  * context is complete.
  */
 export class KerberosClient {
-  /** The client principal (`alice@EXAMPLE.COM`), once the context is complete; else `null`. */
-  username: string | null = null;
-  /** The last token produced (base64), or `null`. */
-  response: string | null = null;
+  /**
+   * The client principal (`alice@EXAMPLE.COM`) once the context is complete. `null` before, as
+   * natively (whose typings, which these follow so that code written against them compiles, say `string`).
+   */
+  username: string = NULL;
+  /** The last token produced (base64); `null` when the last call produced none (as natively; typed as the native typings type it). */
+  response: string = NULL;
   /** Whether the last `unwrap` found confidentiality applied (1) or not (0). */
   responseConf = 0;
   /** Whether the context is established. */
@@ -271,11 +280,11 @@ export class KerberosClient {
    * One client step: `''` first (the initial token), then the server's reply (base64). Resolves
    * with the token to send (base64), or `null` when there is none.
    */
-  step(challenge: string, callback?: Callback<string | null>): Promise<string | null> {
+  step(challenge: string, callback?: Callback<string>): Promise<string> {
     const cb = callback;
     return settle(async () => {
       mustBeString(challenge, 'challenge');
-      this.response = null;
+      this.response = NULL;
       let out: Uint8Array | undefined;
       try {
         if (!this.#krb5) {
@@ -292,10 +301,10 @@ export class KerberosClient {
       if (out && out.length > 0) this.response = toBase64(out);
       if (this.#complete()) {
         this.contextComplete = true;
-        this.username = this.#client ?? null;
+        this.username = this.#client ?? NULL;
       }
       return this.response;
-    }, cb) as Promise<string | null>;
+    }, cb) as Promise<string>;
   }
 
   #protection(): Krb5Initiator {
@@ -311,7 +320,7 @@ export class KerberosClient {
   unwrap(challenge: string, callback?: Callback<string>): Promise<string> {
     return settle(async () => {
       mustBeString(challenge, 'challenge');
-      this.response = null;
+      this.response = NULL;
       this.responseConf = 0;
       let r: { message: Uint8Array; conf: boolean };
       try {
@@ -338,7 +347,7 @@ export class KerberosClient {
     return settle(async () => {
       mustBeString(challenge, 'challenge');
       if ('protect' in o && typeof o.protect !== 'boolean') throw new TypeError('options.protect must be a boolean.');
-      this.response = null;
+      this.response = NULL;
       const user = typeof o.user === 'string' ? o.user : '';
       const offer = fromBase64(challenge);
       const u = new TextEncoder().encode(user);
@@ -389,12 +398,12 @@ function acceptorKeys(service: string): { keys: AcceptorKey[]; components?: stri
  * client's token (raw krb5 or SPNEGO) authenticates it.
  */
 export class KerberosServer {
-  /** The authenticated client (`alice@EXAMPLE.COM`), or `null`. */
-  username: string | null = null;
-  /** The token for the client (base64: an AP-REP or a SPNEGO reply), or `null`. */
-  response: string | null = null;
+  /** The authenticated client (`alice@EXAMPLE.COM`); `null` before (typed as the native typings type it). */
+  username: string = NULL;
+  /** The token for the client (base64: an AP-REP or a SPNEGO reply); `null` when there is none (typed as the native typings type it). */
+  response: string = NULL;
   /** With `initializeServer('')`, the service principal the client's ticket was for; else `null`. */
-  targetName: string | null = null;
+  targetName: string = NULL;
   /** Whether a step succeeded. */
   contextComplete = false;
   readonly #any: boolean;
@@ -412,10 +421,10 @@ export class KerberosServer {
   }
 
   /** Accepts the client's token (base64); resolves with the reply token (base64) or `null`. */
-  step(challenge: string, callback?: Callback<string | null>): Promise<string | null> {
+  step(challenge: string, callback?: Callback<string>): Promise<string> {
     return settle(async () => {
       mustBeString(challenge, 'challenge');
-      this.response = null;
+      this.response = NULL;
       if (challenge === '') throw new Error('No challenge parameter in request from client');
       if (!this.#acceptor) {
         // MIT's default: the host-shared replay cache in KRB5RCACHEDIR (KRB5RCACHETYPE=none: none)
@@ -442,7 +451,7 @@ export class KerberosServer {
       if (this.#any && k.server) this.targetName = unparsePrincipal(k.server);
       this.contextComplete = true;
       return this.response;
-    }, callback) as Promise<string | null>;
+    }, callback) as Promise<string>;
   }
 }
 
@@ -500,7 +509,7 @@ export function principalDetails(service: string, hostname: string, callback?: C
  * `defaultRealm`; as the 7.x package does, a missing `defaultRealm` in the promise form is the
  * text `undefined`, and in the callback form empty.
  */
-export function checkPassword(username: string, password: string, service: string, defaultRealm?: string | Callback<null>, callback?: Callback<null>): Promise<null> {
+export function checkPassword(username: string, password: string, service: string, defaultRealm?: string | Callback<void>, callback?: Callback<void>): Promise<void> {
   const cb = typeof defaultRealm === 'function' ? defaultRealm : callback;
   const realm = typeof defaultRealm === 'function' ? '' : defaultRealm === undefined ? (cb ? '' : 'undefined') : String(defaultRealm);
   return settle(async () => {
@@ -520,5 +529,5 @@ export function checkPassword(username: string, password: string, service: strin
       throw fromKrb5(e);
     }
     return null;
-  }, cb) as Promise<null>;
+  }, cb) as unknown as Promise<void>;
 }

@@ -14,9 +14,11 @@
  * Needs `npm run build` (the program loads dist/ through the package's own exports). In CI
  * (CI=true) a missing peer is a failure; elsewhere the suite is skipped visibly.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +34,7 @@ import * as compat from '../../src/compat/kerberos.js';
 
 const IN_CI = process.env.CI === 'true';
 const PROGRAM = fileURLToPath(new URL('./program.cjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HOST = hostname();
 
 const missing: string[] = [
@@ -321,6 +324,57 @@ describe.skipIf(!IN_CI && missing.length > 0)(
       await expect(compat.checkPassword(`alice@${realm.realm}`, 'wrong', 'HTTP/localhost')).rejects.toThrow('Preauthentication failed (-1765328360)');
       await expect(compat.checkPassword(`nobody@${realm.realm}`, 'x', 'HTTP/localhost')).rejects.toThrow('Client not found in Kerberos database (-1765328378)');
     });
+
+    it("code written against the native package's typings compiles against ours (tsc, NodeNext, strict)", () => {
+      const consumer = `import * as kerberos from 'kerberos';
+import { initializeClient, GSS_C_MUTUAL_FLAG, type KerberosClient, type InitializeClientOptions, type WrapOptions } from 'kerberos';
+export async function use(): Promise<unknown[]> {
+  const o: InitializeClientOptions = { principal: 'alice@R', gssFlag: GSS_C_MUTUAL_FLAG | kerberos.GSS_C_SEQUENCE_FLAG, mechOID: kerberos.GSS_MECH_OID_SPNEGO, user: 'u', pass: 'p' };
+  const client: KerberosClient = await initializeClient('HTTP@h', o);
+  const t: string = await client.step('');
+  const w: WrapOptions = { user: 'alice', protect: false };
+  const wrapped: string = await client.wrap(await client.unwrap(t), w);
+  const u: string = client.username;
+  const r: string = client.response;
+  const done: boolean = client.contextComplete;
+  const server: kerberos.KerberosServer = await kerberos.initializeServer('HTTP@h');
+  const s: string = await server.step(t);
+  const tn: string = server.targetName;
+  const nothing: void = await kerberos.checkPassword('u', 'p', 'HTTP/h', 'R');
+  const pd: string = await kerberos.principalDetails('HTTP', 'h');
+  const v: string = kerberos.version;
+  const flags: number[] = [kerberos.GSS_C_DELEG_FLAG, kerberos.GSS_C_REPLAY_FLAG, kerberos.GSS_C_CONF_FLAG, kerberos.GSS_C_INTEG_FLAG, kerberos.GSS_C_ANON_FLAG, kerberos.GSS_C_PROT_READY_FLAG, kerberos.GSS_C_TRANS_FLAG, kerberos.GSS_C_NO_OID, kerberos.GSS_MECH_OID_KRB5];
+  // @ts-expect-error a number is not a service name
+  await initializeClient(42);
+  return [wrapped, u, r, done, s, tn, nothing, pd, v, flags];
+}
+`;
+      const tscJs = join(ROOT, 'node_modules/typescript/bin/tsc');
+      const compile = (label: string, kerberosDir: string, link = false) => {
+        const dir = mkdtempSync(join(tmpdir(), `tskrb5-kerberos-types-${label}-`));
+        try {
+          mkdirSync(join(dir, 'node_modules'), { recursive: true });
+          if (link) symlinkSync(kerberosDir, join(dir, 'node_modules/kerberos'), 'dir');
+          else cpSync(kerberosDir, join(dir, 'node_modules/kerberos'), { recursive: true });
+          symlinkSync(ROOT, join(dir, 'node_modules/tskrb5'), 'dir');
+          writeFileSync(join(dir, 'consumer.mts'), consumer);
+          writeFileSync(
+            join(dir, 'tsconfig.json'),
+            JSON.stringify({
+              compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+              files: ['consumer.mts'],
+            }),
+          );
+          return spawnSync(process.execPath, [tscJs, '-p', dir], { encoding: 'utf8' });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      };
+      const theirs = compile('native', dirname(dirname(nativePath)), true);
+      expect(theirs.status, theirs.stdout + theirs.stderr).toBe(0);
+      const ours = compile('compat', join(ROOT, 'packages/kerberos-compat'));
+      expect(ours.status, ours.stdout + ours.stderr).toBe(0);
+    }, 120_000);
 
     it('the 2.x trailing-callback form', async () => {
       const client = await new Promise<compat.KerberosClient>((resolve, reject) => compat.initializeClient('HTTP@localhost', {}, (e, c) => (e ? reject(e) : resolve(c!))));

@@ -16,7 +16,7 @@ PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 
 libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos python3-kdcproxy krb5-k5tls curl tshark openssl sssd-kcm \
 chromium firefox-esr libnss3-tools redis-server \
 samba samba-ad-dc samba-ad-provision samba-dsdb-modules ldb-tools \
-sasl2-bin libsasl2-modules-gssapi-mit g++"
+sasl2-bin libsasl2-modules-gssapi-mit g++ make"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"
