@@ -62,8 +62,10 @@ export const GSS_MECH_OID_KRB5 = 9;
 export const GSS_MECH_OID_SPNEGO = 6;
 /** The `kerberos` API version this module implements. */
 export const version = '7.0.0';
-/** The native package's N-API version; here a constant for programs that print it. */
-export const definedNapiVersion = '9';
+/** The N-API version the native package is built for (a function, as there: `'9'`); here for programs that print it. */
+export function definedNapiVersion(): string {
+  return '9';
+}
 
 /** RFC 4752's security layers (the first byte of the negotiation). */
 const GSS_AUTH_P_NONE = 1;
@@ -286,6 +288,7 @@ export class KerberosClient {
       mustBeString(challenge, 'challenge');
       this.response = NULL;
       let out: Uint8Array | undefined;
+      if (this.#krb5 && this.#complete()) throw gssError(GssStatus.GSS_S_FAILURE, 'Context is already fully established');
       try {
         if (!this.#krb5) {
           out = await this.#first();
@@ -426,6 +429,7 @@ export class KerberosServer {
       mustBeString(challenge, 'challenge');
       this.response = NULL;
       if (challenge === '') throw new Error('No challenge parameter in request from client');
+      if (this.contextComplete) throw gssError(GssStatus.GSS_S_FAILURE, 'accept_sec_context called with existing context handle');
       if (!this.#acceptor) {
         // MIT's default: the host-shared replay cache in KRB5RCACHEDIR (KRB5RCACHETYPE=none: none)
         let replayCache: ReturnType<typeof defaultReplayCache>;
@@ -523,6 +527,8 @@ export function checkPassword(username: string, password: string, service: strin
       throw fromKrb5(e);
     }
     const name = username.includes('@') ? username : `${username}@${realm}`;
+    // an empty realm (`alice@`): MIT finds no KDC address for it (KRB5_REALM_UNKNOWN)
+    if (name.endsWith('@') && !name.endsWith('\\@')) throw withCode('Cannot resolve network address for KDC in requested realm', -1765328164);
     try {
       await kinit({ principal: name, password, ccache: `MEMORY:kerberos-compat-check-${Math.random().toString(36).slice(2)}`, context: context() });
     } catch (e) {

@@ -13,8 +13,12 @@ import { createRequire } from 'node:module';
 
 export const NATIVE_VERSION = '7.0.0';
 
-export function nativeDir() {
-  return process.env.TSKRB5_NATIVE_KERBEROS_DIR || join(tmpdir(), `tskrb5-native-kerberos-${NATIVE_VERSION}-${process.getuid?.() ?? 'u'}`);
+/** The 2.x line's last release, for the 2.x API (callbacks, its argument checks). */
+export const NATIVE_2_VERSION = '2.2.2';
+
+export function nativeDir(version = NATIVE_VERSION) {
+  if (version === NATIVE_VERSION && process.env.TSKRB5_NATIVE_KERBEROS_DIR) return process.env.TSKRB5_NATIVE_KERBEROS_DIR;
+  return join(tmpdir(), `tskrb5-native-kerberos-${version}-${process.getuid?.() ?? 'u'}`);
 }
 
 /** What building it needs that this machine lacks (Debian names). */
@@ -35,14 +39,14 @@ export function nativeMissing() {
 }
 
 /** The path of the installed package's entry (installing it first if needed); throws when it cannot be built. */
-export function nativeKerberos() {
-  const dir = nativeDir();
+export function nativeKerberos(version = NATIVE_VERSION) {
+  const dir = nativeDir(version);
   const entry = join(dir, 'node_modules', 'kerberos', 'lib', 'index.js');
   const binary = join(dir, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-native-kerberos', private: true, allowScripts: { kerberos: true } }, null, 2));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--build-from-source', `kerberos@${NATIVE_VERSION}`], {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--build-from-source', `kerberos@${version}`], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, npm_config_build_from_source: 'true' },

@@ -40,6 +40,7 @@ async function call(name, f) {
     'version',
   ];
   out.push({ call: 'constants', ok: names.map((n) => `${n}=${client[n]}`).join(' ') });
+  out.push({ call: 'definedNapiVersion', ok: typeof client.definedNapiVersion === 'function' ? client.definedNapiVersion() : typeof client.definedNapiVersion });
   for (const [label, mechOID] of [
     ['default', undefined],
     ['krb5', client.GSS_MECH_OID_KRB5],
@@ -66,6 +67,26 @@ async function call(name, f) {
     out.push({ call: "initializeServer(''): state", ok: { complete: sv.contextComplete, username: sv.username, targetName: sv.targetName, response: sv.response } });
     await call('replayed token', () => server.initializeServer('').then((s) => s.step(t1)));
   }
+  // steps out of order
+  await call("step('') twice", async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`);
+    await cl.step('');
+    return shape(await cl.step(''));
+  });
+  await call('step(reply) after completion', async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`);
+    const sv = await server.initializeServer(`HTTP@${host}`);
+    const r = await sv.step(await cl.step(''));
+    await cl.step(r);
+    return shape(await cl.step(r));
+  });
+  await call('server.step twice', async () => {
+    const cl = await client.initializeClient(`HTTP@${host}`);
+    const sv = await server.initializeServer(`HTTP@${host}`);
+    const t = await cl.step('');
+    await sv.step(t);
+    return shape(await sv.step(t));
+  });
   // refusals
   await call('server.step(garbage)', () => server.initializeServer(`HTTP@${host}`).then((s) => s.step('Zm9vYmFy')));
   await call('server.step(truncated token)', async () => {
@@ -111,6 +132,29 @@ async function call(name, f) {
   await call('checkPassword wrong', () => client.checkPassword(`alice@${realm}`, 'wrong', `HTTP/${host}`));
   await call('checkPassword unknown user', () => client.checkPassword(`nobody@${realm}`, 'x', `HTTP/${host}`));
   await call('checkPassword no realm', () => client.checkPassword('alice', 'alice-pw', `HTTP/${host}`));
+  // the 2.x callback forms (7.x takes promises only: COMPAT_CALLBACKS=1 with 2.x and with ours)
+  if (process.env.COMPAT_CALLBACKS === '1') {
+    const cb = (f) => new Promise((resolve, reject) => f((err, v) => (err ? reject(err) : resolve(v))));
+    const cl = await call('callback: initializeClient', () =>
+      cb((done) => client.initializeClient(`HTTP@${host}`, { mechOID: client.GSS_MECH_OID_SPNEGO }, done)).then((c) => typeof c),
+    );
+    if (cl) {
+      const c = await client.initializeClient(`HTTP@${host}`, { mechOID: client.GSS_MECH_OID_SPNEGO });
+      const t = await call('callback: client.step', () => cb((done) => c.step('', done)));
+      const sv = await call('callback: initializeServer', () => cb((done) => server.initializeServer(`HTTP@${host}`, done)).then((x) => typeof x));
+      if (sv) {
+        const s = await server.initializeServer(`HTTP@${host}`);
+        const r = await cb((done) => s.step(typeof t === 'string' ? t : '', done)).catch((e) => e);
+        await call('callback: client.step(reply)', () => cb((done) => c.step(typeof r === 'string' ? r : '', done)));
+        out.push({ call: 'callback: state', ok: { complete: c.contextComplete, username: c.username } });
+      }
+      await call('callback: server.step(empty)', () => server.initializeServer(`HTTP@${host}`).then((s) => cb((done) => s.step('', done))));
+      await call('callback: principalDetails', () => cb((done) => client.principalDetails('HTTP', host, done)));
+      await call('callback: checkPassword', () => cb((done) => client.checkPassword(`alice@${realm}`, 'alice-pw', `HTTP/${host}`, done)));
+      await call('callback: checkPassword wrong', () => cb((done) => client.checkPassword(`alice@${realm}`, 'wrong', `HTTP/${host}`, done)));
+      await call('callback: checkPassword no realm', () => cb((done) => client.checkPassword('alice', 'alice-pw', `HTTP/${host}`, done)));
+    }
+  }
   // the cache changed under the program: another client, then none
   if (process.env.COMPAT_SWITCH === '1') {
     const { execFileSync } = require('node:child_process');

@@ -70,6 +70,7 @@ describe('require("kerberos") resolves to the compat entry through packages/kerb
       GSS_MECH_OID_SPNEGO: 6,
       version: '7.0.0',
       initializeClient: 'function',
+      definedNapiVersion: 'function',
     });
   });
 
