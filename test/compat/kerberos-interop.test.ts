@@ -284,6 +284,20 @@ describe.skipIf(!IN_CI && missing.length > 0)(
       });
     }
 
+    it('GSS_C_DELEG_FLAG: Apache mod_auth_gssapi stores the forwarded TGT (MIT klist lists it as forwarded)', async () => {
+      const flags = compat.GSS_C_MUTUAL_FLAG | compat.GSS_C_SEQUENCE_FLAG | compat.GSS_C_DELEG_FLAG;
+      const client = await compat.initializeClient('HTTP@localhost', { flags, mechOID: compat.GSS_MECH_OID_SPNEGO });
+      const res = await fetch(apache.httpUrl, { headers: { authorization: `Negotiate ${await client.step('')}` } });
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      const cc = /ccache=(\S+)/.exec(body)?.[1];
+      expect(cc, body).toBeTruthy();
+      const l = await realm.run('klist', ['-f', '-c', cc!]);
+      expect(l.code, l.stderr).toBe(0);
+      expect(l.stdout).toContain(`Default principal: alice@${realm.realm}`);
+      expect(l.stdout).toMatch(new RegExp(`krbtgt/${realm.realm}@${realm.realm}\\n[^\\n]*Flags: Ff`));
+    });
+
     it("the compat server accepts MIT's initiator (python3-gssapi), raw krb5 and SPNEGO, with mutual authentication", async () => {
       const peer = await startGssPeer({ env });
       try {
