@@ -164,6 +164,13 @@ async function targetOf(service: string, ctx: Krb5Context): Promise<Principal> {
   return snameToPrincipal(name, rest || undefined, { profile: ctx.profile });
 }
 
+/** The cache of `principal` in the default collection (MIT's `krb5_cc_cache_match`). */
+async function principalCache(principal: string, ctx: Krb5Context): Promise<CcacheStore> {
+  const found = await (await openCollection(undefined, ctx.store)).findByPrincipal(parsePrincipal(principal, { noDefaultRealm: true }));
+  if (found) return found;
+  throw gssError(GssStatus.GSS_S_NO_CRED, `Can't find client principal ${principal} in cache collection`);
+}
+
 /**
  * The client side of a GSS-API exchange (`initializeClient`), as the native `KerberosClient`.
  * `response` is the last token (base64) or `null`; `username` the client principal once the
@@ -208,12 +215,7 @@ export class KerberosClient {
       const r = await kinit({ principal: this.#login.user, password: this.#login.password, ccache: `MEMORY:kerberos-compat-${Math.random().toString(36).slice(2)}`, context: ctx });
       return r.store;
     }
-    if (this.#principal !== undefined) {
-      const want = parsePrincipal(this.#principal, { noDefaultRealm: true });
-      const found = await (await openCollection(undefined, ctx.store)).findByPrincipal(want);
-      if (found) return found;
-      throw gssError(GssStatus.GSS_S_NO_CRED, `Can't find client principal ${this.#principal} in cache collection`);
-    }
+    if (this.#principal !== undefined) return principalCache(this.#principal, ctx);
     return openCcache(undefined, ctx.store);
   }
 
@@ -469,6 +471,10 @@ export function initializeClient(service: string, options?: InitializeClientOpti
   return settle(async () => {
     mustBeString(service, 'service');
     const client = new KerberosClient(service, o);
+    // as MIT's gss_acquire_cred with a name, here: no cache of that principal, no client
+    const pass = typeof o.password === 'string' ? o.password : o.pass;
+    const login = typeof o.user === 'string' && o.user !== '' && typeof pass === 'string' && pass !== '';
+    if (typeof o.principal === 'string' && o.principal !== '' && !login) await principalCache(o.principal, context());
     return client;
   }, cb) as Promise<KerberosClient>;
 }

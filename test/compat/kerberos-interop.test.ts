@@ -405,6 +405,24 @@ export async function use(): Promise<unknown[]> {
       expect(ours.status, ours.stdout + ours.stderr).toBe(0);
     }, 120_000);
 
+    it('user and password log in instead of using the cache (the native package ignores them on Unix)', async () => {
+      const before = process.env.KRB5CCNAME;
+      process.env.KRB5CCNAME = `FILE:${realm.dir}/no-such-cache`;
+      try {
+        const ours = await compat.initializeClient('HTTP@localhost', { user: `alice@${realm.realm}`, password: 'alice-pw' });
+        const server = await compat.initializeServer('HTTP@localhost');
+        expect(await ours.step(await server.step(await ours.step('')))).toBe(null);
+        expect([ours.contextComplete, ours.username, server.username]).toEqual([true, `alice@${realm.realm}`, `alice@${realm.realm}`]);
+        // the typings' spelling, `pass`; a wrong password is the KDC's refusal
+        const wrong = await compat.initializeClient('HTTP@localhost', { user: `alice@${realm.realm}`, pass: 'wrong' });
+        await expect(wrong.step('')).rejects.toThrow('Unspecified GSS failure.  Minor code may provide more information: Preauthentication failed');
+        const theirs = await native.initializeClient('HTTP@localhost', { user: `alice@${realm.realm}`, pass: 'alice-pw' });
+        await expect(theirs.step('')).rejects.toThrow(`No Kerberos credentials available (default cache: FILE:${realm.dir}/no-such-cache)`);
+      } finally {
+        process.env.KRB5CCNAME = before;
+      }
+    });
+
     it('the 2.x trailing-callback form', async () => {
       const client = await new Promise<compat.KerberosClient>((resolve, reject) => compat.initializeClient('HTTP@localhost', {}, (e, c) => (e ? reject(e) : resolve(c!))));
       const token = await new Promise<string | null | undefined>((resolve, reject) => client.step('', (e, t) => (e ? reject(e) : resolve(t))));

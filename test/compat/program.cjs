@@ -67,6 +67,20 @@ async function call(name, f) {
     out.push({ call: "initializeServer(''): state", ok: { complete: sv.contextComplete, username: sv.username, targetName: sv.targetName, response: sv.response } });
     await call('replayed token', () => server.initializeServer('').then((s) => s.step(t1)));
   }
+  // the client principal's cache
+  await call('principal: alice', () =>
+    client
+      .initializeClient(`HTTP@${host}`, { principal: `alice@${realm}` })
+      .then((c) => c.step(''))
+      .then(shape),
+  );
+  await call('principal: none of the caches (initializeClient)', () => client.initializeClient(`HTTP@${host}`, { principal: `carol@${realm}` }).then((c) => typeof c));
+  await call('principal: none of the caches', () =>
+    client
+      .initializeClient(`HTTP@${host}`, { principal: `carol@${realm}` })
+      .then((c) => c.step(''))
+      .then(shape),
+  );
   // steps out of order
   await call("step('') twice", async () => {
     const cl = await client.initializeClient(`HTTP@${host}`);
