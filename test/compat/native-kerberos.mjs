@@ -6,7 +6,7 @@
 // `npm install --build-from-source` with the package's install script allowed there.
 //   node test/compat/native-kerberos.mjs        installs (if needed) and prints the module's path
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -19,6 +19,31 @@ export const NATIVE_2_VERSION = '2.2.2';
 export function nativeDir(version = NATIVE_VERSION) {
   if (version === NATIVE_VERSION && process.env.TSKRB5_NATIVE_KERBEROS_DIR) return process.env.TSKRB5_NATIVE_KERBEROS_DIR;
   return join(tmpdir(), `tskrb5-native-kerberos-${version}-${process.getuid?.() ?? 'u'}`);
+}
+
+/**
+ * Runs `install` unless `ready()`, one process at a time (test files run in parallel, and two
+ * `npm install`s into one directory would spoil it): a lock directory beside `dir`.
+ */
+function installOnce(dir, ready, install) {
+  if (ready()) return;
+  const lock = `${dir}.lock`;
+  const until = Date.now() + 900_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      if (Date.now() > until) throw new Error(`${lock}: held for 15 minutes (a crashed install? remove it)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    if (!ready()) install();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** What building it needs that this machine lacks (Debian names). */
@@ -43,16 +68,20 @@ export function nativeKerberos(version = NATIVE_VERSION) {
   const dir = nativeDir(version);
   const entry = join(dir, 'node_modules', 'kerberos', 'lib', 'index.js');
   const binary = join(dir, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-native-kerberos', private: true, allowScripts: { kerberos: true } }, null, 2));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--build-from-source', `kerberos@${version}`], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, npm_config_build_from_source: 'true' },
-      timeout: 600_000,
-    });
-  }
+  installOnce(
+    dir,
+    () => existsSync(binary),
+    () => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-native-kerberos', private: true, allowScripts: { kerberos: true } }, null, 2));
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--build-from-source', `kerberos@${version}`], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, npm_config_build_from_source: 'true' },
+        timeout: 600_000,
+      });
+    },
+  );
   // loads, or says why not
   createRequire(import.meta.url)(entry);
   return entry;
@@ -69,10 +98,14 @@ export const MONGODB_VERSION = '7.9.1';
  */
 export function mongodbDriver() {
   const dir = process.env.TSKRB5_MONGODB_DIR || join(tmpdir(), `tskrb5-mongodb-${MONGODB_VERSION}-${process.getuid?.() ?? 'u'}`);
-  if (!existsSync(join(dir, 'node_modules', 'mongodb', 'package.json'))) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-mongodb', private: true }, null, 2));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', `mongodb@${MONGODB_VERSION}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
-  }
+  installOnce(
+    dir,
+    () => existsSync(join(dir, 'node_modules', 'mongodb', 'package.json')),
+    () => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tskrb5-mongodb', private: true }, null, 2));
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', `mongodb@${MONGODB_VERSION}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    },
+  );
   return dir;
 }
