@@ -30,6 +30,7 @@ const BENCHES = [
   'load.mjs',
   'junk-header.mjs',
   'rcache.mjs',
+  'compat.mjs',
 ];
 
 const args = process.argv.slice(2);

@@ -31,7 +31,7 @@ export { KcmCollection, KcmStore } from './ccache/kcm/store.js';
 export { KcmError } from './ccache/kcm/protocol.js';
 export type { KcmOptions } from './ccache/kcm/socket.js';
 export { MemoryCollection, MemoryStore } from './ccache/memory.js';
-export { cacheMatch, switchToCache } from './ccache/select.js';
+export { cacheMatch, cacheStamp, switchToCache } from './ccache/select.js';
 export { KeytabFile } from './keytab-file.js';
 export { createKdcTransport, type KdcTransportOptions, type KdcTraceEvent } from './kdc-transport/transport.js';
 export { locateKdcs, type KdcServer, type LocateOptions } from './kdc-transport/locate.js';

@@ -27,7 +27,13 @@ export function cachePath(store: CcacheStore): string | undefined {
 /**
  * Something that changes when the cache changes: size, mtime and inode of its file (FILE, DIR),
  * `'memory'` for a MEMORY cache (changed only by this process), undefined when there is no cheap
- * way to tell (KCM) or the file is gone.
+ * way to tell (KCM) or the file is gone. One `stat`, synchronous: for a program that keeps what
+ * it read from a cache and must notice when another process (kinit, kdestroy) changes it.
+ * @example
+ * ```ts
+ * const before = cacheStamp(store)
+ * // … later: reread only if (cacheStamp(store) !== before)
+ * ```
  */
 export function cacheStamp(store: CcacheStore): string | undefined {
   const path = cachePath(store);
