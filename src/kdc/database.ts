@@ -1,0 +1,155 @@
+/**
+ * The embedded KDC's principal database, in memory: users with passwords (their keys derived
+ * for each configured enctype with the principal's salt, as MIT's kadmin does), services with
+ * random keys, the krbtgt, each with flags and ticket lifetimes. Built from a small plain
+ * description ({@link KdcDescription}); keys never print (`util/secret.ts`).
+ * @module
+ */
+import { randomKey, stringToKey, type Key } from '../crypto/index.js';
+import { EncType, NameType } from '../iana/index.js';
+import { parsePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
+
+/** Policy flags of a principal, MIT's KRB5_KDB_* attributes by their kadmin names. */
+export interface PrincipalFlags {
+  /** `+requires_preauth` (users default true, as MIT's default_principal_flags with +preauth in a lab). */
+  requiresPreauth?: boolean;
+  /** `-allow_forwardable` when false. */
+  allowForwardable?: boolean;
+  /** `-allow_proxiable` when false. */
+  allowProxiable?: boolean;
+  /** `-allow_renewable` when false. */
+  allowRenewable?: boolean;
+  /** `-allow_postdated` when false. */
+  allowPostdated?: boolean;
+  /** `+ok_as_delegate`: service tickets carry OK-AS-DELEGATE. */
+  okAsDelegate?: boolean;
+  /** `-allow_tix`: no tickets at all (client: KDC_ERR_CLIENT_REVOKED; server: S_PRINCIPAL_UNKNOWN). */
+  disallowAllTix?: boolean;
+  /** `-allow_svr`: no service tickets for it (KDC_ERR_MUST_USE_USER2USER). */
+  disallowSvr?: boolean;
+}
+
+/** One principal of a {@link KdcDescription}. */
+export interface PrincipalDescription extends PrincipalFlags {
+  /** `alice`, `HTTP/web.example` (the realm is the KDC's) or with `@REALM`. */
+  name: string;
+  /** A user's password; without one the principal gets random keys (a service). */
+  password?: string;
+  /** Enctypes of its long-term keys (default the KDC's `enctypes`). */
+  enctypes?: number[];
+  /** Key version (default 1). */
+  kvno?: number;
+  /** Maximum ticket life, seconds (default 86400). */
+  maxLifeSec?: number;
+  /** Maximum renewable life, seconds (default 604800). */
+  maxRenewSec?: number;
+  /** Groups (names, for the demo and, with a PAC, RIDs). */
+  groups?: string[];
+}
+
+/** The database's description: realm, default enctypes, principals (krbtgt is added). */
+export interface KdcDescription {
+  realm: string;
+  /** Long-term key enctypes, strongest first (default 18, 17, 20, 19). */
+  enctypes?: number[];
+  principals: PrincipalDescription[];
+  /** Realm-wide maximum ticket life, seconds (default 86400, MIT's max_life). */
+  maxLifeSec?: number;
+  /** Realm-wide maximum renewable life, seconds (default 604800, MIT's max_renewable_life). */
+  maxRenewSec?: number;
+}
+
+/** One long-term key of a principal. */
+export interface DbKey {
+  key: Key;
+  kvno: number;
+  /** The salt its string-to-key used (users), for ETYPE-INFO2. */
+  salt?: string;
+}
+
+/** A principal as the KDC holds it. */
+export interface DbEntry {
+  principal: Principal;
+  /** Keys in preference order (the first is the one tickets are encrypted with). */
+  keys: DbKey[];
+  flags: Required<PrincipalFlags>;
+  maxLifeSec: number;
+  maxRenewSec: number;
+  isUser: boolean;
+  groups: string[];
+}
+
+/** The default enctypes: MIT 1.20's supported set with AES-SHA2 beside AES-SHA1. */
+export const DEFAULT_KDC_ENCTYPES: readonly number[] = [
+  EncType.AES256_CTS_HMAC_SHA1_96,
+  EncType.AES128_CTS_HMAC_SHA1_96,
+  EncType.AES256_CTS_HMAC_SHA384_192,
+  EncType.AES128_CTS_HMAC_SHA256_128,
+];
+
+/** The principal database. */
+export class KdcDatabase {
+  readonly realm: string;
+  readonly maxLifeSec: number;
+  readonly maxRenewSec: number;
+  private readonly byName = new Map<string, DbEntry>();
+
+  constructor(description: KdcDescription) {
+    if (typeof description?.realm !== 'string' || description.realm === '') throw new TypeError('realm must be a non-empty string');
+    if (!Array.isArray(description.principals)) throw new TypeError('principals must be an array');
+    this.realm = description.realm;
+    this.maxLifeSec = description.maxLifeSec ?? 86400;
+    this.maxRenewSec = description.maxRenewSec ?? 7 * 86400;
+    const enctypes = description.enctypes ?? DEFAULT_KDC_ENCTYPES;
+    this.add({ name: `krbtgt/${this.realm}`, requiresPreauth: false }, enctypes);
+    for (const p of description.principals) this.add(p, enctypes);
+  }
+
+  private add(p: PrincipalDescription, defaultEnctypes: readonly number[]): void {
+    if (typeof p?.name !== 'string' || p.name === '') throw new TypeError('each principal needs a name');
+    const parsed = parsePrincipal(p.name, { realm: this.realm });
+    if (parsed.realm !== this.realm) throw new RangeError(`${p.name} is not in realm ${this.realm}`);
+    const principal: Principal = { nameType: parsed.components[0] === 'krbtgt' ? NameType.NT_SRV_INST : NameType.NT_PRINCIPAL, components: parsed.components, realm: this.realm };
+    const key = unparsePrincipal(principal);
+    if (this.byName.has(key)) throw new RangeError(`${key} is described twice`);
+    const kvno = p.kvno ?? 1;
+    const enctypes = p.enctypes ?? defaultEnctypes;
+    const isUser = p.password !== undefined;
+    const salt = this.realm + principal.components.join('');
+    const keys: DbKey[] = enctypes.map((e) => (isUser ? { key: stringToKey(e, p.password!, salt), kvno, salt } : { key: randomKey(e), kvno }));
+    this.byName.set(key, {
+      principal,
+      keys,
+      flags: {
+        requiresPreauth: p.requiresPreauth ?? isUser,
+        allowForwardable: p.allowForwardable ?? true,
+        allowProxiable: p.allowProxiable ?? true,
+        allowRenewable: p.allowRenewable ?? true,
+        allowPostdated: p.allowPostdated ?? true,
+        okAsDelegate: p.okAsDelegate ?? false,
+        disallowAllTix: p.disallowAllTix ?? false,
+        disallowSvr: p.disallowSvr ?? false,
+      },
+      maxLifeSec: p.maxLifeSec ?? 86400,
+      maxRenewSec: p.maxRenewSec ?? 7 * 86400,
+      isUser,
+      groups: p.groups ?? [],
+    });
+  }
+
+  /** The entry of a principal (name components and realm; the name type is not compared). */
+  lookup(components: readonly string[], realm: string): DbEntry | undefined {
+    if (realm !== this.realm) return undefined;
+    return this.byName.get(unparsePrincipal({ components: [...components], realm }));
+  }
+
+  /** The local TGS, `krbtgt/REALM@REALM`. */
+  get tgs(): DbEntry {
+    return this.byName.get(unparsePrincipal({ components: ['krbtgt', this.realm], realm: this.realm }))!;
+  }
+
+  /** Every entry. */
+  entries(): DbEntry[] {
+    return [...this.byName.values()];
+  }
+}

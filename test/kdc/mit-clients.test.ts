@@ -1,0 +1,145 @@
+/**
+ * The embedded KDC (src/kdc) judged by MIT krb5 1.20's own clients: kinit (password with
+ * pre-authentication, no-preauth principal, keytab, renew -R, forwardable), klist -e -f, kvno
+ * (service tickets through the TGS, checked against the exported keytab with kvno -k), and the
+ * KRB-ERROR codes MIT's tools report for the faults MIT's KDC refuses (unknown client, wrong
+ * password, unknown service, no common enctype). Under CI=true a missing tool is a failure.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-ignore -- plain ESM helper without types
+import { missingPeers, runCmd } from '../interop/realm.mjs';
+import { startKdc, type RunningKdc } from '../../src/kdc/node/index.js';
+
+const IN_CI = process.env.CI === 'true';
+const missing: string[] = missingPeers(['kinit', 'klist', 'kvno', 'kdestroy']);
+const skip = !IN_CI && missing.length > 0;
+const REALM = 'KDC.TSKRB5.TEST';
+
+describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: missing ${missing.join(', ')})` : ''}`, () => {
+  let kdc: RunningKdc;
+  let dir: string;
+  const env = (cc: string, extra: Record<string, string> = {}) => ({ ...process.env, ...kdc.env, KRB5CCNAME: `FILE:${join(dir, cc)}`, ...extra });
+  const kinit = (args: string[], cc: string, input?: string) => runCmd('kinit', args, { env: env(cc), ...(input !== undefined ? { input } : {}) });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tskrb5-kdc-mit-'));
+    kdc = await startKdc({
+      realm: REALM,
+      principals: [
+        { name: 'alice', password: 'alice-Pa55', groups: ['staff'] },
+        { name: 'nopre', password: 'nopre-Pa55', requiresPreauth: false },
+        { name: 'sha2', password: 'sha2-Pa55', enctypes: [20, 19] },
+        { name: 'locked', password: 'x', disallowAllTix: true },
+        { name: 'HTTP/web.kdc.test' },
+        { name: 'host/svc.kdc.test', enctypes: [17] },
+        { name: 'robot', password: 'robot-Pa55' },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await kdc?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kinit with a password (PREAUTH_REQUIRED, then PA-ENC-TIMESTAMP); klist -e -f lists a forwardable, pre-authenticated, initial TGT', async () => {
+    const r = await kinit(['-f', 'alice'], 'a.cc', 'alice-Pa55\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const l = await runCmd('klist', ['-e', '-f'], { env: env('a.cc') });
+    expect(l.code).toBe(0);
+    expect(l.stdout).toContain(`Default principal: alice@${REALM}`);
+    expect(l.stdout).toMatch(new RegExp(`krbtgt/${REALM.replace(/\./g, '\\.')}@${REALM.replace(/\./g, '\\.')}`));
+    expect(l.stdout).toMatch(/Flags: FIA\b/);
+    expect(l.stdout).toContain('Etype (skey, tkt): aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96');
+    // the KDC logged a refusal then an issue, MIT-shaped
+    expect(kdc.logs.some((x) => /AS_REQ .*: NEEDED_PREAUTH|KDC_ERR_PREAUTH_REQUIRED.*alice@/.test(x))).toBe(true);
+    expect(kdc.logs.some((x) => /AS_REQ .*: ISSUE: authtime \d+, etypes \{rep=18 tkt=18 ses=18\}, alice@/.test(x))).toBe(true);
+  });
+
+  it('kvno gets a service ticket through the TGS (MIT armors it with FAST; the plain reply is accepted) that decrypts with the exported keytab (kvno -k)', async () => {
+    await kinit(['alice'], 'b.cc', 'alice-Pa55\n');
+    const kt = join(dir, 'http.keytab');
+    kdc.keytab('HTTP/web.kdc.test', kt);
+    const v = await runCmd('kvno', ['-k', kt, `HTTP/web.kdc.test@${REALM}`], { env: env('b.cc') });
+    expect(v.stderr).toBe('');
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/HTTP\/web\.kdc\.test@KDC\.TSKRB5\.TEST: kvno = 1, keytab entry valid/);
+    const l = await runCmd('klist', ['-e'], { env: env('b.cc') });
+    expect(l.stdout).toContain(`HTTP/web.kdc.test@${REALM}`);
+    // a service with only aes128 keys: the ticket is aes128, the session key MIT's choice (aes256: every server supports it)
+    const v2 = await runCmd('kvno', [`host/svc.kdc.test@${REALM}`], { env: env('b.cc') });
+    expect(v2.code).toBe(0);
+    const l2 = await runCmd('klist', ['-e'], { env: env('b.cc') });
+    expect(l2.stdout).toMatch(/host\/svc\.kdc\.test@KDC\.TSKRB5\.TEST\n\s+Etype \(skey, tkt\): aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96/);
+  });
+
+  it('kinit without pre-authentication for a principal that does not require it', async () => {
+    const r = await kinit(['nopre'], 'c.cc', 'nopre-Pa55\n');
+    expect(r.code).toBe(0);
+    const l = await runCmd('klist', ['-f'], { env: env('c.cc') });
+    expect(l.stdout).toMatch(/Flags: FI\b/);
+  });
+
+  it('aes-sha2 only user: ETYPE-INFO2 names aes256-sha384 with its salt; the reply key is aes256-sha384', async () => {
+    const r = await kinit(['sha2'], 'd.cc', 'sha2-Pa55\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(kdc.logs.some((x) => /ISSUE: authtime \d+, etypes \{rep=20 tkt=18 ses=18\}, sha2@/.test(x))).toBe(true);
+  });
+
+  it('kinit -k with a keytab our KDC exported', async () => {
+    const kt = join(dir, 'robot.keytab');
+    kdc.keytab('robot', kt);
+    const r = await kinit(['-k', '-t', kt, 'robot'], 'e.cc');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const l = await runCmd('klist', [], { env: env('e.cc') });
+    expect(l.stdout).toContain(`Default principal: robot@${REALM}`);
+  });
+
+  it("kinit -r then kinit -R renews the TGT (a new start time, the same renew-till, the flags kept as MIT's KDC keeps them)", async () => {
+    const r = await kinit(['-r', '2d', '-l', '1h', 'alice'], 'f.cc', 'alice-Pa55\n');
+    expect(r.code).toBe(0);
+    const before = (await runCmd('klist', ['-f'], { env: env('f.cc') })).stdout;
+    expect(before).toMatch(/Flags: FRIA\b/);
+    expect(before).toMatch(/renew until/);
+    await new Promise((res) => setTimeout(res, 1100));
+    const rr = await kinit(['-R'], 'f.cc');
+    expect(rr.stderr).toBe('');
+    expect(rr.code).toBe(0);
+    const after = (await runCmd('klist', ['-f'], { env: env('f.cc') })).stdout;
+    // MIT's get_ticket_flags: a renewal keeps the header ticket's flags (INITIAL too); a new start time
+    expect(after).toMatch(/Flags: FRIA\b/);
+    const start = (t: string) => t.match(/\n(\S+ \S+)\s+\S+ \S+\s+krbtgt/)![1];
+    expect(start(after)).not.toBe(start(before));
+    expect(after.match(/renew until (\S+ \S+)/)![1]).toBe(before.match(/renew until (\S+ \S+)/)![1]);
+    expect(kdc.logs.some((x) => /TGS_REQ .*ISSUE.*alice@.* for krbtgt\//.test(x))).toBe(true);
+  });
+
+  it("MIT's messages for the faults MIT's KDC refuses: unknown client, wrong password, locked client, unknown service, no common enctype", async () => {
+    const unknown = await kinit(['nobody'], 'g.cc', 'x\n');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`Client 'nobody@${REALM}' not found in Kerberos database`);
+    const wrong = await kinit(['alice'], 'g.cc', 'wrong\n');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('Password incorrect while getting initial credentials');
+    const locked = await kinit(['locked'], 'g.cc', 'x\n');
+    expect(locked.stderr).toContain("Client's credentials have been revoked");
+    await kinit(['alice'], 'g.cc', 'alice-Pa55\n');
+    const svc = await runCmd('kvno', [`HTTP/none.kdc.test@${REALM}`], { env: env('g.cc') });
+    expect(svc.code).toBe(1);
+    expect(svc.stderr).toContain('Server not found in Kerberos database');
+    const conf = join(dir, 'rc4.conf');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      conf,
+      `${kdc.krb5Conf}\n[libdefaults]\n  allow_weak_crypto = true\n  default_tkt_enctypes = rc4-hmac\n  default_tgs_enctypes = rc4-hmac\n  permitted_enctypes = rc4-hmac\n`,
+    );
+    const et = await runCmd('kinit', ['alice'], { env: env('h.cc', { KRB5_CONFIG: conf }), input: 'alice-Pa55\n' });
+    expect(et.code).toBe(1);
+    expect(et.stderr).toContain('KDC has no support for encryption type');
+  });
+});
