@@ -8,6 +8,7 @@
 import { randomKey, stringToKey, type Key } from '../crypto/index.js';
 import { EncType, NameType } from '../iana/index.js';
 import { parsePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
+import { secretKey } from '../util/secret.js';
 
 /** Policy flags of a principal, MIT's KRB5_KDB_* attributes by their kadmin names. */
 export interface PrincipalFlags {
@@ -39,10 +40,20 @@ export interface PrincipalDescription extends PrincipalFlags {
   enctypes?: number[];
   /** Key version (default 1). */
   kvno?: number;
+  /**
+   * The session key enctypes it supports (MIT's `session_enctypes` string attribute); default:
+   * aes256-cts-hmac-sha1-96 and the enctypes of its keys, as MIT assumes.
+   */
+  sessionEnctypes?: number[];
   /** Maximum ticket life, seconds (default 86400). */
   maxLifeSec?: number;
   /** Maximum renewable life, seconds (default 604800). */
   maxRenewSec?: number;
+  /**
+   * Given long-term keys instead of derived or random ones (e.g. a realm's recorded keys); with
+   * `password` too, the password is only used for nothing but the ETYPE-INFO2 salt (the keys win).
+   */
+  keys?: { etype: number; value: Uint8Array; kvno?: number }[];
   /** Groups (names, for the demo and, with a PAC, RIDs). */
   groups?: string[];
 }
@@ -77,6 +88,8 @@ export interface DbEntry {
   maxRenewSec: number;
   isUser: boolean;
   groups: string[];
+  /** MIT's `session_enctypes`, if set. */
+  sessionEnctypes?: number[];
 }
 
 /** The default enctypes: MIT 1.20's supported set with AES-SHA2 beside AES-SHA1. */
@@ -101,7 +114,8 @@ export class KdcDatabase {
     this.maxLifeSec = description.maxLifeSec ?? 86400;
     this.maxRenewSec = description.maxRenewSec ?? 7 * 86400;
     const enctypes = description.enctypes ?? DEFAULT_KDC_ENCTYPES;
-    this.add({ name: `krbtgt/${this.realm}`, requiresPreauth: false }, enctypes);
+    const tgs = description.principals.find((p) => p.name === `krbtgt/${this.realm}` || p.name === `krbtgt/${this.realm}@${this.realm}`);
+    if (!tgs) this.add({ name: `krbtgt/${this.realm}`, requiresPreauth: false }, enctypes);
     for (const p of description.principals) this.add(p, enctypes);
   }
 
@@ -116,7 +130,9 @@ export class KdcDatabase {
     const enctypes = p.enctypes ?? defaultEnctypes;
     const isUser = p.password !== undefined;
     const salt = this.realm + principal.components.join('');
-    const keys: DbKey[] = enctypes.map((e) => (isUser ? { key: stringToKey(e, p.password!, salt), kvno, salt } : { key: randomKey(e), kvno }));
+    const keys: DbKey[] = p.keys
+      ? p.keys.map((k) => ({ key: secretKey(k.etype, k.value), kvno: k.kvno ?? kvno, ...(isUser ? { salt } : {}) }))
+      : enctypes.map((e) => (isUser ? { key: stringToKey(e, p.password!, salt), kvno, salt } : { key: randomKey(e), kvno }));
     this.byName.set(key, {
       principal,
       keys,
@@ -134,6 +150,7 @@ export class KdcDatabase {
       maxRenewSec: p.maxRenewSec ?? 7 * 86400,
       isUser,
       groups: p.groups ?? [],
+      ...(p.sessionEnctypes ? { sessionEnctypes: [...p.sessionEnctypes] } : {}),
     });
   }
 

@@ -150,9 +150,10 @@ export class Kdc {
     log.server = nameText(body.sname, body.realm);
     if (isAs) log.client = nameText(body.cname, body.realm);
     const nowMs = this.now();
+    const tgsClient: { crealm?: string; cname?: PrincipalName } = {};
     try {
       if (req.pvno !== 5) refuse(ErrorCode.KDC_ERR_BAD_PVNO, `pvno ${req.pvno}`);
-      const reply = isAs ? this.as(req, bytes, nowMs, log) : this.tgs(req, nowMs, log);
+      const reply = isAs ? this.as(req, bytes, nowMs, log) : this.tgs(req, nowMs, log, tgsClient);
       log.status = 'ISSUE';
       return { reply, log };
     } catch (e) {
@@ -160,11 +161,11 @@ export class Kdc {
         // A fault of ours (never key material in the text): KRB_ERR_GENERIC, as MIT for an internal error.
         log.status = errorCodeName(ErrorCode.KRB_ERR_GENERIC);
         log.reason = e instanceof KerberosError ? e.message : 'internal error';
-        return { reply: this.error(req, nowMs, ErrorCode.KRB_ERR_GENERIC, isAs), log };
+        return { reply: this.error(req, nowMs, ErrorCode.KRB_ERR_GENERIC, isAs, tgsClient), log };
       }
       log.status = errorCodeName(e.code);
       log.reason = e.reason;
-      return { reply: this.error(req, nowMs, e.code, isAs, e.eData, e.eText), log };
+      return { reply: this.error(req, nowMs, e.code, isAs, tgsClient, e.eData, e.eText), log };
     }
   }
 
@@ -182,8 +183,9 @@ export class Kdc {
     });
   }
 
-  private error(req: KDCReq, nowMs: number, code: number, isAs: boolean, eData?: Uint8Array, eText?: string): Uint8Array {
+  private error(req: KDCReq, nowMs: number, code: number, isAs: boolean, tgsClient: { crealm?: string; cname?: PrincipalName }, eData?: Uint8Array, eText?: string): Uint8Array {
     const b = req.reqBody;
+    // AS: the client asked for; TGS: the TGT's client, once the PA-TGS-REQ was opened (as MIT)
     return KRBError.encode({
       pvno: 5,
       msgType: MessageType.KRB_ERROR,
@@ -191,6 +193,7 @@ export class Kdc {
       susec: (nowMs % 1000) * 1000,
       errorCode: code,
       ...(isAs && b.cname ? { crealm: b.realm, cname: b.cname } : {}),
+      ...(!isAs && tgsClient.cname ? { crealm: tgsClient.crealm!, cname: tgsClient.cname } : {}),
       realm: b.realm,
       sname: b.sname ?? { nameType: NameType.NT_SRV_INST, nameString: ['krbtgt', this.db.realm] },
       ...(eText !== undefined ? { eText } : {}),
@@ -200,7 +203,8 @@ export class Kdc {
 
   /** MIT's select_session_keytype: the first requested enctype the server supports. */
   private sessionEnctype(server: DbEntry, etypes: readonly number[]): number | undefined {
-    return etypes.find((e) => isSupportedEnctype(e) && (e === 18 || server.keys.some((k) => k.key.etype === e)));
+    const supports = (e: number) => (server.sessionEnctypes ? server.sessionEnctypes.includes(e) : e === 18 || server.keys.some((k) => k.key.etype === e));
+    return etypes.find((e) => isSupportedEnctype(e) && supports(e));
   }
 
   private ticketKey(server: DbEntry) {
@@ -392,7 +396,7 @@ export class Kdc {
     return this.db.lookup([user], this.db.realm);
   }
 
-  private tgs(req: KDCReq, nowMs: number, log: KdcLogEntry): Uint8Array {
+  private tgs(req: KDCReq, nowMs: number, log: KdcLogEntry, errClient: { crealm?: string; cname?: PrincipalName }): Uint8Array {
     const body = req.reqBody;
     const kdcTime = Math.floor(nowMs / 1000) * 1000;
     const pa = req.padata?.find((p) => p.padataType === PaDataType.PA_TGS_REQ);
@@ -413,6 +417,8 @@ export class Kdc {
       throw e;
     }
     const tgt = checked.ticket;
+    errClient.crealm = tgt.crealm;
+    errClient.cname = tgt.cname;
     log.client = unparsePrincipal({ components: tgt.cname.nameString, realm: tgt.crealm });
     const cksum = checked.authenticator.cksum;
     if (!cksum) return refuse(ErrorCode.KRB_AP_ERR_INAPP_CKSUM, 'no checksum over the request body');
@@ -464,6 +470,8 @@ export class Kdc {
       renewTill = this.renewTill(body, start, end, client, server, tgt);
       if (renewTill !== undefined) flags |= bit(Flag.RENEWABLE);
     }
+    // MIT checks the (here empty) transited path and says so, unless asked not to
+    if (!has(options, Opt.DISABLE_TRANSITED_CHECK)) flags |= bit(Flag.TRANSITED_POLICY_CHECKED);
     flags >>>= 0;
     const caddr = has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? body.addresses : tgt.caddr;
     const part: EncTicketPartT = {
