@@ -504,7 +504,8 @@ export class Kdc {
       ...(part.renewTill ? { renewTill: part.renewTill } : {}),
       srealm: this.db.realm,
       sname,
-      ...(part.caddr ? { caddr: part.caddr } : {}),
+      // MIT: the requested addresses of a forwarded or proxy ticket; else none in the reply
+      ...(has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? (body.addresses ? { caddr: body.addresses } : {}) : {}),
     });
     log.issued = { rep: replyKey.etype, tkt: ticket.encPart.etype, ses: sesEtype, authtime: tgt.authtime.getTime() / 1000 };
     return TGSRep.encode({
