@@ -17,7 +17,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The bench files, in order. Add one per concern (asn1/messages, ccache, gssapi, http). */
-const BENCHES = ['crypto.mjs', 'messages.mjs', 'handshake.mjs', 'formats.mjs', 'startup.mjs', 'kdc.mjs', 'http.mjs', 'server.mjs', 'load.mjs', 'junk-header.mjs', 'rcache.mjs'];
+const BENCHES = [
+  'crypto.mjs',
+  'messages.mjs',
+  'handshake.mjs',
+  'pac.mjs',
+  'formats.mjs',
+  'startup.mjs',
+  'kdc.mjs',
+  'http.mjs',
+  'server.mjs',
+  'load.mjs',
+  'junk-header.mjs',
+  'rcache.mjs',
+];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

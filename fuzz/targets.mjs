@@ -151,11 +151,84 @@ export async function loadTargets() {
         ticketHead(b, 0, b.length, new TicketHead());
       },
     });
+    // The FAST codecs also get MIT's own FAST structures, opened from fixtures/mit/fast with its keys.
+    const fast = nonEmpty(fastSeeds(messages, crypto), 'FAST structures from fixtures/mit/fast');
+    const fastSeedsFor = () => [...fast, ...der];
     for (const [name, codec] of Object.entries(messages)) {
       if (codec && typeof codec === 'object' && typeof codec.decode === 'function' && typeof codec.encode === 'function') {
-        targets.push({ name: `messages.${name}`, allowed: [DecodeError], seeds, run: (b) => codec.decode(b) });
+        const s = /^(KrbFast|PAFxFast)/.test(name) ? fastSeedsFor : seeds;
+        targets.push({ name: `messages.${name}`, allowed: [DecodeError], seeds: s, run: (b) => codec.decode(b) });
       }
     }
+  }
+
+  // The MS-PAC (NDR): the container, each buffer's decoder, SIDs, and verification. Seeds: the
+  // PACs of fixtures/pac (MIT's t_pac.c vectors, MIT's and Samba's KDCs, a Windows 2022 ticket's).
+  {
+    const pacs = nonEmpty(fixtureBytes('fixtures/pac', { minLength: 24 }), 'PACs from fixtures/pac');
+    const [decodePac, encodePac, parsePacHeader] = ['decodePac', 'encodePac', 'parsePacHeader'].map((n) => need(messages, n, 'messages'));
+    const buffersOf = (type) => () => {
+      const out = [];
+      for (const b of pacs) {
+        try {
+          for (const h of parsePacHeader(b)) if (h.type === type) out.push(b.slice(h.offset, h.offset + h.size));
+        } catch {
+          /* not a PAC */
+        }
+      }
+      return out;
+    };
+    const same = (a, b) =>
+      JSON.stringify(a, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)) ===
+      JSON.stringify(b, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+    // Whatever decodes re-encodes to bytes that decode to the same value.
+    targets.push({
+      name: 'messages.decodePac',
+      allowed: [DecodeError],
+      seeds: () => pacs,
+      run: (b) => {
+        const pac = decodePac(b);
+        if (!same(decodePac(encodePac(pac)), pac)) throw new Error('decodePac(encodePac(pac)) differs from pac');
+      },
+    });
+    for (const [name, type] of [
+      ['decodeLogonInfo', 1],
+      ['decodeClientInfo', 10],
+      ['decodeUpnDnsInfo', 12],
+      ['decodeSignature', 6],
+      ['decodeAttributes', 17],
+      ['decodeRequestor', 18],
+    ]) {
+      const f = need(messages, name, 'messages');
+      const seeds = buffersOf(type);
+      targets.push({ name: `messages.${name}`, allowed: [DecodeError], seeds: () => (seeds().length ? seeds() : [new Uint8Array([2, 0, 0, 0, 1, 0, 0, 0])]), run: (b) => f(b) });
+    }
+    const [decodeDelegationInfo, encodeDelegationInfo, sidToString] = ['decodeDelegationInfo', 'encodeDelegationInfo', 'sidToString'].map((n) => need(messages, n, 'messages'));
+    targets.push({
+      name: 'messages.decodeDelegationInfo',
+      allowed: [DecodeError],
+      seeds: () => [
+        encodeDelegationInfo({ s4u2proxyTarget: 'HTTP/backend.samba.test', transitedServices: ['frontsvc@SAMBA.TEST', 'x'] }),
+        encodeDelegationInfo({ s4u2proxyTarget: '', transitedServices: [] }),
+      ],
+      run: (b) => decodeDelegationInfo(b),
+    });
+    targets.push({
+      name: 'messages.sidToString',
+      allowed: [DecodeError],
+      seeds: () => [Uint8Array.from([1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 32, 2, 0, 0])],
+      run: (b) => sidToString(b),
+    });
+    // Verification with a key that fits no PAC: every path to a refusal is typed.
+    const ap = await load('ap/index.js');
+    const verifyPac = need(ap, 'verifyPac', 'ap');
+    const vkey = randomKey(18);
+    targets.push({
+      name: 'ap.verifyPac',
+      allowed: [DecodeError, IntegrityError, KerberosError],
+      seeds: () => pacs,
+      run: (b) => verifyPac(b, { serverKey: vkey, kdcKey: vkey, client: { components: ['alice'], realm: 'X' }, authtime: 0, allowWeakCrypto: true }),
+    });
   }
 
   // GSS-API and SPNEGO tokens, and the Negotiate header.
@@ -322,6 +395,56 @@ export async function loadTargets() {
 }
 
 /** An export that must exist: a renamed one fails the fuzz run loudly instead of dropping a target. */
+/**
+ * The FAST structures of MIT's recorded exchanges (fixtures/mit/fast/fast-exchanges.json): the
+ * PA-FX-FAST values, their armor, and — opened with the recorded krbtgt key and alice's password
+ * (armor key = KRB-FX-CF2(armor subkey, "subkeyarmor", TGT session key, "ticketarmor")) — the
+ * KrbFastReq and KrbFastResponse plaintexts and the finished part.
+ */
+function fastSeeds(M, C) {
+  const fx = JSON.parse(readFileSync(join(root, 'fixtures/mit/fast/fast-exchanges.json'), 'utf8'));
+  const krbtgt = fx.keys.find((k) => k.principal.startsWith('krbtgt/') && k.etype === 18);
+  const krbtgtKey = { etype: 18, value: fromHex(krbtgt.keyHex) };
+  const out = [];
+  const fastPa = (padata) => padata?.find((p) => p.padataType === 136)?.padataValue;
+  for (const c of fx.cases) {
+    for (const e of c.exchanges) {
+      const reqBytes = fromHex(e.requestHex);
+      const req = (reqBytes[0] === 0x6a ? M.ASReq : M.TGSReq).decode(reqBytes);
+      const pa = fastPa(req.padata);
+      if (!pa) continue;
+      out.push(pa);
+      const armored = M.PAFxFastRequest.decode(pa);
+      out.push(M.KrbFastArmoredReq.encode(armored));
+      let apReq;
+      if (armored.armor) {
+        out.push(M.KrbFastArmor.encode(armored.armor));
+        apReq = M.APReq.decode(armored.armor.armorValue);
+      } else {
+        apReq = M.APReq.decode(req.padata.find((p) => p.padataType === 1).padataValue);
+      }
+      const tkt = M.EncTicketPart.decode(C.decrypt(krbtgtKey, 2, apReq.ticket.encPart.cipher));
+      const session = { etype: tkt.key.keytype, value: tkt.key.keyvalue };
+      const auth = M.Authenticator.decode(C.decrypt(session, armored.armor ? 11 : 7, apReq.authenticator.cipher));
+      const subkey = { etype: auth.subkey.keytype, value: auth.subkey.keyvalue };
+      const armorKey = C.cf2(subkey, 'subkeyarmor', session, 'ticketarmor');
+      out.push(C.decrypt(armorKey, 51, armored.encFastReq.cipher));
+      const repBytes = fromHex(e.responseHex);
+      const rep = repBytes[0] === 0x7e ? M.KRBError.decode(repBytes) : (repBytes[0] === 0x6b ? M.ASRep : M.TGSRep).decode(repBytes);
+      const rpa = fastPa(rep.padata ?? (rep.eData ? M.MethodData.decode(rep.eData) : []));
+      if (!rpa) continue;
+      out.push(rpa);
+      const armoredRep = M.PAFxFastReply.decode(rpa);
+      out.push(M.KrbFastArmoredRep.encode(armoredRep));
+      const resp = C.decrypt(armorKey, 52, armoredRep.encFastRep.cipher);
+      out.push(resp);
+      const r = M.KrbFastResponse.decode(resp);
+      if (r.finished) out.push(M.KrbFastFinished.encode(r.finished));
+    }
+  }
+  return out;
+}
+
 function need(mod, name, where) {
   const v = mod?.[name];
   if (v === undefined) throw new Error(`fuzz/targets.mjs: ${where} has no export ${name} (renamed? update the target)`);

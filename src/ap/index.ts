@@ -25,3 +25,13 @@ export {
   type ReplayCacheOptions,
 } from './replay-cache.js';
 export { openTicket, openAuthenticator, openApRepPart, sessionKeyOf } from './open.js';
+export {
+  verifyPac,
+  verifyTicketPac,
+  findPac,
+  signPac,
+  PAC_CHECKSUM_USAGE,
+  type VerifyPacOptions,
+  type VerifyTicketPacOptions,
+  type SignPacOptions,
+} from './pac.js';

@@ -7,32 +7,53 @@
  * ETYPE-INFO2 and a PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2, key usage 1) stamped with the KDC's
  * clock when `kdcTimesync` is on; client referrals (RFC 6806 §7: KDC_ERR_WRONG_REALM with the
  * right realm in the error's crealm) when canonicalizing; the reply's enc-part opened with the
- * client key (usage 3, [APPLICATION 25] or the [APPLICATION 26] MIT sends) and checked. No FAST,
- * no PA-REQ-ENC-PA-REP.
+ * client key (usage 3, [APPLICATION 25] or the [APPLICATION 26] MIT sends) and checked.
+ *
+ * FAST (RFC 6113, `fast.ts`) as MIT's client: with an armor TGT (`armor`, MIT's `kinit -T`) the
+ * exchange is armored from the first request when the armor cache says the KDC does FAST
+ * (`fastAvailable`), else from the moment a PREAUTH_REQUIRED offers PA-FX-FAST (one restart);
+ * inside FAST the pre-authentication is PA-ENCRYPTED-CHALLENGE when offered. PA-REQ-ENC-PA-REP
+ * (RFC 6806 §11) is sent as MIT sends it: a reply with enc-pa-rep is checked (usage 56 over the
+ * request as sent) and its PA-FX-FAST reported as {@link InitialCredentials.fastAvailable}, which
+ * MIT's kinit records as the ccache config `fast_avail`.
  * @module
  */
 import { encrypt, stringToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, ProtocolError, UnsupportedError } from '../errors.js';
-import { ErrorCode, KDCOptions as KdcOpt, KeyUsage, MessageType, NameType, PaDataType, flagMask } from '../iana/index.js';
+import { ErrorCode, KDCOptions as KdcOpt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import {
   ASReq,
+  Checksum,
   EncKDCRepPart,
   EncryptedData,
+  KDCReqBody,
   ETypeInfo,
   ETypeInfo2,
   PAEncTsEnc,
   PAPacRequest,
   decodeMethodData,
   type KDCRep,
-  type KDCReqBody,
   type KRBError,
   type PAData,
   type Principal,
   type PrincipalName,
   unparsePrincipal,
 } from '../messages/index.js';
-import { decrypt } from '../crypto/index.js';
+import { decrypt, verifyChecksum } from '../crypto/index.js';
+import {
+  apRequestArmor,
+  armoredPadata,
+  checkKdcChallenge,
+  encryptedChallenge,
+  offersFast,
+  processFastReply,
+  strengthenReplyKey,
+  unwrapFastError,
+  type FastArmorSource,
+  type FastState,
+} from './fast.js';
+import { randomBytes } from '../crypto/index.js';
 import { wipe } from '../util/bytes.js';
 import { kdcErrorFromKrbError } from './kdc-error.js';
 import {
@@ -94,6 +115,11 @@ export interface AsOptions {
   kdcTimesync?: boolean;
   /** How many client referrals to follow (default 5). */
   maxReferrals?: number;
+  /**
+   * Never send PA-ENC-TIMESTAMP, as MIT's krb5.conf `[realms] REALM disable_encrypted_timestamp`
+   * (1.17+; a client setting the KDC does not see): pre-authentication then needs FAST.
+   */
+  disableEncryptedTimestamp?: boolean;
 }
 
 /** A long-term key of the client, e.g. from a keytab (`decodeKeytab(bytes).entries`). */
@@ -116,6 +142,11 @@ export interface GetInitialCredentialsParams extends KdcExchangeParams {
   /** The service the initial ticket is for (default `krbtgt/REALM@REALM`). */
   service?: Principal | string;
   options?: AsOptions;
+  /**
+   * FAST armor (RFC 6113), as MIT's `kinit -T armor_ccache`: a TGT of the realm asked, from
+   * another cache (a host's keytab login, or the user's own earlier TGT). See {@link FastArmorSource}.
+   */
+  armor?: FastArmorSource;
 }
 
 /** What {@link getInitialCredentials} resolves to. */
@@ -136,11 +167,20 @@ export interface InitialCredentials {
    * kdc_timesync is on.
    */
   kdcOffset: { seconds: number; microseconds: number };
-  /** The pre-authentication used: 2 (PA-ENC-TIMESTAMP) or `undefined` for none. */
+  /** The pre-authentication used: 2 (PA-ENC-TIMESTAMP), 138 (PA-ENCRYPTED-CHALLENGE, in FAST) or `undefined` for none. */
   preauthType: number | undefined;
+  /** Whether the exchange that gave the ticket was armored with FAST. */
+  fast: boolean;
+  /**
+   * The KDC said it does FAST (RFC 6806 §11: enc-pa-rep with PA-FX-FAST in the reply's encrypted
+   * padata, checked): what MIT's kinit records as the ccache config `fast_avail` = `yes`.
+   */
+  fastAvailable: boolean;
 }
 
 interface PreauthChoice {
+  /** PA-ENC-TIMESTAMP (2), or PA-ENCRYPTED-CHALLENGE (138) inside FAST. */
+  type: number;
   key: Key;
   /** KDC time minus local time, from the PREAUTH_REQUIRED error (ms). */
   offsetMs: number;
@@ -279,137 +319,210 @@ async function asInRealm(
 
   let preauth: PreauthChoice | undefined;
   let preauthOffered: number[] | undefined;
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const sent = clock();
-    const nonce = makeNonce(params.random);
-    const body: KDCReqBody = {
-      kdcOptions,
-      cname: nameOf(client),
-      realm,
-      sname: nameOf(service),
-      till: wholeSeconds(sent.getTime() + lifetimeSec * 1000),
-      ...(renewSec > 0 ? { rtime: wholeSeconds(sent.getTime() + renewSec * 1000) } : {}),
-      nonce,
-      etype: etypes,
-    };
-    const padata: PAData[] = [];
-    if (preauth) {
-      // RFC 4120 §5.2.7.2; with kdc_timesync the stamp is in the KDC's time, as MIT's get_preauth_time.
-      const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
-      const ts = PAEncTsEnc.encode({ patimestamp: wholeSeconds(t), pausec: Math.floor((((t % 1000) + 1000) % 1000) * 1000) });
-      const cipher = encrypt(preauth.key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, ts, cryptoOpts);
-      padata.push({ padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: EncryptedData.encode({ etype: preauth.key.etype, cipher }) });
-    }
-    // MS-KILE §2.2.3; MIT's KDC ignores it, Active Directory honours it either way.
-    padata.push({ padataType: PaDataType.PA_PAC_REQUEST, padataValue: PAPacRequest.encode({ includePac: o.requestPac !== false }) });
-    const req = ASReq.encode({ pvno: 5, msgType: MessageType.KRB_AS_REQ, ...(padata.length ? { padata } : {}), reqBody: body });
-    const reply = await exchange(params.transport, realm, req, 'AS', params.signal ? { signal: params.signal } : undefined);
+  const armor = params.armor;
+  const random = params.random ?? randomBytes;
+  const armorNow = () => new Date(clock().getTime() + (armor?.kdcOffsetSec ?? 0) * 1000);
+  // MIT krb5int_fast_as_armor: armored from the start when the armor cache says fast_avail.
+  let fast: FastState | undefined = armor?.fastAvailable ? apRequestArmor(armor.tgt, armorNow(), random, cryptoOpts) : undefined;
+  let upgraded = false;
+  let cookie: PAData | undefined;
+  // MIT's info_pa_permitted: PA-REQ-ENC-PA-REP until a KDC refuses it (PREAUTH_FAILED before any pre-authentication).
+  let infoPa = true;
+  try {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const sent = clock();
+      const nonce = makeNonce(params.random);
+      const body: KDCReqBody = {
+        kdcOptions,
+        cname: nameOf(client),
+        realm,
+        sname: nameOf(service),
+        till: wholeSeconds(sent.getTime() + lifetimeSec * 1000),
+        ...(renewSec > 0 ? { rtime: wholeSeconds(sent.getTime() + renewSec * 1000) } : {}),
+        nonce,
+        etype: etypes,
+      };
+      const padata: PAData[] = [];
+      // RFC 6113 §5.2: the cookie of the KDC's last error goes back (MIT sends it first).
+      if (fast && cookie) padata.push(cookie);
+      if (preauth && preauth.type === PaDataType.PA_ENCRYPTED_CHALLENGE && fast) {
+        // MIT ec_process: the KDC's time from the error (secured by FAST), as for the timestamp.
+        const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
+        padata.push(encryptedChallenge(fast, preauth.key, wholeSeconds(t), Math.floor((((t % 1000) + 1000) % 1000) * 1000), cryptoOpts));
+      } else if (preauth) {
+        // RFC 4120 §5.2.7.2; with kdc_timesync the stamp is in the KDC's time, as MIT's get_preauth_time.
+        const t = sent.getTime() + (timesync ? preauth.offsetMs : 0);
+        const ts = PAEncTsEnc.encode({ patimestamp: wholeSeconds(t), pausec: Math.floor((((t % 1000) + 1000) % 1000) * 1000) });
+        const cipher = encrypt(preauth.key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, ts, cryptoOpts);
+        padata.push({ padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: EncryptedData.encode({ etype: preauth.key.etype, cipher }) });
+      }
+      // RFC 6806 §11 (FAST negotiation), empty, as MIT sends it: the KDC answers with enc-pa-rep.
+      if (infoPa) padata.push({ padataType: PaDataType.PA_REQ_ENC_PA_REP, padataValue: new Uint8Array(0) });
+      // MS-KILE §2.2.3; MIT's KDC ignores it, Active Directory honours it either way.
+      padata.push({ padataType: PaDataType.PA_PAC_REQUEST, padataValue: PAPacRequest.encode({ includePac: o.requestPac !== false }) });
+      // Armored: the outer request has the body and PA-FX-FAST only (MIT krb5int_fast_prep_req).
+      const outerPadata = fast ? [armoredPadata(fast, padata, body, KDCReqBody.encode(body), cryptoOpts)] : padata;
+      const req = ASReq.encode({ pvno: 5, msgType: MessageType.KRB_AS_REQ, padata: outerPadata, reqBody: body });
+      const reply = await exchange(params.transport, realm, req, 'AS', params.signal ? { signal: params.signal } : undefined);
 
-    if (reply.type === 'error') {
-      const e = reply.value;
-      const at = clock();
-      if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauth === undefined) {
-        const methods = e.eData !== undefined && e.eData.length > 0 ? decodeMethodData(e.eData) : [];
-        preauthOffered = methods.map((m) => m.padataType);
-        preauth = choosePreauth(params, e, methods, etypes, client, at, cryptoOpts);
-        continue;
+      if (reply.type === 'error') {
+        let e = reply.value;
+        const at = clock();
+        // MIT krb5int_fast_process_error: the real error and its padata from inside FAST.
+        const inner = fast ? unwrapFastError(fast, e, nonce, cryptoOpts) : undefined;
+        if (inner) e = inner.error;
+        const methodsOf = (): PAData[] => inner?.padata ?? (e.eData !== undefined && e.eData.length > 0 ? decodeMethodData(e.eData) : []);
+        if (!fast && armor && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && offersFast(methodsOf())) {
+          // MIT k5_upgrade_to_fast_p: the KDC does FAST and we have armor: start over armored.
+          fast = apRequestArmor(armor.tgt, armorNow(), random, cryptoOpts);
+          upgraded = true;
+          preauth = undefined;
+          continue;
+        }
+        if (infoPa && !upgraded && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_FAILED && preauth === undefined) {
+          // MIT: "The KDC didn't like our informational padata (probably a pre-1.7 MIT krb5 KDC).
+          // Retry without it."
+          infoPa = false;
+          continue;
+        }
+        if (fast && e.errorCode === ErrorCode.KDC_ERR_PREAUTH_EXPIRED && attempt < 4) {
+          // MIT: the cookie expired; start over.
+          cookie = undefined;
+          preauth = undefined;
+          continue;
+        }
+        if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauth === undefined) {
+          const methods = methodsOf();
+          preauthOffered = methods.map((m) => m.padataType);
+          cookie = methods.find((m) => m.padataType === PaDataType.PA_FX_COOKIE);
+          preauth = choosePreauth(params, e, methods, etypes, client, at, cryptoOpts, fast !== undefined, armor !== undefined, o.disableEncryptedTimestamp === true);
+          continue;
+        }
+        if (
+          canonicalize &&
+          (e.errorCode === ErrorCode.KDC_ERR_WRONG_REALM || e.errorCode === ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN) &&
+          e.crealm !== undefined &&
+          e.crealm !== '' &&
+          e.crealm !== realm
+        ) {
+          // RFC 6806 §7 client referral (and Windows 2003's PRINCIPAL_UNKNOWN form, as MIT accepts it).
+          return { referral: e.crealm };
+        }
+        const err = kdcErrorFromKrbError(e, { client: clientText, server: serverText, now: at });
+        if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauthOffered) {
+          throw new UnsupportedError(
+            `${err.message}; the KDC did not accept ${preauth?.type === PaDataType.PA_ENCRYPTED_CHALLENGE ? 'PA-ENCRYPTED-CHALLENGE' : 'PA-ENC-TIMESTAMP'} (it offers padata ${preauthOffered.join(', ')})`,
+            {
+              cause: err,
+              code: 'ERR_PREAUTH_UNSUPPORTED',
+            },
+          );
+        }
+        throw err;
       }
-      if (
-        canonicalize &&
-        (e.errorCode === ErrorCode.KDC_ERR_WRONG_REALM || e.errorCode === ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN) &&
-        e.crealm !== undefined &&
-        e.crealm !== '' &&
-        e.crealm !== realm
-      ) {
-        // RFC 6806 §7 client referral (and Windows 2003's PRINCIPAL_UNKNOWN form, as MIT accepts it).
-        return { referral: e.crealm };
+
+      let rep = reply.value;
+      const etype = rep.encPart.etype;
+      if (!etypes.includes(etype)) {
+        throw new ProtocolError(`AS-REP enc-part is in enctype ${etype}, which was not requested ([${etypes.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
       }
-      const err = kdcErrorFromKrbError(e, { client: clientText, server: serverText, now: at });
-      if (e.errorCode === ErrorCode.KDC_ERR_PREAUTH_REQUIRED && preauthOffered) {
-        throw new UnsupportedError(`${err.message}; the KDC did not accept PA-ENC-TIMESTAMP (it offers padata ${preauthOffered.join(', ')})`, {
-          cause: err,
-          code: 'ERR_PREAUTH_UNSUPPORTED',
+      let strengthen: Key | undefined;
+      if (fast) {
+        // MIT krb5int_fast_process_response: finished required, its ticket checksum verified; the
+        // FAST padata replace the outer ones and finished names the client.
+        const f = processFastReply(fast, rep, nonce, cryptoOpts);
+        if (f === undefined) {
+          throw new ProtocolError('the KDC answered an armored AS-REQ without FAST (no PA-FX-FAST in the AS-REP): a downgrade or a KDC without FAST', {
+            code: 'ERR_FAST_REQUIRED',
+          });
+        }
+        rep = { ...rep, padata: f.padata, cname: f.finished.cname, crealm: f.finished.crealm };
+        strengthen = f.strengthenKey;
+      }
+      const key = replyKey(params, rep, etype, preauth, cryptoOpts);
+      if (fast && preauth?.type === PaDataType.PA_ENCRYPTED_CHALLENGE) checkKdcChallenge(fast, key.key, rep.padata ?? [], cryptoOpts);
+      const decryptingKey = strengthenReplyKey(strengthen, key.key, cryptoOpts);
+      let part: EncKDCRepPart;
+      try {
+        part = EncKDCRepPart.decode(decrypt(decryptingKey, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher, cryptoOpts));
+      } catch (err) {
+        if (!(err instanceof IntegrityError)) throw err;
+        throw params.password !== undefined
+          ? new KerberosError(`password incorrect for ${clientText}: the AS-REP does not decrypt with the key derived from it`, {
+              cause: err,
+              code: 'ERR_PASSWORD_INCORRECT',
+            })
+          : new KerberosError(
+              `the key of ${clientText} (enctype ${etype}${key.kvno !== undefined ? `, kvno ${key.kvno}` : ''}) does not decrypt the AS-REP: the keytab is out of date`,
+              { cause: err, code: 'ERR_KEY_MISMATCH' },
+            );
+      }
+      let fastAvailable = false;
+      try {
+        fastAvailable = verifyNegotiation(part, req, decryptingKey, cryptoOpts);
+      } finally {
+        if (key.derived) wipe(key.key.value);
+        if (decryptingKey !== key.key) wipe(decryptingKey.value);
+      }
+
+      const serverMayChange = canonicalize && tgsRealmOf(nameOf(service)) !== undefined && tgsRealmOf(part.sname) !== undefined;
+      checkReply('AS', rep, part, {
+        nonce,
+        cname: nameOf(client),
+        crealm: realm,
+        clientMayChange: canonicalize,
+        sname: nameOf(service),
+        srealm: service.realm,
+        serverMayChange,
+        till: body.till,
+        ...(body.rtime ? { rtime: body.rtime } : {}),
+        renewable: renewSec > 0,
+      });
+
+      // MIT verify_as_reply: a renewable ticket got by RENEWABLE-OK is renewable up to till only.
+      if (renewableOk && part.renewTill !== undefined && part.renewTill.getTime() > body.till.getTime()) {
+        throw new ProtocolError(`AS-REP renew-till ${part.renewTill.toISOString()} is later than the requested end ${body.till.toISOString()} (RENEWABLE-OK)`, {
+          code: 'ERR_TIMES_MISMATCH',
         });
       }
-      throw err;
-    }
 
-    const rep = reply.value;
-    const etype = rep.encPart.etype;
-    if (!etypes.includes(etype)) {
-      throw new ProtocolError(`AS-REP enc-part is in enctype ${etype}, which was not requested ([${etypes.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
-    }
-    const key = replyKey(params, rep, etype, preauth, cryptoOpts);
-    let part: EncKDCRepPart;
-    try {
-      part = EncKDCRepPart.decode(decrypt(key.key, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher, cryptoOpts));
-    } catch (err) {
-      if (!(err instanceof IntegrityError)) throw err;
-      throw params.password !== undefined
-        ? new KerberosError(`password incorrect for ${clientText}: the AS-REP does not decrypt with the key derived from it`, {
-            cause: err,
-            code: 'ERR_PASSWORD_INCORRECT',
-          })
-        : new KerberosError(
-            `the key of ${clientText} (enctype ${etype}${key.kvno !== undefined ? `, kvno ${key.kvno}` : ''}) does not decrypt the AS-REP: the keytab is out of date`,
-            { cause: err, code: 'ERR_KEY_MISMATCH' },
-          );
-    } finally {
-      if (key.derived) wipe(key.key.value);
-    }
-
-    const serverMayChange = canonicalize && tgsRealmOf(nameOf(service)) !== undefined && tgsRealmOf(part.sname) !== undefined;
-    checkReply('AS', rep, part, {
-      nonce,
-      cname: nameOf(client),
-      crealm: realm,
-      clientMayChange: canonicalize,
-      sname: nameOf(service),
-      srealm: service.realm,
-      serverMayChange,
-      till: body.till,
-      ...(body.rtime ? { rtime: body.rtime } : {}),
-      renewable: renewSec > 0,
-    });
-
-    // MIT verify_as_reply: a renewable ticket got by RENEWABLE-OK is renewable up to till only.
-    if (renewableOk && part.renewTill !== undefined && part.renewTill.getTime() > body.till.getTime()) {
-      throw new ProtocolError(`AS-REP renew-till ${part.renewTill.toISOString()} is later than the requested end ${body.till.toISOString()} (RENEWABLE-OK)`, {
-        code: 'ERR_TIMES_MISMATCH',
-      });
-    }
-
-    // The session key must be of an enctype we asked for (the TGS path checks the same): with
-    // weak crypto off, an RC4 session key is refused here, not met later.
-    if (!permitted.includes(part.key.keytype)) {
-      throw new ProtocolError(`AS-REP session key is of enctype ${part.key.keytype}, which is not permitted ([${permitted.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
-    }
-
-    // MIT verify_as_reply: the offset is authtime minus the time the request went out.
-    const offsetSec = seconds(part.authtime) - seconds(sent);
-    if (!timesync) {
-      const start = (part.starttime ?? part.authtime).getTime();
-      const skew = start - sent.getTime();
-      if (Math.abs(skew) > clockskewMs) {
-        const s = Math.round(skew / 1000);
-        throw new ProtocolError(
-          `clock skew too great in the AS-REP: the KDC's clock is ${Math.abs(s)} s ${s >= 0 ? 'ahead of' : 'behind'} the local clock, beyond the allowed ${clockskewMs / 1000} s (synchronise the clocks, or enable kdcTimesync)`,
-          { code: 'ERR_CLOCK_SKEW' },
-        );
+      // The session key must be of an enctype we asked for (the TGS path checks the same): with
+      // weak crypto off, an RC4 session key is refused here, not met later.
+      if (!permitted.includes(part.key.keytype)) {
+        throw new ProtocolError(`AS-REP session key is of enctype ${part.key.keytype}, which is not permitted ([${permitted.join(', ')}])`, { code: 'ERR_ETYPE_MISMATCH' });
       }
+
+      // MIT verify_as_reply: the offset is authtime minus the time the request went out.
+      const offsetSec = seconds(part.authtime) - seconds(sent);
+      if (!timesync) {
+        const start = (part.starttime ?? part.authtime).getTime();
+        const skew = start - sent.getTime();
+        if (Math.abs(skew) > clockskewMs) {
+          const s = Math.round(skew / 1000);
+          throw new ProtocolError(
+            `clock skew too great in the AS-REP: the KDC's clock is ${Math.abs(s)} s ${s >= 0 ? 'ahead of' : 'behind'} the local clock, beyond the allowed ${clockskewMs / 1000} s (synchronise the clocks, or enable kdcTimesync)`,
+            { code: 'ERR_CLOCK_SKEW' },
+          );
+        }
+      }
+      if (preauth && params.password !== undefined) wipe(preauth.key.value);
+      return {
+        credential: credentialFromReply(rep, part),
+        encPart: part,
+        reply: rep,
+        client: principalOf(rep.cname, rep.crealm),
+        realm,
+        kdcOffset: { seconds: offsetSec, microseconds: 0 },
+        preauthType: preauth ? preauth.type : undefined,
+        fast: fast !== undefined,
+        fastAvailable,
+      };
     }
-    if (preauth && params.password !== undefined) wipe(preauth.key.value);
-    return {
-      credential: credentialFromReply(rep, part),
-      encPart: part,
-      reply: rep,
-      client: principalOf(rep.cname, rep.crealm),
-      realm,
-      kdcOffset: { seconds: offsetSec, microseconds: 0 },
-      preauthType: preauth ? PaDataType.PA_ENC_TIMESTAMP : undefined,
-    };
+    throw new ProtocolError(`the KDC for ${realm} kept asking for pre-authentication`, { code: 'ERR_PREAUTH_LOOP' });
+  } finally {
+    // The armor key lives for this exchange only.
+    if (fast) wipe(fast.armorKey.value);
   }
-  throw new ProtocolError(`the KDC for ${realm} kept asking for pre-authentication`, { code: 'ERR_PREAUTH_LOOP' });
 }
 
 /** From a PREAUTH_REQUIRED error: the enctype, salt and key for PA-ENC-TIMESTAMP. */
@@ -421,10 +534,15 @@ function choosePreauth(
   client: Principal,
   at: Date,
   cryptoOpts: { allowWeakCrypto: boolean },
+  inFast = false,
+  haveArmor = false,
+  noEncTimestamp = false,
 ): PreauthChoice {
   const types = methods.map((m) => m.padataType);
   const info = saltInfo(methods);
-  if (methods.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && info.length === 0) {
+  // Inside FAST, encrypted challenge when offered (MIT's KDC offers no timestamp there).
+  const type = inFast && types.includes(PaDataType.PA_ENCRYPTED_CHALLENGE) ? PaDataType.PA_ENCRYPTED_CHALLENGE : PaDataType.PA_ENC_TIMESTAMP;
+  if (methods.length > 0 && type === PaDataType.PA_ENC_TIMESTAMP && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && info.length === 0) {
     // MIT's KDC offers PA-ENC-TIMESTAMP and ETYPE-INFO2 only for the client keys of requested
     // enctypes: with neither, the client has no key of any enctype we asked for.
     throw new UnsupportedError(
@@ -432,9 +550,22 @@ function choosePreauth(
       { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
     );
   }
-  if (methods.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP)) {
+  if (!inFast && info.length > 0 && !types.includes(PaDataType.PA_ENC_TIMESTAMP) && types.includes(PaDataType.PA_FX_FAST)) {
     throw new UnsupportedError(
-      `${unparsePrincipal(client)} needs pre-authentication of a type tskrb5 does not do (the KDC offers padata ${types.join(', ')}; only encrypted timestamp, 2, is implemented)`,
+      `${unparsePrincipal(client)} needs FAST pre-authentication (the KDC offers padata ${types.join(', ')}, no encrypted timestamp): ${haveArmor ? 'the armored exchange did not start' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
+      { code: 'ERR_FAST_NEEDED', cause: kdcErrorFromKrbError(e) },
+    );
+  }
+  if (noEncTimestamp && type === PaDataType.PA_ENC_TIMESTAMP) {
+    // MIT preauth_encts.c: "Encrypted timestamp is disabled".
+    throw new UnsupportedError(
+      `Encrypted timestamp is disabled for ${client.realm} (krb5.conf disable_encrypted_timestamp): ${unparsePrincipal(client)} needs FAST pre-authentication (encrypted challenge) — ${inFast ? 'the KDC offers none inside FAST' : haveArmor ? 'the KDC did not offer FAST' : 'give an armor TGT (kinit -T armor_ccache, or the armor option)'}`,
+      { code: 'ERR_ENCTS_DISABLED', cause: kdcErrorFromKrbError(e) },
+    );
+  }
+  if (methods.length > 0 && !types.includes(type)) {
+    throw new UnsupportedError(
+      `${unparsePrincipal(client)} needs pre-authentication of a type tskrb5 does not do (the KDC offers padata ${types.join(', ')}; only encrypted timestamp, 2, and in FAST encrypted challenge, 138, are implemented)`,
       { code: 'ERR_PREAUTH_UNSUPPORTED', cause: kdcErrorFromKrbError(e) },
     );
   }
@@ -452,10 +583,35 @@ function choosePreauth(
   if (params.keys) {
     const k = pickKey(params.keys, entry.etype, undefined);
     if (!k) throw new UnsupportedError(`no key of enctype ${entry.etype} for ${unparsePrincipal(client)}`, { code: 'ERR_KEY_MISSING' });
-    return { key: { etype: k.etype, value: k.value }, offsetMs, salt };
+    return { type, key: { etype: k.etype, value: k.value }, offsetMs, salt };
   }
   const key = stringToKey(entry.etype, params.password!, salt, entry.s2kparams, cryptoOpts);
-  return { key, offsetMs, salt };
+  return { type, key, offsetMs, salt };
+}
+
+/**
+ * RFC 6806 §11 as MIT's krb5int_fast_verify_nego: a reply with enc-pa-rep must carry
+ * PA-REQ-ENC-PA-REP, a checksum over the AS-REQ as sent (usage 56) in the reply key, which must
+ * verify (`ProtocolError` otherwise); then PA-FX-FAST among the encrypted padata says the KDC does
+ * FAST. Without enc-pa-rep: `false`.
+ */
+function verifyNegotiation(part: EncKDCRepPart, request: Uint8Array, key: Key, cryptoOpts: { allowWeakCrypto: boolean }): boolean {
+  if ((part.flags & flagMask(TicketFlags.ENC_PA_REP)) === 0) return false;
+  const enc = part.encryptedPaData ?? [];
+  const pa = enc.find((p) => p.padataType === PaDataType.PA_REQ_ENC_PA_REP);
+  const fail = (why: string): never => {
+    throw new ProtocolError(`AS-REP ${why}: KDC response modified`, { code: 'ERR_ENC_PA_REP' });
+  };
+  if (pa === undefined) fail('sets enc-pa-rep without PA-REQ-ENC-PA-REP');
+  const c = Checksum.decode(pa!.padataValue);
+  let ok = false;
+  try {
+    ok = verifyChecksum(key, KeyUsage.AS_REQ, request, c.checksum, c.cksumtype, cryptoOpts);
+  } catch (e) {
+    if (!(e instanceof KerberosError)) throw e;
+  }
+  if (!ok) fail('PA-REQ-ENC-PA-REP checksum does not match the request sent');
+  return enc.some((p) => p.padataType === PaDataType.PA_FX_FAST);
 }
 
 /** The key that opens the AS-REP: the keytab key of its etype/kvno, or the password's key with the reply's salt. */

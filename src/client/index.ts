@@ -43,3 +43,4 @@ export {
 export { kdcErrorFromKrbError, type KdcErrorContext } from './kdc-error.js';
 export { DEFAULT_REQUEST_ENCTYPES } from './exchange.js';
 export type { KdcExchangeParams } from './exchange.js';
+export type { FastArmorSource } from './fast.js';

@@ -12,6 +12,13 @@
  * made again at OTHER with that TGT, up to `maxReferrals` hops. A server in a named realm other
  * than the TGT's is reached through cross-realm TGTs along `transitPath` (krb5.conf [capaths])
  * or, by default, the realm hierarchy.
+ *
+ * FAST (RFC 6113, `fast.ts`) as MIT 1.20 does it: every request with a subkey is armored with the
+ * implicit TGS armor (armor key = KRB-FX-CF2(subkey, "subkeyarmor", TGT session key,
+ * "ticketarmor")); the outer padata are PA-TGS-REQ, PA-FX-FAST and copies of the rest, the FAST
+ * checksum covers the AP-REQ. A reply with PA-FX-FAST is checked (nonce, ticket checksum) and its
+ * strengthen-key applied to the reply key; a reply or error without it is read as a plain one, as
+ * MIT reads it. `fast: false` sends plain requests.
  * @module
  */
 import { buildApReq } from '../ap/index.js';
@@ -19,9 +26,10 @@ import { checksum, decrypt, randomToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, ProtocolError } from '../errors.js';
 import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
-import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
+import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type PAData, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
 import { kdcErrorFromKrbError } from './kdc-error.js';
+import { armoredPadata, processFastReply, strengthenReplyKey, tgsArmorKey, unwrapFastError, type FastState } from './fast.js';
 import {
   checkReply,
   credentialFromReply,
@@ -71,6 +79,8 @@ export interface TgsOptions {
   kdcOffsetSec?: number;
   /** How many server referrals to follow (default 10). */
   maxReferrals?: number;
+  /** Armor the request with FAST (implicit TGS armor; default true, as MIT; needs `subkey`). */
+  fast?: boolean;
   /**
    * Intermediate realms from the TGT's realm to the server's (krb5.conf `[capaths]`; `.` entries
    * are ignored). Default: the realm hierarchy (`A.EXAMPLE.COM` → `EXAMPLE.COM` → `B.EXAMPLE.COM`).
@@ -191,10 +201,14 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
       ...cryptoOpts,
     }),
   );
+  const tgsPa = { padataType: PaDataType.PA_TGS_REQ, padataValue: apReq };
+  // Padata besides PA-TGS-REQ (none yet); with FAST they go inside and, as MIT does, outside too.
+  const otherPadata: PAData[] = [];
+  const fast: FastState | undefined = subkey && o.fast !== false ? { armorKey: tgsArmorKey(subkey, sessionKey, cryptoOpts) } : undefined;
   const req = TGSReq.encode({
     pvno: 5,
     msgType: MessageType.KRB_TGS_REQ,
-    padata: [{ padataType: PaDataType.PA_TGS_REQ, padataValue: apReq }],
+    padata: fast ? [tgsPa, armoredPadata(fast, otherPadata, body, apReq, cryptoOpts), ...otherPadata] : [tgsPa, ...otherPadata],
     reqBody: body,
   });
   const clientText = show({ nameType: tgt.client.nameType, nameString: tgt.client.components }, tgt.client.realm);
@@ -203,18 +217,36 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
     reply = await exchange(params.transport, p.kdcRealm, req, 'TGS', params.signal ? { signal: params.signal } : undefined);
   } catch (e) {
     if (subkey) wipe(subkey.value);
+    if (fast) wipe(fast.armorKey.value);
     throw e;
   }
   if (reply.type === 'error') {
     if (subkey) wipe(subkey.value);
-    throw kdcErrorFromKrbError(reply.value, { client: clientText, server: show(p.sname, p.kdcRealm), now: clock() });
+    // MIT krb5int_fast_process_error: the real error from inside FAST, else the error as it came.
+    const inner = fast ? unwrapFastError(fast, reply.value, nonce, cryptoOpts) : undefined;
+    if (fast) wipe(fast.armorKey.value);
+    throw kdcErrorFromKrbError(inner?.error ?? reply.value, { client: clientText, server: show(p.sname, p.kdcRealm), now: clock() });
   }
-  const rep = reply.value;
+  let rep = reply.value;
   let part: EncKDCRepPart;
+  let strengthen: Key | undefined;
   try {
-    part = EncKDCRepPart.decode(openTgsRep(rep, sessionKey, subkey, cryptoOpts));
+    // MIT krb5int_decode_tgs_rep: a reply without PA-FX-FAST is a plain one (KRB5_ERR_FAST_REQUIRED ignored).
+    const f = fast ? processFastReply(fast, rep, nonce, cryptoOpts) : undefined;
+    if (f) {
+      rep = { ...rep, padata: f.padata, cname: f.finished.cname, crealm: f.finished.crealm };
+      strengthen = f.strengthenKey;
+    }
+    const sess = strengthenReplyKey(strengthen, sessionKey, cryptoOpts);
+    const sub = subkey ? strengthenReplyKey(strengthen, subkey, cryptoOpts) : undefined;
+    try {
+      part = EncKDCRepPart.decode(openTgsRep(rep, sess, sub, cryptoOpts));
+    } finally {
+      if (strengthen) wipe(sess.value, sub?.value);
+    }
   } finally {
     if (subkey) wipe(subkey.value);
+    if (fast) wipe(fast.armorKey.value);
   }
   checkReply('TGS', rep, part, {
     nonce,

@@ -17,11 +17,11 @@
  * major status and, where Kerberos has one, the KRB-ERROR code.
  * @module
  */
-import { ApReqError, checkApReq, ReplayCache, type ApReqRefusal, type CheckedApReq, type ReplayStore, type ServiceKey } from '../ap/index.js';
+import { ApReqError, checkApReq, findPac, ReplayCache, verifyPac, type ApReqRefusal, type CheckedApReq, type ReplayStore, type ServiceKey } from '../ap/index.js';
 import { encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { DecodeError, GssError, IntegrityError, KerberosError, ReplayCacheError } from '../errors.js';
 import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
-import { EncAPRepPart, KRBCred, type EncKrbCredPart, type EncTicketPart, type Principal } from '../messages/index.js';
+import { EncAPRepPart, KRBCred, pacSids, parsePacHeader, type EncKrbCredPart, type EncTicketPart, type Pac, type Principal } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE, type GssChecksum } from './checksum.js';
@@ -73,6 +73,18 @@ export interface Krb5AcceptorOptions {
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   allowWeakCrypto?: boolean;
+  /**
+   * The ticket's PAC (MS-PAC; AD, Samba and MIT 1.20+ KDCs put one in every ticket):
+   *
+   * - `'verify'` (default, as MIT's acceptor): a PAC that cannot be parsed is a refusal
+   *   (`ERR_PAC_MALFORMED`); one whose
+   *   server checksum (or client name and authtime) does not verify is ignored — the context is
+   *   established, `pac` stays undefined and `pacError` says why;
+   * - `'require'`: a ticket without a PAC, or with one that does not verify, is a refusal
+   *   (`GssAcceptError`, code `ERR_PAC_REQUIRED` or the verification's, the typed error as `cause`);
+   * - `'ignore'`: the PAC is not looked at.
+   */
+  pac?: 'verify' | 'require' | 'ignore';
 }
 
 /** A failed acceptance: GSS major status, and the Kerberos error code where there is one. */
@@ -147,6 +159,21 @@ export class Krb5Acceptor extends GssContext {
   delegated: DelegatedCredentials | undefined;
   /** The ticket's enc part (authtime, endtime, flags, authorization data such as the PAC). */
   ticketPart: EncTicketPart | undefined;
+  /**
+   * The ticket's PAC, decoded, once its server checksum verified with the service key and its
+   * CLIENT_INFO matched the ticket (as MIT's `krb5_pac_verify`); undefined without one.
+   */
+  pac: Pac | undefined;
+  /** Why the ticket's PAC was not taken (`'verify'` mode: the context is established without it). */
+  pacError: KerberosError | undefined;
+  /**
+   * The user's SIDs from the verified PAC's LOGON_INFO (`S-1-5-21-…`): the primary group, the
+   * groups, the extra SIDs and the resource groups; empty without one.
+   */
+  get groups(): string[] {
+    const logon = this.pac?.buffers.find((b) => b.kind === 'logonInfo');
+    return logon ? pacSids(logon.value).groups : [];
+  }
   readonly #o: Krb5AcceptorOptions;
   readonly #opts: { allowWeakCrypto: boolean };
   #keys: Key[] = [];
@@ -236,6 +263,7 @@ export class Krb5Acceptor extends GssContext {
     }
     const { server, client, ticket: part, sessionKey: session, authenticator: auth } = checked;
     this.#sname = server;
+    const pac = this.#checkPac(checked);
 
     // The 0x8003 checksum: flags, channel bindings, delegation.
     if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) {
@@ -296,6 +324,8 @@ export class Krb5Acceptor extends GssContext {
     this.server = server;
     this.flags = flags >>> 0;
     this.ticketPart = part;
+    this.pac = pac.pac;
+    this.pacError = pac.error;
     this.#keys = [session, ...(initiatorSubkey ? [initiatorSubkey] : []), ...(acceptorSubkey ? [acceptorSubkey] : [])];
     const { key, acceptorSubkey: flag } = protectionKey(session, initiatorSubkey, acceptorSubkey);
     if (!isRc4(key.etype)) {
@@ -312,6 +342,33 @@ export class Krb5Acceptor extends GssContext {
     }
     this.established = true;
     return reply;
+  }
+
+  /** The PAC as MIT's acceptor takes it (krb5_rd_req's authdata verification, mspac_verify). */
+  #checkPac(checked: CheckedApReq): { pac: Pac | undefined; error: KerberosError | undefined } {
+    const mode = this.#o.pac ?? 'verify';
+    if (mode === 'ignore') return { pac: undefined, error: undefined };
+    let bytes: Uint8Array | undefined;
+    try {
+      // A container or PAC header that does not parse fails krb5_rd_req.
+      bytes = findPac(checked.ticket.authorizationData);
+      if (bytes) parsePacHeader(bytes);
+    } catch (e) {
+      if (!(e instanceof KerberosError)) throw e;
+      throw new GssAcceptError(`the ticket's PAC is malformed: ${e.message}`, GssStatus.GSS_S_FAILURE, undefined, { cause: e, code: 'ERR_PAC_MALFORMED' });
+    }
+    if (!bytes) {
+      if (mode === 'require') throw new GssAcceptError('the ticket has no PAC, and one is required', GssStatus.GSS_S_FAILURE, undefined, { code: 'ERR_PAC_REQUIRED' });
+      return { pac: undefined, error: undefined };
+    }
+    try {
+      const pac = verifyPac(bytes, { serverKey: checked.serviceKey.key, client: checked.client, authtime: checked.ticket.authtime, ...this.#opts });
+      return { pac, error: undefined };
+    } catch (e) {
+      if (!(e instanceof KerberosError)) throw e;
+      if (mode === 'require') throw new GssAcceptError(`the ticket's PAC does not verify: ${e.message}`, GssStatus.GSS_S_FAILURE, undefined, { cause: e, code: e.code });
+      return { pac: undefined, error: e };
+    }
   }
 
   /** Forgets the keys. */

@@ -14,7 +14,7 @@ import { GssError, KerberosError } from '../errors.js';
 import { anameToLocalname, type Krb5Profile } from '../formats/index.js';
 import type { Krb5Acceptor } from '../gssapi/index.js';
 import { GssStatus } from '../iana/index.js';
-import type { Principal } from '../messages/index.js';
+import type { Pac, Principal } from '../messages/index.js';
 import type { NegotiateResult } from './negotiate-server.js';
 
 /** A response body with its type (the page a browser shows for a 401 or a 403). */
@@ -60,6 +60,17 @@ export interface NegotiateInfo {
   context: Krb5Acceptor;
   /** Whether the client's channel bindings matched this TLS connection's. */
   channelBound: boolean;
+  /**
+   * The ticket's PAC (MS-PAC), decoded, once its server checksum verified with the service key
+   * and its client and authtime matched the ticket; undefined when the ticket had none or it did
+   * not verify (`context.pacError` says why; the `pac: 'require'` option refuses such requests).
+   */
+  pac: Pac | undefined;
+  /**
+   * The client's SIDs from the verified PAC (`S-1-5-21-…-513`, …): its primary group, groups,
+   * extra SIDs (`S-1-18-1`, other domains' groups) and resource groups; empty without a PAC.
+   */
+  groups: string[];
 }
 
 /** The hooks and policy every adapter takes (`Req` is the framework's request, `Info` what it is told). */
@@ -140,7 +151,10 @@ export function createNegotiateGate<Req, Info extends NegotiateInfo>(
     }
     let info: Info;
     try {
-      info = extend({ principal: r.principal, client: r.client, user, context: r.context, channelBound: r.context.channelBound }, req);
+      info = extend(
+        { principal: r.principal, client: r.client, user, context: r.context, channelBound: r.context.channelBound, pac: r.context.pac, groups: r.context.groups },
+        req,
+      );
     } catch (e) {
       r.context.dispose();
       return refuse('Negotiate', req, hookError('the adapter', e));

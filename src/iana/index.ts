@@ -11,3 +11,4 @@ export * from './address-type.js';
 export * from './ad-type.js';
 export * from './transited-type.js';
 export * from './gss-status.js';
+export * from './fast.js';

@@ -40,6 +40,16 @@ export {
 } from './pa-data.js';
 export { KDCReqBody, type KDCReq, ASReq, TGSReq } from './kdc-req.js';
 export {
+  KrbFastArmor,
+  KrbFastArmoredReq,
+  PAFxFastRequest,
+  KrbFastReq,
+  KrbFastArmoredRep,
+  PAFxFastReply,
+  KrbFastFinished,
+  KrbFastResponse,
+} from './fast.js';
+export {
   type KDCRep,
   ASRep,
   TGSRep,
@@ -70,3 +80,4 @@ export {
   encodeKdcProxyRequest,
   decodeKdcProxyReply,
 } from './kdc-proxy.js';
+export * from './pac/index.js';

@@ -6,9 +6,9 @@
  */
 import { userInfo } from 'node:os';
 import { KerberosError } from '../errors.js';
-import { configEntry, configToCredential, defaultRealm, libdefaultBoolean, LIBDEFAULTS, type CcacheCredential } from '../formats/index.js';
+import { configEntry, configToCredential, credentialToConfig, defaultRealm, isConfigPrincipal, libdefaultBoolean, LIBDEFAULTS, type CcacheCredential } from '../formats/index.js';
 import { parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
-import { getInitialCredentials, renewCredential, type AsOptions, type ClientKey, type InitialCredentials } from '../client/index.js';
+import { getInitialCredentials, renewCredential, type AsOptions, type ClientKey, type FastArmorSource, type InitialCredentials } from '../client/index.js';
 import { openCcache, outputCache, switchToCache, type CcacheStore } from './ccache/index.js';
 import { traceEtype, traceName } from './trace.js';
 import { KeytabFile } from './keytab-file.js';
@@ -51,6 +51,13 @@ export interface KinitOptions {
   enterprise?: boolean;
   /** The service of the initial ticket (as `kinit -S`; default `krbtgt/REALM`). */
   service?: string;
+  /**
+   * FAST armor (RFC 6113), as `kinit -T`: the name of a cache holding a TGT of the client's realm
+   * (a host's, from `kinit -k`, or the user's own). The exchange is armored from the start when
+   * that cache has MIT's `fast_avail` config entry for `krbtgt/REALM@REALM`, else as soon as the
+   * KDC offers FAST; pre-authentication inside FAST is encrypted challenge.
+   */
+  armorCcache?: string;
   /** The context (default: {@link createKrb5Context}()). */
   context?: Krb5Context;
 }
@@ -145,6 +152,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     ...(o.canonicalize !== undefined ? { canonicalize: o.canonicalize } : {}),
     ...(o.enterprise ? { enterprise: true } : {}),
   };
+  const armor = o.armorCcache !== undefined ? await armorFrom(o.armorCcache, client.realm, ctx) : undefined;
   const asked = await getInitialCredentials({
     transport: tracedTransport(ctx, 'as'),
     client: o.enterprise ? client.components[0]! : client,
@@ -153,6 +161,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     ...(o.service !== undefined ? { service: o.service } : {}),
     options: asOptions,
     now: ctx.now,
+    ...(armor ? { armor } : {}),
   });
 
   // As MIT's kinit: an enterprise name stays the cache's client (and the credential's) unless
@@ -162,12 +171,63 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
   const holder = initial.credential.client;
   const { store, switchTo } = named ? { store: named, switchTo: false } : await outputCache(ctx.store, holder, trace);
   const extra: CcacheCredential[] = [];
+  const about = ccText(initial.credential.server);
+  if (initial.fastAvailable) {
+    // MIT write_out_ccache: krb5_cc_set_config(…, "fast_avail", "yes") first, then pa_type.
+    extra.push(configToCredential(configEntry('fast_avail', new TextEncoder().encode('yes'), about), holder));
+  }
   if (initial.preauthType !== undefined) {
-    const about = ccText(initial.credential.server);
     // MIT's krb5_cc_set_config(…, "pa_type", …): a config record for the client
     extra.push(configToCredential(configEntry('pa_type', new TextEncoder().encode(String(initial.preauthType)), about), holder));
   }
   await storing(writeCache(store, holder, [...extra, initial.credential], timesync ? initial.kdcOffset : undefined, trace));
   if (switchTo) await switchToCache(store, ctx.store);
   return { store, credential: initial.credential, principal: ccText(holder), switched: switchTo, initial };
+}
+
+/**
+ * The armor of `kinit -T`: the cache's TGT for `krbtgt/REALM@REALM` (MIT's krb5int_fast_as_armor
+ * gets it with krb5_get_credentials from that cache) and whether the cache's `fast_avail` config
+ * entry for that TGT says the KDC does FAST.
+ */
+async function armorFrom(name: string, realm: string, ctx: Krb5Context): Promise<FastArmorSource> {
+  const store = await openCcache(name, ctx.store);
+  const held = await store.getPrincipal().catch(() => null);
+  if (!held) throw new KerberosError(`Error constructing AP-REQ armor: no credentials cache found (${store.name})`, { code: 'ERR_FAST_ARMOR' });
+  const all = await store.getCredentials();
+  const tgt = findTgt(
+    all.filter((c) => !isConfigPrincipal(c.server)),
+    held,
+    realm,
+    ctx.now(),
+  );
+  const crossRealm = findTgtFor(all, realm, ctx.now());
+  const armorTgt = tgt ?? crossRealm;
+  if (!armorTgt) {
+    throw new KerberosError(`Error constructing AP-REQ armor: no valid ticket for krbtgt/${realm}@${realm} in ${store.name} (run kinit -c ${name} first)`, {
+      code: 'ERR_FAST_ARMOR',
+    });
+  }
+  const tgtText = `krbtgt/${realm}@${realm}`;
+  const fastAvail = all
+    .filter((c) => isConfigPrincipal(c.server))
+    .map(credentialToConfig)
+    .some((e) => e.key === 'fast_avail' && e.principal === tgtText && e.value.length > 0);
+  const offset = await kdcOffsetOf(store);
+  return { tgt: armorTgt, fastAvailable: fastAvail, ...(offset ? { kdcOffsetSec: offset.seconds } : {}) };
+}
+
+/** Any unexpired `krbtgt/REALM@REALM` in the records (a cache whose principal is of another realm). */
+function findTgtFor(all: readonly CcacheCredential[], realm: string, now: Date): CcacheCredential | undefined {
+  return all
+    .filter(
+      (c) =>
+        !isConfigPrincipal(c.server) &&
+        c.server.components.length === 2 &&
+        c.server.components[0] === 'krbtgt' &&
+        c.server.components[1] === realm &&
+        c.server.realm === realm &&
+        c.endtime.getTime() > now.getTime(),
+    )
+    .at(-1);
 }

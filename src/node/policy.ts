@@ -5,7 +5,7 @@
  * @module
  */
 import { hostname } from 'node:os';
-import { getEnctypes, libdefault, libdefaultBoolean, parseDuration, LIBDEFAULTS, type Krb5Conf } from '../formats/index.js';
+import { getBoolean, getEnctypes, libdefault, libdefaultBoolean, parseDuration, LIBDEFAULTS, type Krb5Conf } from '../formats/index.js';
 import { parsePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import type { AsOptions } from '../client/index.js';
 
@@ -49,6 +49,8 @@ export function asDefaults(profile: readonly Krb5Conf[], realm: string): AsOptio
     allowWeakCrypto: weak,
     clockskewSec: duration(profile, 'clockskew', realm, LIBDEFAULTS.clockskew),
     kdcTimesync: libdefaultBoolean(profile, 'kdc_timesync', LIBDEFAULTS.kdc_timesync, realm),
+    // MIT 1.17+: [realms] REALM disable_encrypted_timestamp, a client-side refusal of PA-ENC-TIMESTAMP.
+    ...(getBoolean(profile, ['realms', realm, 'disable_encrypted_timestamp'], false) ? { disableEncryptedTimestamp: true } : {}),
   };
 }
 

@@ -126,3 +126,50 @@ describe('inputs and failures', () => {
     expect(piped.stderr).not.toMatch(/EPIPE/);
   });
 });
+
+describe('tskrb5 decode on MIT FAST exchanges (fixtures/mit/fast)', () => {
+  const fast = fixture('fast/fast-exchanges.json') as {
+    keys: { principal: string; etype: number; keyHex: string }[];
+    cases: { name: string; exchanges: { requestHex: string; responseHex: string }[] }[];
+  };
+  const krbtgtKeys = fast.keys.filter((k) => k.principal.startsWith('krbtgt/')).flatMap((k) => ['--key', `${k.etype}:${k.keyHex}`]);
+  const asEx = fast.cases.find((c) => c.name === 'kinit-armored')!.exchanges;
+
+  it('an armored AS-REQ: PA-FX-FAST shown, its AP-REQ armor opened with the krbtgt key (the armor TGT and authenticator with its subkey)', () => {
+    const r = run([...krbtgtKeys, asEx[0]!.requestHex]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('PA-FX-FAST: KrbFastArmoredReq (RFC 6113 §5.4.2)');
+    expect(r.out).toMatch(/host\/localhost/);
+    expect(r.out).toMatch(/subkey/i);
+    // With the armor opened, the armor key is derived and the KrbFastReq opened.
+    expect(r.out).toContain('KrbFastReq (opened with the armor key');
+  });
+
+  it('request and reply in one command with the krbtgt key and the password: the armor key derived, KrbFastReq, the encrypted challenge and KrbFastResponse opened', () => {
+    const r = run([...krbtgtKeys, '--password', 'Fast-Pa55word!', asEx[1]!.requestHex, asEx[1]!.responseHex]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('KrbFastReq (opened with the armor key');
+    expect(r.out).toContain('PA-ENCRYPTED-CHALLENGE: PA-ENC-TS-ENC (opened with the client key and the armor key)');
+    expect(r.out).toContain('KrbFastResponse (opened with the armor key)');
+    expect(r.out).toMatch(/strengthen-?key/i);
+    // Without the krbtgt key nothing inside FAST opens, and it says why.
+    const n = run([asEx[1]!.requestHex]);
+    expect(n.out).toContain('open the armor AP-REQ (--key with the krbtgt key) to derive it');
+  });
+
+  it("a TGS-REQ's implicit armor: derived from the PA-TGS-REQ's subkey and ticket session key", () => {
+    const tgs = fast.cases.find((c) => c.name === 'kvno-armored')!.exchanges[0]!;
+    const r = run([...krbtgtKeys, tgs.requestHex, tgs.responseHex]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('KrbFastReq (opened with the armor key');
+    expect(r.out).toContain('KrbFastResponse (opened with the armor key)');
+  });
+
+  it("the KDC's FAST error and reply: the KrbFastArmoredRep shown", () => {
+    const e = run([asEx[0]!.responseHex]);
+    expect(e.status, e.err).toBe(0);
+    expect(e.out).toContain('PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)');
+    const a = run([asEx[1]!.responseHex]);
+    expect(a.out).toContain('PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)');
+  });
+});

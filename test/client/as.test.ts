@@ -62,8 +62,10 @@ describe('getInitialCredentials: request', () => {
     expect(req.reqBody.rtime!.getTime()).toBe(T0.getTime() + 7200_000);
     expect(req.reqBody.cname).toEqual({ nameType: 1, nameString: ['alice'] });
     expect(req.reqBody.sname).toEqual({ nameType: 2, nameString: ['krbtgt', R] });
-    expect(req.padata!.map((p) => p.padataType)).toEqual([128]);
-    expect(PAPacRequest.decode(req.padata![0]!.padataValue)).toEqual({ includePac: true });
+    // PA-REQ-ENC-PA-REP (149, empty, RFC 6806 §11) and PA-PAC-REQUEST, as MIT 1.20 sends them.
+    expect(req.padata!.map((p) => p.padataType)).toEqual([149, 128]);
+    expect(req.padata![0]!.padataValue.length).toBe(0);
+    expect(PAPacRequest.decode(req.padata![1]!.padataValue)).toEqual({ includePac: true });
   });
 
   it('RC4 only with allowWeakCrypto; an empty usable list is a RangeError', async () => {
@@ -102,14 +104,14 @@ describe('getInitialCredentials: pre-authentication', () => {
     const res = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd });
     expect(stamp!.getTime()).toBe(kdcTime.getTime());
     expect(decodeAsReq(t.sent[0]!.bytes).padata!.some((p) => p.padataType === 2)).toBe(false);
-    expect(decodeAsReq(t.sent[1]!.bytes).padata!.map((p) => p.padataType)).toEqual([2, 128]);
+    expect(decodeAsReq(t.sent[1]!.bytes).padata!.map((p) => p.padataType)).toEqual([2, 149, 128]);
     expect(res.preauthType).toBe(2);
     expect(res.kdcOffset).toEqual({ seconds: 120, microseconds: 0 });
     expect(res.credential.key).toEqual({ etype: 18, value: SESSION.keyvalue });
     expect(res.credential.client).toEqual({ nameType: 1, realm: R, components: ['alice'] });
     expect(res.credential.server).toEqual({ nameType: 2, realm: R, components: ['krbtgt', R] });
     expect(res.credential.authtime).toEqual(kdcTime);
-    expect(res.credential.flags).toBe(0x40e10000);
+    expect(res.credential.flags).toBe(0x40e00000);
   });
 
   it('no pre-authentication: the salt from the reply PA-ETYPE-INFO2; else the default salt', async () => {
@@ -153,8 +155,45 @@ describe('getInitialCredentials: pre-authentication', () => {
     const t = scripted(() => krbError(25, { eData }));
     const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd }).catch((x) => x);
     expect(e).toBeInstanceOf(UnsupportedError);
-    expect(e.code).toBe('ERR_PREAUTH_UNSUPPORTED');
+    // PA-FX-FAST without PA-ENC-TIMESTAMP: only FAST pre-authentication would do, and no armor was given.
+    expect(e.code).toBe('ERR_FAST_NEEDED');
     expect(e.message).toContain('19, 136');
+    expect(e.message).toContain('kinit -T');
+    // A type we do not do at all (SPAKE, 151) is named as such.
+    const spake = MethodData.encode([
+      { padataType: 19, padataValue: ETypeInfo2.encode([{ etype: 18 }]) },
+      { padataType: 151, padataValue: new Uint8Array(0) },
+    ]);
+    const e2 = await getInitialCredentials({ transport: scripted(() => krbError(25, { eData: spake })), client: `alice@${R}`, password: PW, now, random: rnd }).catch((x) => x);
+    expect(e2.code).toBe('ERR_PREAUTH_UNSUPPORTED');
+    expect(e2.message).toContain('19, 151');
+  });
+
+  it("disableEncryptedTimestamp (MIT's krb5.conf disable_encrypted_timestamp): PA-ENC-TIMESTAMP offered but never sent", async () => {
+    const eData = MethodData.encode([
+      { padataType: 19, padataValue: ETypeInfo2.encode([{ etype: 18 }]) },
+      { padataType: 2, padataValue: new Uint8Array(0) },
+    ]);
+    const t = scripted(() => krbError(25, { eData }));
+    const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd, options: { disableEncryptedTimestamp: true } }).catch((x) => x);
+    expect(e).toBeInstanceOf(UnsupportedError);
+    expect(e.code).toBe('ERR_ENCTS_DISABLED');
+    expect(e.message).toContain('Encrypted timestamp is disabled');
+    expect(t.sent.length).toBe(1);
+    // Without the setting the same KDC gets the timestamp.
+    const t2 = scripted(() => krbError(25, { eData }));
+    await getInitialCredentials({ transport: t2, client: `alice@${R}`, password: PW, now, random: rnd }).catch(() => undefined);
+    expect(decodeAsReq(t2.sent[1]!.bytes).padata!.map((p) => p.padataType)).toContain(2);
+  });
+
+  it("a KDC refusing PA-REQ-ENC-PA-REP (PREAUTH_FAILED before any pre-authentication): asked again without it, as MIT's client does", async () => {
+    const t = scripted(
+      () => krbError(24),
+      (_, req) => okReply(req),
+    );
+    await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd });
+    expect(decodeAsReq(t.sent[0]!.bytes).padata!.map((p) => p.padataType)).toEqual([149, 128]);
+    expect(decodeAsReq(t.sent[1]!.bytes).padata!.map((p) => p.padataType)).toEqual([128]);
   });
 
   it('keytab keys: only their enctypes requested; the key of the reply kvno chosen', async () => {
@@ -305,8 +344,10 @@ describe('getInitialCredentials: referrals and errors', () => {
     it(`KRB-ERROR ${code} is a KdcError ${errName} with e-text, e-data and server time`, async () => {
       const stime = new Date(T0.getTime() + 400_000);
       const eData = Uint8Array.of(0x30, 0x00);
-      const t = scripted(() => krbError(code, { eText: 'from the KDC', eData, stime }));
+      // (24 before any pre-authentication is asked once more without PA-REQ-ENC-PA-REP, as MIT does.)
+      const t = scripted(...[0, 1].map(() => () => krbError(code, { eText: 'from the KDC', eData, stime })));
       const e = await getInitialCredentials({ transport: t, client: `alice@${R}`, password: PW, now, random: rnd }).catch((x) => x);
+      expect(t.sent.length).toBe(code === 24 ? 2 : 1);
       expect(e).toBeInstanceOf(KdcError);
       expect(e.code).toBe('ERR_KDC');
       expect(e.errorCode).toBe(code);

@@ -146,7 +146,7 @@ async function waitForTcp(port, host, deadline, child) {
 }
 export { waitForTcp };
 
-function krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults = '' }) {
+function krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults = '', extraRealmConf = '' }) {
   return `[libdefaults]
   default_realm = ${realm}
   dns_lookup_kdc = false
@@ -164,6 +164,7 @@ ${extraLibdefaults}
   ${realm} = {
     kdc = ${kdcAddr}
     admin_server = 127.0.0.1:1
+${extraRealmConf}
   }
 
 [domain_realm]
@@ -179,7 +180,11 @@ ${extraLibdefaults}
  * user can be made; supported_enctypes itself is AES only), keepDir, extraLibdefaults (lines
  * added to krb5.conf's [libdefaults]), extraKdcDefaults (lines added to kdc.conf's [kdcdefaults],
  * e.g. `kdc_max_dgram_reply_size = 600`), extraConf (text appended to krb5.conf, which the KDC reads
- * too: e.g. a [domain_realm] section for the KDC's server referrals).
+ * too: e.g. a [domain_realm] section for the KDC's server referrals), extraRealmConf (lines added
+ * to the realm's block in krb5.conf, the clients' side: e.g. `disable_encrypted_timestamp = true`,
+ * which MIT's client honours and the KDC ignores), extraKdcConf (text appended to kdc.conf: e.g.
+ * `[plugins]\n kdcpreauth = { disable = encrypted_timestamp }`, which stops the KDC offering and
+ * accepting PA-ENC-TIMESTAMP).
  */
 export async function startRealm(opts = {}) {
   const realm = opts.realm ?? 'TSKRB5.TEST';
@@ -192,7 +197,10 @@ export async function startRealm(opts = {}) {
   const krb5ConfPath = join(dir, 'krb5.conf');
   const kdcConfPath = join(dir, 'kdc.conf');
   const master = 'master-' + Math.random().toString(36).slice(2);
-  writeFileSync(krb5ConfPath, krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults: opts.extraLibdefaults ?? '' }) + (opts.extraConf ?? ''));
+  writeFileSync(
+    krb5ConfPath,
+    krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults: opts.extraLibdefaults ?? '', extraRealmConf: opts.extraRealmConf ?? '' }) + (opts.extraConf ?? ''),
+  );
   writeFileSync(join(dir, 'kadm5.acl'), `*/admin@${realm} *\n`);
   writeFileSync(
     kdcConfPath,
@@ -219,7 +227,7 @@ ${opts.extraKdcDefaults ?? ''}
   kdc = FILE:${dir}/kdc.log
   admin_server = FILE:${dir}/kadmin.log
   default = FILE:${dir}/krb5lib.log
-`,
+${opts.extraKdcConf ?? ''}`,
   );
   const env = {
     ...process.env,

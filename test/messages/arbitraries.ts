@@ -271,3 +271,14 @@ export function arrayOf<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
   return fc.array(a, { maxLength: 3 });
 }
 export const kdcProxyMessageArb = fc.record({ kerbMessage: bytesArb, targetDomain: realmArb, dclocatorHint: uint32AsSentArb }, { requiredKeys: ['kerbMessage'] });
+
+// FAST (RFC 6113 §5.4)
+export const krbFastArmorArb = fc.record({ armorType: int32Arb, armorValue: bytesArb });
+export const krbFastArmoredReqArb = fc.record({ armor: krbFastArmorArb, reqChecksum: checksumArb, encFastReq: encryptedDataArb }, { requiredKeys: ['reqChecksum', 'encFastReq'] });
+export const krbFastReqArb = fc.record({ fastOptions: flagsArb, padata: methodDataArb, reqBody: kdcReqBodyArb });
+export const krbFastArmoredRepArb = fc.record({ encFastRep: encryptedDataArb });
+export const krbFastFinishedArb = fc.record({ timestamp: timeArb, usec: usecArb, crealm: realmArb, cname: principalNameArb, ticketChecksum: checksumArb });
+export const krbFastResponseArb = fc.record(
+  { padata: methodDataArb, strengthenKey: encryptionKeyArb, finished: krbFastFinishedArb, nonce: uint32AsSentArb },
+  { requiredKeys: ['padata', 'nonce'] },
+);

@@ -12,6 +12,22 @@ import * as M from '../../src/messages/index.js';
 import * as S from './samples.js';
 import vectors from '../../fixtures/mit/asn1-reference-encode.json' with { type: 'json' };
 import { hex } from '../asn1/helpers.js';
+import { armoredPadata, encryptedChallenge } from '../../src/client/fast.js';
+
+/** Our FAST-armored requests (src/client/fast.ts) with a fixed armor key: what tskrb5 sends in an armored AS and TGS exchange. */
+const armorKey = { etype: 18, value: S.filler(32, 7) };
+function armoredAsReq(): M.ASReq {
+  const r = S.asReq();
+  const inner = [encryptedChallenge({ armorKey }, { etype: 18, value: S.filler(32, 8) }, new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), 123456), ...(r.padata ?? [])];
+  const armor = { armorType: 1, armorValue: M.APReq.encode(S.apReq(256)) };
+  return { ...r, padata: [armoredPadata({ armorKey, armor }, inner, r.reqBody, M.KDCReqBody.encode(r.reqBody))] };
+}
+function armoredTgsReq(): M.TGSReq {
+  const r = S.tgsReq();
+  const tgs = r.padata!.find((p) => p.padataType === 1)!;
+  const others = r.padata!.filter((p) => p.padataType !== 1);
+  return { ...r, padata: [tgs, armoredPadata({ armorKey }, others, r.reqBody, tgs.padataValue), ...others] };
+}
 
 function hasTshark(): boolean {
   const r = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
@@ -118,6 +134,18 @@ const MESSAGES: Sample[] = [
     expect: [/msg-type: krb-tgs-req \(12\)/, /msg-type: krb-ap-req \(14\)/, /padata-type: pA-FOR-USER \(129\)/i, /bob@example\.com/, /auth: Kerberos/],
   },
   { what: 'TGS-REP', bytes: M.TGSRep.encode(S.tgsRep()), fromKdc: true, expect: [/msg-type: krb-tgs-rep \(13\)/] },
+  {
+    what: 'AS-REQ armored with FAST (ours: PA-FX-FAST with AP-REQ armor)',
+    bytes: M.ASReq.encode(armoredAsReq()),
+    fromKdc: false,
+    expect: [/msg-type: krb-as-req \(10\)/, /padata-type: pA-FX-FAST \(136\)/i, /armor-type: /i, /msg-type: krb-ap-req \(14\)/, /req-checksum/i, /enc-fast-req/i],
+  },
+  {
+    what: 'TGS-REQ armored with FAST (ours: implicit armor)',
+    bytes: M.TGSReq.encode(armoredTgsReq()),
+    fromKdc: false,
+    expect: [/msg-type: krb-tgs-req \(12\)/, /padata-type: pA-TGS-REQ \(1\)/i, /padata-type: pA-FX-FAST \(136\)/i, /enc-fast-req/i],
+  },
   {
     what: 'KRB-ERROR',
     bytes: M.KRBError.encode(S.krbError()),

@@ -13,6 +13,7 @@
  *   verify CKSUMTYPE ETYPE HEXKEY USAGE HEXDATA HEXCKSUM -> 1 | 0       (krb5_c_verify_checksum)
  *   prf ETYPE HEXKEY HEXINPUT                       -> hex              (krb5_c_prf)
  *   r2k ETYPE HEXBYTES                              -> hex key          (krb5_c_random_to_key)
+ *   cf2 ETYPE1 HEXKEY1 HEXPEPPER1 ETYPE2 HEXKEY2 HEXPEPPER2 -> ETYPE hex key (krb5_c_fx_cf2_simple)
  *   info ETYPE                                      -> KEYBYTES KEYLENGTH PRFLEN
  *   bench OP ETYPE SIZE MINMS [ITER]                -> ITERS NS_PER_OP
  *       OP = enc | dec | cksum: krb5_k_* over one krb5_key (derived keys cached in it, as MIT's
@@ -32,6 +33,12 @@
  *       HEXKRB5CONF is written to a temp file and named by KRB5_CONFIG for a fresh context (kept
  *       while the next request names the same text); the principal as for unparse. An empty
  *       local name is an empty line; no translation is "ERR -1765328208 …" (KRB5_LNAME_NOTRANS).
+ *   pacverify HEXPAC AUTHTIME HEXPRINC|- SETYPE HEXSKEY|- KETYPE HEXKKEY|- WITHREALM -> "ok"
+ *       krb5_pac_parse, then krb5_pac_verify_ext(authtime, principal (krb5_parse_name of the
+ *       text; "-": none), server key ("-": none), KDC key ("-": none), with_realm 0|1). Errors
+ *       are "ERR <code> <where>" with where = krb5_pac_parse or krb5_pac_verify_ext.
+ *   pacbench HEXPAC AUTHTIME HEXPRINC SETYPE HEXSKEY KETYPE HEXKKEY|- MINMS -> ITERS NS_PER_OP
+ *       krb5_pac_parse + krb5_pac_verify + krb5_pac_free, repeated for at least MINMS ms.
  *   version                                         -> the harness protocol version
  *   quit                                            -> exits
  *
@@ -140,7 +147,7 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-#define MAXTOK 8
+#define MAXTOK 12
 
 /* ---------- operations ---------- */
 
@@ -437,6 +444,62 @@ static void op_prf(char **t, int nt)
     free(input.data);
 }
 
+static void op_cf2(char **t, int nt)
+{
+    long e1, e2;
+    krb5_data k1b, k2b, p1, p2;
+    krb5_keyblock kb1, kb2, *out = NULL;
+    char *s1, *s2;
+    krb5_error_code ret;
+    if (nt != 7 || parse_int(t[1], &e1) || parse_int(t[4], &e2)) {
+        put_err(0, "usage: cf2 ETYPE1 HEXKEY1 HEXPEPPER1 ETYPE2 HEXKEY2 HEXPEPPER2");
+        return;
+    }
+    if (parse_hex(t[2], &k1b)) {
+        put_err(0, "bad key1 hex");
+        return;
+    }
+    if (parse_hex(t[5], &k2b)) {
+        free(k1b.data);
+        put_err(0, "bad key2 hex");
+        return;
+    }
+    if (parse_hex(t[3], &p1)) {
+        free(k1b.data);
+        free(k2b.data);
+        put_err(0, "bad pepper1 hex");
+        return;
+    }
+    if (parse_hex(t[6], &p2)) {
+        free(k1b.data);
+        free(k2b.data);
+        free(p1.data);
+        put_err(0, "bad pepper2 hex");
+        return;
+    }
+    /* krb5_c_fx_cf2_simple takes C strings: the peppers end at their first NUL. */
+    s1 = calloc(1, p1.length + 1);
+    s2 = calloc(1, p2.length + 1);
+    if (s1 && p1.length) memcpy(s1, p1.data, p1.length);
+    if (s2 && p2.length) memcpy(s2, p2.data, p2.length);
+    keyblock_from(&kb1, e1, &k1b);
+    keyblock_from(&kb2, e2, &k2b);
+    ret = krb5_c_fx_cf2_simple(ctx, &kb1, s1, &kb2, s2, &out);
+    if (ret) {
+        put_err(ret, "krb5_c_fx_cf2_simple");
+    } else {
+        printf("%d ", (int)out->enctype);
+        put_hex(out->contents, out->length);
+        krb5_free_keyblock(ctx, out);
+    }
+    free(s1);
+    free(s2);
+    free(k1b.data);
+    free(k2b.data);
+    free(p1.data);
+    free(p2.data);
+}
+
 static void op_r2k(char **t, int nt)
 {
     long etype;
@@ -667,6 +730,110 @@ out:
     free(realm.data);
 }
 
+/* ---------- MS-PAC ---------- */
+
+struct pacreq {
+    krb5_data pac, sk, kk, ptext;
+    krb5_keyblock skb, kkb;
+    krb5_principal princ;
+    long authtime, setype, ketype;
+    int has_s, has_k;
+};
+
+static void pacreq_free(struct pacreq *r)
+{
+    free(r->pac.data);
+    free(r->sk.data);
+    free(r->kk.data);
+    free(r->ptext.data);
+    if (r->princ) krb5_free_principal(ctx, r->princ);
+}
+
+/* t[1..7] = HEXPAC AUTHTIME HEXPRINC SETYPE HEXSKEY KETYPE HEXKKEY; returns 0 or answers an error. */
+static int pacreq_parse(char **t, struct pacreq *r)
+{
+    krb5_error_code ret;
+    memset(r, 0, sizeof(*r));
+    if (parse_hex(t[1], &r->pac) || parse_int(t[2], &r->authtime) || parse_hex(t[3], &r->ptext) ||
+        parse_int(t[4], &r->setype) || parse_hex(t[5], &r->sk) || parse_int(t[6], &r->ketype) ||
+        parse_hex(t[7], &r->kk)) {
+        put_err(0, "bad pac request");
+        pacreq_free(r);
+        return -1;
+    }
+    r->has_s = strcmp(t[5], "-") != 0;
+    r->has_k = strcmp(t[7], "-") != 0;
+    keyblock_from(&r->skb, r->setype, &r->sk);
+    keyblock_from(&r->kkb, r->ketype, &r->kk);
+    if (strcmp(t[3], "-") != 0) {
+        char *name = malloc(r->ptext.length + 1);
+        memcpy(name, r->ptext.data, r->ptext.length);
+        name[r->ptext.length] = 0;
+        ret = krb5_parse_name(ctx, name, &r->princ);
+        free(name);
+        if (ret) {
+            put_err(ret, "krb5_parse_name");
+            pacreq_free(r);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void op_pacverify(char **t, int nt)
+{
+    struct pacreq r;
+    krb5_pac pac = NULL;
+    krb5_error_code ret;
+    long with_realm;
+    if (nt != 9 || parse_int(t[8], &with_realm)) {
+        put_err(0, "usage: pacverify HEXPAC AUTHTIME HEXPRINC|- SETYPE HEXSKEY|- KETYPE HEXKKEY|- WITHREALM");
+        return;
+    }
+    if (pacreq_parse(t, &r)) return;
+    ret = krb5_pac_parse(ctx, r.pac.data, r.pac.length, &pac);
+    if (ret) {
+        put_err(ret, "krb5_pac_parse");
+    } else {
+        ret = krb5_pac_verify_ext(ctx, pac, (krb5_timestamp)r.authtime, r.princ, r.has_s ? &r.skb : NULL,
+                                  r.has_k ? &r.kkb : NULL, with_realm ? TRUE : FALSE);
+        if (ret) put_err(ret, "krb5_pac_verify_ext");
+        else printf("ok\n");
+        krb5_pac_free(ctx, pac);
+    }
+    pacreq_free(&r);
+}
+
+static void op_pacbench(char **t, int nt)
+{
+    struct pacreq r;
+    long minms;
+    uint64_t iters = 0, t0, t1, deadline;
+    krb5_error_code ret = 0;
+    if (nt != 9 || parse_int(t[8], &minms)) {
+        put_err(0, "usage: pacbench HEXPAC AUTHTIME HEXPRINC SETYPE HEXSKEY KETYPE HEXKKEY|- MINMS");
+        return;
+    }
+    if (pacreq_parse(t, &r)) return;
+    t0 = now_ns();
+    deadline = t0 + (uint64_t)minms * 1000000u;
+    do {
+        for (int i = 0; i < 64 && !ret; i++, iters++) {
+            krb5_pac pac;
+            ret = krb5_pac_parse(ctx, r.pac.data, r.pac.length, &pac);
+            if (!ret) {
+                ret = krb5_pac_verify(ctx, pac, (krb5_timestamp)r.authtime, r.princ, r.has_s ? &r.skb : NULL,
+                                      r.has_k ? &r.kkb : NULL);
+                krb5_pac_free(ctx, pac);
+            }
+        }
+        t1 = now_ns();
+    } while (!ret && t1 < deadline);
+    if (ret) put_err(ret, "krb5_pac_verify");
+    else printf("%llu %.1f\n", (unsigned long long)iters, (double)(t1 - t0) / (double)iters);
+    pacreq_free(&r);
+}
+
 /* ---------- main loop ---------- */
 
 int main(void)
@@ -706,6 +873,8 @@ int main(void)
             op_verify(t, nt);
         } else if (strcmp(t[0], "prf") == 0) {
             op_prf(t, nt);
+        } else if (strcmp(t[0], "cf2") == 0) {
+            op_cf2(t, nt);
         } else if (strcmp(t[0], "r2k") == 0) {
             op_r2k(t, nt);
         } else if (strcmp(t[0], "info") == 0) {
@@ -722,6 +891,10 @@ int main(void)
             op_unparse(t, nt);
         } else if (strcmp(t[0], "aname2lname") == 0) {
             op_aname2lname(t, nt);
+        } else if (strcmp(t[0], "pacverify") == 0) {
+            op_pacverify(t, nt);
+        } else if (strcmp(t[0], "pacbench") == 0) {
+            op_pacbench(t, nt);
         } else if (strcmp(t[0], "version") == 0) {
             printf("krb5harness 1\n");
         } else if (strcmp(t[0], "quit") == 0) {

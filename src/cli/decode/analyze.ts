@@ -9,7 +9,7 @@
  */
 
 import { openKdcRepPart, openPaEncTimestamp } from '../../client/index.js';
-import { stringToKey, type Key } from '../../crypto/index.js';
+import { cf2, decrypt, stringToKey, type Key } from '../../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../../errors.js';
 import { decodeKeytab, type KeytabEntry } from '../../formats/index.js';
 import {
@@ -34,6 +34,13 @@ import {
   type APRep,
   type APReq as APReqValue,
   EncryptedData,
+  APReq,
+  KrbFastReq,
+  KrbFastResponse,
+  PAEncTsEnc,
+  PAFxFastReply,
+  PAFxFastRequest,
+  decodeMethodData,
   type KDCRep,
   type KDCReq,
   type KRBError,
@@ -41,6 +48,7 @@ import {
   type Ticket,
 } from '../../messages/index.js';
 import { decodeSpnegoToken, isNtlmToken } from '../../spnego/index.js';
+import { showPac } from './pac.js';
 
 export interface Section {
   title: string;
@@ -58,6 +66,8 @@ export interface Keys {
   password?: string;
   /** Session keys learned from what was opened so far (tickets, KDC replies). */
   session: Key[];
+  /** FAST armor keys derived so far (from an armored request's armor). */
+  armor: Key[];
 }
 
 export interface Analysis {
@@ -117,7 +127,7 @@ function krb5Token(bytes: Uint8Array, keys: Keys, out: Analysis): void {
   });
   if (t.message.type === 'AP-REQ') apReq(t.message.value, keys, out, 'AP_REQ');
   else if (t.message.type === 'AP-REP') apRep(t.message.value, keys, out);
-  else krbError(t.message.value, out);
+  else krbError(t.message.value, keys, out);
 }
 
 function kerberosMessage(bytes: Uint8Array, keys: Keys, out: Analysis, authUsage: 'AP_REQ' | 'TGS_REQ'): void {
@@ -130,7 +140,7 @@ function kerberosMessage(bytes: Uint8Array, keys: Keys, out: Analysis, authUsage
       apRep(m.value, keys, out);
       return;
     case 'KRB-ERROR':
-      krbError(m.value, out);
+      krbError(m.value, keys, out);
       return;
     case 'AS-REQ':
     case 'TGS-REQ':
@@ -185,12 +195,19 @@ function showTicket(ticket: Ticket, keys: Keys, out: Analysis): Key | undefined 
     return undefined;
   }
   out.sections.push({ title: `EncTicketPart of ${who} (opened with the service key)`, value: r.value });
+  showPac(r.value, r.key, out);
   const session = sessionKeyOf(r.value);
   keys.session.push(session);
   return session;
 }
 
-function apReq(req: APReqValue, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TGS_REQ'): void {
+/** The keys an opened AP-REQ gave: its ticket's session key and its authenticator's subkey (for FAST's armor key). */
+interface ApKeys {
+  session?: Key;
+  subkey?: Key;
+}
+
+function apReq(req: APReqValue, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TGS_REQ'): ApKeys {
   out.sections.push({ title: usage === 'TGS_REQ' ? 'PA-TGS-REQ: AP-REQ (RFC 4120 §5.5.1)' : 'AP-REQ (RFC 4120 §5.5.1)', value: req });
   const session = showTicket(req.ticket, keys, out);
   const candidates = session ? [session] : [...keys.session, ...keys.keys];
@@ -198,7 +215,7 @@ function apReq(req: APReqValue, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TG
   const r = open(req.authenticator.etype, candidates, (k) => openAuthenticator(req, k, u, weak));
   if ('why' in r) {
     out.notes.push(`authenticator not opened: ${session ? r.why : 'the ticket was not opened, so its session key is unknown'}`);
-    return;
+    return {};
   }
   out.sections.push({ title: 'Authenticator (opened with the session key)', value: r.value });
   if (r.value.subkey) keys.session.push({ etype: r.value.subkey.keytype, value: r.value.subkey.keyvalue });
@@ -208,6 +225,7 @@ function apReq(req: APReqValue, keys: Keys, out: Analysis, usage: 'AP_REQ' | 'TG
     out.sections.push({ title: 'GSS-API authenticator checksum 0x8003 (RFC 4121 §4.1.1)', value: g, flagsAre: 'gss' });
     if (g.delegation) delegated(g.delegation, r.key, out);
   }
+  return { session: r.key, ...(r.value.subkey ? { subkey: { etype: r.value.subkey.keytype, value: r.value.subkey.keyvalue } } : {}) };
 }
 
 function delegated(bytes: Uint8Array, session: Key, out: Analysis): void {
@@ -229,12 +247,32 @@ function apRep(rep: APRep, keys: Keys, out: Analysis): void {
   else out.sections.push({ title: 'EncAPRepPart (opened with the session key)', value: r.value });
 }
 
-function krbError(err: KRBError, out: Analysis): void {
+/** PA-FX-FAST (RFC 6113) in a reply or error: the armored reply, sealed in the armor key. */
+function fastReply(padata: readonly { padataType: number; padataValue: Uint8Array }[], keys: Keys, out: Analysis): void {
+  const pa = padata.find((p) => p.padataType === PaDataType.PA_FX_FAST);
+  if (pa === undefined || pa.padataValue.length === 0) return;
+  try {
+    const armored = PAFxFastReply.decode(pa.padataValue);
+    out.sections.push({ title: 'PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)', value: armored });
+    const r = open(armored.encFastRep.etype, [...keys.armor, ...keys.keys], (k) => KrbFastResponse.decode(decrypt(k, KeyUsage.FAST_REP, armored.encFastRep.cipher, weak)));
+    if ('why' in r)
+      out.notes.push(
+        'the KrbFastResponse (the real padata or error, strengthen-key, finished) is encrypted in the FAST armor key: decode the armored request in the same command, or give --key with the armor key',
+      );
+    else out.sections.push({ title: 'KrbFastResponse (opened with the armor key)', value: r.value });
+  } catch (e) {
+    if (!(e instanceof KerberosError)) throw e;
+    out.notes.push(`PA-FX-FAST is not a KrbFastArmoredRep: ${e.message}`);
+  }
+}
+
+function krbError(err: KRBError, keys: Keys, out: Analysis): void {
   out.sections.push({ title: 'KRB-ERROR (RFC 4120 §5.9.1)', value: err });
   if (err.eData?.length) {
     try {
       const d = decodeEData(err.eData);
       out.sections.push({ title: `e-data: ${d.type}`, value: d.value });
+      if (d.type === 'METHOD-DATA') fastReply(decodeMethodData(err.eData), keys, out);
     } catch (e) {
       if (!(e instanceof KerberosError)) throw e;
       out.notes.push(`e-data is neither METHOD-DATA nor TYPED-DATA: ${e.message}`);
@@ -256,9 +294,41 @@ function clientKeys(keys: Keys, cname: PrincipalName, realm: string, etype: numb
 
 function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.1)`, value: req });
+  let tgsAp: ApKeys = {};
   for (const pa of req.padata ?? []) {
-    if (pa.padataType === PaDataType.PA_TGS_REQ) kerberosMessage(pa.padataValue, keys, out, 'TGS_REQ');
-    else if (pa.padataType === PaDataType.PA_ENC_TIMESTAMP && req.reqBody.cname) {
+    if (pa.padataType === PaDataType.PA_TGS_REQ) {
+      const m = decodeKerberosMessage(pa.padataValue);
+      if (m.type === 'AP-REQ') tgsAp = apReq(m.value, keys, out, 'TGS_REQ');
+      else kerberosMessage(pa.padataValue, keys, out, 'TGS_REQ');
+    } else if (pa.padataType === PaDataType.PA_FX_FAST && pa.padataValue.length > 0) {
+      try {
+        const armored = PAFxFastRequest.decode(pa.padataValue);
+        out.sections.push({ title: 'PA-FX-FAST: KrbFastArmoredReq (RFC 6113 §5.4.2)', value: armored });
+        // The explicit armor (AS) is an AP-REQ with a TGT; a TGS request's armor is implicit (its PA-TGS-REQ).
+        const ap = armored.armor?.armorType === 1 ? apReq(APReq.decode(armored.armor.armorValue), keys, out, 'AP_REQ') : armored.armor ? {} : tgsAp;
+        if (ap.session && ap.subkey) {
+          const armorKey = cf2(ap.subkey, 'subkeyarmor', ap.session, 'ticketarmor', weak);
+          keys.armor.push(armorKey);
+          const inner = KrbFastReq.decode(decrypt(armorKey, KeyUsage.FAST_ENC, armored.encFastReq.cipher, weak));
+          out.sections.push({ title: 'KrbFastReq (opened with the armor key: KRB-FX-CF2 of the armor subkey and ticket session key)', value: inner });
+          const ec = inner.padata.find((p) => p.padataType === PaDataType.PA_ENCRYPTED_CHALLENGE);
+          const cname = inner.reqBody.cname;
+          if (ec && cname) {
+            const enc = EncryptedData.decode(ec.padataValue);
+            const r = open(enc.etype, clientKeys(keys, cname, inner.reqBody.realm, enc.etype), (k) =>
+              PAEncTsEnc.decode(decrypt(cf2(armorKey, 'clientchallengearmor', k, 'challengelongterm', weak), KeyUsage.ENC_CHALLENGE_CLIENT, enc.cipher, weak)),
+            );
+            if ('why' in r) out.notes.push(`PA-ENCRYPTED-CHALLENGE not opened: ${r.why} (give --password or --key)`);
+            else out.sections.push({ title: 'PA-ENCRYPTED-CHALLENGE: PA-ENC-TS-ENC (opened with the client key and the armor key)', value: r.value });
+          }
+        } else {
+          out.notes.push('the KrbFastReq (the real padata and body) is encrypted in the FAST armor key: open the armor AP-REQ (--key with the krbtgt key) to derive it');
+        }
+      } catch (e) {
+        if (!(e instanceof KerberosError)) throw e;
+        out.notes.push(`PA-FX-FAST not opened: ${e.message}`);
+      }
+    } else if (pa.padataType === PaDataType.PA_ENC_TIMESTAMP && req.reqBody.cname) {
       const enc = EncryptedData.decode(pa.padataValue);
       const realm = req.reqBody.realm;
       const r = open(enc.etype, clientKeys(keys, req.reqBody.cname, realm, enc.etype), (k) => openPaEncTimestamp(pa.padataValue, k, weak));
@@ -270,6 +340,7 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
 
 function kdcRep(type: 'AS-REP' | 'TGS-REP', rep: KDCRep, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.2)`, value: rep });
+  fastReply(rep.padata ?? [], keys, out);
   showTicket(rep.ticket, keys, out);
   const candidates = type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
   const usages = type === 'AS-REP' ? [KeyUsage.AS_REP_ENCPART] : [KeyUsage.TGS_REP_ENCPART_SESSKEY, KeyUsage.TGS_REP_ENCPART_SUBKEY];

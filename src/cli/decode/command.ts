@@ -41,7 +41,7 @@ function parseKey(spec: string): Key {
 
 /** Runs `tskrb5 decode`; returns the exit status. */
 export function runDecode(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
-  const keys: Keys = { keytab: [], keys: [], session: [] };
+  const keys: Keys = { keytab: [], keys: [], session: [], armor: [] };
   const inputs: string[] = [];
   let json = false;
   let full = false;

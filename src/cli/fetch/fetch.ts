@@ -41,7 +41,7 @@ function decoded(label: string, header: string | null, err: Out): void {
   }
   err(`* ${label}: Negotiate (${m[1]!.length} base64 characters)`);
   try {
-    const a = analyze(fromBase64(m[1]!), { keytab: [], keys: [], session: [] });
+    const a = analyze(fromBase64(m[1]!), { keytab: [], keys: [], session: [], armor: [] });
     for (const s of a.sections) err(renderTree(s.title, s.value, { flagsAre: s.flagsAre ?? 'ticket' }).replace(/^/gm, '    '));
   } catch (e) {
     err(`    (does not decode: ${(e as Error).message})`);

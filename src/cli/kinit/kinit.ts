@@ -12,7 +12,7 @@ import { promptPassword } from './password.js';
 
 const PROG = 'kinit';
 
-export const KINIT_USAGE = `Usage: kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P] [-C] [-E] [-R] [-k [-i|-t keytab_file]] [-c cachename] [-S service] [principal]
+export const KINIT_USAGE = `Usage: kinit [-V] [-l lifetime] [-r renewable_life] [-f | -F] [-p | -P] [-C] [-E] [-R] [-k [-i|-t keytab_file]] [-c cachename] [-S service] [-T ticket_armor_cache] [principal]
 
     options:
 \t-V verbose
@@ -29,7 +29,8 @@ export const KINIT_USAGE = `Usage: kinit [-V] [-l lifetime] [-r renewable_life] 
 \t-i use default client keytab (with -k)
 \t-t filename of keytab to use
 \t-c Kerberos 5 cache name
-\t-S service`;
+\t-S service
+\t-T armor credential cache`;
 
 /** Options of the command besides argv (tests inject a password source and a context). */
 export interface KinitToolContext extends ToolContext {
@@ -56,7 +57,7 @@ export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: Kinit
   return runTool(PROG, err, async () => {
     let parsed: Parsed;
     try {
-      parsed = getopt(argv, 'Vl:r:fFpPCERkit:c:S:h', ['help', 'forwardable', 'noforwardable', 'proxiable', 'noproxiable', 'canonicalize', 'enterprise']);
+      parsed = getopt(argv, 'Vl:r:fFpPCERkit:c:S:T:h', ['help', 'forwardable', 'noforwardable', 'proxiable', 'noproxiable', 'canonicalize', 'enterprise']);
     } catch (e) {
       err(`${PROG}: ${(e as Error).message}`);
       err(KINIT_USAGE);
@@ -118,6 +119,14 @@ export function runKinit(argv: readonly string[], out: Out, err: Out, ctx: Kinit
             break;
           case 'S':
             o.service = arg!;
+            break;
+          case 'T':
+            // MIT: "Only one armor_ccache"
+            if (o.armorCcache !== undefined) {
+              err('Only one armor_ccache');
+              throw new RangeError('usage');
+            }
+            o.armorCcache = arg!;
             break;
         }
       }
