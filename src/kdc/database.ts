@@ -9,6 +9,7 @@ import { randomKey, stringToKey, type Key } from '../crypto/index.js';
 import { EncType, NameType } from '../iana/index.js';
 import { parsePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { secretKey } from '../util/secret.js';
+import { realmDomainSid } from './pac.js';
 
 /** Policy flags of a principal, MIT's KRB5_KDB_* attributes by their kadmin names. */
 export interface PrincipalFlags {
@@ -54,8 +55,10 @@ export interface PrincipalDescription extends PrincipalFlags {
    * `password` too, the password is only used for nothing but the ETYPE-INFO2 salt (the keys win).
    */
   keys?: { etype: number; value: Uint8Array; kvno?: number }[];
-  /** Groups (names, for the demo and, with a PAC, RIDs). */
+  /** Groups, by name: in the PAC as RIDs of the domain (see `groupRids`). */
   groups?: string[];
+  /** The account's RID in the PAC (default 1000, 1001, … in the order given). */
+  rid?: number;
 }
 
 /** The database's description: realm, default enctypes, principals (krbtgt is added). */
@@ -68,6 +71,10 @@ export interface KdcDescription {
   maxLifeSec?: number;
   /** Realm-wide maximum renewable life, seconds (default 604800, MIT's max_renewable_life). */
   maxRenewSec?: number;
+  /** The domain SID of the PACs (default one fixed by the realm's name). */
+  domainSid?: string;
+  /** RIDs of the groups by name (default 1100, 1101, … in the order they first appear). */
+  groupRids?: Record<string, number>;
 }
 
 /** One long-term key of a principal. */
@@ -90,6 +97,8 @@ export interface DbEntry {
   groups: string[];
   /** MIT's `session_enctypes`, if set. */
   sessionEnctypes?: number[];
+  /** The account's RID (krbtgt: 502, as AD's). */
+  rid: number;
 }
 
 /** The default enctypes: MIT 1.20's supported set with AES-SHA2 beside AES-SHA1. */
@@ -105,7 +114,12 @@ export class KdcDatabase {
   readonly realm: string;
   readonly maxLifeSec: number;
   readonly maxRenewSec: number;
+  /** The domain SID of the PACs. */
+  readonly domainSid: string;
+  /** Group RIDs by name, and names by RID. */
+  readonly groupRids = new Map<string, number>();
   private readonly byName = new Map<string, DbEntry>();
+  private nextRid = 1000;
 
   constructor(description: KdcDescription) {
     if (typeof description?.realm !== 'string' || description.realm === '') throw new TypeError('realm must be a non-empty string');
@@ -113,6 +127,17 @@ export class KdcDatabase {
     this.realm = description.realm;
     this.maxLifeSec = description.maxLifeSec ?? 86400;
     this.maxRenewSec = description.maxRenewSec ?? 7 * 86400;
+    this.domainSid = description.domainSid ?? realmDomainSid(this.realm);
+    if (!/^S-1-5-21-\d+-\d+-\d+$/.test(this.domainSid)) throw new RangeError(`domainSid ${this.domainSid} is not S-1-5-21-a-b-c`);
+    for (const [name, rid] of Object.entries(description.groupRids ?? {})) this.groupRids.set(name, rid);
+    let nextGroup = 1100;
+    for (const p of description.principals ?? []) {
+      for (const g of p.groups ?? []) {
+        if (this.groupRids.has(g)) continue;
+        while ([...this.groupRids.values()].includes(nextGroup)) nextGroup++;
+        this.groupRids.set(g, nextGroup++);
+      }
+    }
     const enctypes = description.enctypes ?? DEFAULT_KDC_ENCTYPES;
     const tgs = description.principals.find((p) => p.name === `krbtgt/${this.realm}` || p.name === `krbtgt/${this.realm}@${this.realm}`);
     if (!tgs) this.add({ name: `krbtgt/${this.realm}`, requiresPreauth: false }, enctypes);
@@ -150,6 +175,7 @@ export class KdcDatabase {
       maxRenewSec: p.maxRenewSec ?? 7 * 86400,
       isUser,
       groups: p.groups ?? [],
+      rid: p.rid ?? (principal.components[0] === 'krbtgt' ? 502 : this.nextRid++),
       ...(p.sessionEnctypes ? { sessionEnctypes: [...p.sessionEnctypes] } : {}),
     });
   }
@@ -163,6 +189,12 @@ export class KdcDatabase {
   /** The local TGS, `krbtgt/REALM@REALM`. */
   get tgs(): DbEntry {
     return this.byName.get(unparsePrincipal({ components: ['krbtgt', this.realm], realm: this.realm }))!;
+  }
+
+  /** The group name of a RID of this domain, if it is one of the database's groups. */
+  groupName(rid: number): string | undefined {
+    for (const [name, r] of this.groupRids) if (r === rid) return name;
+    return rid === 513 ? 'Domain Users' : undefined;
   }
 
   /** Every entry. */

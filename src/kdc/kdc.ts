@@ -25,6 +25,7 @@ import {
   KRBError,
   MethodData,
   PAEncTsEnc,
+  PAPacRequest,
   TGSRep,
   TGSReq,
   type EncTicketPart as EncTicketPartT,
@@ -36,6 +37,7 @@ import {
 } from '../messages/index.js';
 import { secretKey } from '../util/secret.js';
 import type { DbEntry, KdcDatabase } from './database.js';
+import { issuePac, pacAuthorizationData, resignPac, type PacIdentity } from './pac.js';
 
 /** Options of {@link Kdc}. */
 export interface KdcOptions {
@@ -43,6 +45,8 @@ export interface KdcOptions {
   now?: () => number;
   /** Clock skew allowed, seconds (default 300). */
   clockSkewSec?: number;
+  /** Put a PAC in tickets (default true; a client's PA-PAC-REQUEST include-pac false asks for none). */
+  pac?: boolean;
 }
 
 /** What one exchange did, for the request log. */
@@ -119,9 +123,11 @@ export class Kdc {
   readonly db: KdcDatabase;
   private readonly now: () => number;
   private readonly skewMs: number;
+  private readonly pac: boolean;
 
   constructor(db: KdcDatabase, options: KdcOptions = {}) {
     this.db = db;
+    this.pac = options.pac !== false;
     this.now = options.now ?? Date.now;
     this.skewMs = (options.clockSkewSec ?? 300) * 1000;
   }
@@ -330,6 +336,19 @@ export class Kdc {
     const cname: PrincipalName =
       canonical || body.cname.nameType === NameType.NT_ENTERPRISE ? { nameType: client.principal.nameType, nameString: client.principal.components } : body.cname;
     const sname: PrincipalName = body.sname;
+    const pacRequest = req.padata?.find((p) => p.padataType === PaDataType.PA_PAC_REQUEST);
+    let requested: boolean | undefined;
+    if (pacRequest) {
+      try {
+        requested = PAPacRequest.decode(pacRequest.padataValue).includePac;
+      } catch {
+        requested = undefined;
+      }
+    }
+    const pac =
+      this.pac && requested !== false
+        ? issuePac(client, this.pacIdentity(client), new Date(kdcTime), requested, this.ticketKey(server).key, this.ticketKey(this.db.tgs).key)
+        : undefined;
     const part: EncTicketPartT = {
       flags,
       key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
@@ -341,6 +360,7 @@ export class Kdc {
       endtime: new Date(end),
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
       ...(body.addresses ? { caddr: body.addresses } : {}),
+      ...(pac ? { authorizationData: pacAuthorizationData(pac) } : {}),
     };
     const ticket = this.issueTicket(server, part);
     ticket.sname = sname;
@@ -384,6 +404,16 @@ export class Kdc {
       ticket,
       encPart: { etype: replyEtype, kvno: clientKey.kvno, cipher: encrypt(clientKey.key, KeyUsage.AS_REP_ENCPART, encPart) },
     });
+  }
+
+  private pacIdentity(client: DbEntry): PacIdentity {
+    return {
+      domainSid: this.db.domainSid,
+      domainName: this.db.realm.split('.')[0]!,
+      realm: this.db.realm,
+      rid: client.rid,
+      groupRids: client.groups.map((g) => this.db.groupRids.get(g)!).filter((r) => r !== undefined),
+    };
   }
 
   /** An enterprise name `user@REALM` (or `user`) of this realm's users. */
@@ -474,6 +504,14 @@ export class Kdc {
     if (!has(options, Opt.DISABLE_TRANSITED_CHECK)) flags |= bit(Flag.TRANSITED_POLICY_CHECKED);
     flags >>>= 0;
     const caddr = has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? body.addresses : tgt.caddr;
+    // the TGT's PAC, verified with the krbtgt key, signed again for the service (as MIT's KDC)
+    let pac: Uint8Array | undefined;
+    try {
+      pac = resignPac(tgt.authorizationData, checked.serviceKey.key, this.ticketKey(server).key);
+    } catch (e) {
+      if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the TGT's PAC does not verify: ${e.message}`);
+      throw e;
+    }
     const part: EncTicketPartT = {
       flags,
       key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
@@ -485,7 +523,7 @@ export class Kdc {
       endtime: new Date(end),
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
       ...(caddr ? { caddr } : {}),
-      ...(tgt.authorizationData ? { authorizationData: tgt.authorizationData } : {}),
+      ...(pac ? { authorizationData: pacAuthorizationData(pac) } : {}),
     };
     const sname: PrincipalName = has(options, Opt.CANONICALIZE) ? { nameType: server.principal.nameType, nameString: server.principal.components } : body.sname;
     const ticket = this.issueTicket(server, part);

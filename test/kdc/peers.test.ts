@@ -173,7 +173,8 @@ describe.skipIf(skip)(`independent peers against the embedded KDC${skip ? ` (ski
     expect(count(/error-code: eRR-PREAUTH-REQUIRED \(25\)/g)).toBe(2);
     expect(count(/error-code: eRR-C-PRINCIPAL-UNKNOWN \(6\)/g)).toBe(2);
     expect(count(/padata-type: pA-ETYPE-INFO2 \(19\)/g)).toBeGreaterThanOrEqual(4);
-    expect(count(/User Datagram Protocol/g)).toBeGreaterThanOrEqual(8);
+    // the TGS-REQs carry a TGT with a PAC, over MIT's udp_preference_limit (1465): TCP at once
+    expect(count(/User Datagram Protocol/g)).toBeGreaterThanOrEqual(6);
     expect(count(/Transmission Control Protocol/g)).toBeGreaterThanOrEqual(8);
     expect(readFileSync(pcap).length).toBeGreaterThan(0);
   });

@@ -109,7 +109,7 @@ export async function runDemo(argv: readonly string[], out: Out, err: Out): Prom
       principals: [{ name: 'alice', password: PASSWORD, groups: ['staff', 'developers'] }, { name: 'HTTP/localhost', okAsDelegate: true }, { name: 'HTTP/127.0.0.1' }],
     });
     out(`1. KDC for ${REALM} on ${kdc.host}:${kdc.port} (UDP and TCP) ${took()}`);
-    out('   principals: alice (password; groups staff, developers), HTTP/localhost (the web server, ok-as-delegate), HTTP/127.0.0.1 (its backend)');
+    out('   principals: alice (password; groups staff, developers; a PAC in her tickets), HTTP/localhost (the web server, ok-as-delegate), HTTP/127.0.0.1 (its backend)');
 
     // Everything below reads this process's environment only: the KDC's krb5.conf, the demo's cache.
     const cc = `FILE:${join(dir, 'ccache')}`;
@@ -153,8 +153,13 @@ export async function runDemo(argv: readonly string[], out: Out, err: Out): Prom
       frontAuth(req, res, () => {
         const info = (req as http.IncomingMessage & { negotiate?: NegotiateRequestInfo }).negotiate!;
         seen.push(`   web server saw ${info.principal} (local user ${info.user ?? '-'}); delegated credentials: ${info.delegated ? 'yes (a forwarded TGT)' : 'no'}`);
-        const groups = kdc!.db.lookup([info.client.components[0] ?? ''], info.client.realm)?.groups ?? [];
-        seen.push(`   groups: ${groups.join(', ') || '-'} (from the KDC's database; tickets carry no PAC yet)`);
+        // the groups from the verified PAC (LOGON_INFO), as SIDs; named from the KDC's database
+        const named = info.groups.map((sid) => {
+          const rid = sid.startsWith(`${kdc!.db.domainSid}-`) ? Number(sid.slice(kdc!.db.domainSid.length + 1)) : Number.NaN;
+          const name = Number.isNaN(rid) ? undefined : kdc!.db.groupName(rid);
+          return name ? `${name} (…-${rid})` : sid;
+        });
+        seen.push(`   groups (from the ticket's PAC, verified): ${named.join(', ') || '-'}`);
         if (!info.delegated) {
           res.statusCode = 500;
           res.end('no delegated credentials');
