@@ -471,6 +471,8 @@ export class Kdc {
     if (!server) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER_NOT_FOUND');
     if (server.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER LOCKED OUT');
     if (server.flags.disallowSvr) return refuse(ErrorCode.KDC_ERR_MUST_USE_USER2USER, 'SERVER NOT ALLOWED');
+    // MIT's check_tgs_svc_reqd_flags: a service marked requires_preauth only for pre-authenticated TGTs
+    if (server.flags.requiresPreauth && server !== this.db.tgs && !has(tgt.flags, Flag.PRE_AUTHENT)) return refuse(ErrorCode.KRB_ERR_GENERIC, 'NO PREAUTH');
     if (has(options, Opt.FORWARDED) && !has(tgt.flags, Flag.FORWARDABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'TGT NOT FORWARDABLE');
     if (has(options, Opt.PROXY) && !has(tgt.flags, Flag.PROXIABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'TGT NOT PROXIABLE');
     if (renew) {

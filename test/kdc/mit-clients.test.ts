@@ -36,6 +36,7 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
         { name: 'HTTP/web.kdc.test' },
         { name: 'host/svc.kdc.test', enctypes: [17] },
         { name: 'robot', password: 'robot-Pa55' },
+        { name: 'HTTP/strict.kdc.test', requiresPreauth: true },
       ],
     });
   });
@@ -76,11 +77,16 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
     expect(l2.stdout).toMatch(/host\/svc\.kdc\.test@KDC\.TSKRB5\.TEST\n\s+Etype \(skey, tkt\): aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96/);
   });
 
-  it('kinit without pre-authentication for a principal that does not require it', async () => {
+  it('kinit without pre-authentication for a principal that does not require it; a requires_preauth service refuses that TGT', async () => {
     const r = await kinit(['nopre'], 'c.cc', 'nopre-Pa55\n');
     expect(r.code).toBe(0);
     const l = await runCmd('klist', ['-f'], { env: env('c.cc') });
     expect(l.stdout).toMatch(/Flags: FI\b/);
+    // MIT's check_tgs_svc_reqd_flags: a service marked requires_preauth refuses a TGT without PRE-AUTHENT
+    const v = await runCmd('kvno', [`HTTP/strict.kdc.test@${REALM}`], { env: env('c.cc') });
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain('Generic error (see e-text)');
+    expect(kdc.logs.some((x) => /TGS_REQ .*KRB_ERR_GENERIC, nopre@.*NO PREAUTH/.test(x))).toBe(true);
   });
 
   it('aes-sha2 only user: ETYPE-INFO2 names aes256-sha384 with its salt; the reply key is aes256-sha384', async () => {
