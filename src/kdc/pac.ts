@@ -7,9 +7,10 @@
  * exchange the TGT's PAC is verified with the krbtgt key and signed again for the service.
  * @module
  */
-import { signPac, verifyPac, findPac } from '../ap/index.js';
+import { PAC_CHECKSUM_USAGE, signPac, verifyPac, findPac } from '../ap/index.js';
 import type { Key } from '../crypto/index.js';
-import { digest } from '../crypto/index.js';
+import { checksum, digest, verifyChecksum } from '../crypto/index.js';
+import { IntegrityError } from '../errors.js';
 import { AdType } from '../iana/index.js';
 import {
   ADIfRelevant,
@@ -19,6 +20,7 @@ import {
   UPN_DNS_INFO_UPN_CONSTRUCTED,
   dateToFileTime,
   decodePac,
+  parsePacHeader,
   type AuthorizationData,
   type KerbValidationInfo,
   type Pac,
@@ -113,13 +115,66 @@ export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
   return [{ adType: AdType.AD_IF_RELEVANT, adData: ADIfRelevant.encode([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]) }];
 }
 
+/** The mandatory checksum type of a key's enctype, and its length (RFC 3962, RFC 8009). */
+function pacChecksumOf(etype: number): { type: number; length: number } | undefined {
+  switch (etype) {
+    case 17:
+      return { type: 15, length: 12 };
+    case 18:
+      return { type: 16, length: 12 };
+    case 19:
+      return { type: 19, length: 16 };
+    case 20:
+      return { type: 20, length: 24 };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The TGT's PAC, verified with the krbtgt key (a PAC that does not verify is an error for the
- * caller to refuse), signed again for the service; undefined when the TGT has none.
+ * caller to refuse), signed again for the service; undefined when the TGT has none. The common
+ * case — exactly one server and one KDC checksum, no ticket or full checksum, a server signature
+ * of the new key's length — is done in place, without decoding the buffers: the signatures
+ * zeroed, both checked, the server checksum (PAC_CHECKSUM_USAGE over the whole PAC) and the KDC
+ * checksum (over the server signature) written again, as MIT's krb5_pac_sign computes them. Any
+ * other PAC goes through `verifyPac`, `decodePac` and `signPac`.
  */
 export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, krbtgtKey: Key, serverKey: Key): Uint8Array | undefined {
   const bytes = findPac(tgtAuthorizationData);
   if (!bytes) return undefined;
+  const header = parsePacHeader(bytes);
+  const server = header.filter((h) => h.type === 6);
+  const kdc = header.filter((h) => h.type === 7);
+  const want = pacChecksumOf(serverKey.etype);
+  const kdcType = pacChecksumOf(krbtgtKey.etype);
+  if (
+    server.length === 1 &&
+    kdc.length === 1 &&
+    want &&
+    kdcType &&
+    !header.some((h) => h.type === 16 || h.type === 19) &&
+    server[0]!.size === 4 + want.length &&
+    kdc[0]!.size === 4 + kdcType.length
+  ) {
+    const s = server[0]!;
+    const k = kdc[0]!;
+    const out = bytes.slice();
+    const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    const oldServerType = v.getUint32(s.offset, true) | 0;
+    const oldKdcType = v.getUint32(k.offset, true) | 0;
+    const oldServerSig = bytes.subarray(s.offset + 4, s.offset + s.size);
+    const oldKdcSig = bytes.subarray(k.offset + 4, k.offset + k.size);
+    out.fill(0, s.offset + 4, s.offset + s.size);
+    out.fill(0, k.offset + 4, k.offset + k.size);
+    if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, out, oldServerSig, oldServerType)) throw new IntegrityError({ code: 'ERR_PAC_SERVER_CHECKSUM' });
+    if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
+    v.setUint32(s.offset, want.type >>> 0, true);
+    v.setUint32(k.offset, kdcType.type >>> 0, true);
+    out.set(checksum(serverKey, PAC_CHECKSUM_USAGE, out, want.type), s.offset + 4);
+    out.set(checksum(krbtgtKey, PAC_CHECKSUM_USAGE, out.subarray(s.offset + 4, s.offset + s.size), kdcType.type), k.offset + 4);
+    return out;
+  }
   verifyPac(bytes, { serverKey: krbtgtKey, kdcKey: krbtgtKey });
   const pac: Pac = decodePac(bytes);
   const { offsets: _, ...rest } = pac;
