@@ -16,7 +16,7 @@ import {
   EncKDCRepPart,
   EncTicketPart,
   KDCReqBody,
-  KRBError,
+  type KRBError,
   TGSRep,
   TGSReq,
   parsePacHeader,
