@@ -179,6 +179,51 @@ describe.skipIf(skip)(`independent peers against the embedded KDC${skip ? ` (ski
     expect(readFileSync(pcap).length).toBeGreaterThan(0);
   });
 
+  it('MS-KKDCP: MIT kinit and kvno through our KDC proxy endpoint over HTTPS (kdc = https://…/KdcProxy, http_anchors)', async () => {
+    const { makeSelfSignedCert } = await import('../interop/gss-acceptor.mjs');
+    const { cert, key } = makeSelfSignedCert(dir, { name: 'kkdcp' });
+    const proxied = await startKdc({
+      realm: REALM,
+      principals: [{ name: 'alice', password: 'alice-Pa55' }, { name: 'HTTP/localhost' }],
+      kdcProxy: { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') },
+    });
+    try {
+      expect(proxied.kdcProxyUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/KdcProxy$/);
+      const { writeFileSync } = await import('node:fs');
+      const conf = join(dir, 'kkdcp.conf');
+      writeFileSync(conf, proxied.krb5Conf.replace(/kdc = 127\.0\.0\.1:\d+/, `kdc = ${proxied.kdcProxyUrl}\n    http_anchors = FILE:${cert}`));
+      const e = { ...process.env, KRB5_CONFIG: conf, KRB5CCNAME: `FILE:${join(dir, 'kkdcp.cc')}`, KRB5_TRACE: join(dir, 'kkdcp.trace') };
+      const k = await runCmd('kinit', ['alice'], { env: e, input: 'alice-Pa55\n' });
+      expect(k.stderr, `${readFileSync(conf, 'utf8')}\n${readFileSync(join(dir, 'kkdcp.trace'), 'utf8')}`).toBe('');
+      expect(k.code).toBe(0);
+      const v = await runCmd('kvno', [`HTTP/localhost@${REALM}`], { env: e });
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(0);
+      expect(proxied.logs.filter((l) => / kkdcp AS_REQ .*ISSUE/.test(l))).toHaveLength(1);
+      expect(proxied.logs.some((l) => / kkdcp TGS_REQ .*ISSUE/.test(l))).toBe(true);
+      expect(proxied.logs.some((l) => / (udp|tcp) /.test(l))).toBe(false);
+      // garbage: 400; another method: 405; another path: 404; the endpoint still serves after it
+      const https = await import('node:https');
+      const call = (method: string, path: string, body: Uint8Array) =>
+        new Promise<number>((resolve, reject) => {
+          const u = new URL(proxied.kdcProxyUrl!);
+          const r = https.request({ host: u.hostname, port: u.port, path, method, ca: readFileSync(cert) }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          });
+          r.on('error', reject);
+          r.end(body);
+        });
+      expect(await call('POST', '/KdcProxy', Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00))).toBe(400);
+      expect(await call('POST', '/KdcProxy', new Uint8Array(200).fill(0x41))).toBe(400);
+      expect(await call('GET', '/KdcProxy', new Uint8Array(0))).toBe(405);
+      expect(await call('POST', '/other', new Uint8Array(0))).toBe(404);
+      expect((await runCmd('kvno', [`HTTP/localhost@${REALM}`], { env: e })).code).toBe(0);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('a reply too big for UDP is KRB_ERR_RESPONSE_TOO_BIG; MIT kinit retries over TCP and succeeds', async () => {
     const small = await startKdc({ realm: REALM, principals: [{ name: 'alice', password: 'alice-Pa55' }], maxDatagramReply: 300 });
     try {

@@ -7,10 +7,12 @@
  */
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseKrb5Conf } from '../../formats/index.js';
+import { KDCProxyMessage, frameKdcMessage, unframeKdcMessage } from '../../messages/index.js';
 import { kinit as nodeKinit, type KinitResult } from '../../node/kinit.js';
 import { createKrb5Context } from '../../node/context.js';
 import { KdcDatabase, type KdcDescription, type PrincipalDescription } from '../database.js';
@@ -42,6 +44,12 @@ export interface StartKdcOptions {
   extraLibdefaults?: string[];
   /** The KDC's clock (ms since the epoch). */
   now?: () => number;
+  /**
+   * An MS-KKDCP endpoint (`POST /KdcProxy`, KDC-PROXY-MESSAGE in and out) over HTTPS with this
+   * certificate and key (PEM text), on its own port of `host`; MIT's clients use it as
+   * `kdc = https://HOST:PORT/KdcProxy` with `http_anchors` naming the certificate.
+   */
+  kdcProxy?: { cert: string; key: string };
 }
 
 /** A running KDC. */
@@ -62,6 +70,8 @@ export interface RunningKdc {
   db: KdcDatabase;
   /** The sans-I/O KDC. */
   kdc: Kdc;
+  /** The MS-KKDCP endpoint's URL, when `kdcProxy` was given. */
+  kdcProxyUrl?: string;
   /** The log lines so far (the last 1000). */
   logs: string[];
   /** The keytab of principals (bytes); `file` also writes it there. */
@@ -219,6 +229,50 @@ export async function startKdc(options: StartKdcOptions): Promise<RunningKdc> {
     udp!.send(out, rinfo.port, rinfo.address);
   });
 
+  let proxy: https.Server | undefined;
+  let proxyUrl: string | undefined;
+  if (options.kdcProxy) {
+    proxy = https.createServer({ cert: options.kdcProxy.cert, key: options.kdcProxy.key }, (req, res) => {
+      const refuse = (status: number) => {
+        res.statusCode = status;
+        res.end();
+      };
+      if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/KdcProxy') return refuse(req.method === 'POST' ? 404 : 405);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxRequest + 64) {
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        let request: Uint8Array;
+        try {
+          const m = KDCProxyMessage.decode(new Uint8Array(Buffer.concat(chunks)));
+          request = unframeKdcMessage(m.kerbMessage);
+        } catch {
+          return refuse(400);
+        }
+        const reply = answer(request, `${req.socket.remoteAddress}`, 'kkdcp');
+        if (!reply) return refuse(400);
+        const body = KDCProxyMessage.encode({ kerbMessage: frameKdcMessage(reply) });
+        res.setHeader('content-type', 'application/kerberos');
+        res.end(body);
+      });
+    });
+    proxy.headersTimeout = idleMs;
+    proxy.requestTimeout = idleMs;
+    proxy.maxConnections = maxConnections;
+    const p = await new Promise<number>((resolve, reject) => {
+      proxy!.once('error', reject);
+      proxy!.listen(0, host, () => resolve((proxy!.address() as net.AddressInfo).port));
+    });
+    proxyUrl = `https://${net.isIPv6(host) ? `[${host}]` : host}:${p}/KdcProxy`;
+  }
+
   const dir = mkdtempSync(join(tmpdir(), 'tskrb5-kdc-'));
   const krb5Conf = krb5ConfText(options.realm, host, port, dir, options.extraLibdefaults ?? []);
   const krb5ConfPath = join(dir, 'krb5.conf');
@@ -234,6 +288,7 @@ export async function startKdc(options: StartKdcOptions): Promise<RunningKdc> {
     krb5ConfPath,
     dir,
     env: { KRB5_CONFIG: krb5ConfPath },
+    ...(proxyUrl ? { kdcProxyUrl: proxyUrl } : {}),
     db,
     kdc,
     logs,
@@ -257,7 +312,12 @@ export async function startKdc(options: StartKdcOptions): Promise<RunningKdc> {
       if (stopped) return;
       stopped = true;
       for (const s of sockets) s.destroy();
-      await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp!.close(() => r()))]);
+      proxy?.closeAllConnections();
+      await Promise.all([
+        new Promise<void>((r) => tcp.close(() => r())),
+        new Promise<void>((r) => udp!.close(() => r())),
+        ...(proxy ? [new Promise<void>((r) => proxy!.close(() => r()))] : []),
+      ]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
