@@ -463,14 +463,43 @@ export class Kdc {
 
     const options = body.kdcOptions >>> 0;
     if (!body.sname) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'no server name');
-    if (options & (bit(Opt.ENC_TKT_IN_SKEY) | bit(Opt.CNAME_IN_ADDL_TKT) | bit(Opt.VALIDATE))) {
-      return refuse(ErrorCode.KDC_ERR_BADOPTION, 'user-to-user, S4U2Proxy and validation are not supported');
+    if (options & (bit(Opt.CNAME_IN_ADDL_TKT) | bit(Opt.VALIDATE))) {
+      return refuse(ErrorCode.KDC_ERR_BADOPTION, 'S4U2Proxy and validation are not supported');
     }
     const renew = has(options, Opt.RENEW);
+    const u2u = has(options, Opt.ENC_TKT_IN_SKEY);
     const server = this.db.lookup(body.sname.nameString, body.realm);
     if (!server) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER_NOT_FOUND');
     if (server.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER LOCKED OUT');
-    if (server.flags.disallowSvr) return refuse(ErrorCode.KDC_ERR_MUST_USE_USER2USER, 'SERVER NOT ALLOWED');
+    if (server.flags.disallowSvr && !u2u) return refuse(ErrorCode.KDC_ERR_MUST_USE_USER2USER, 'SERVER NOT ALLOWED');
+    // user-to-user (MIT's check_tgs_u2u): the second ticket is a TGT of this realm whose client is
+    // the requested server; the new ticket is encrypted in that TGT's session key
+    let u2uKey: { key: Key; kvno: undefined } | undefined;
+    if (u2u) {
+      if (renew || has(options, Opt.FORWARDED) || has(options, Opt.PROXY)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'user-to-user with renew/forward/proxy');
+      const second = body.additionalTickets?.[0];
+      if (!second) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'NO_2ND_TKT');
+      const tgsName = second.sname.nameString;
+      if (second.realm !== this.db.realm || tgsName.length !== 2 || tgsName[0] !== 'krbtgt' || tgsName[1] !== this.db.realm) {
+        return refuse(ErrorCode.KDC_ERR_POLICY, '2ND_TKT_NOT_TGS');
+      }
+      const tgsKey = this.db.tgs.keys.find((k) => k.key.etype === second.encPart.etype);
+      if (!tgsKey) return refuse(ErrorCode.KRB_AP_ERR_NOKEY, '2ND_TKT: no krbtgt key of its enctype');
+      let sp: EncTicketPartT;
+      try {
+        sp = EncTicketPart.decode(decrypt(tgsKey.key, KeyUsage.KDC_REP_TICKET, second.encPart.cipher));
+      } catch {
+        return refuse(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, '2ND_TKT does not decrypt');
+      }
+      if (sp.endtime.getTime() + this.skewMs < nowMs) return refuse(ErrorCode.KRB_AP_ERR_TKT_EXPIRED, '2ND_TKT expired');
+      const sameClient =
+        sp.crealm === this.db.realm &&
+        sp.cname.nameString.length === server.principal.components.length &&
+        sp.cname.nameString.every((c, i) => c === server.principal.components[i]);
+      if (!sameClient) return refuse(ErrorCode.KDC_ERR_SERVER_NOMATCH, '2ND_TKT_MISMATCH');
+      if (!isSupportedEnctype(sp.key.keytype)) return refuse(ErrorCode.KDC_ERR_ETYPE_NOSUPP, 'BAD_ETYPE_IN_2ND_TKT');
+      u2uKey = { key: secretKey(sp.key.keytype, sp.key.keyvalue), kvno: undefined };
+    }
     // MIT's check_tgs_svc_reqd_flags: a service marked requires_preauth only for pre-authenticated TGTs
     if (server.flags.requiresPreauth && server !== this.db.tgs && !has(tgt.flags, Flag.PRE_AUTHENT)) return refuse(ErrorCode.KRB_ERR_GENERIC, 'NO PREAUTH');
     if (has(options, Opt.FORWARDED) && !has(tgt.flags, Flag.FORWARDABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'TGT NOT FORWARDABLE');
@@ -483,10 +512,11 @@ export class Kdc {
     const client = tgt.crealm === this.db.realm ? this.db.lookup(tgt.cname.nameString, tgt.crealm) : undefined;
     if (client?.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_CLIENT_REVOKED, 'CLIENT LOCKED OUT');
 
-    const sesEtype = this.sessionEnctype(server, body.etype);
+    // MIT's get_2ndtkt_enctype: user-to-user takes the second ticket's session key enctype when asked for
+    const sesEtype = u2uKey && body.etype.includes(u2uKey.key.etype) ? u2uKey.key.etype : this.sessionEnctype(server, body.etype);
     if (sesEtype === undefined) return refuse(ErrorCode.KDC_ERR_ETYPE_NOSUPP, 'BAD_ENCRYPTION_TYPE');
     const sessionKey = randomKey(sesEtype);
-    let flags = this.ticketFlags(options, client, server, tgt);
+    let flags = this.ticketFlags(options & ~bit(Opt.ENC_TKT_IN_SKEY), client, server, tgt);
     let start: number;
     let end: number;
     let renewTill: number | undefined;
@@ -509,7 +539,7 @@ export class Kdc {
     // the TGT's PAC, verified with the krbtgt key, signed again for the service (as MIT's KDC)
     let pac: Uint8Array | undefined;
     try {
-      pac = resignPac(tgt.authorizationData, checked.serviceKey.key, this.ticketKey(server).key);
+      pac = resignPac(tgt.authorizationData, checked.serviceKey.key, u2uKey ? u2uKey.key : this.ticketKey(server).key);
     } catch (e) {
       if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the TGT's PAC does not verify: ${e.message}`);
       throw e;
@@ -528,7 +558,14 @@ export class Kdc {
       ...(pac ? { authorizationData: pacAuthorizationData(pac) } : {}),
     };
     const sname: PrincipalName = has(options, Opt.CANONICALIZE) ? { nameType: server.principal.nameType, nameString: server.principal.components } : body.sname;
-    const ticket = this.issueTicket(server, part);
+    const ticket = u2uKey
+      ? {
+          tktVno: 5,
+          realm: this.db.realm,
+          sname,
+          encPart: { etype: u2uKey.key.etype, cipher: encrypt(u2uKey.key, KeyUsage.KDC_REP_TICKET, EncTicketPart.encode(part)) },
+        }
+      : this.issueTicket(server, part);
     ticket.sname = sname;
     log.server = unparsePrincipal({ components: sname.nameString, realm: this.db.realm });
     const replyKey = checked.subkey ?? checked.sessionKey;

@@ -126,6 +126,34 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
     expect(kdc.logs.some((x) => /TGS_REQ .*ISSUE.*alice@.* for krbtgt\//.test(x))).toBe(true);
   });
 
+  it("user-to-user: MIT kvno --u2u gets a ticket for robot encrypted in robot's TGT session key; a mismatched second ticket is KDC_ERR_SERVER_NOMATCH", async () => {
+    const kt = join(dir, 'robot2.keytab');
+    kdc.keytab('robot', kt);
+    expect((await kinit(['-k', '-t', kt, 'robot'], 'u2u-robot.cc')).code).toBe(0);
+    expect((await kinit(['alice'], 'u2u-alice.cc', 'alice-Pa55\n')).code).toBe(0);
+    const v = await runCmd('kvno', ['--u2u', `FILE:${join(dir, 'u2u-robot.cc')}`, `robot@${REALM}`], { env: env('u2u-alice.cc') });
+    expect(v.stderr).toBe('');
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain(`robot@${REALM}: kvno = 0`);
+    expect(kdc.logs.some((x) => /TGS_REQ .*ISSUE.*alice@.* for robot@/.test(x))).toBe(true);
+    // the ticket MIT stored opens with the session key of robot's TGT (MIT kinit's cache), not robot's long-term key
+    const { readFileSync } = await import('node:fs');
+    const { decodeCcache } = await import('../../src/formats/index.js');
+    const { Ticket, EncTicketPart } = await import('../../src/messages/index.js');
+    const { decrypt } = await import('../../src/crypto/index.js');
+    const robotTgt = decodeCcache(new Uint8Array(readFileSync(join(dir, 'u2u-robot.cc')))).credentials.find((c) => c.server.components[0] === 'krbtgt')!;
+    const stored = decodeCcache(new Uint8Array(readFileSync(join(dir, 'u2u-alice.cc')))).credentials.find((c) => c.server.components[0] === 'robot')!;
+    expect(stored.isSkey).toBe(true);
+    const t = Ticket.decode(stored.ticket);
+    expect(t.encPart.kvno).toBeUndefined();
+    const opened = EncTicketPart.decode(decrypt(robotTgt.key, 2, t.encPart.cipher));
+    expect(opened.cname.nameString).toEqual(['alice']);
+    // the second ticket is robot's TGT, the server asked for someone else
+    const bad = await runCmd('kvno', ['--u2u', `FILE:${join(dir, 'u2u-robot.cc')}`, `nopre@${REALM}`], { env: env('u2u-alice.cc') });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("Requested server and ticket don't match");
+  });
+
   it("MIT's messages for the faults MIT's KDC refuses: unknown client, wrong password, locked client, unknown service, no common enctype", async () => {
     const unknown = await kinit(['nobody'], 'g.cc', 'x\n');
     expect(unknown.code).toBe(1);
