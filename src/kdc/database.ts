@@ -75,6 +75,12 @@ export interface KdcDescription {
   domainSid?: string;
   /** RIDs of the groups by name (default 1100, 1101, … in the order they first appear). */
   groupRids?: Record<string, number>;
+  /**
+   * Direct two-way trusts: for each, `krbtgt/OTHER@REALM` (our TGTs to the other realm) and
+   * `krbtgt/REALM@OTHER` (its TGTs to us), keys from the password with each principal's normal
+   * salt — what `kadmin addprinc -pw` gives both principals on the other realm's KDC.
+   */
+  trusts?: { realm: string; password: string; enctypes?: number[]; kvno?: number }[];
 }
 
 /** One long-term key of a principal. */
@@ -120,6 +126,8 @@ export class KdcDatabase {
   readonly groupRids = new Map<string, number>();
   private readonly byName = new Map<string, DbEntry>();
   private nextRid = 1000;
+  /** Keys of `krbtgt/REALM@OTHER` by the other realm: the cross-realm TGTs we accept. */
+  readonly inbound = new Map<string, DbKey[]>();
 
   constructor(description: KdcDescription) {
     if (typeof description?.realm !== 'string' || description.realm === '') throw new TypeError('realm must be a non-empty string');
@@ -142,6 +150,18 @@ export class KdcDatabase {
     const tgs = description.principals.find((p) => p.name === `krbtgt/${this.realm}` || p.name === `krbtgt/${this.realm}@${this.realm}`);
     if (!tgs) this.add({ name: `krbtgt/${this.realm}`, requiresPreauth: false }, enctypes);
     for (const p of description.principals) this.add(p, enctypes);
+    for (const t of description.trusts ?? []) {
+      if (typeof t?.realm !== 'string' || t.realm === '' || t.realm === this.realm || typeof t.password !== 'string')
+        throw new TypeError('a trust needs another realm and a password');
+      const ets = t.enctypes ?? enctypes;
+      const kvno = t.kvno ?? 1;
+      const out = ets.map((e) => ({ etype: e, value: stringToKey(e, t.password, `${this.realm}krbtgt${t.realm}`).value, kvno }));
+      this.add({ name: `krbtgt/${t.realm}`, keys: out, requiresPreauth: false }, ets);
+      this.inbound.set(
+        t.realm,
+        ets.map((e) => ({ key: stringToKey(e, t.password, `${t.realm}krbtgt${this.realm}`), kvno })),
+      );
+    }
   }
 
   private add(p: PrincipalDescription, defaultEnctypes: readonly number[]): void {

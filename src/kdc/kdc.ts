@@ -439,6 +439,10 @@ export class Kdc {
     }
     const tgs = this.db.tgs;
     const keys: ServiceKey[] = tgs.keys.map((k) => ({ principal: tgs.principal, kvno: k.kvno, key: k.key }));
+    // the cross-realm TGTs of the realms we trust: krbtgt/REALM@OTHER
+    for (const [other, ks] of this.db.inbound) {
+      for (const k of ks) keys.push({ principal: { realm: other, components: ['krbtgt', this.db.realm] }, kvno: k.kvno, key: k.key });
+    }
     let checked: ReturnType<typeof checkApReq>;
     try {
       checked = checkApReq(ap, { keys, usage: KeyUsage.TGS_REQ_AUTH, now: nowMs, clockSkewSec: this.skewMs / 1000, replayCache: false });
@@ -539,7 +543,13 @@ export class Kdc {
     // the TGT's PAC, verified with the krbtgt key, signed again for the service (as MIT's KDC)
     let pac: Uint8Array | undefined;
     try {
-      pac = resignPac(tgt.authorizationData, checked.serviceKey.key, u2uKey ? u2uKey.key : this.ticketKey(server).key);
+      const crossRealm = checked.server.realm !== this.db.realm;
+      pac = resignPac(
+        tgt.authorizationData,
+        checked.serviceKey.key,
+        u2uKey ? u2uKey.key : this.ticketKey(server).key,
+        crossRealm ? { kdcKey: this.ticketKey(tgs).key } : undefined,
+      );
     } catch (e) {
       if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the TGT's PAC does not verify: ${e.message}`);
       throw e;

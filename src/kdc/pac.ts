@@ -140,14 +140,17 @@ function pacChecksumOf(etype: number): { type: number; length: number } | undefi
  * checksum (over the server signature) written again, as MIT's krb5_pac_sign computes them. Any
  * other PAC goes through `verifyPac`, `decodePac` and `signPac`.
  */
-export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, krbtgtKey: Key, serverKey: Key): Uint8Array | undefined {
+export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, krbtgtKey: Key, serverKey: Key, crossRealm?: { kdcKey: Key }): Uint8Array | undefined {
+  // a cross-realm TGT's PAC: the server checksum is in the trust key (krbtgtKey here); its KDC
+  // checksum is the other realm's, which we cannot check (as MIT): ours replaces it
+  const signer = crossRealm ? crossRealm.kdcKey : krbtgtKey;
   const bytes = findPac(tgtAuthorizationData);
   if (!bytes) return undefined;
   const header = parsePacHeader(bytes);
   const server = header.filter((h) => h.type === 6);
   const kdc = header.filter((h) => h.type === 7);
   const want = pacChecksumOf(serverKey.etype);
-  const kdcType = pacChecksumOf(krbtgtKey.etype);
+  const kdcType = pacChecksumOf(signer.etype);
   if (
     server.length === 1 &&
     kdc.length === 1 &&
@@ -155,7 +158,8 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, k
     kdcType &&
     !header.some((h) => h.type === 16 || h.type === 19) &&
     server[0]!.size === 4 + want.length &&
-    kdc[0]!.size === 4 + kdcType.length
+    kdc[0]!.size === 4 + kdcType.length &&
+    (!crossRealm || kdc[0]!.size === 4 + (pacChecksumOf(krbtgtKey.etype)?.length ?? -1))
   ) {
     const s = server[0]!;
     const k = kdc[0]!;
@@ -168,15 +172,15 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, k
     out.fill(0, s.offset + 4, s.offset + s.size);
     out.fill(0, k.offset + 4, k.offset + k.size);
     if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, out, oldServerSig, oldServerType)) throw new IntegrityError({ code: 'ERR_PAC_SERVER_CHECKSUM' });
-    if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
+    if (!crossRealm && !verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
     v.setUint32(s.offset, want.type >>> 0, true);
     v.setUint32(k.offset, kdcType.type >>> 0, true);
     out.set(checksum(serverKey, PAC_CHECKSUM_USAGE, out, want.type), s.offset + 4);
-    out.set(checksum(krbtgtKey, PAC_CHECKSUM_USAGE, out.subarray(s.offset + 4, s.offset + s.size), kdcType.type), k.offset + 4);
+    out.set(checksum(signer, PAC_CHECKSUM_USAGE, out.subarray(s.offset + 4, s.offset + s.size), kdcType.type), k.offset + 4);
     return out;
   }
-  verifyPac(bytes, { serverKey: krbtgtKey, kdcKey: krbtgtKey });
+  verifyPac(bytes, crossRealm ? { serverKey: krbtgtKey } : { serverKey: krbtgtKey, kdcKey: krbtgtKey });
   const pac: Pac = decodePac(bytes);
   const { offsets: _, ...rest } = pac;
-  return signPac({ ...rest, buffers: pac.buffers.filter((b) => b.kind !== 'ticketChecksum' && b.kind !== 'fullChecksum') }, { serverKey, kdcKey: krbtgtKey });
+  return signPac({ ...rest, buffers: pac.buffers.filter((b) => b.kind !== 'ticketChecksum' && b.kind !== 'fullChecksum') }, { serverKey, kdcKey: signer });
 }

@@ -26,6 +26,14 @@ export interface StartKdcOptions {
   principals?: PrincipalDescription[];
   /** Long-term key enctypes (default 18, 17, 20, 19). */
   enctypes?: number[];
+  /** Direct two-way trusts with other realms (see {@link KdcDescription}). */
+  trusts?: KdcDescription['trusts'];
+  /** The PACs' domain SID and group RIDs (see {@link KdcDescription}). */
+  domainSid?: string;
+  groupRids?: Record<string, number>;
+  /** Realm-wide maximum ticket and renewable lifetimes, seconds. */
+  maxLifeSec?: number;
+  maxRenewSec?: number;
   /** Listen address (default 127.0.0.1). */
   host?: string;
   /** Port for UDP and TCP (default 0: a free one). */
@@ -136,6 +144,11 @@ export async function startKdc(options: StartKdcOptions): Promise<RunningKdc> {
     realm: options.realm,
     principals: options.principals ?? [],
     ...(options.enctypes ? { enctypes: options.enctypes } : {}),
+    ...(options.trusts ? { trusts: options.trusts } : {}),
+    ...(options.domainSid ? { domainSid: options.domainSid } : {}),
+    ...(options.groupRids ? { groupRids: options.groupRids } : {}),
+    ...(options.maxLifeSec !== undefined ? { maxLifeSec: options.maxLifeSec } : {}),
+    ...(options.maxRenewSec !== undefined ? { maxRenewSec: options.maxRenewSec } : {}),
   };
   const db = new KdcDatabase(description);
   const kdc = new Kdc(db, options.now ? { now: options.now } : {});
