@@ -43,4 +43,19 @@ export {
 export { kdcErrorFromKrbError, type KdcErrorContext } from './kdc-error.js';
 export { DEFAULT_REQUEST_ENCTYPES } from './exchange.js';
 export type { KdcExchangeParams } from './exchange.js';
+export {
+  getS4U2SelfTicket,
+  getS4U2ProxyTicket,
+  buildPaForUser,
+  buildPaS4UX509User,
+  checkS4U2SelfReply,
+  forUserChecksumInput,
+  s4uUserId,
+  PAC_OPTIONS_RBCD,
+  type S4U2SelfParams,
+  type S4U2SelfTicket,
+  type S4U2ProxyParams,
+  type S4UEvidence,
+  type S4UOptionsParam,
+} from './s4u.js';
 export type { FastArmorSource } from './fast.js';

@@ -139,7 +139,8 @@ interface Once {
   reply: KDCRep;
 }
 
-interface OnceParams {
+/** One TGS request's own parameters (see {@link tgsRequest}). */
+export interface OnceParams {
   kdcRealm: string;
   sname: PrincipalName;
   serverMayChange: boolean;
@@ -148,6 +149,21 @@ interface OnceParams {
   /** With RENEWABLE in kdcOptions: the renew-till asked for. */
   rtime?: Date;
   additionalTicket?: Uint8Array;
+  /** The additional ticket is S4U2Proxy's evidence (cname-in-addl-tkt), not a user-to-user TGT. */
+  evidence?: boolean;
+  /**
+   * PA-DATA after the PA-TGS-REQ, made once the nonce and the authenticator's subkey (else the TGT
+   * session key) are known: MIT's pacb_fn, for S4U. It is that key even under FAST (MIT's KDC
+   * checks PA-S4U-X509-USER with the authenticator subkey, not the strengthened reply key); under
+   * FAST this padata belongs inside the KrbFastReq, as MIT sends it.
+   */
+  padata?: (nonce: number, subkey: Key) => PAData[];
+  /** The client the reply must name when it is not the TGT's (S4U2Proxy: the evidence ticket's). */
+  client?: Principal;
+  /** Any client may come back (S4U2Self: `onReply` checks it against the KDC's protected name). */
+  clientMayChange?: boolean;
+  /** Checks the reply after the usual checks, with the authenticator's subkey (else the session key) and the nonce: S4U2Self's PA-S4U-X509-USER (under FAST: in the KrbFastResponse's padata). */
+  onReply?: (rep: KDCRep, part: EncKDCRepPart, subkey: Key, nonce: number) => void;
 }
 
 /** The realm a TGT is for (`krbtgt/X@Y` → X), or a ProtocolError-free TypeError when `tgt` is no TGT. */
@@ -156,6 +172,9 @@ function tgtRealm(tgt: CcacheCredential): string {
   if (r === undefined) throw new TypeError(`tgt is for ${unparsePrincipal(tgt.server)}, not a krbtgt/REALM ticket`);
   return r;
 }
+
+/** One TGS-REQ / TGS-REP with `tgt`, no referral followed (the S4U exchanges' building block). */
+export { tgsOnce as tgsRequest };
 
 /** One TGS-REQ / TGS-REP with `tgt`. */
 async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p: OnceParams): Promise<Once> {
@@ -202,8 +221,9 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
     }),
   );
   const tgsPa = { padataType: PaDataType.PA_TGS_REQ, padataValue: apReq };
-  // Padata besides PA-TGS-REQ (none yet); with FAST they go inside and, as MIT does, outside too.
-  const otherPadata: PAData[] = [];
+  // Padata besides PA-TGS-REQ (S4U's, made with the authenticator subkey even under FAST, as MIT's
+  // KDC checks them); with FAST they go inside and, as MIT does, outside too.
+  const otherPadata: PAData[] = p.padata ? p.padata(nonce, subkey ?? sessionKey) : [];
   const fast: FastState | undefined = subkey && o.fast !== false ? { armorKey: tgsArmorKey(subkey, sessionKey, cryptoOpts) } : undefined;
   const req = TGSReq.encode({
     pvno: 5,
@@ -230,6 +250,7 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
   let rep = reply.value;
   let part: EncKDCRepPart;
   let strengthen: Key | undefined;
+  const client = p.client ?? tgt.client;
   try {
     // MIT krb5int_decode_tgs_rep: a reply without PA-FX-FAST is a plain one (KRB5_ERR_FAST_REQUIRED ignored).
     const f = fast ? processFastReply(fast, rep, nonce, cryptoOpts) : undefined;
@@ -244,22 +265,24 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
     } finally {
       if (strengthen) wipe(sess.value, sub?.value);
     }
+    checkReply('TGS', rep, part, {
+      nonce,
+      cname: nameOf(client),
+      crealm: client.realm,
+      clientMayChange: p.clientMayChange === true,
+      sname: p.sname,
+      srealm: p.kdcRealm,
+      serverMayChange: p.serverMayChange,
+      till: p.till,
+      ...(p.rtime ? { rtime: p.rtime } : {}),
+      renewable: p.rtime !== undefined,
+    });
+    // S4U's reply checks: the padata of the KrbFastResponse under FAST, the unstrengthened subkey (MIT)
+    p.onReply?.(rep, part, subkey ?? sessionKey, nonce);
   } finally {
     if (subkey) wipe(subkey.value);
     if (fast) wipe(fast.armorKey.value);
   }
-  checkReply('TGS', rep, part, {
-    nonce,
-    cname: nameOf(tgt.client),
-    crealm: tgt.client.realm,
-    clientMayChange: false,
-    sname: p.sname,
-    srealm: p.kdcRealm,
-    serverMayChange: p.serverMayChange,
-    till: p.till,
-    ...(p.rtime ? { rtime: p.rtime } : {}),
-    renewable: p.rtime !== undefined,
-  });
   if (!etypes.includes(part.key.keytype)) {
     throw new ProtocolError(`TGS-REP session key is of enctype ${part.key.keytype}, which was not requested ([${etypes.join(', ')}])`, {
       code: 'ERR_ETYPE_MISMATCH',
@@ -276,7 +299,7 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
       { code: 'ERR_CLOCK_SKEW' },
     );
   }
-  const credential = credentialFromReply(rep, part, p.additionalTicket ? { isSkey: true, secondTicket: p.additionalTicket } : {});
+  const credential = credentialFromReply(rep, part, p.additionalTicket ? { isSkey: p.evidence !== true, secondTicket: p.additionalTicket } : {});
   return { credential, encPart: part, reply: rep };
 }
 

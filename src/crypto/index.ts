@@ -19,6 +19,7 @@ import { IntegrityError, UnsupportedError } from '../errors.js';
 import { constantTimeEqual, u32be, utf8 } from '../util/bytes.js';
 import { backend, randomBytes, type HashName } from './backend.js';
 import { checksumProfileOf, profileOf, type CryptoOptions } from './enctypes.js';
+import { rc4Hmac } from './legacy/rfc4757.js';
 import { secretKey } from '../util/secret.js';
 
 export { setCryptoBackend, cryptoBackend, randomBytes, type BackendChoice } from './backend.js';
@@ -150,6 +151,25 @@ export function checksum(key: Key, usage: number, data: Uint8Array, cksumtype?: 
 export function verifyChecksum(key: Key, usage: number, data: Uint8Array, cksum: Uint8Array, cksumtype?: number, options?: CryptoOptions): boolean {
   checkData(cksum, 'checksum');
   return constantTimeEqual(checksum(key, usage, data, cksumtype, options), cksum);
+}
+
+/**
+ * KERB_CHECKSUM_HMAC_MD5 (-138, RFC 4757 §4) keyed with the bytes of a key of any enctype: the
+ * checksum MS-SFU §2.2.1 prescribes for PA-FOR-USER "regardless of key type" (MIT's
+ * make_pa_for_user_checksum; its hmac-md5 takes any key up to MD5's 64-byte block). Not gated
+ * by `allowWeakCrypto`: the protocol offers no other checksum there, and the key is the TGT's
+ * session key whatever its enctype.
+ * @example
+ * ```ts
+ * hmacMd5Checksum(tgt.key, KeyUsage.APP_DATA_CKSUM, forUserBytes) // 16 bytes
+ * ```
+ */
+export function hmacMd5Checksum(key: Key, usage: number, data: Uint8Array): Uint8Array {
+  if (typeof key !== 'object' || key === null || !(key.value instanceof Uint8Array)) throw new TypeError('key must be { etype: number, value: Uint8Array }');
+  if (key.value.length === 0 || key.value.length > 64) throw new RangeError(`an HMAC-MD5 key must be 1 to 64 bytes, got ${key.value.length}`);
+  checkUsage(usage);
+  checkData(data, 'data');
+  return rc4Hmac.checksum(key.value, usage, data);
 }
 
 /** The enctype's pseudo-random function (RFC 3961 §3 PRF; RFC 3962 §6, RFC 8009 §5). */

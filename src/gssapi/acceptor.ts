@@ -20,8 +20,8 @@
 import { ApReqError, checkApReq, findPac, ReplayCache, verifyPac, type ApReqRefusal, type CheckedApReq, type ReplayStore, type ServiceKey } from '../ap/index.js';
 import { encrypt, randomBytes, randomToKey, type Key } from '../crypto/index.js';
 import { DecodeError, GssError, IntegrityError, KerberosError, ReplayCacheError } from '../errors.js';
-import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
-import { EncAPRepPart, KRBCred, pacSids, parsePacHeader, type EncKrbCredPart, type EncTicketPart, type Pac, type Principal } from '../messages/index.js';
+import { APOptions, ErrorCode, GssFlags, GssStatus, KeyUsage, MessageType, Oid, TicketFlags, TokenId, errorCodeName, flagMask, isRc4 } from '../iana/index.js';
+import { EncAPRepPart, KRBCred, Ticket, pacSids, parsePacHeader, type EncKrbCredPart, type EncTicketPart, type Pac, type Principal } from '../messages/index.js';
 import { constantTimeEqual, wipe } from '../util/bytes.js';
 import { channelBindingsHash, NO_CHANNEL_BINDINGS, type ChannelBindings } from './channel-bindings.js';
 import { decodeGssChecksum, GSS_CHECKSUM_TYPE, type GssChecksum } from './checksum.js';
@@ -29,7 +29,7 @@ import { decodeKrb5MessageView, encodeKrb5Message, type Krb5Message } from './kr
 import { openKrbCred } from './open.js';
 import { GssContext } from './context.js';
 import { Protection, protectionKey } from './protection.js';
-import { redact } from '../util/secret.js';
+import { redact, secretKey } from '../util/secret.js';
 
 /**
  * Credentials an initiator delegated (RFC 4121 §4.1.1: a KRB-CRED in the 0x8003 checksum),
@@ -42,6 +42,31 @@ export interface DelegatedCredentials {
   part: EncKrbCredPart;
   /** The authenticated client (the ticket's), not what the KRB-CRED says. */
   client: Principal;
+}
+
+/**
+ * The user's ticket to this service, as it came in: the evidence a service presents for
+ * S4U2Proxy (constrained delegation, MS-SFU §3.1.5.2: `getCredentialForProxy` in `tskrb5/node`,
+ * `getS4U2ProxyTicket` in `tskrb5/client`) to get a ticket to a backend in the user's name. A
+ * KDC accepts it for classic constrained delegation only when it is `forwardable`.
+ */
+export interface EvidenceTicket {
+  /** The DER Ticket, as the initiator sent it. */
+  ticket: Uint8Array;
+  /** The user (the ticket's client). */
+  client: Principal;
+  /** The service the ticket is for. */
+  server: Principal;
+  /** The ticket's session key (never printed). */
+  key: Key;
+  /** TicketFlags bits (RFC 4120 §5.3; bit 0 = 0x80000000). */
+  flags: number;
+  /** Whether the ticket is forwardable (TicketFlags bit 1). */
+  forwardable: boolean;
+  authtime: Date;
+  starttime: Date;
+  endtime: Date;
+  renewTill: Date | undefined;
 }
 
 /** A service key, as a keytab entry holds it. */
@@ -159,6 +184,8 @@ export class Krb5Acceptor extends GssContext {
   delegated: DelegatedCredentials | undefined;
   /** The ticket's enc part (authtime, endtime, flags, authorization data such as the PAC). */
   ticketPart: EncTicketPart | undefined;
+  /** The user's ticket to this service, usable as S4U2Proxy evidence (see {@link EvidenceTicket}). */
+  evidence: EvidenceTicket | undefined;
   /**
    * The ticket's PAC, decoded, once its server checksum verified with the service key and its
    * CLIENT_INFO matched the ticket (as MIT's `krb5_pac_verify`); undefined without one.
@@ -324,6 +351,26 @@ export class Krb5Acceptor extends GssContext {
     this.server = server;
     this.flags = flags >>> 0;
     this.ticketPart = part;
+    // The DER ticket is made when first asked for (most requests never use it); its cipher is
+    // copied now, being a view into the caller's token.
+    const t = ap.ticket;
+    const kept: Ticket = { ...t, sname: { nameType: t.sname.nameType, nameString: [...t.sname.nameString] }, encPart: { ...t.encPart, cipher: t.encPart.cipher.slice() } };
+    let der: Uint8Array | undefined;
+    this.evidence = {
+      get ticket() {
+        der ??= Ticket.encode(kept);
+        return der;
+      },
+      client,
+      server,
+      key: secretKey(session.etype, session.value.slice()),
+      flags: part.flags >>> 0,
+      forwardable: (part.flags & flagMask(TicketFlags.FORWARDABLE)) !== 0,
+      authtime: part.authtime,
+      starttime: part.starttime ?? part.authtime,
+      endtime: part.endtime,
+      renewTill: part.renewTill,
+    };
     this.pac = pac.pac;
     this.pacError = pac.error;
     this.#keys = [session, ...(initiatorSubkey ? [initiatorSubkey] : []), ...(acceptorSubkey ? [acceptorSubkey] : [])];

@@ -37,7 +37,7 @@ export {
 export { openTicket, openAuthenticator, openApRepPart, openKrbCred, sessionKeyOf } from './open.js';
 export { Protection, protectionKey, type ProtectionOptions, type ReceivedInfo } from './protection.js';
 export { Krb5Initiator, GssKrbError, makeKrbCred, type Krb5InitiatorOptions, type InitiatorCredential } from './initiator.js';
-export { Krb5Acceptor, GssAcceptError, ReplayCache, type Krb5AcceptorOptions, type AcceptorKey, type DelegatedCredentials } from './acceptor.js';
+export { Krb5Acceptor, GssAcceptError, ReplayCache, type Krb5AcceptorOptions, type AcceptorKey, type DelegatedCredentials, type EvidenceTicket } from './acceptor.js';
 export { replayTag, type ReplayEntry, type ReplayStore, type AsyncReplayStore, type ReplayCacheStats, type ReplayCacheOptions } from '../ap/index.js';
 // The PAC of a ticket, verified as MIT's krb5_pac_verify (the acceptor's `pac`; the codec is tskrb5/messages').
 export { verifyPac, verifyTicketPac, findPac, signPac, PAC_CHECKSUM_USAGE, type VerifyPacOptions, type VerifyTicketPacOptions, type SignPacOptions } from '../ap/index.js';

@@ -12,7 +12,7 @@
  */
 import { GssError, KerberosError } from '../errors.js';
 import { anameToLocalname, type Krb5Profile } from '../formats/index.js';
-import type { Krb5Acceptor } from '../gssapi/index.js';
+import type { EvidenceTicket, Krb5Acceptor } from '../gssapi/index.js';
 import { GssStatus } from '../iana/index.js';
 import type { Pac, Principal } from '../messages/index.js';
 import type { NegotiateResult } from './negotiate-server.js';
@@ -60,6 +60,12 @@ export interface NegotiateInfo {
   context: Krb5Acceptor;
   /** Whether the client's channel bindings matched this TLS connection's. */
   channelBound: boolean;
+  /**
+   * The client's ticket to this service: the evidence for S4U2Proxy, to call a backend in the
+   * client's name without delegated credentials (`getCredentialForProxy({ keytab, evidence,
+   * server })`). Usable for classic constrained delegation only when `evidence.forwardable`.
+   */
+  evidence: EvidenceTicket | undefined;
   /**
    * The ticket's PAC (MS-PAC), decoded, once its server checksum verified with the service key
    * and its client and authtime matched the ticket; undefined when the ticket had none or it did
@@ -152,7 +158,16 @@ export function createNegotiateGate<Req, Info extends NegotiateInfo>(
     let info: Info;
     try {
       info = extend(
-        { principal: r.principal, client: r.client, user, context: r.context, channelBound: r.context.channelBound, pac: r.context.pac, groups: r.context.groups },
+        {
+          principal: r.principal,
+          client: r.client,
+          user,
+          context: r.context,
+          channelBound: r.context.channelBound,
+          evidence: r.context.evidence,
+          pac: r.context.pac,
+          groups: r.context.groups,
+        },
         req,
       );
     } catch (e) {

@@ -40,6 +40,17 @@ export { loadKrb5Conf } from './profile.js';
 export { createKrb5Context, type Krb5Context, type Krb5ContextOptions } from './context.js';
 export { kinit, type KinitOptions, type KinitResult } from './kinit.js';
 export { getServiceCredential, getForwardedCredential, type ServiceCredentialOptions, type ServiceCredentialResult } from './service.js';
+export {
+  getCredentialForUser,
+  getCredentialForProxy,
+  impersonate,
+  type ServiceIdentity,
+  type CredentialForUserOptions,
+  type CredentialForUserResult,
+  type CredentialForProxyOptions,
+  type CredentialForProxyResult,
+  type ImpersonateOptions,
+} from './s4u.js';
 export { snameToPrincipal, canonicalHost, type HostNameResolver, type SnameOptions } from './sname.js';
 export { credentialsFromKrbCred, storeDelegatedCredentials, type DelegationPolicy } from './delegated.js';
 export {

@@ -127,6 +127,17 @@ describe('inputs and failures', () => {
   });
 });
 
+describe('tskrb5 decode on S4U (fixtures/mit/s4u: Heimdal kgetcred --impersonate against MIT krb5kdc)', () => {
+  const s4u = fixture('s4u/kvno-s4u.json');
+  it("shows the TGS-REQ's PA-FOR-USER: the user, its realm, the checksum and the auth-package", () => {
+    const r = run([s4u.heimdalS4u2self.request]);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/PA-FOR-USER \(MS-SFU §2\.2\.1\)/);
+    expect(r.out).toMatch(/alice/);
+    expect(r.out).toMatch(/Kerberos/);
+  });
+});
+
 describe('tskrb5 decode on MIT FAST exchanges (fixtures/mit/fast)', () => {
   const fast = fixture('fast/fast-exchanges.json') as {
     keys: { principal: string; etype: number; keyHex: string }[];

@@ -40,6 +40,8 @@ const CASES: [string, string[], string][] = [
   ['kvno', ['--bogus', 'x'], 'a bad long option'],
   ['kvno', ['-c'], 'a missing argument'],
   ['kvno', ['-e'], 'a missing argument'],
+  ['kvno', ['-U'], 'a missing argument'],
+  ['kvno', ['-P', 'HTTP/x'], '-P without -U or -I'],
   ['kdestroy', ['-Z'], 'a bad option'],
   ['kdestroy', ['--bogus'], 'a bad long option'],
   ['kdestroy', ['-c'], 'a missing argument'],

@@ -16,6 +16,8 @@ PKGS="krb5-kdc krb5-admin-server krb5-user libkrb5-dev krb5-gss-samples apache2 
 libapache2-mod-auth-gssapi python3-gssapi python3-requests-kerberos python3-kdcproxy krb5-k5tls curl tshark openssl sssd-kcm \
 chromium firefox-esr libnss3-tools redis-server \
 samba samba-ad-dc samba-ad-provision samba-dsdb-modules ldb-tools"
+# MIT's LDAP KDB (krbAllowedToDelegateTo: classic constrained delegation, S4U2Proxy) over a private slapd
+PKGS="$PKGS krb5-kdc-ldap slapd ldap-utils"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg)"

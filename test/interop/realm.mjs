@@ -180,7 +180,10 @@ ${extraRealmConf}
  * user can be made; supported_enctypes itself is AES only), keepDir, extraLibdefaults (lines
  * added to krb5.conf's [libdefaults]), extraKdcDefaults (lines added to kdc.conf's [kdcdefaults],
  * e.g. `kdc_max_dgram_reply_size = 600`), extraConf (text appended to krb5.conf, which the KDC reads
- * too: e.g. a [domain_realm] section for the KDC's server referrals), extraRealmConf (lines added
+ * too: e.g. a [domain_realm] section for the KDC's server referrals), kdb: 'ldap' (the database in
+ * MIT's LDAP KDB module over a private slapd on a free port, instead of DB2: the only MIT database
+ * with classic constrained delegation — `allowDelegation(principal, targets)` sets its
+ * krbAllowedToDelegateTo; needs krb5-kdc-ldap, slapd, ldap-utils), extraRealmConf (lines added
  * to the realm's block in krb5.conf, the clients' side: e.g. `disable_encrypted_timestamp = true`,
  * which MIT's client honours and the KDC ignores), extraKdcConf (text appended to kdc.conf: e.g.
  * `[plugins]\n kdcpreauth = { disable = encrypted_timestamp }`, which stops the KDC offering and
@@ -202,6 +205,7 @@ export async function startRealm(opts = {}) {
     krb5Conf({ realm, kdcAddr, dir, weak, extraLibdefaults: opts.extraLibdefaults ?? '', extraRealmConf: opts.extraRealmConf ?? '' }) + (opts.extraConf ?? ''),
   );
   writeFileSync(join(dir, 'kadm5.acl'), `*/admin@${realm} *\n`);
+  const ldap = opts.kdb === 'ldap' ? await startSlapd(dir, realm) : null;
   writeFileSync(
     kdcConfPath,
     `[kdcdefaults]
@@ -211,7 +215,7 @@ ${opts.extraKdcDefaults ?? ''}
 
 [realms]
   ${realm} = {
-    database_name = ${dir}/principal
+    ${ldap ? 'database_module = ldapconf' : `database_name = ${dir}/principal`}
     key_stash_file = ${dir}/stash
     acl_file = ${dir}/kadm5.acl
     kdc_listen = ${kdcAddr}
@@ -223,6 +227,7 @@ ${opts.extraKdcDefaults ?? ''}
     max_renewable_life = 7d
   }
 
+${ldap ? ldap.dbmodules : ''}
 [logging]
   kdc = FILE:${dir}/kdc.log
   admin_server = FILE:${dir}/kadmin.log
@@ -252,7 +257,16 @@ ${opts.extraKdcConf ?? ''}`,
     return r;
   };
 
-  await run('kdb5_util', ['-r', realm, 'create', '-s', '-P', master], { check: true });
+  try {
+    if (ldap) {
+      const bind = ['-D', ldap.adminDn, '-w', ldap.adminPassword, '-H', ldap.url];
+      await run('kdb5_ldap_util', [...bind, 'create', '-subtrees', ldap.suffix, '-r', realm, '-s', '-P', master], { check: true });
+      await run('kdb5_ldap_util', [...bind, 'stashsrvpw', '-f', ldap.stash, ldap.adminDn], { check: true, input: `${ldap.adminPassword}\n${ldap.adminPassword}\n` });
+    } else await run('kdb5_util', ['-r', realm, 'create', '-s', '-P', master], { check: true });
+  } catch (e) {
+    if (ldap) await ldap.stop();
+    throw e;
+  }
 
   const kdc = trackChild(spawn(which('krb5kdc') ?? 'krb5kdc', ['-n', '-r', realm], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let kdcErr = '';
@@ -262,6 +276,7 @@ ${opts.extraKdcConf ?? ''}`,
     await waitForTcp(kdcPort, '127.0.0.1', Date.now() + 15_000, kdc);
   } catch (e) {
     await killChild(kdc);
+    if (ldap) await ldap.stop();
     throw new Error(`krb5kdc did not come up on ${kdcAddr}: ${e.message}\n${kdcErr}`);
   }
 
@@ -275,7 +290,19 @@ ${opts.extraKdcConf ?? ''}`,
     kdcConf: kdcConfPath,
     masterPassword: master,
     env,
-    pids: () => (kdc.exitCode === null ? [kdc.pid] : []),
+    pids: () => [...(kdc.exitCode === null ? [kdc.pid] : []), ...(ldap ? ldap.pids() : [])],
+    kdb: ldap ? 'ldap' : 'db2',
+    /**
+     * LDAP KDB only: the services `principal` may get tickets to in a user's name (classic
+     * constrained delegation, S4U2Proxy): its entry's krbAllowedToDelegateTo, replaced.
+     */
+    async allowDelegation(principal, targets) {
+      if (!ldap) throw new Error('allowDelegation needs startRealm({ kdb: "ldap" }): MIT\'s DB2 database has no delegation targets');
+      const full = (p) => (p.includes('@') ? p : `${p}@${realm}`);
+      const dn = `krbPrincipalName=${full(principal)},cn=${realm},cn=krbContainer,${ldap.suffix}`;
+      const ldif = `dn: ${dn}\nchangetype: modify\nreplace: krbAllowedToDelegateTo\n${targets.map((t) => `krbAllowedToDelegateTo: ${full(t)}\n`).join('')}`;
+      await run('ldapmodify', ['-x', '-H', ldap.url, '-D', ldap.adminDn, '-w', ldap.adminPassword], { check: true, input: ldif });
+    },
     kdcPid: kdc.pid,
     kadmin,
     run,
@@ -310,10 +337,87 @@ ${opts.extraKdcConf ?? ''}`,
       if (stopped) return;
       stopped = true;
       await killChild(kdc);
+      if (ldap) await ldap.stop();
       if (ownDir && !opts.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return handle;
+}
+
+/**
+ * A private slapd for MIT's LDAP KDB: the Kerberos schema Debian's krb5-kdc-ldap ships, an mdb
+ * database under `dir/ldap`, the base entry loaded with slapadd, `slapd -d 0` (foreground) on a
+ * free port of 127.0.0.1. Resolves to what kdc.conf and kdb5_ldap_util need, and stop().
+ */
+async function startSlapd(dir, realm) {
+  const miss = ['slapd', 'slapadd', 'kdb5_ldap_util', 'ldapmodify'].filter((n) => !which(n));
+  const schemaGz = '/usr/share/doc/krb5-kdc-ldap/kerberos.schema.gz';
+  if (miss.length || !existsSync(schemaGz))
+    throw new Error(`LDAP KDB peers missing: ${[...miss, ...(existsSync(schemaGz) ? [] : [schemaGz])].join(', ')} (run test/interop/install.sh)`);
+  const ld = join(dir, 'ldap');
+  mkdirSync(join(ld, 'db'), { recursive: true });
+  const { gunzipSync } = await import('node:zlib');
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(join(ld, 'kerberos.schema'), gunzipSync(readFileSync(schemaGz)));
+  const suffix = realm
+    .toLowerCase()
+    .split('.')
+    .map((c) => `dc=${c}`)
+    .join(',');
+  const adminDn = `cn=admin,${suffix}`;
+  const adminPassword = 'ldap-' + Math.random().toString(36).slice(2);
+  const conf = join(ld, 'slapd.conf');
+  writeFileSync(
+    conf,
+    `include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include ${ld}/kerberos.schema
+pidfile ${ld}/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 104857600
+suffix "${suffix}"
+rootdn "${adminDn}"
+rootpw ${adminPassword}
+directory ${ld}/db
+`,
+  );
+  const first = realm.split('.')[0].toLowerCase();
+  writeFileSync(join(ld, 'base.ldif'), `dn: ${suffix}\nobjectClass: dcObject\nobjectClass: organization\no: ${first}\ndc: ${first}\n`);
+  await runCmd('slapadd', ['-f', conf, '-l', join(ld, 'base.ldif')], { check: true });
+  const port = await freePort();
+  const url = `ldap://127.0.0.1:${port}`;
+  const child = trackChild(spawn(which('slapd'), ['-d', '0', '-f', conf, '-h', `${url}/`], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+  child.stdout.resume();
+  try {
+    await waitForTcp(port, '127.0.0.1', Date.now() + 15_000, child);
+  } catch (e) {
+    await killChild(child);
+    throw new Error(`slapd did not come up on ${url}: ${e.message}\n${err}`);
+  }
+  const stash = join(ld, 'service.stash');
+  return {
+    url,
+    suffix,
+    adminDn,
+    adminPassword,
+    stash,
+    pids: () => (child.exitCode === null ? [child.pid] : []),
+    dbmodules: `[dbmodules]
+  ldapconf = {
+    db_library = kldap
+    ldap_kerberos_container_dn = cn=krbContainer,${suffix}
+    ldap_kdc_dn = ${adminDn}
+    ldap_kadmind_dn = ${adminDn}
+    ldap_service_password_file = ${stash}
+    ldap_servers = ${url}
+  }
+`,
+    stop: () => killChild(child),
+  };
 }
 
 /** kadmin's argument quoting: double quotes, backslash-escaped. */

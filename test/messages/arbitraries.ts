@@ -36,6 +36,8 @@ import type {
   PAEncTsEnc,
   PAForUser,
   PAPacOptions,
+  PAS4UX509User,
+  S4UUserID,
   PAPacRequest,
   PrincipalName,
   Ticket,
@@ -117,6 +119,11 @@ export const paForUserArb: fc.Arbitrary<PAForUser> = fc.record({
   authPackage: fc.constantFrom('Kerberos', ''),
 });
 export const paPacOptionsArb: fc.Arbitrary<PAPacOptions> = fc.record({ flags: flagsArb });
+export const s4uUserIdArb: fc.Arbitrary<S4UUserID> = fc.record(
+  { nonce: uint32AsSentArb, cname: principalNameArb, crealm: realmArb, subjectCertificate: bytesArb, options: flagsArb },
+  { requiredKeys: ['nonce', 'crealm'] },
+);
+export const paS4UX509UserArb: fc.Arbitrary<PAS4UX509User> = fc.record({ userId: s4uUserIdArb, checksum: checksumArb });
 
 export const kdcReqBodyArb: fc.Arbitrary<KDCReqBody> = fc.record(
   {

@@ -39,6 +39,8 @@ export const CODECS: CodecCase[] = [
   { name: 'PAPacRequest', codec: M.PAPacRequest, arb: A.paPacRequestArb },
   { name: 'PAForUser', codec: M.PAForUser, arb: A.paForUserArb },
   { name: 'PAPacOptions', codec: M.PAPacOptions, arb: A.paPacOptionsArb },
+  { name: 'S4UUserID', codec: M.S4UUserID, arb: A.s4uUserIdArb },
+  { name: 'PAS4UX509User', codec: M.PAS4UX509User, arb: A.paS4UX509UserArb },
   { name: 'KDCReqBody', codec: M.KDCReqBody, arb: A.kdcReqBodyArb },
   { name: 'KrbFastArmor', codec: M.KrbFastArmor, arb: A.krbFastArmorArb },
   { name: 'KrbFastArmoredReq', codec: M.KrbFastArmoredReq, arb: A.krbFastArmoredReqArb },

@@ -29,6 +29,9 @@ import {
   decodeEData,
   decodeKerberosMessage,
   KRBCred,
+  PAForUser,
+  PAPacOptions,
+  PAS4UX509User,
   samePrincipal,
   unparsePrincipal,
   type APRep,
@@ -292,10 +295,31 @@ function clientKeys(keys: Keys, cname: PrincipalName, realm: string, etype: numb
   return out;
 }
 
+/** The S4U padata (MS-SFU), decoded: PA-FOR-USER, PA-S4U-X509-USER, PA-PAC-OPTIONS. */
+function s4uPadata(pa: { padataType: number; padataValue: Uint8Array }, out: Analysis): boolean {
+  const codec =
+    pa.padataType === PaDataType.PA_FOR_USER
+      ? { title: 'PA-FOR-USER (MS-SFU §2.2.1)', c: PAForUser }
+      : pa.padataType === PaDataType.PA_S4U_X509_USER
+        ? { title: 'PA-S4U-X509-USER (MS-SFU §2.2.2)', c: PAS4UX509User }
+        : pa.padataType === PaDataType.PA_PAC_OPTIONS
+          ? { title: 'PA-PAC-OPTIONS (MS-KILE §2.2.10)', c: PAPacOptions }
+          : undefined;
+  if (!codec) return false;
+  try {
+    out.sections.push({ title: codec.title, value: codec.c.decode(pa.padataValue) });
+  } catch (e) {
+    if (!(e instanceof KerberosError)) throw e;
+    out.notes.push(`${codec.title} does not decode: ${e.message}`);
+  }
+  return true;
+}
+
 function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.1)`, value: req });
   let tgsAp: ApKeys = {};
   for (const pa of req.padata ?? []) {
+    if (s4uPadata(pa, out)) continue;
     if (pa.padataType === PaDataType.PA_TGS_REQ) {
       const m = decodeKerberosMessage(pa.padataValue);
       if (m.type === 'AP-REQ') tgsAp = apReq(m.value, keys, out, 'TGS_REQ');
@@ -341,6 +365,7 @@ function kdcReq(type: 'AS-REQ' | 'TGS-REQ', req: KDCReq, keys: Keys, out: Analys
 function kdcRep(type: 'AS-REP' | 'TGS-REP', rep: KDCRep, keys: Keys, out: Analysis): void {
   out.sections.push({ title: `${type} (RFC 4120 §5.4.2)`, value: rep });
   fastReply(rep.padata ?? [], keys, out);
+  for (const pa of rep.padata ?? []) s4uPadata(pa, out);
   showTicket(rep.ticket, keys, out);
   const candidates = type === 'AS-REP' ? clientKeys(keys, rep.cname, rep.crealm, rep.encPart.etype) : [...keys.session, ...keys.keys];
   const usages = type === 'AS-REP' ? [KeyUsage.AS_REP_ENCPART] : [KeyUsage.TGS_REP_ENCPART_SESSKEY, KeyUsage.TGS_REP_ENCPART_SUBKEY];
