@@ -29,6 +29,8 @@ export interface PrincipalFlags {
   disallowAllTix?: boolean;
   /** `-allow_svr`: no service tickets for it (KDC_ERR_MUST_USE_USER2USER). */
   disallowSvr?: boolean;
+  /** `+ok_to_auth_as_delegate`: its S4U2Self tickets are forwardable (protocol transition). */
+  okToAuthAsDelegate?: boolean;
 }
 
 /** One principal of a {@link KdcDescription}. */
@@ -190,6 +192,7 @@ export class KdcDatabase {
         okAsDelegate: p.okAsDelegate ?? false,
         disallowAllTix: p.disallowAllTix ?? false,
         disallowSvr: p.disallowSvr ?? false,
+        okToAuthAsDelegate: p.okToAuthAsDelegate ?? false,
       },
       maxLifeSec: p.maxLifeSec ?? 86400,
       maxRenewSec: p.maxRenewSec ?? 7 * 86400,

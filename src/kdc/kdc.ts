@@ -26,6 +26,9 @@ import {
   MethodData,
   PAEncTsEnc,
   PAPacRequest,
+  PAS4UX509User,
+  S4UOptions,
+  S4UUserID,
   TGSRep,
   TGSReq,
   type EncTicketPart as EncTicketPartT,
@@ -465,6 +468,41 @@ export class Kdc {
     }
     if (!ok) return refuse(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, 'the request body checksum does not verify');
 
+    // S4U2Self (MS-SFU, as MIT's kdc_process_s4u2self_req): PA-S4U-X509-USER, its checksum keyed
+    // with the authenticator's subkey (else the session key), usage 26; a ticket to the
+    // requesting service itself, for the user named
+    const s4uPa = req.padata?.find((p) => p.padataType === PaDataType.PA_S4U_X509_USER);
+    let s4u: { user: DbEntry; pa: PAS4UX509User } | undefined;
+    if (s4uPa) {
+      let x: PAS4UX509User;
+      try {
+        x = PAS4UX509User.decode(s4uPa.padataValue);
+      } catch {
+        return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'PA-S4U-X509-USER does not decode');
+      }
+      let good = false;
+      try {
+        good = verifyChecksum(checked.subkey ?? checked.sessionKey, KeyUsage.PA_S4U_X509_USER_REQUEST, S4UUserID.encode(x.userId), x.checksum.checksum, x.checksum.cksumtype);
+      } catch {
+        good = false;
+      }
+      if (!good) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'the PA-S4U-X509-USER checksum does not verify');
+      if (
+        !body.sname ||
+        tgt.crealm !== this.db.realm ||
+        tgt.cname.nameString.length !== body.sname.nameString.length ||
+        tgt.cname.nameString.some((c, i) => c !== body.sname!.nameString[i])
+      ) {
+        return refuse(ErrorCode.KDC_ERR_BADOPTION, 'S4U2SELF: the service asked for is not the TGT client');
+      }
+      const u = x.userId.cname;
+      const user = u && x.userId.crealm === this.db.realm ? this.db.lookup(u.nameString, this.db.realm) : undefined;
+      if (!user) return refuse(ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN, 'S4U2SELF: no such user');
+      if (user.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_CLIENT_REVOKED, 'CLIENT LOCKED OUT');
+      s4u = { user, pa: x };
+      log.client = `${unparsePrincipal({ components: u!.nameString, realm: this.db.realm })} (S4U2Self by ${log.client})`;
+    }
+
     const options = body.kdcOptions >>> 0;
     if (!body.sname) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'no server name');
     if (options & (bit(Opt.CNAME_IN_ADDL_TKT) | bit(Opt.VALIDATE))) {
@@ -520,7 +558,9 @@ export class Kdc {
     const sesEtype = u2uKey && body.etype.includes(u2uKey.key.etype) ? u2uKey.key.etype : this.sessionEnctype(server, body.etype);
     if (sesEtype === undefined) return refuse(ErrorCode.KDC_ERR_ETYPE_NOSUPP, 'BAD_ENCRYPTION_TYPE');
     const sessionKey = randomKey(sesEtype);
-    let flags = this.ticketFlags(options & ~bit(Opt.ENC_TKT_IN_SKEY), client, server, tgt);
+    let flags = this.ticketFlags(options & ~bit(Opt.ENC_TKT_IN_SKEY), s4u ? s4u.user : client, server, tgt);
+    // MIT's s4u2self_forwardable: forwardable only for a service trusted to authenticate for others
+    if (s4u && !server.flags.okToAuthAsDelegate) flags &= ~bit(Flag.FORWARDABLE);
     let start: number;
     let end: number;
     let renewTill: number | undefined;
@@ -544,12 +584,9 @@ export class Kdc {
     let pac: Uint8Array | undefined;
     try {
       const crossRealm = checked.server.realm !== this.db.realm;
-      pac = resignPac(
-        tgt.authorizationData,
-        checked.serviceKey.key,
-        u2uKey ? u2uKey.key : this.ticketKey(server).key,
-        crossRealm ? { kdcKey: this.ticketKey(tgs).key } : undefined,
-      );
+      pac = s4u
+        ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, this.ticketKey(server).key, this.ticketKey(tgs).key)
+        : resignPac(tgt.authorizationData, checked.serviceKey.key, u2uKey ? u2uKey.key : this.ticketKey(server).key, crossRealm ? { kdcKey: this.ticketKey(tgs).key } : undefined);
     } catch (e) {
       if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the TGT's PAC does not verify: ${e.message}`);
       throw e;
@@ -557,8 +594,8 @@ export class Kdc {
     const part: EncTicketPartT = {
       flags,
       key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
-      crealm: tgt.crealm,
-      cname: tgt.cname,
+      crealm: s4u ? this.db.realm : tgt.crealm,
+      cname: s4u ? s4u.pa.userId.cname! : tgt.cname,
       transited: tgt.transited,
       authtime: tgt.authtime,
       starttime: new Date(start),
@@ -595,11 +632,22 @@ export class Kdc {
       ...(has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? (body.addresses ? { caddr: body.addresses } : {}) : {}),
     });
     log.issued = { rep: replyKey.etype, tkt: ticket.encPart.etype, ses: sesEtype, authtime: tgt.authtime.getTime() / 1000 };
+    // MIT's kdc_make_s4u2self_rep: the user id echoed with a checksum in the request's type, the
+    // same key, usage 27 when the client asked for it (else 26)
+    let padata: PAData[] | undefined;
+    if (s4u) {
+      const userId = { ...s4u.pa.userId, options: (s4u.pa.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE };
+      if (userId.options === 0) delete (userId as { options?: number }).options;
+      const usage = (s4u.pa.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE ? KeyUsage.PA_S4U_X509_USER_REPLY : KeyUsage.PA_S4U_X509_USER_REQUEST;
+      const sum = checksum(checked.subkey ?? checked.sessionKey, usage, S4UUserID.encode(userId), s4u.pa.checksum.cksumtype);
+      padata = [{ padataType: PaDataType.PA_S4U_X509_USER, padataValue: PAS4UX509User.encode({ userId, checksum: { cksumtype: s4u.pa.checksum.cksumtype, checksum: sum } }) }];
+    }
     return TGSRep.encode({
       pvno: 5,
       msgType: MessageType.KRB_TGS_REP,
-      crealm: tgt.crealm,
-      cname: tgt.cname,
+      ...(padata ? { padata } : {}),
+      crealm: s4u ? this.db.realm : tgt.crealm,
+      cname: s4u ? s4u.pa.userId.cname! : tgt.cname,
       ticket,
       encPart: { etype: replyKey.etype, cipher: encrypt(secretKey(replyKey.etype, replyKey.value), usage, encPart) },
     });

@@ -37,6 +37,8 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
         { name: 'host/svc.kdc.test', enctypes: [17] },
         { name: 'robot', password: 'robot-Pa55' },
         { name: 'HTTP/strict.kdc.test', requiresPreauth: true },
+        { name: 'HTTP/front.kdc.test', okToAuthAsDelegate: true },
+        { name: 'HTTP/plain.kdc.test' },
       ],
     });
   });
@@ -152,6 +154,32 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
     const bad = await runCmd('kvno', ['--u2u', `FILE:${join(dir, 'u2u-robot.cc')}`, `nopre@${REALM}`], { env: env('u2u-alice.cc') });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("Requested server and ticket don't match");
+  });
+
+  it("S4U2Self: MIT kvno -U alice from the service's own keytab login gets alice's ticket to the service (forwardable only with ok_to_auth_as_delegate), checked with its keytab", async () => {
+    // the services' TGTs come from their keytabs without pre-authentication (services need none), so no A
+    for (const [svc, flags] of [
+      ['HTTP/front.kdc.test', /Flags: FT\b/],
+      ['HTTP/plain.kdc.test', /Flags: T\b/],
+    ] as const) {
+      const kt = join(dir, `${svc.split('/')[1]}.keytab`);
+      kdc.keytab(svc, kt);
+      const cc = `s4u-${svc.split('/')[1]}.cc`;
+      expect((await kinit(['-f', '-k', '-t', kt, svc], cc)).code).toBe(0);
+      const v = await runCmd('kvno', ['-U', 'alice', '-k', kt, `${svc}@${REALM}`], { env: env(cc) });
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(0);
+      expect(v.stdout).toContain(`${svc}@${REALM}: kvno = 1, keytab entry valid`);
+      const l = await runCmd('klist', ['-f'], { env: env(cc) });
+      const block = l.stdout.slice(l.stdout.lastIndexOf(`${svc}@${REALM}`));
+      expect(block, l.stdout).toContain(`for client alice@${REALM}`);
+      expect(block).toMatch(flags);
+    }
+    expect(kdc.logs.some((x) => /TGS_REQ .*ISSUE.*alice@\S+ \(S4U2Self by HTTP\/front\.kdc\.test@/.test(x))).toBe(true);
+    // an unknown user
+    const bad = await runCmd('kvno', ['-U', 'nobody', `HTTP/front.kdc.test@${REALM}`], { env: env('s4u-front.kdc.test.cc') });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('not found in Kerberos database');
   });
 
   it("MIT's messages for the faults MIT's KDC refuses: unknown client, wrong password, locked client, unknown service, no common enctype", async () => {
