@@ -33,8 +33,14 @@ export interface PrincipalFlags {
   okToAuthAsDelegate?: boolean;
 }
 
+/** What a service may do for its users (constrained delegation). */
+export interface DelegationDescription {
+  /** The services it may get tickets to on a user's behalf (S4U2Proxy), e.g. `HTTP/backend.example.test` (MIT's LDAP krbAllowedToDelegateTo). */
+  allowedToDelegateTo?: string[];
+}
+
 /** One principal of a {@link KdcDescription}. */
-export interface PrincipalDescription extends PrincipalFlags {
+export interface PrincipalDescription extends PrincipalFlags, DelegationDescription {
   /** `alice`, `HTTP/web.example` (the realm is the KDC's) or with `@REALM`. */
   name: string;
   /** A user's password; without one the principal gets random keys (a service). */
@@ -107,6 +113,8 @@ export interface DbEntry {
   sessionEnctypes?: number[];
   /** The account's RID (krbtgt: 502, as AD's). */
   rid: number;
+  /** The services it may delegate to (S4U2Proxy), as principal texts of this realm. */
+  allowedToDelegateTo: string[];
 }
 
 /** The default enctypes: MIT 1.20's supported set with AES-SHA2 beside AES-SHA1. */
@@ -199,6 +207,7 @@ export class KdcDatabase {
       isUser,
       groups: p.groups ?? [],
       rid: p.rid ?? (principal.components[0] === 'krbtgt' ? 502 : this.nextRid++),
+      allowedToDelegateTo: (p.allowedToDelegateTo ?? []).map((n) => unparsePrincipal(parsePrincipal(n, { realm: this.realm }))),
       ...(p.sessionEnctypes ? { sessionEnctypes: [...p.sessionEnctypes] } : {}),
     });
   }

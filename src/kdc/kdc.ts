@@ -505,9 +505,7 @@ export class Kdc {
 
     const options = body.kdcOptions >>> 0;
     if (!body.sname) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'no server name');
-    if (options & (bit(Opt.CNAME_IN_ADDL_TKT) | bit(Opt.VALIDATE))) {
-      return refuse(ErrorCode.KDC_ERR_BADOPTION, 'S4U2Proxy and validation are not supported');
-    }
+    if (options & bit(Opt.VALIDATE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'validation is not supported');
     const renew = has(options, Opt.RENEW);
     const u2u = has(options, Opt.ENC_TKT_IN_SKEY);
     const server = this.db.lookup(body.sname.nameString, body.realm);
@@ -551,14 +549,45 @@ export class Kdc {
       if ((tgt.renewTill?.getTime() ?? 0) < nowMs) return refuse(ErrorCode.KRB_AP_ERR_TKT_EXPIRED, 'TICKET EXPIRED');
       if (server !== tgs) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'only the TGT itself is renewed here');
     }
-    const client = tgt.crealm === this.db.realm ? this.db.lookup(tgt.cname.nameString, tgt.crealm) : undefined;
+    // S4U2Proxy (constrained delegation, as MIT's check_tgs_s4u2proxy with a delegation list): the
+    // evidence ticket is the user's ticket to the impersonator, forwardable, with a PAC; the
+    // impersonator may delegate to this server
+    let proxy: { evidence: EncTicketPartT; key: Key } | undefined;
+    if (has(options, Opt.CNAME_IN_ADDL_TKT)) {
+      if (renew || u2u || has(options, Opt.FORWARDED) || has(options, Opt.PROXY)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'INVALID_S4U2PROXY_OPTIONS');
+      if (server === this.db.tgs || server.principal.components[0] === 'krbtgt') return refuse(ErrorCode.KDC_ERR_POLICY, 'NOT_ALLOWED_TO_DELEGATE');
+      const ev = body.additionalTickets?.[0];
+      if (!ev) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'NO_2ND_TKT');
+      const impersonator = tgt.crealm === this.db.realm ? this.db.lookup(tgt.cname.nameString, tgt.crealm) : undefined;
+      if (!impersonator) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'S4U2PROXY: the impersonator is not ours');
+      const sameName =
+        ev.realm === this.db.realm &&
+        ev.sname.nameString.length === impersonator.principal.components.length &&
+        ev.sname.nameString.every((c, i) => c === impersonator.principal.components[i]);
+      if (!sameName) return refuse(ErrorCode.KDC_ERR_SERVER_NOMATCH, 'EVIDENCE_TICKET_MISMATCH');
+      const ek = impersonator.keys.find((k) => k.key.etype === ev.encPart.etype);
+      if (!ek) return refuse(ErrorCode.KRB_AP_ERR_NOKEY, 'no key of the evidence ticket enctype');
+      let evidence: EncTicketPartT;
+      try {
+        evidence = EncTicketPart.decode(decrypt(ek.key, KeyUsage.KDC_REP_TICKET, ev.encPart.cipher));
+      } catch {
+        return refuse(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, 'the evidence ticket does not decrypt');
+      }
+      if (evidence.endtime.getTime() + this.skewMs < nowMs) return refuse(ErrorCode.KRB_AP_ERR_TKT_EXPIRED, 'EVIDENCE_TKT_EXPIRED');
+      if (!has(evidence.flags, Flag.FORWARDABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'EVIDENCE_TKT_NOT_FORWARDABLE');
+      if (!impersonator.allowedToDelegateTo.includes(unparsePrincipal(server.principal))) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'NOT_ALLOWED_TO_DELEGATE');
+      proxy = { evidence, key: ek.key };
+      log.client = `${unparsePrincipal({ components: evidence.cname.nameString, realm: evidence.crealm })} (S4U2Proxy by ${log.client})`;
+    }
+    const subject = proxy ? proxy.evidence : tgt;
+    const client = subject.crealm === this.db.realm ? this.db.lookup(subject.cname.nameString, subject.crealm) : undefined;
     if (client?.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_CLIENT_REVOKED, 'CLIENT LOCKED OUT');
 
     // MIT's get_2ndtkt_enctype: user-to-user takes the second ticket's session key enctype when asked for
     const sesEtype = u2uKey && body.etype.includes(u2uKey.key.etype) ? u2uKey.key.etype : this.sessionEnctype(server, body.etype);
     if (sesEtype === undefined) return refuse(ErrorCode.KDC_ERR_ETYPE_NOSUPP, 'BAD_ENCRYPTION_TYPE');
     const sessionKey = randomKey(sesEtype);
-    let flags = this.ticketFlags(options & ~bit(Opt.ENC_TKT_IN_SKEY), s4u ? s4u.user : client, server, tgt);
+    let flags = this.ticketFlags(options & ~bit(Opt.ENC_TKT_IN_SKEY) & ~bit(Opt.CNAME_IN_ADDL_TKT), s4u ? s4u.user : client, server, tgt);
     // MIT's s4u2self_forwardable: forwardable only for a service trusted to authenticate for others
     if (s4u && !server.flags.okToAuthAsDelegate) flags &= ~bit(Flag.FORWARDABLE);
     let start: number;
@@ -571,7 +600,7 @@ export class Kdc {
       renewTill = tgt.renewTill!.getTime();
     } else {
       start = kdcTime;
-      end = this.endtime(start, tgt.endtime.getTime(), body.till, client, server);
+      end = this.endtime(start, Math.min(tgt.endtime.getTime(), proxy ? proxy.evidence.endtime.getTime() : Number.POSITIVE_INFINITY), body.till, client, server);
       flags &= ~bit(Flag.RENEWABLE);
       renewTill = this.renewTill(body, start, end, client, server, tgt);
       if (renewTill !== undefined) flags |= bit(Flag.RENEWABLE);
@@ -584,9 +613,16 @@ export class Kdc {
     let pac: Uint8Array | undefined;
     try {
       const crossRealm = checked.server.realm !== this.db.realm;
-      pac = s4u
-        ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, this.ticketKey(server).key, this.ticketKey(tgs).key)
-        : resignPac(tgt.authorizationData, checked.serviceKey.key, u2uKey ? u2uKey.key : this.ticketKey(server).key, crossRealm ? { kdcKey: this.ticketKey(tgs).key } : undefined);
+      pac = proxy
+        ? resignPac(proxy.evidence.authorizationData, { serverKey: proxy.key, kdcKey: this.ticketKey(tgs).key }, this.ticketKey(server).key, this.ticketKey(tgs).key)
+        : s4u
+          ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, this.ticketKey(server).key, this.ticketKey(tgs).key)
+          : resignPac(
+              tgt.authorizationData,
+              crossRealm ? { serverKey: checked.serviceKey.key } : { serverKey: checked.serviceKey.key, kdcKey: checked.serviceKey.key },
+              u2uKey ? u2uKey.key : this.ticketKey(server).key,
+              this.ticketKey(tgs).key,
+            );
     } catch (e) {
       if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the TGT's PAC does not verify: ${e.message}`);
       throw e;
@@ -594,10 +630,10 @@ export class Kdc {
     const part: EncTicketPartT = {
       flags,
       key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
-      crealm: s4u ? this.db.realm : tgt.crealm,
-      cname: s4u ? s4u.pa.userId.cname! : tgt.cname,
-      transited: tgt.transited,
-      authtime: tgt.authtime,
+      crealm: s4u ? this.db.realm : subject.crealm,
+      cname: s4u ? s4u.pa.userId.cname! : subject.cname,
+      transited: subject.transited,
+      authtime: subject.authtime,
       starttime: new Date(start),
       endtime: new Date(end),
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
@@ -622,7 +658,7 @@ export class Kdc {
       lastReq: [{ lrType: 0, lrValue: new Date(0) }],
       nonce: body.nonce,
       flags,
-      authtime: tgt.authtime,
+      authtime: part.authtime,
       starttime: part.starttime!,
       endtime: part.endtime,
       ...(part.renewTill ? { renewTill: part.renewTill } : {}),
@@ -631,7 +667,7 @@ export class Kdc {
       // MIT: the requested addresses of a forwarded or proxy ticket; else none in the reply
       ...(has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? (body.addresses ? { caddr: body.addresses } : {}) : {}),
     });
-    log.issued = { rep: replyKey.etype, tkt: ticket.encPart.etype, ses: sesEtype, authtime: tgt.authtime.getTime() / 1000 };
+    log.issued = { rep: replyKey.etype, tkt: ticket.encPart.etype, ses: sesEtype, authtime: part.authtime.getTime() / 1000 };
     // MIT's kdc_make_s4u2self_rep: the user id echoed with a checksum in the request's type, the
     // same key, usage 27 when the client asked for it (else 26)
     let padata: PAData[] | undefined;
@@ -646,8 +682,8 @@ export class Kdc {
       pvno: 5,
       msgType: MessageType.KRB_TGS_REP,
       ...(padata ? { padata } : {}),
-      crealm: s4u ? this.db.realm : tgt.crealm,
-      cname: s4u ? s4u.pa.userId.cname! : tgt.cname,
+      crealm: s4u ? this.db.realm : subject.crealm,
+      cname: s4u ? s4u.pa.userId.cname! : subject.cname,
       ticket,
       encPart: { etype: replyKey.etype, cipher: encrypt(secretKey(replyKey.etype, replyKey.value), usage, encPart) },
     });

@@ -140,10 +140,12 @@ function pacChecksumOf(etype: number): { type: number; length: number } | undefi
  * checksum (over the server signature) written again, as MIT's krb5_pac_sign computes them. Any
  * other PAC goes through `verifyPac`, `decodePac` and `signPac`.
  */
-export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, krbtgtKey: Key, serverKey: Key, crossRealm?: { kdcKey: Key }): Uint8Array | undefined {
-  // a cross-realm TGT's PAC: the server checksum is in the trust key (krbtgtKey here); its KDC
-  // checksum is the other realm's, which we cannot check (as MIT): ours replaces it
-  const signer = crossRealm ? crossRealm.kdcKey : krbtgtKey;
+export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, verify: { serverKey: Key; kdcKey?: Key }, serverKey: Key, signer: Key): Uint8Array | undefined {
+  // verify.serverKey: the key of the ticket the PAC came in (a TGT's krbtgt key, a cross-realm
+  // trust key, an S4U2Proxy evidence ticket's service key); verify.kdcKey: our krbtgt key, absent
+  // for a cross-realm TGT (its KDC checksum is the other realm's, which we cannot check, as MIT)
+  const crossRealm = verify.kdcKey === undefined;
+  const krbtgtKey = verify.serverKey;
   const bytes = findPac(tgtAuthorizationData);
   if (!bytes) return undefined;
   const header = parsePacHeader(bytes);
@@ -158,8 +160,7 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, k
     kdcType &&
     !header.some((h) => h.type === 16 || h.type === 19) &&
     server[0]!.size === 4 + want.length &&
-    kdc[0]!.size === 4 + kdcType.length &&
-    (!crossRealm || kdc[0]!.size === 4 + (pacChecksumOf(krbtgtKey.etype)?.length ?? -1))
+    kdc[0]!.size === 4 + kdcType.length
   ) {
     const s = server[0]!;
     const k = kdc[0]!;
@@ -172,14 +173,14 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, k
     out.fill(0, s.offset + 4, s.offset + s.size);
     out.fill(0, k.offset + 4, k.offset + k.size);
     if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, out, oldServerSig, oldServerType)) throw new IntegrityError({ code: 'ERR_PAC_SERVER_CHECKSUM' });
-    if (!crossRealm && !verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
+    if (!crossRealm && !verifyChecksum(verify.kdcKey!, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
     v.setUint32(s.offset, want.type >>> 0, true);
     v.setUint32(k.offset, kdcType.type >>> 0, true);
     out.set(checksum(serverKey, PAC_CHECKSUM_USAGE, out, want.type), s.offset + 4);
     out.set(checksum(signer, PAC_CHECKSUM_USAGE, out.subarray(s.offset + 4, s.offset + s.size), kdcType.type), k.offset + 4);
     return out;
   }
-  verifyPac(bytes, crossRealm ? { serverKey: krbtgtKey } : { serverKey: krbtgtKey, kdcKey: krbtgtKey });
+  verifyPac(bytes, crossRealm ? { serverKey: verify.serverKey } : { serverKey: verify.serverKey, kdcKey: verify.kdcKey! });
   const pac: Pac = decodePac(bytes);
   const { offsets: _, ...rest } = pac;
   return signPac({ ...rest, buffers: pac.buffers.filter((b) => b.kind !== 'ticketChecksum' && b.kind !== 'fullChecksum') }, { serverKey, kdcKey: signer });

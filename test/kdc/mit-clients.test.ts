@@ -37,7 +37,8 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
         { name: 'host/svc.kdc.test', enctypes: [17] },
         { name: 'robot', password: 'robot-Pa55' },
         { name: 'HTTP/strict.kdc.test', requiresPreauth: true },
-        { name: 'HTTP/front.kdc.test', okToAuthAsDelegate: true },
+        { name: 'HTTP/front.kdc.test', okToAuthAsDelegate: true, allowedToDelegateTo: ['HTTP/backend.kdc.test'] },
+        { name: 'HTTP/backend.kdc.test' },
         { name: 'HTTP/plain.kdc.test' },
       ],
     });
@@ -180,6 +181,27 @@ describe.skipIf(skip)(`MIT clients against the embedded KDC${skip ? ` (skipped: 
     const bad = await runCmd('kvno', ['-U', 'nobody', `HTTP/front.kdc.test@${REALM}`], { env: env('s4u-front.kdc.test.cc') });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not found in Kerberos database');
+  });
+
+  it("S4U2Proxy: MIT kvno -U alice -P HTTP/backend from HTTP/front (allowed to delegate to it) gets alice's ticket to the backend, checked with its keytab; a service not on the list is refused", async () => {
+    const kt = join(dir, 'front2.keytab');
+    kdc.keytab('HTTP/front.kdc.test', kt);
+    expect((await kinit(['-f', '-k', '-t', kt, 'HTTP/front.kdc.test'], 'proxy.cc')).code).toBe(0);
+    // kvno -k with -P opens the S4U2Self evidence ticket (front's) and the S4U2Proxy one (the backend's)
+    const bkt = join(dir, 'front-backend.keytab');
+    kdc.keytab(['HTTP/front.kdc.test', 'HTTP/backend.kdc.test'], bkt);
+    // kvno -P: the cache's principal (front) gets alice's ticket to itself (S4U2Self), then one to each service named (S4U2Proxy)
+    const v = await runCmd('kvno', ['-U', 'alice', '-P', '-k', bkt, `HTTP/backend.kdc.test@${REALM}`], { env: env('proxy.cc') });
+    expect(v.stderr, kdc.logs.slice(-4).join('\n')).toBe('');
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain(`HTTP/backend.kdc.test@${REALM}: kvno = 1, keytab entry valid`);
+    const l = await runCmd('klist', ['-f'], { env: env('proxy.cc') });
+    const block = l.stdout.slice(l.stdout.lastIndexOf(`HTTP/backend.kdc.test@${REALM}`));
+    expect(block, l.stdout).toContain(`for client alice@${REALM}`);
+    expect(kdc.logs.some((x) => /TGS_REQ .*ISSUE.*alice@\S+ \(S4U2Proxy by HTTP\/front\.kdc\.test@.* for HTTP\/backend\.kdc\.test@/.test(x))).toBe(true);
+    const no = await runCmd('kvno', ['-U', 'alice', '-P', `HTTP/web.kdc.test@${REALM}`], { env: env('proxy.cc') });
+    expect(no.code).toBe(1);
+    expect(kdc.logs.some((x) => /TGS_REQ .*KDC_ERR_BADOPTION.*NOT_ALLOWED_TO_DELEGATE/.test(x))).toBe(true);
   });
 
   it("MIT's messages for the faults MIT's KDC refuses: unknown client, wrong password, locked client, unknown service, no common enctype", async () => {
