@@ -75,9 +75,21 @@ export interface KdcResult {
   log: KdcLogEntry;
 }
 
+const etypeTexts = new Map<string, string>();
+/** `N etypes {name(n), …}`, remembered per list (clients send the same few lists). */
+function etypesText(etypes: readonly number[]): string {
+  const k = etypes.join(',');
+  let t = etypeTexts.get(k);
+  if (t === undefined) {
+    t = `${etypes.length} etypes {${etypes.map((x) => `${enctypeName(x)}(${x})`).join(', ')}}`;
+    if (etypeTexts.size < 256) etypeTexts.set(k, t);
+  }
+  return t;
+}
+
 /** Formats a log entry as one line, in the shape of MIT krb5kdc's. */
 export function formatKdcLog(e: KdcLogEntry, from = ''): string {
-  const et = `${e.etypes.length} etypes {${e.etypes.map((x) => `${enctypeName(x)}(${x})`).join(', ')}}`;
+  const et = etypesText(e.etypes);
   const who = `${e.client ?? '<unknown client>'} for ${e.server ?? '<unknown server>'}`;
   const issued = e.issued ? `: authtime ${e.issued.authtime}, etypes {rep=${e.issued.rep} tkt=${e.issued.tkt} ses=${e.issued.ses}}` : '';
   const reason = e.reason ? `, ${e.reason}` : '';
