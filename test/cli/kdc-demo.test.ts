@@ -65,6 +65,43 @@ describe.skipIf(skip)(`tskrb5 kdc${skip ? ` (skipped: missing ${missing.join(', 
     }
   });
 
+  it('--config: a JSON description (realm, users with groups, services, no-preauth flag) served to MIT kinit; its services in the keytab', async () => {
+    const cfg = join(work, 'kdc.json');
+    const conf = join(work, 'json-krb5.conf');
+    const kt = join(work, 'json.keytab');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      cfg,
+      JSON.stringify({ realm: 'JSON.TSKRB5.TEST', principals: [{ name: 'carol', password: 'carol-pw', requiresPreauth: false, groups: ['ops'] }, { name: 'host/json.test' }] }),
+    );
+    const child = spawn(process.execPath, [bin, 'kdc', '--config', cfg, '--keytab', kt, '--write-krb5-conf', conf, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('tskrb5 kdc --config did not start')), 20_000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (/keytab: /.test(out)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    try {
+      expect(out).toContain('realm JSON.TSKRB5.TEST listening on 127.0.0.1:');
+      expect(out).toContain(`keytab: ${kt} (host/json.test)`);
+      const env = { ...process.env, KRB5_CONFIG: conf, KRB5CCNAME: `FILE:${join(work, 'json.cc')}` };
+      const k = await runCmd('kinit', ['carol'], { env, input: 'carol-pw\n' });
+      expect(k.code, k.stderr).toBe(0);
+      const v = await runCmd('kvno', ['-k', kt, 'host/json.test@JSON.TSKRB5.TEST'], { env });
+      expect(v.stdout).toContain('host/json.test@JSON.TSKRB5.TEST: kvno = 1, keytab entry valid');
+      const l = await runCmd('klist', ['-f'], { env });
+      expect(l.stdout).toMatch(/Flags: FI\b/); // no pre-authentication, as the JSON says
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await new Promise((r) => child.once('exit', (c) => r(c)))).toBe(0);
+  }, 60_000);
+
   it('serves MIT kinit and kvno -k with the krb5.conf and keytab it writes; a log line per exchange; SIGTERM stops it (exit 0)', async () => {
     const conf = join(work, 'krb5.conf');
     const kt = join(work, 'services.keytab');

@@ -5,19 +5,21 @@
  * the services; one log line per exchange on stderr.
  * @module
  */
-import { writeFileSync } from 'node:fs';
-import type { PrincipalDescription } from '../../kdc/database.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { KdcDescription, PrincipalDescription } from '../../kdc/database.js';
 import { startKdc } from '../../kdc/node/server.js';
 
 type Out = (s: string) => void;
 
-const USAGE = 'Usage: tskrb5 kdc --realm REALM [--listen 127.0.0.1:PORT] [--user NAME:PASSWORD ...] [--service NAME/HOST ...] [--keytab FILE] [--write-krb5-conf FILE] [--quiet]';
+const USAGE =
+  'Usage: tskrb5 kdc --realm REALM [--config FILE.json] [--listen 127.0.0.1:PORT] [--user NAME:PASSWORD ...] [--service NAME/HOST ...] [--keytab FILE] [--write-krb5-conf FILE] [--quiet]';
 
 /** Parsed arguments, or a usage error. */
 export function parseKdcArgs(
   argv: readonly string[],
-): { realm: string; host: string; port: number; users: [string, string][]; services: string[]; keytab?: string; conf?: string; quiet: boolean } | string {
+): { realm: string; host: string; port: number; users: [string, string][]; services: string[]; keytab?: string; conf?: string; config?: string; quiet: boolean } | string {
   let realm: string | undefined;
+  let config: string | undefined;
   let host = '127.0.0.1';
   let port = 0;
   const users: [string, string][] = [];
@@ -62,6 +64,10 @@ export function parseKdcArgs(
         conf = value();
         if (!conf) return 'tskrb5 kdc: --write-krb5-conf wants a file';
         break;
+      case '--config':
+        config = value();
+        if (!config) return 'tskrb5 kdc: --config wants a JSON file';
+        break;
       case '--quiet':
       case '-q':
         quiet = true;
@@ -70,8 +76,8 @@ export function parseKdcArgs(
         return `tskrb5 kdc: unknown option ${a}`;
     }
   }
-  if (!realm) return 'tskrb5 kdc: --realm is required';
-  return { realm, host, port, users, services, ...(keytab ? { keytab } : {}), ...(conf ? { conf } : {}), quiet };
+  if (!realm && !config) return 'tskrb5 kdc: --realm is required';
+  return { realm: realm ?? '', host, port, users, services, ...(keytab ? { keytab } : {}), ...(conf ? { conf } : {}), ...(config ? { config } : {}), quiet };
 }
 
 /** Runs the KDC until SIGINT/SIGTERM; resolves to the exit status. */
@@ -86,10 +92,34 @@ export async function runKdc(argv: readonly string[], out: Out, err: Out): Promi
     err(USAGE);
     return 2;
   }
-  const principals: PrincipalDescription[] = [...a.users.map(([name, password]) => ({ name, password })), ...a.services.map((name) => ({ name }))];
+  // --config: a KdcDescription as JSON ({ realm, principals: [{ name, password?, groups?, … }], trusts?, … })
+  let described: Partial<KdcDescription> = {};
+  if (a.config) {
+    try {
+      described = JSON.parse(readFileSync(a.config, 'utf8')) as Partial<KdcDescription>;
+      if (typeof described !== 'object' || described === null || Array.isArray(described)) throw new TypeError('not a JSON object');
+    } catch (e) {
+      err(`tskrb5 kdc: ${a.config}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  const realm = a.realm || described.realm || '';
+  if (!realm) {
+    err('tskrb5 kdc: no realm (--realm, or "realm" in the --config file)');
+    return 2;
+  }
+  const principals: PrincipalDescription[] = [...(described.principals ?? []), ...a.users.map(([name, password]) => ({ name, password })), ...a.services.map((name) => ({ name }))];
+  a.services.push(...(described.principals ?? []).filter((p) => p.password === undefined && p.keys === undefined).map((p) => p.name));
   let kdc: Awaited<ReturnType<typeof startKdc>>;
   try {
-    kdc = await startKdc({ realm: a.realm, host: a.host, port: a.port, principals, ...(a.quiet ? {} : { log: (line: string) => err(line) }) });
+    kdc = await startKdc({
+      ...described,
+      realm,
+      host: a.host,
+      port: a.port,
+      principals,
+      ...(a.quiet ? {} : { log: (line: string) => err(line) }),
+    });
   } catch (e) {
     err(`tskrb5 kdc: ${(e as Error).message}`);
     return 1;
@@ -102,7 +132,7 @@ export async function runKdc(argv: readonly string[], out: Out, err: Out): Promi
     await kdc.stop();
     return 1;
   }
-  out(`tskrb5 kdc: realm ${a.realm} listening on ${kdc.host}:${kdc.port} (UDP and TCP)`);
+  out(`tskrb5 kdc: realm ${realm} listening on ${kdc.host}:${kdc.port} (UDP and TCP)`);
   if (a.conf) out(`krb5.conf: ${a.conf} (KRB5_CONFIG=${a.conf} kinit ${a.users[0]?.[0] ?? 'NAME'})`);
   else out(`krb5.conf: ${kdc.krb5ConfPath} (until the KDC stops)`);
   if (a.keytab && a.services.length) out(`keytab: ${a.keytab} (${a.services.join(', ')})`);
