@@ -25,6 +25,7 @@ const BENCHES = [
   'formats.mjs',
   'startup.mjs',
   'kdc.mjs',
+  'kdc-server.mjs',
   'http.mjs',
   'server.mjs',
   'load.mjs',

@@ -353,6 +353,38 @@ export async function loadTargets() {
   // authenticator may never throw (allowed: nothing); the contexts only KerberosErrors.
   targets.push(await forgedAuthenticatorTarget(errors));
   {
+    // The embedded KDC (issue 15): MIT kinit's and kvno's recorded requests (and Heimdal's), into a
+    // KDC holding that realm's recorded keys, its clock at the recording, so that mutations reach
+    // pre-authentication and the PA-TGS-REQ checks. handle() may never throw (allowed: nothing);
+    // a reply is a KRB-ERROR, AS-REP or TGS-REP, or nothing.
+    const kdcMod = await load('kdc/index.js');
+    const messages = await load('messages/index.js');
+    const [Kdc, KdcDatabase] = ['Kdc', 'KdcDatabase'].map((n) => need(kdcMod, n, 'kdc'));
+    const decodeKerberosMessage = need(messages, 'decodeKerberosMessage', 'messages');
+    const j = JSON.parse(readFileSync(join(root, 'fixtures/mit/kdc-exchanges.json'), 'utf8'));
+    const keysOf = (ks) => ks.map((k) => ({ etype: k.etype, value: fromHex(k.key), kvno: k.kvno }));
+    const principals = [
+      ...Object.entries(must(j.keys?.principals, 'keys.principals in kdc-exchanges.json'))
+        .filter(([p]) => !p.startsWith('rc4'))
+        .map(([name, u]) => ({ name, password: u.password, keys: keysOf(u.keys) })),
+      ...Object.entries(must(j.keys?.services, 'keys.services in kdc-exchanges.json')).map(([name, ks]) => ({ name, keys: keysOf(ks) })),
+    ];
+    const reqs = nonEmpty(
+      [...fixtureBytes('fixtures/mit')].filter((b) => b[0] === 0x6a || b[0] === 0x6c),
+      'AS-REQ/TGS-REQ in fixtures/mit',
+    );
+    const at = Date.parse('2026-11-25T04:20:49Z');
+    const kdc = new Kdc(new KdcDatabase({ realm: j.realm, principals }), { now: () => at });
+    const run = (b) => {
+      const { reply } = kdc.handle(b);
+      if (reply === undefined) return 'dropped';
+      const m = decodeKerberosMessage(reply);
+      if (!['KRB-ERROR', 'AS-REP', 'TGS-REP'].includes(m.type)) throw new Error(`the KDC answered a ${m.type}`);
+      return m.type === 'KRB-ERROR' ? `error ${m.value.errorCode}` : m.type;
+    };
+    targets.push({ name: 'kdc.Kdc.handle', allowed: [], seeds: () => reqs, run });
+  }
+  {
     // the server certificate Apache presented to curl (fixtures/mit/negotiate-curl.json)
     const j = JSON.parse(readFileSync(join(root, 'fixtures/mit/negotiate-curl.json'), 'utf8'));
     const pem = must(j.server?.certificatePem, 'server.certificatePem in fixtures/mit/negotiate-curl.json');

@@ -37,13 +37,16 @@ const ALLOWED: Record<string, string[]> = {
   http: ['spnego', 'gssapi', 'ap', 'client', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
   // ap: the host-shared replay store implements ap's store interface (issue 13)
   node: ['ap', 'client', 'formats', 'messages', 'crypto', 'asn1', ...L0],
-  kdc: ['ap', 'messages', 'crypto', 'formats', 'asn1', 'node', ...L0],
+  // The embedded KDC (issue 15): its sans-I/O core never uses client/ or gssapi/ (an independent
+  // peer) nor node/; its Node edge (kdc/node/: listeners, startKdc) may use node/ (kinit into a cache).
+  kdc: ['ap', 'messages', 'crypto', 'formats', 'asn1', ...L0],
+  'kdc-node': ['kdc', 'node', 'ap', 'messages', 'crypto', 'formats', 'asn1', ...L0],
   cli: ['*'],
   compat: ['*'],
   index: ['*'],
 };
 /** Layers where `node:` builtins may appear. */
-const NODE_OK = new Set(['node', 'http', 'kdc', 'cli', 'index']);
+const NODE_OK = new Set(['node', 'http', 'kdc-node', 'cli', 'index']);
 /** Third-party packages each layer may use. */
 const PACKAGES: Record<string, RegExp> = {
   crypto: /^@noble\/hashes\//,
@@ -61,6 +64,7 @@ interface Violation {
 }
 
 function layerOf(rel: string): string {
+  if (rel.startsWith('kdc/node/')) return 'kdc-node';
   const first = rel.split('/')[0]!;
   return first.replace(/\.(ts|js)$/, '');
 }
@@ -136,6 +140,10 @@ describe('architecture', () => {
     expect(checkFile('gssapi/x.ts', 'const b = Buffer.from([1]);')).toHaveLength(1);
     expect(checkFile('asn1/x.ts', "import * as a from 'asn1js';")).toHaveLength(1);
     expect(checkFile('kdc/x.ts', "import { c } from '../client/index.js';")).toHaveLength(1);
+    expect(checkFile('kdc/x.ts', "import dgram from 'node:dgram';")).toHaveLength(1);
+    expect(checkFile('kdc/x.ts', "import { kinit } from '../node/kinit.js';")).toHaveLength(1);
+    expect(checkFile('kdc/node/x.ts', "import dgram from 'node:dgram';\nimport { kinit } from '../../node/kinit.js';\nimport { Kdc } from '../kdc.js';")).toEqual([]);
+    expect(checkFile('kdc/node/x.ts', "import { c } from '../../client/index.js';")).toHaveLength(1);
     expect(checkFile('ap/x.ts', "import { g } from '../gssapi/index.js';")).toHaveLength(1);
     expect(checkFile('ap/x.ts', "import { c } from '../client/index.js';")).toHaveLength(1);
     expect(checkFile('compat/x.ts', "import { c } from '../crypto/rfc3962.js';")).toHaveLength(1);

@@ -1,6 +1,6 @@
 /**
  * The `tskrb5` command: help, version, and the subcommands (each loaded only when run). Only
- * commands that exist are listed; the embedded KDC's `kdc` and `demo` join when they do.
+ * commands that exist are listed.
  * @module
  */
 
@@ -16,6 +16,8 @@ const COMMANDS: [string, string][] = [
   ['kdestroy', 'destroy credential caches'],
   ['decode', 'decode a Kerberos, GSS-API or SPNEGO token, a header, a message or a keytab'],
   ['fetch', 'an HTTP request with Negotiate authentication (curl --negotiate-like)'],
+  ['kdc', 'run an embedded KDC for a realm (users, services, keytab, krb5.conf)'],
+  ['demo', 'the whole flow on an embedded KDC: kinit, Negotiate, delegation (npm start)'],
 ];
 
 export function help(): string {
@@ -45,6 +47,8 @@ const ASYNC: Record<string, (argv: readonly string[], out: Out, err: Out) => Pro
   kinit: async (a, o, e) => (await import('./kinit/kinit.js')).runKinit(a, o, e),
   kvno: async (a, o, e) => (await import('./kinit/kvno.js')).runKvno(a, o, e),
   fetch: async (a, o, e) => (await import('./fetch/fetch.js')).runFetch(a, o, e),
+  kdc: async (a, o, e) => (await import('./kdc/kdc.js')).runKdc(a, o, e),
+  demo: async (a, o, e) => (await import('./demo/demo.js')).runDemo(a, o, e),
 };
 
 function asyncCommand(cmd: string | undefined) {

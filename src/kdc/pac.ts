@@ -1,0 +1,187 @@
+/**
+ * The PAC (MS-PAC) the embedded KDC puts in its tickets, as an Active Directory DC would for a
+ * user of its domain: LOGON_INFO (the user's RID, primary group 513 and the groups the database
+ * gives, the domain SID), CLIENT_INFO (the client name and authtime, which MIT's krb5_pac_verify
+ * checks), UPN_DNS_INFO (with the SAM name and SID), PAC_ATTRIBUTES (requested or given
+ * implicitly), PAC_REQUESTOR, and the server and KDC checksums (`ap/signPac`). In the TGS
+ * exchange the TGT's PAC is verified with the krbtgt key and signed again for the service.
+ * @module
+ */
+import { PAC_CHECKSUM_USAGE, signPac, verifyPac, findPac } from '../ap/index.js';
+import type { Key } from '../crypto/index.js';
+import { checksum, digest, verifyChecksum } from '../crypto/index.js';
+import { IntegrityError } from '../errors.js';
+import { AdType } from '../iana/index.js';
+import {
+  ADIfRelevant,
+  PAC_WAS_GIVEN_IMPLICITLY,
+  PAC_WAS_REQUESTED,
+  UPN_DNS_INFO_EXTENDED,
+  UPN_DNS_INFO_UPN_CONSTRUCTED,
+  dateToFileTime,
+  decodePac,
+  parsePacHeader,
+  type AuthorizationData,
+  type KerbValidationInfo,
+  type Pac,
+  type PacBuffer,
+} from '../messages/index.js';
+import { utf8 } from '../util/bytes.js';
+import type { DbEntry } from './database.js';
+
+/** FILETIME "never" (0x7fffffffffffffff), as AD writes LogoffTime and KickOffTime. */
+const NEVER = '9223372036854775807';
+/** SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED. */
+const GROUP_ATTRIBUTES = 7;
+/** USER_NORMAL_ACCOUNT | USER_DONT_EXPIRE_PASSWORD (MS-PAC 2.5's UserAccountControl). */
+const NORMAL_ACCOUNT = 0x10 | 0x200;
+/** Domain Users. */
+export const DOMAIN_USERS_RID = 513;
+
+/** A domain SID for a realm, fixed by its name (S-1-5-21- and three 32-bit numbers from SHA-256). */
+export function realmDomainSid(realm: string): string {
+  const h = digest('sha256', utf8(`tskrb5 kdc domain ${realm}`));
+  const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
+  return `S-1-5-21-${dv.getUint32(0, true)}-${dv.getUint32(4, true)}-${dv.getUint32(8, true)}`;
+}
+
+/** What the PAC of a client says. */
+export interface PacIdentity {
+  domainSid: string;
+  /** NetBIOS-style domain name (the realm's first label). */
+  domainName: string;
+  realm: string;
+  rid: number;
+  groupRids: number[];
+}
+
+/** Builds and signs a client's PAC for a ticket (the ticket's service key and the krbtgt key). */
+export function issuePac(client: DbEntry, id: PacIdentity, authtime: Date, requested: boolean | undefined, serverKey: Key, kdcKey: Key): Uint8Array {
+  const name = client.principal.components.join('/');
+  const userSid = `${id.domainSid}-${id.rid}`;
+  const now = dateToFileTime(authtime);
+  const logon: KerbValidationInfo = {
+    logonTime: now,
+    logoffTime: NEVER,
+    kickOffTime: NEVER,
+    passwordLastSet: now,
+    passwordCanChange: '0',
+    passwordMustChange: NEVER,
+    effectiveName: name,
+    fullName: '',
+    logonScript: '',
+    profilePath: '',
+    homeDirectory: '',
+    homeDirectoryDrive: '',
+    logonCount: 0,
+    badPasswordCount: 0,
+    userId: id.rid,
+    primaryGroupId: DOMAIN_USERS_RID,
+    groupIds: [DOMAIN_USERS_RID, ...id.groupRids].map((relativeId) => ({ relativeId, attributes: GROUP_ATTRIBUTES })),
+    userFlags: 0,
+    userSessionKey: new Uint8Array(16),
+    logonServer: 'TSKRB5-KDC',
+    logonDomainName: id.domainName,
+    logonDomainId: id.domainSid,
+    reserved1: [0, 0],
+    userAccountControl: NORMAL_ACCOUNT,
+    subAuthStatus: 0,
+    lastSuccessfulILogon: '0',
+    lastFailedILogon: '0',
+    failedILogonCount: 0,
+    reserved3: 0,
+    extraSids: null,
+    resourceGroupDomainSid: null,
+    resourceGroupIds: null,
+  };
+  const buffers: PacBuffer[] = [
+    { kind: 'logonInfo', type: 1, value: logon },
+    { kind: 'clientInfo', type: 10, value: { clientId: now, name } },
+    {
+      kind: 'upnDnsInfo',
+      type: 12,
+      value: { upn: `${name}@${id.realm.toLowerCase()}`, dnsDomainName: id.realm, flags: UPN_DNS_INFO_UPN_CONSTRUCTED | UPN_DNS_INFO_EXTENDED, samName: name, sid: userSid },
+    },
+    { kind: 'attributes', type: 17, value: { flagsLength: 2, flags: [requested === undefined ? PAC_WAS_GIVEN_IMPLICITLY : PAC_WAS_REQUESTED] } },
+    { kind: 'requestor', type: 18, value: { sid: userSid } },
+    { kind: 'serverChecksum', type: 6, value: { signatureType: 0, signature: new Uint8Array(0) } },
+    { kind: 'kdcChecksum', type: 7, value: { signatureType: 0, signature: new Uint8Array(0) } },
+  ];
+  return signPac({ version: 0, buffers }, { serverKey, kdcKey });
+}
+
+/** The PAC as a ticket's authorization data: AD-IF-RELEVANT holding AD-WIN2K-PAC, as AD and MIT put it. */
+export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
+  return [{ adType: AdType.AD_IF_RELEVANT, adData: ADIfRelevant.encode([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]) }];
+}
+
+/** The mandatory checksum type of a key's enctype, and its length (RFC 3962, RFC 8009). */
+function pacChecksumOf(etype: number): { type: number; length: number } | undefined {
+  switch (etype) {
+    case 17:
+      return { type: 15, length: 12 };
+    case 18:
+      return { type: 16, length: 12 };
+    case 19:
+      return { type: 19, length: 16 };
+    case 20:
+      return { type: 20, length: 24 };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The TGT's PAC, verified with the krbtgt key (a PAC that does not verify is an error for the
+ * caller to refuse), signed again for the service; undefined when the TGT has none. The common
+ * case — exactly one server and one KDC checksum, no ticket or full checksum, a server signature
+ * of the new key's length — is done in place, without decoding the buffers: the signatures
+ * zeroed, both checked, the server checksum (PAC_CHECKSUM_USAGE over the whole PAC) and the KDC
+ * checksum (over the server signature) written again, as MIT's krb5_pac_sign computes them. Any
+ * other PAC goes through `verifyPac`, `decodePac` and `signPac`.
+ */
+export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, verify: { serverKey: Key; kdcKey?: Key }, serverKey: Key, signer: Key): Uint8Array | undefined {
+  // verify.serverKey: the key of the ticket the PAC came in (a TGT's krbtgt key, a cross-realm
+  // trust key, an S4U2Proxy evidence ticket's service key); verify.kdcKey: our krbtgt key, absent
+  // for a cross-realm TGT (its KDC checksum is the other realm's, which we cannot check, as MIT)
+  const crossRealm = verify.kdcKey === undefined;
+  const krbtgtKey = verify.serverKey;
+  const bytes = findPac(tgtAuthorizationData);
+  if (!bytes) return undefined;
+  const header = parsePacHeader(bytes);
+  const server = header.filter((h) => h.type === 6);
+  const kdc = header.filter((h) => h.type === 7);
+  const want = pacChecksumOf(serverKey.etype);
+  const kdcType = pacChecksumOf(signer.etype);
+  if (
+    server.length === 1 &&
+    kdc.length === 1 &&
+    want &&
+    kdcType &&
+    !header.some((h) => h.type === 16 || h.type === 19) &&
+    server[0]!.size === 4 + want.length &&
+    kdc[0]!.size === 4 + kdcType.length
+  ) {
+    const s = server[0]!;
+    const k = kdc[0]!;
+    const out = bytes.slice();
+    const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    const oldServerType = v.getUint32(s.offset, true) | 0;
+    const oldKdcType = v.getUint32(k.offset, true) | 0;
+    const oldServerSig = bytes.subarray(s.offset + 4, s.offset + s.size);
+    const oldKdcSig = bytes.subarray(k.offset + 4, k.offset + k.size);
+    out.fill(0, s.offset + 4, s.offset + s.size);
+    out.fill(0, k.offset + 4, k.offset + k.size);
+    if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, out, oldServerSig, oldServerType)) throw new IntegrityError({ code: 'ERR_PAC_SERVER_CHECKSUM' });
+    if (!crossRealm && !verifyChecksum(verify.kdcKey!, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
+    v.setUint32(s.offset, want.type >>> 0, true);
+    v.setUint32(k.offset, kdcType.type >>> 0, true);
+    out.set(checksum(serverKey, PAC_CHECKSUM_USAGE, out, want.type), s.offset + 4);
+    out.set(checksum(signer, PAC_CHECKSUM_USAGE, out.subarray(s.offset + 4, s.offset + s.size), kdcType.type), k.offset + 4);
+    return out;
+  }
+  verifyPac(bytes, crossRealm ? { serverKey: verify.serverKey } : { serverKey: verify.serverKey, kdcKey: verify.kdcKey! });
+  const pac: Pac = decodePac(bytes);
+  const { offsets: _, ...rest } = pac;
+  return signPac({ ...rest, buffers: pac.buffers.filter((b) => b.kind !== 'ticketChecksum' && b.kind !== 'fullChecksum') }, { serverKey, kdcKey: signer });
+}
