@@ -267,14 +267,39 @@ export function signPac(pac: Pac, options: SignPacOptions): Uint8Array {
     throw new RangeError('signPac: the PAC needs a serverChecksum and a kdcChecksum buffer');
   const { offsets: _, ...rest } = pac;
   const bytes = encodePac({ ...rest, buffers });
-  const header = parsePacHeader(bytes);
-  const server = header.find((h) => h.type === SERVER)!;
-  const kdc = header.find((h) => h.type === PRIVSVR)!;
-  const sig = checksum(options.serverKey, PAC_CHECKSUM_USAGE, bytes, mandatoryChecksum(options.serverKey.etype), crypto);
-  bytes.set(sig, server.offset + 4);
-  const kdcSig = checksum(options.kdcKey, PAC_CHECKSUM_USAGE, bytes.subarray(server.offset + 4, server.offset + server.size), mandatoryChecksum(options.kdcKey.etype), crypto);
-  bytes.set(kdcSig, kdc.offset + 4);
+  signPacBytesAt(bytes, pacSignatureSlots(bytes), options.serverKey, options.kdcKey, crypto);
   return bytes;
+}
+
+/** @internal Where a PAC's server and KDC signatures sit (from its header). */
+export interface PacSignatureSlots {
+  server: { offset: number; size: number };
+  kdc: { offset: number; size: number };
+}
+
+/** @internal The signature slots of an encoded PAC (it must have both checksum buffers). */
+export function pacSignatureSlots(bytes: Uint8Array): PacSignatureSlots {
+  const header = parsePacHeader(bytes);
+  const server = header.find((h) => h.type === SERVER);
+  const kdc = header.find((h) => h.type === PRIVSVR);
+  if (!server || !kdc) throw new RangeError('signPac: the PAC needs a serverChecksum and a kdcChecksum buffer');
+  return { server: { offset: server.offset, size: server.size }, kdc: { offset: kdc.offset, size: kdc.size } };
+}
+
+/**
+ * @internal Signs an encoded PAC in place whose signature buffers already have the keys'
+ * checksum types and lengths (as {@link signPac} lays them out): zeroes both signatures, then
+ * the server checksum over the whole PAC and the KDC checksum over the server signature. For a
+ * KDC that re-signs a PAC it encoded once (only times changed).
+ */
+export function signPacBytesAt(bytes: Uint8Array, slots: PacSignatureSlots, serverKey: Key, kdcKey: Key, crypto: CryptoOptions = {}): void {
+  const { server, kdc } = slots;
+  bytes.fill(0, server.offset + 4, server.offset + server.size);
+  bytes.fill(0, kdc.offset + 4, kdc.offset + kdc.size);
+  const sig = checksum(serverKey, PAC_CHECKSUM_USAGE, bytes, mandatoryChecksum(serverKey.etype), crypto);
+  bytes.set(sig, server.offset + 4);
+  const kdcSig = checksum(kdcKey, PAC_CHECKSUM_USAGE, bytes.subarray(server.offset + 4, server.offset + server.size), mandatoryChecksum(kdcKey.etype), crypto);
+  bytes.set(kdcSig, kdc.offset + 4);
 }
 
 function mandatoryChecksum(etype: number): number {

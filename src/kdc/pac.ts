@@ -7,7 +7,7 @@
  * exchange the TGT's PAC is verified with the krbtgt key and signed again for the service.
  * @module
  */
-import { PAC_CHECKSUM_USAGE, signPac, verifyPac, findPac } from '../ap/index.js';
+import { PAC_CHECKSUM_USAGE, pacSignatureSlots, signPac, signPacBytesAt, verifyPac, findPac, type PacSignatureSlots } from '../ap/index.js';
 import type { Key } from '../crypto/index.js';
 import { checksum, digest, verifyChecksum } from '../crypto/index.js';
 import { IntegrityError } from '../errors.js';
@@ -55,8 +55,71 @@ export interface PacIdentity {
   groupRids: number[];
 }
 
+/**
+ * A client's PAC encoded once, with a stand-in authtime: the places its three FILETIMEs
+ * (LOGON_INFO's LogonTime and PasswordLastSet, CLIENT_INFO's ClientId) sit, and the signature
+ * slots. Only those bytes differ from one ticket to the next, so a ticket's PAC is the template
+ * with the times written in and signed again — the NDR encoding (a third of an AS exchange) is
+ * done once per client, variant and key enctypes.
+ */
+interface PacTemplate {
+  bytes: Uint8Array;
+  times: number[];
+  slots: PacSignatureSlots;
+}
+/** The stand-in authtime: 2107-03-04T05:06:07.089Z, whose FILETIME bytes nothing else in a PAC repeats (checked). */
+const STAND_IN = new Date(Date.UTC(2107, 2, 4, 5, 6, 7, 89));
+const STAND_IN_BYTES = fileTimeBytes(STAND_IN);
+const templates = new WeakMap<DbEntry, Map<string, PacTemplate | null>>();
+
+function fileTimeBytes(d: Date): Uint8Array {
+  let v = BigInt(dateToFileTime(d));
+  const out = new Uint8Array(8);
+  for (let i = 0; i < 8; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+function templateOf(client: DbEntry, id: PacIdentity, requested: boolean | undefined, serverKey: Key, kdcKey: Key): PacTemplate | null {
+  const variant = `${requested}|${serverKey.etype}|${kdcKey.etype}|${client.principal.components.join('/')}|${id.domainSid}|${id.domainName}|${id.realm}|${id.rid}|${id.groupRids.join(',')}`;
+  let perEntry = templates.get(client);
+  if (!perEntry) {
+    perEntry = new Map();
+    templates.set(client, perEntry);
+  }
+  const known = perEntry.get(variant);
+  if (known !== undefined) return known;
+  const bytes = signPac(pacOf(client, id, STAND_IN, requested), { serverKey, kdcKey });
+  const slots = pacSignatureSlots(bytes);
+  const times: number[] = [];
+  for (let i = 0; i + 8 <= bytes.length; i++) {
+    let j = 0;
+    while (j < 8 && bytes[i + j] === STAND_IN_BYTES[j]) j++;
+    if (j === 8) times.push(i);
+  }
+  // LogonTime, PasswordLastSet and ClientId, outside the signatures; anything else: no template
+  const inSig = (o: number) => (o + 8 > slots.server.offset && o < slots.server.offset + slots.server.size) || (o + 8 > slots.kdc.offset && o < slots.kdc.offset + slots.kdc.size);
+  const t = times.length === 3 && !times.some(inSig) ? { bytes, times, slots } : null;
+  if (perEntry.size > 16) perEntry.clear();
+  perEntry.set(variant, t);
+  return t;
+}
+
 /** Builds and signs a client's PAC for a ticket (the ticket's service key and the krbtgt key). */
 export function issuePac(client: DbEntry, id: PacIdentity, authtime: Date, requested: boolean | undefined, serverKey: Key, kdcKey: Key): Uint8Array {
+  const t = templateOf(client, id, requested, serverKey, kdcKey);
+  if (!t) return signPac(pacOf(client, id, authtime, requested), { serverKey, kdcKey });
+  const bytes = t.bytes.slice();
+  const now = fileTimeBytes(authtime);
+  for (const at of t.times) bytes.set(now, at);
+  signPacBytesAt(bytes, t.slots, serverKey, kdcKey);
+  return bytes;
+}
+
+/** The unsigned PAC of a client (blank checksum buffers). */
+function pacOf(client: DbEntry, id: PacIdentity, authtime: Date, requested: boolean | undefined): Pac {
   const name = client.principal.components.join('/');
   const userSid = `${id.domainSid}-${id.rid}`;
   const now = dateToFileTime(authtime);
@@ -107,7 +170,7 @@ export function issuePac(client: DbEntry, id: PacIdentity, authtime: Date, reque
     { kind: 'serverChecksum', type: 6, value: { signatureType: 0, signature: new Uint8Array(0) } },
     { kind: 'kdcChecksum', type: 7, value: { signatureType: 0, signature: new Uint8Array(0) } },
   ];
-  return signPac({ version: 0, buffers }, { serverKey, kdcKey });
+  return { version: 0, buffers };
 }
 
 /** The PAC as a ticket's authorization data: AD-IF-RELEVANT holding AD-WIN2K-PAC, as AD and MIT put it. */
