@@ -89,6 +89,15 @@ export interface KdcDescription {
    * salt — what `kadmin addprinc -pw` gives both principals on the other realm's KDC.
    */
   trusts?: { realm: string; password: string; enctypes?: number[]; kvno?: number }[];
+  /**
+   * The KDC's `[domain_realm]`: a host (`web.example.com`) or a domain with a leading dot
+   * (`.example.com`) → the realm its services are in. A TGS request with CANONICALIZE for a
+   * host-based service this realm does not have (`HTTP/web.other.test`, NT-SRV-HST) is answered
+   * with a referral — a cross-realm TGT — to the realm the host maps to, when a trust to it
+   * exists (MIT krb5kdc's find_referral_tgs). A host with no entry maps to its domain in
+   * upper case, as MIT's mapping does.
+   */
+  domainRealms?: Record<string, string>;
 }
 
 /** One long-term key of a principal. */
@@ -138,6 +147,8 @@ export class KdcDatabase {
   private nextRid = 1000;
   /** Keys of `krbtgt/REALM@OTHER` by the other realm: the cross-realm TGTs we accept. */
   readonly inbound = new Map<string, DbKey[]>();
+  /** `[domain_realm]`: lower-case host or `.domain` → realm. */
+  readonly domainRealms = new Map<string, string>();
 
   constructor(description: KdcDescription) {
     if (typeof description?.realm !== 'string' || description.realm === '') throw new TypeError('realm must be a non-empty string');
@@ -160,6 +171,10 @@ export class KdcDatabase {
     const tgs = description.principals.find((p) => p.name === `krbtgt/${this.realm}` || p.name === `krbtgt/${this.realm}@${this.realm}`);
     if (!tgs) this.add({ name: `krbtgt/${this.realm}`, requiresPreauth: false }, enctypes);
     for (const p of description.principals) this.add(p, enctypes);
+    for (const [host, realm] of Object.entries(description.domainRealms ?? {})) {
+      if (typeof realm !== 'string' || realm === '') throw new TypeError(`domainRealms: the realm of ${host} must be a non-empty string`);
+      this.domainRealms.set(host.toLowerCase(), realm);
+    }
     for (const t of description.trusts ?? []) {
       if (typeof t?.realm !== 'string' || t.realm === '' || t.realm === this.realm || typeof t.password !== 'string')
         throw new TypeError('a trust needs another realm and a password');
@@ -213,6 +228,23 @@ export class KdcDatabase {
   }
 
   /** The entry of a principal (name components and realm; the name type is not compared). */
+  /**
+   * The realm of a host by `[domain_realm]` as MIT's krb5int_get_domain_realm_mapping reads it:
+   * the host itself, then each parent domain with and without its leading dot; failing those,
+   * the host's domain in upper case (undefined for a name without a dot).
+   */
+  realmOfHost(host: string): string | undefined {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    const exact = this.domainRealms.get(h);
+    if (exact !== undefined) return exact;
+    for (let i = h.indexOf('.'); i >= 0; i = h.indexOf('.', i + 1)) {
+      const r = this.domainRealms.get(h.slice(i)) ?? this.domainRealms.get(h.slice(i + 1));
+      if (r !== undefined) return r;
+    }
+    const dot = h.indexOf('.');
+    return dot > 0 && dot < h.length - 1 ? h.slice(dot + 1).toUpperCase() : undefined;
+  }
+
   lookup(components: readonly string[], realm: string): DbEntry | undefined {
     if (realm !== this.realm) return undefined;
     return this.byName.get(unparsePrincipal({ components: [...components], realm }));

@@ -421,6 +421,22 @@ export class Kdc {
     });
   }
 
+  /**
+   * MIT krb5kdc's is_referral_req + find_referral_tgs: a CANONICALIZE request (not user-to-user)
+   * for a two-component host-based name (NT-SRV-HST / NT-SRV-XHST) of this realm that the
+   * database lacks gets our TGT to the realm the host maps to, when we trust it
+   * (`krbtgt/OTHER@REALM` exists); the reply then names that TGT as its server.
+   */
+  private referral(sname: PrincipalName, options: number, realm: string, log: KdcLogEntry): DbEntry | undefined {
+    if (realm !== this.db.realm || !has(options, Opt.CANONICALIZE) || has(options, Opt.ENC_TKT_IN_SKEY)) return undefined;
+    if (sname.nameString.length !== 2 || (sname.nameType !== NameType.NT_SRV_HST && sname.nameType !== NameType.NT_SRV_XHST)) return undefined;
+    const target = this.db.realmOfHost(sname.nameString[1]!);
+    if (target === undefined || target === this.db.realm) return undefined;
+    const tgt = this.db.lookup(['krbtgt', target], this.db.realm);
+    if (tgt) log.reason = `referral: ${sname.nameString.join('/')} is in ${target}`;
+    return tgt;
+  }
+
   private pacIdentity(client: DbEntry): PacIdentity {
     return {
       domainSid: this.db.domainSid,
@@ -520,7 +536,7 @@ export class Kdc {
     if (options & bit(Opt.VALIDATE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'validation is not supported');
     const renew = has(options, Opt.RENEW);
     const u2u = has(options, Opt.ENC_TKT_IN_SKEY);
-    const server = this.db.lookup(body.sname.nameString, body.realm);
+    const server = this.db.lookup(body.sname.nameString, body.realm) ?? this.referral(body.sname, options, body.realm, log);
     if (!server) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER_NOT_FOUND');
     if (server.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'SERVER LOCKED OUT');
     if (server.flags.disallowSvr && !u2u) return refuse(ErrorCode.KDC_ERR_MUST_USE_USER2USER, 'SERVER NOT ALLOWED');

@@ -38,6 +38,7 @@ describe.skipIf(skip)(`a two-way trust with an MIT realm${skip ? ` (skipped: mis
       realm: OURS,
       principals: [{ name: 'alice', password: 'alice-Pa55', groups: ['staff'] }, { name: 'HTTP/web.ours.test' }],
       trusts: [{ realm: MIT, password: TRUST, enctypes: [18, 17] }],
+      domainRealms: { '.mitx.test': MIT },
     });
     conf = join(dir, 'krb5.conf');
     writeFileSync(
@@ -75,6 +76,26 @@ describe.skipIf(skip)(`a two-way trust with an MIT realm${skip ? ` (skipped: mis
     const l = await runCmd('klist', [], { env: env('a.cc') });
     expect(l.stdout).toContain(`krbtgt/${MIT}@${OURS}`);
     expect(kdc.logs.some((x) => new RegExp(`TGS_REQ .*ISSUE.*alice@${OURS} for krbtgt/${MIT}@${OURS}`).test(x))).toBe(true);
+  });
+
+  it('referrals: MIT kvno -S HTTP web.mitx.test (a host-based name, no realm: asked of our KDC with CANONICALIZE) is referred to MIT by our [domain_realm], and MIT krb5kdc issues the ticket', async () => {
+    expect((await runCmd('kinit', [`alice@${OURS}`], { env: env('r.cc'), input: 'alice-Pa55\n' })).code).toBe(0);
+    const kt = await mit.ktadd(`HTTP/web.mitx.test@${MIT}`, join(dir, 'mit-http-r.keytab'));
+    const v = await runCmd('kvno', ['-k', kt, '-S', 'HTTP', 'web.mitx.test'], { env: env('r.cc') });
+    expect(v.stderr, kdc.logs.join('\n')).toBe('');
+    expect(v.code).toBe(0);
+    // MIT prints the name as asked, in the referral (empty) realm; the keytab of MIT's realm opened it
+    expect(v.stdout).toContain('HTTP/web.mitx.test@: kvno = 1, keytab entry valid');
+    // MIT's cache keeps the ticket under the name asked, with the real server beside it
+    expect((await runCmd('klist', [], { env: env('r.cc') })).stdout).toContain(`Ticket server: HTTP/web.mitx.test@${MIT}`);
+    expect(
+      kdc.logs.some((x) => new RegExp(`TGS_REQ .*ISSUE.*alice@${OURS} for krbtgt/${MIT}@${OURS}.*referral: HTTP/web\\.mitx\\.test is in ${MIT}`).test(x)),
+      kdc.logs.join('\n'),
+    ).toBe(true);
+    // a host our [domain_realm] maps nowhere we trust: no referral, MIT's "not found" (as krb5kdc answers)
+    const n = await runCmd('kvno', ['-S', 'HTTP', 'web.nowhere.test'], { env: env('r.cc') });
+    expect(n.code).toBe(1);
+    expect(n.stderr).toMatch(/not found in Kerberos database/);
   });
 
   it("MIT → ours: mia@MIT's cross-realm TGT (krbtgt/OURS@MIT, from MIT krb5kdc) is accepted by our KDC, with its PAC; our keytab opens the ticket", async () => {

@@ -28,6 +28,8 @@ export interface StartKdcOptions {
   enctypes?: number[];
   /** Direct two-way trusts with other realms (see {@link KdcDescription}). */
   trusts?: KdcDescription['trusts'];
+  /** The KDC's `[domain_realm]` for referrals to trusted realms (see {@link KdcDescription}). */
+  domainRealms?: KdcDescription['domainRealms'];
   /** The PACs' domain SID and group RIDs (see {@link KdcDescription}). */
   domainSid?: string;
   groupRids?: Record<string, number>;
@@ -145,6 +147,7 @@ export async function startKdc(options: StartKdcOptions): Promise<RunningKdc> {
     principals: options.principals ?? [],
     ...(options.enctypes ? { enctypes: options.enctypes } : {}),
     ...(options.trusts ? { trusts: options.trusts } : {}),
+    ...(options.domainRealms ? { domainRealms: options.domainRealms } : {}),
     ...(options.domainSid ? { domainSid: options.domainSid } : {}),
     ...(options.groupRids ? { groupRids: options.groupRids } : {}),
     ...(options.maxLifeSec !== undefined ? { maxLifeSec: options.maxLifeSec } : {}),
