@@ -5,7 +5,7 @@
  * authtime against the ticket's. Finding the PAC in a ticket: AD-IF-RELEVANT → AD-WIN2K-PAC.
  * @module
  */
-import { checksum, type CryptoOptions, type Key, verifyChecksum } from '../crypto/index.js';
+import { checksum, mandatoryChecksumType, type CryptoOptions, type Key, verifyChecksum } from '../crypto/index.js';
 import { DecodeError, IntegrityError, ProtocolError, UnsupportedError } from '../errors.js';
 import { AdType } from '../iana/ad-type.js';
 import { ADIfRelevant, type AuthorizationData, EncTicketPart, unparsePrincipal } from '../messages/index.js';
@@ -257,7 +257,7 @@ export interface SignPacOptions {
 export function signPac(pac: Pac, options: SignPacOptions): Uint8Array {
   const crypto: CryptoOptions = options.allowWeakCrypto ? { allowWeakCrypto: true } : {};
   const blank = (key: Key): { signatureType: number; signature: Uint8Array } => {
-    const t = mandatoryChecksum(key.etype);
+    const t = mandatoryChecksumType(key.etype);
     return { signatureType: t, signature: new Uint8Array(signatureLength(t)!) };
   };
   const buffers: PacBuffer[] = pac.buffers.map((b) =>
@@ -296,25 +296,8 @@ export function signPacBytesAt(bytes: Uint8Array, slots: PacSignatureSlots, serv
   const { server, kdc } = slots;
   bytes.fill(0, server.offset + 4, server.offset + server.size);
   bytes.fill(0, kdc.offset + 4, kdc.offset + kdc.size);
-  const sig = checksum(serverKey, PAC_CHECKSUM_USAGE, bytes, mandatoryChecksum(serverKey.etype), crypto);
+  const sig = checksum(serverKey, PAC_CHECKSUM_USAGE, bytes, mandatoryChecksumType(serverKey.etype), crypto);
   bytes.set(sig, server.offset + 4);
-  const kdcSig = checksum(kdcKey, PAC_CHECKSUM_USAGE, bytes.subarray(server.offset + 4, server.offset + server.size), mandatoryChecksum(kdcKey.etype), crypto);
+  const kdcSig = checksum(kdcKey, PAC_CHECKSUM_USAGE, bytes.subarray(server.offset + 4, server.offset + server.size), mandatoryChecksumType(kdcKey.etype), crypto);
   bytes.set(kdcSig, kdc.offset + 4);
-}
-
-function mandatoryChecksum(etype: number): number {
-  switch (etype) {
-    case 17:
-      return 15;
-    case 18:
-      return 16;
-    case 19:
-      return 19;
-    case 20:
-      return 20;
-    case 23:
-      return -138;
-    default:
-      throw new UnsupportedError(`no PAC checksum for enctype ${etype}`, { code: 'ERR_UNSUPPORTED_ETYPE' });
-  }
 }

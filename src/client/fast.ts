@@ -26,7 +26,7 @@
  * @module
  */
 import { buildApReq } from '../ap/index.js';
-import { cf2, checksum, decrypt, encrypt, randomToKey, verifyChecksum, type Key } from '../crypto/index.js';
+import { cf2, checksum, mandatoryChecksumType, decrypt, encrypt, randomToKey, verifyChecksum, type Key } from '../crypto/index.js';
 import { DecodeError, IntegrityError, KerberosError, ProtocolError } from '../errors.js';
 import { FastArmorType, KeyUsage, PaDataType } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
@@ -119,17 +119,10 @@ export function armoredPadata(
   const cks = checksum(state.armorKey, KeyUsage.FAST_REQ_CHKSUM, checksummed, undefined, cryptoOpts);
   const value = PAFxFastRequest.encode({
     ...(state.armor ? { armor: state.armor } : {}),
-    reqChecksum: { cksumtype: mandatoryCksumtype(state.armorKey.etype), checksum: cks },
+    reqChecksum: { cksumtype: mandatoryChecksumType(state.armorKey.etype), checksum: cks },
     encFastReq: { etype: state.armorKey.etype, cipher: encrypt(state.armorKey, KeyUsage.FAST_ENC, fastReq, cryptoOpts) },
   });
   return { padataType: PaDataType.PA_FX_FAST, padataValue: value };
-}
-
-const MANDATORY_CKSUM: Readonly<Record<number, number>> = { 17: 15, 18: 16, 19: 19, 20: 20, 23: -138 };
-function mandatoryCksumtype(etype: number): number {
-  const c = MANDATORY_CKSUM[etype];
-  if (c === undefined) throw new TypeError(`no checksum type for enctype ${etype}`);
-  return c;
 }
 
 /**

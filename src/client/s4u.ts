@@ -22,7 +22,7 @@
  * realm here is the one given, or the service's).
  * @module
  */
-import { checksum, hmacMd5Checksum, verifyChecksum, type Key } from '../crypto/index.js';
+import { checksum, hmacMd5Checksum, mandatoryChecksumType, verifyChecksum, type Key } from '../crypto/index.js';
 import { KdcError, ProtocolError } from '../errors.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import { ErrorCode, KDCOptions as KdcOpt, KeyUsage, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
@@ -145,13 +145,6 @@ export function buildPaS4UX509User(userId: S4UUserID, key: Key, options: { allow
   const value = checksum(key, KeyUsage.PA_S4U_X509_USER_REQUEST, bytes, undefined, options);
   const cksumtype = mandatoryChecksumType(key.etype);
   return { padataType: PaDataType.PA_S4U_X509_USER, padataValue: PAS4UX509User.encode({ userId, checksum: { cksumtype, checksum: value } }) };
-}
-
-const MANDATORY: Readonly<Record<number, number>> = { 17: 15, 18: 16, 19: 19, 20: 20, 23: -138 };
-function mandatoryChecksumType(etype: number): number {
-  const t = MANDATORY[etype];
-  if (t === undefined) throw new TypeError(`no checksum type for enctype ${etype}`);
-  return t;
 }
 
 const modified = (what: string): ProtocolError => new ProtocolError(`S4U2Self reply ${what} (MIT: KRB5_KDCREP_MODIFIED)`, { code: 'ERR_S4U_REPLY_MODIFIED' });

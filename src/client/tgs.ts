@@ -22,9 +22,9 @@
  * @module
  */
 import { buildApReq } from '../ap/index.js';
-import { checksum, decrypt, randomToKey, type Key } from '../crypto/index.js';
+import { checksum, decrypt, isSupportedEnctype, mandatoryChecksumType, randomToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, ProtocolError } from '../errors.js';
-import { ChecksumType, EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
+import { EncType, KDCOptions as KdcOpt, KeyUsage, MessageType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import { APReq, EncKDCRepPart, KDCReqBody, TGSReq, Ticket, type KDCRep, type PAData, type Principal, type PrincipalName, unparsePrincipal } from '../messages/index.js';
 import { wipe } from '../util/bytes.js';
@@ -111,15 +111,6 @@ export interface ServiceTicket {
   tgts: CcacheCredential[];
 }
 
-/** The keyed checksum type that goes with a session key's enctype (RFC 3961 mandatory checksum). */
-const CKSUMTYPE: Readonly<Record<number, number>> = {
-  [EncType.AES128_CTS_HMAC_SHA1_96]: ChecksumType.HMAC_SHA1_96_AES128,
-  [EncType.AES256_CTS_HMAC_SHA1_96]: ChecksumType.HMAC_SHA1_96_AES256,
-  [EncType.AES128_CTS_HMAC_SHA256_128]: ChecksumType.HMAC_SHA256_128_AES128,
-  [EncType.AES256_CTS_HMAC_SHA384_192]: ChecksumType.HMAC_SHA384_192_AES256,
-  [EncType.RC4_HMAC]: ChecksumType.HMAC_MD5,
-};
-
 /** The realm hierarchy path between two realms, endpoints excluded (RFC 4120 §1.2). */
 export function hierarchicalPath(from: string, to: string): string[] {
   const a = from.split('.');
@@ -186,8 +177,8 @@ async function tgsOnce(params: GetServiceTicketParams, tgt: CcacheCredential, p:
   const etypes = requestEnctypes(o.etypes, allowWeakCrypto);
   const offsetMs = (o.kdcOffsetSec ?? 0) * 1000;
   const sessionKey: Key = { etype: tgt.key.etype, value: tgt.key.value };
-  const cksumtype = CKSUMTYPE[sessionKey.etype];
-  if (cksumtype === undefined) throw new TypeError(`session key enctype ${sessionKey.etype} is not supported`);
+  if (!isSupportedEnctype(sessionKey.etype)) throw new TypeError(`session key enctype ${sessionKey.etype} is not supported`);
+  const cksumtype = mandatoryChecksumType(sessionKey.etype);
 
   const sent = clock();
   const nonce = makeNonce(random);

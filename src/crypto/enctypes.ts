@@ -51,6 +51,22 @@ export function checksumProfileOf(cksumtype: number, options?: CryptoOptions): E
   return profileOf(etype, options);
 }
 
+/**
+ * The mandatory checksum type of `etype`'s keys (RFC 3961 §4's required checksum mechanism: 15
+ * and 16 for aes128/aes256-cts-hmac-sha1-96, 19 and 20 for the RFC 8009 enctypes, -138 for
+ * rc4-hmac) — what a PA-TGS-REQ authenticator, a PAC signature or a FAST checksum uses with
+ * such a key. An enctype not implemented is `UnsupportedError` (`ERR_UNSUPPORTED_ETYPE`).
+ * @example
+ * ```ts
+ * mandatoryChecksumType(18) // 16
+ * ```
+ */
+export function mandatoryChecksumType(etype: number): number {
+  const p = PROFILES.get(etype);
+  if (!p) throw new UnsupportedError(`encryption type ${etype} is not supported`, { code: 'ERR_UNSUPPORTED_ETYPE' });
+  return p.cksumtype;
+}
+
 /** Whether `etype` is implemented (weak ones included). */
 export function isSupportedEnctype(etype: number): boolean {
   return PROFILES.has(etype);

@@ -25,7 +25,7 @@ import { secretKey } from '../util/secret.js';
 export { setCryptoBackend, cryptoBackend, randomBytes, type BackendChoice } from './backend.js';
 export { nfold } from './nfold.js';
 export { prfPlus, cf2 } from './cf2.js';
-export { SUPPORTED_ENCTYPES, isSupportedEnctype, enctypeRefusal, type CryptoOptions } from './enctypes.js';
+export { SUPPORTED_ENCTYPES, isSupportedEnctype, enctypeRefusal, mandatoryChecksumType, type CryptoOptions } from './enctypes.js';
 
 /** A Kerberos key: its enctype and its bytes. Treat `value` as immutable once used. */
 export interface Key {

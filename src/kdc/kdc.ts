@@ -8,7 +8,7 @@
  * @module
  */
 import { checkApReq, ApReqError, type ServiceKey } from '../ap/index.js';
-import { checksum, decrypt, encrypt, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
+import { checksum, decrypt, encrypt, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../errors.js';
 import { ErrorCode, KDCOptions as Opt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags as Flag, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
 import {
@@ -396,7 +396,7 @@ export class Kdc {
             encryptedPaData: [
               {
                 padataType: PA_REQ_ENC_PA_REP,
-                padataValue: Checksum.encode({ cksumtype: defaultCksumtype(clientKey.key.etype), checksum: checksum(clientKey.key, KeyUsage.AS_REQ, raw) }),
+                padataValue: Checksum.encode({ cksumtype: mandatoryChecksumType(clientKey.key.etype), checksum: checksum(clientKey.key, KeyUsage.AS_REQ, raw) }),
               },
             ],
           }
@@ -715,21 +715,5 @@ export class Kdc {
       ticket,
       encPart: { etype: replyKey.etype, cipher: encrypt(secretKey(replyKey.etype, replyKey.value), usage, encPart) },
     });
-  }
-}
-
-/** The mandatory checksum type of an enctype (RFC 3962, RFC 8009). */
-function defaultCksumtype(etype: number): number {
-  switch (etype) {
-    case 17:
-      return 15;
-    case 18:
-      return 16;
-    case 19:
-      return 19;
-    case 20:
-      return 20;
-    default:
-      return -138;
   }
 }
