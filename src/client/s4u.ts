@@ -41,7 +41,7 @@ import {
 } from '../messages/index.js';
 import { utf8 } from '../util/bytes.js';
 import { nameOf, principalOf, sameName, tgsRealmOf, toPrincipal, wholeSeconds, type KdcExchangeParams } from './exchange.js';
-import { tgsRequest, type ServiceTicket } from './tgs.js';
+import { tgsRequest, type GetServiceTicketParams, type ServiceTicket } from './tgs.js';
 
 /** MIT's KDC_TKT_COMMON_MASK: the ticket flags copied into a TGS request's options (forwardable, proxiable, allow-postdate, renewable). */
 const COMMON_FLAGS = 0x54800000;
@@ -180,6 +180,24 @@ export function checkS4U2SelfReply(rep: KDCRep, part: EncKDCRepPart, nonce: numb
   return principalOf(got.userId.cname, got.userId.crealm);
 }
 
+/** The TGS exchange's parameters both S4U requests share: the transport, clock and crypto options. */
+function exchangeParams(params: KdcExchangeParams, tgt: CcacheCredential, server: Principal, o: S4UOptionsParam): GetServiceTicketParams {
+  return {
+    transport: params.transport,
+    tgt,
+    server,
+    ...(params.now ? { now: params.now } : {}),
+    ...(params.random ? { random: params.random } : {}),
+    ...(params.signal ? { signal: params.signal } : {}),
+    options: {
+      ...(o.etypes ? { etypes: o.etypes } : {}),
+      allowWeakCrypto: o.allowWeakCrypto === true,
+      ...(o.clockskewSec !== undefined ? { clockskewSec: o.clockskewSec } : {}),
+      ...(o.kdcOffsetSec !== undefined ? { kdcOffsetSec: o.kdcOffsetSec } : {}),
+    },
+  };
+}
+
 function kdcOptions(tgt: CcacheCredential, o: S4UOptionsParam, extra: number): number {
   let f = (tgt.flags & COMMON_FLAGS) | flagMask(KdcOpt.CANONICALIZE) | extra;
   if (o.forwardable) f |= flagMask(KdcOpt.FORWARDABLE);
@@ -223,58 +241,41 @@ export async function getS4U2SelfTicket(params: S4U2SelfParams): Promise<S4U2Sel
   let protectedUser: Principal | undefined;
   let sentX509 = false;
   const service = tgt.client;
-  const r = await tgsRequest(
-    {
-      transport: params.transport,
-      tgt,
-      server: service,
-      ...(params.now ? { now: params.now } : {}),
-      ...(params.random ? { random: params.random } : {}),
-      ...(params.signal ? { signal: params.signal } : {}),
-      options: {
-        ...(o.etypes ? { etypes: o.etypes } : {}),
-        ...cryptoOpts,
-        ...(o.clockskewSec !== undefined ? { clockskewSec: o.clockskewSec } : {}),
-        ...(o.kdcOffsetSec !== undefined ? { kdcOffsetSec: o.kdcOffsetSec } : {}),
-      },
+  const r = await tgsRequest(exchangeParams(params, tgt, service, o), tgt, {
+    kdcRealm: realm,
+    sname: nameOf(service),
+    serverMayChange: true,
+    kdcOptions: kdcOptions(tgt, o, 0),
+    till: wholeSeconds(tgt.endtime.getTime()),
+    clientMayChange: true,
+    padata: (nonce, replyKey) => {
+      const out: PAData[] = [];
+      // MIT sends PA-S4U-X509-USER only where its checksum is a keyed one (not with an RC4 subkey, whose type is the unkeyed MD4).
+      if (replyKey.etype !== 23) {
+        out.push(buildPaS4UX509User(s4uUserId(user, nonce), replyKey, cryptoOpts));
+        sentX509 = true;
+      }
+      out.push(buildPaForUser(user, tgt.key));
+      return out;
     },
-    tgt,
-    {
-      kdcRealm: realm,
-      sname: nameOf(service),
-      serverMayChange: true,
-      kdcOptions: kdcOptions(tgt, o, 0),
-      till: wholeSeconds(tgt.endtime.getTime()),
-      clientMayChange: true,
-      padata: (nonce, replyKey) => {
-        const out: PAData[] = [];
-        // MIT sends PA-S4U-X509-USER only where its checksum is a keyed one (not with an RC4 subkey, whose type is the unkeyed MD4).
-        if (replyKey.etype !== 23) {
-          out.push(buildPaS4UX509User(s4uUserId(user, nonce), replyKey, cryptoOpts));
-          sentX509 = true;
-        }
-        out.push(buildPaForUser(user, tgt.key));
-        return out;
-      },
-      onReply: (rep, part, replyKey, nonce) => {
-        protectedUser = sentX509 ? checkS4U2SelfReply(rep, part, nonce, replyKey, cryptoOpts) : undefined;
-        const want = protectedUser ?? user;
-        // MIT: the unprotected client name of the reply must be the checksum-protected one.
-        if (!sameName(rep.cname, nameOf(want)) || rep.crealm !== want.realm) {
-          throw new ProtocolError(
-            `S4U2Self reply is for client ${unparsePrincipal(principalOf(rep.cname, rep.crealm))}, not the user ${unparsePrincipal(want)} (MIT: KRB5_KDCREP_MODIFIED)`,
-            { code: 'ERR_CLIENT_MISMATCH' },
-          );
-        }
-        // MIT: the server must be the service, in any realm.
-        if (!sameName(part.sname, nameOf(service))) {
-          throw new ProtocolError(`S4U2Self reply is for server ${unparsePrincipal(principalOf(part.sname, part.srealm))}, not the service ${unparsePrincipal(service)}`, {
-            code: 'ERR_SERVER_MISMATCH',
-          });
-        }
-      },
+    onReply: (rep, part, replyKey, nonce) => {
+      protectedUser = sentX509 ? checkS4U2SelfReply(rep, part, nonce, replyKey, cryptoOpts) : undefined;
+      const want = protectedUser ?? user;
+      // MIT: the unprotected client name of the reply must be the checksum-protected one.
+      if (!sameName(rep.cname, nameOf(want)) || rep.crealm !== want.realm) {
+        throw new ProtocolError(
+          `S4U2Self reply is for client ${unparsePrincipal(principalOf(rep.cname, rep.crealm))}, not the user ${unparsePrincipal(want)} (MIT: KRB5_KDCREP_MODIFIED)`,
+          { code: 'ERR_CLIENT_MISMATCH' },
+        );
+      }
+      // MIT: the server must be the service, in any realm.
+      if (!sameName(part.sname, nameOf(service))) {
+        throw new ProtocolError(`S4U2Self reply is for server ${unparsePrincipal(principalOf(part.sname, part.srealm))}, not the service ${unparsePrincipal(service)}`, {
+          code: 'ERR_SERVER_MISMATCH',
+        });
+      }
     },
-  ).catch((e: unknown) => {
+  }).catch((e: unknown) => {
     throw explainS4U2SelfError(e, user, service);
   });
   return { ...r, realm, tgts: [], user: protectedUser ?? principalOf(r.reply.cname, r.reply.crealm), forwardable: isForwardable(r.credential.flags) };
@@ -358,46 +359,28 @@ export async function getS4U2ProxyTicket(params: S4U2ProxyParams): Promise<Servi
   const server = toPrincipal(params.server, realm);
   const target = server.realm === '' ? { ...server, realm } : server;
   const rbcd = o.resourceBased !== false;
-  const cryptoOpts = { allowWeakCrypto: o.allowWeakCrypto === true };
   Ticket.decode(evidence.ticket); // a DecodeError here, not a KDC's puzzled answer
   try {
-    const r = await tgsRequest(
-      {
-        transport: params.transport,
-        tgt,
-        server: target,
-        ...(params.now ? { now: params.now } : {}),
-        ...(params.random ? { random: params.random } : {}),
-        ...(params.signal ? { signal: params.signal } : {}),
-        options: {
-          ...(o.etypes ? { etypes: o.etypes } : {}),
-          ...cryptoOpts,
-          ...(o.clockskewSec !== undefined ? { clockskewSec: o.clockskewSec } : {}),
-          ...(o.kdcOffsetSec !== undefined ? { kdcOffsetSec: o.kdcOffsetSec } : {}),
-        },
+    const r = await tgsRequest(exchangeParams(params, tgt, target, o), tgt, {
+      kdcRealm: realm,
+      sname: nameOf(target),
+      serverMayChange: true,
+      kdcOptions: kdcOptions(tgt, o, flagMask(KdcOpt.CNAME_IN_ADDL_TKT)),
+      till: wholeSeconds(tgt.endtime.getTime()),
+      additionalTicket: evidence.ticket,
+      evidence: true,
+      client: evidence.client,
+      ...(rbcd ? { padata: () => [{ padataType: PaDataType.PA_PAC_OPTIONS, padataValue: PAPacOptions.encode({ flags: PAC_OPTIONS_RBCD }) }] } : {}),
+      onReply: (_rep, part) => {
+        if (!sameName(part.sname, nameOf(target))) {
+          // MIT follows a referral (cross-realm RBCD) here; not done.
+          throw new ProtocolError(
+            `S4U2Proxy reply is for ${unparsePrincipal(principalOf(part.sname, part.srealm))}, not ${unparsePrincipal(target)} (cross-realm S4U2Proxy is not supported)`,
+            { code: 'ERR_SERVER_MISMATCH' },
+          );
+        }
       },
-      tgt,
-      {
-        kdcRealm: realm,
-        sname: nameOf(target),
-        serverMayChange: true,
-        kdcOptions: kdcOptions(tgt, o, flagMask(KdcOpt.CNAME_IN_ADDL_TKT)),
-        till: wholeSeconds(tgt.endtime.getTime()),
-        additionalTicket: evidence.ticket,
-        evidence: true,
-        client: evidence.client,
-        ...(rbcd ? { padata: () => [{ padataType: PaDataType.PA_PAC_OPTIONS, padataValue: PAPacOptions.encode({ flags: PAC_OPTIONS_RBCD }) }] } : {}),
-        onReply: (_rep, part) => {
-          if (!sameName(part.sname, nameOf(target))) {
-            // MIT follows a referral (cross-realm RBCD) here; not done.
-            throw new ProtocolError(
-              `S4U2Proxy reply is for ${unparsePrincipal(principalOf(part.sname, part.srealm))}, not ${unparsePrincipal(target)} (cross-realm S4U2Proxy is not supported)`,
-              { code: 'ERR_SERVER_MISMATCH' },
-            );
-          }
-        },
-      },
-    );
+    });
     return { ...r, realm, tgts: [] };
   } catch (e) {
     throw explainS4U2ProxyError(e, evidence, tgt.client, target);
