@@ -380,16 +380,7 @@ export class Kdc {
     const ticket = this.issueTicket(server, part);
     ticket.sname = sname;
     const encPart = EncASRepPart.encode({
-      key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
-      lastReq: [{ lrType: 0, lrValue: new Date(0) }],
-      nonce: body.nonce,
-      flags,
-      authtime: part.authtime,
-      starttime: part.starttime!,
-      endtime: part.endtime,
-      ...(part.renewTill ? { renewTill: part.renewTill } : {}),
-      srealm: this.db.realm,
-      sname,
+      ...replyPart(sessionKey, body.nonce, flags, part, this.db.realm, sname),
       ...(body.addresses ? { caddr: body.addresses } : {}),
       ...(encPaRep
         ? {
@@ -682,16 +673,7 @@ export class Kdc {
     const replyKey = checked.subkey ?? checked.sessionKey;
     const usage = checked.subkey ? KeyUsage.TGS_REP_ENCPART_SUBKEY : KeyUsage.TGS_REP_ENCPART_SESSKEY;
     const encPart = EncTGSRepPart.encode({
-      key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
-      lastReq: [{ lrType: 0, lrValue: new Date(0) }],
-      nonce: body.nonce,
-      flags,
-      authtime: part.authtime,
-      starttime: part.starttime!,
-      endtime: part.endtime,
-      ...(part.renewTill ? { renewTill: part.renewTill } : {}),
-      srealm: this.db.realm,
-      sname,
+      ...replyPart(sessionKey, body.nonce, flags, part, this.db.realm, sname),
       // MIT: the requested addresses of a forwarded or proxy ticket; else none in the reply
       ...(has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? (body.addresses ? { caddr: body.addresses } : {}) : {}),
     });
@@ -716,4 +698,20 @@ export class Kdc {
       encPart: { etype: replyKey.etype, cipher: encrypt(secretKey(replyKey.etype, replyKey.value), usage, encPart) },
     });
   }
+}
+
+/** What an AS-REP's and a TGS-REP's encrypted parts share (RFC 4120 §5.4.2): the new ticket's key, times and name, and the request's nonce. */
+function replyPart(sessionKey: Key, nonce: number, flags: number, part: EncTicketPartT, srealm: string, sname: PrincipalName) {
+  return {
+    key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
+    lastReq: [{ lrType: 0, lrValue: new Date(0) }],
+    nonce,
+    flags,
+    authtime: part.authtime,
+    starttime: part.starttime!,
+    endtime: part.endtime,
+    ...(part.renewTill ? { renewTill: part.renewTill } : {}),
+    srealm,
+    sname,
+  };
 }
