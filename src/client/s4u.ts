@@ -39,7 +39,7 @@ import {
   type PAData,
   type Principal,
 } from '../messages/index.js';
-import { utf8 } from '../util/bytes.js';
+import { concat, utf8 } from '../util/bytes.js';
 import { nameOf, principalOf, sameName, tgsRealmOf, toPrincipal, wholeSeconds, type KdcExchangeParams } from './exchange.js';
 import { tgsRequest, type GetServiceTicketParams, type ServiceTicket } from './tgs.js';
 
@@ -91,19 +91,9 @@ export interface S4U2SelfTicket extends ServiceTicket {
  * ```
  */
 export function forUserChecksumInput(user: Principal, authPackage = 'Kerberos'): Uint8Array {
-  const parts = [...user.components.map((c) => utf8(c)), utf8(user.realm), utf8(authPackage)];
-  const out = new Uint8Array(4 + parts.reduce((n, p) => n + p.length, 0));
   const t = user.nameType >>> 0;
-  out[0] = t & 0xff;
-  out[1] = (t >>> 8) & 0xff;
-  out[2] = (t >>> 16) & 0xff;
-  out[3] = t >>> 24;
-  let at = 4;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const type = Uint8Array.of(t & 0xff, (t >>> 8) & 0xff, (t >>> 16) & 0xff, t >>> 24);
+  return concat(type, ...user.components.map((c) => utf8(c)), utf8(user.realm), utf8(authPackage));
 }
 
 /**

@@ -76,14 +76,7 @@ export function unwrapInitialToken(bytes: Uint8Array): InitialContextToken {
  * ```
  */
 export function decodeInitialToken<T>(bytes: Uint8Array, innerCodec: (mech: string) => Codec<T>): { mech: string; value: T } {
-  return readFramed(bytes, (r, mech) => {
-    const codec = innerCodec(mech);
-    r.path.pop();
-    r.path.push(codec.name);
-    const value = codec.read(r);
-    if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes of trailing data after ${codec.name}`);
-    return { mech, value };
-  });
+  return readFramed(bytes, readInner(innerCodec));
 }
 
 /**
@@ -103,18 +96,7 @@ export function unwrapInitialTokenView(bytes: Uint8Array): InitialContextToken {
  * (DecodeOptions.views): for callers that use the value at once and keep none of its bytes.
  */
 export function decodeInitialTokenView<T>(bytes: Uint8Array, innerCodec: (mech: string) => Codec<T>): { mech: string; value: T } {
-  return readFramed(
-    bytes,
-    (r, mech) => {
-      const codec = innerCodec(mech);
-      r.path.pop();
-      r.path.push(codec.name);
-      const value = codec.read(r);
-      if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes of trailing data after ${codec.name}`);
-      return { mech, value };
-    },
-    VIEWS,
-  );
+  return readFramed(bytes, readInner(innerCodec), VIEWS);
 }
 
 /** @internal The mechanism OID of a framed token, or undefined when it is not a well-formed one (nothing copied). */
@@ -130,6 +112,18 @@ export function initialTokenMech(bytes: Uint8Array): string | undefined {
 }
 
 const VIEWS = { views: true };
+
+/** The inner token of a framed one, read with the codec its mechanism names; nothing may trail it. */
+function readInner<T>(innerCodec: (mech: string) => Codec<T>): (r: DerReader, mech: string) => { mech: string; value: T } {
+  return (r, mech) => {
+    const codec = innerCodec(mech);
+    r.path.pop();
+    r.path.push(codec.name);
+    const value = codec.read(r);
+    if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes of trailing data after ${codec.name}`);
+    return { mech, value };
+  };
+}
 
 function readFramed<T>(bytes: Uint8Array, body: (r: DerReader, mech: string) => T, options?: { views: boolean }): T {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
