@@ -318,7 +318,8 @@ describe.skipIf(!IN_CI && missing.length > 0)(missing.length ? `${TITLE} (skippe
       expect(state.net?.received_http_auth_negotiate_headers).toBe(true);
     } finally {
       await b.stop();
-      if (existsSync(bdir)) rmSync(bdir, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing the profile for a moment after it exits
+      if (existsSync(bdir)) rmSync(bdir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   });
 });

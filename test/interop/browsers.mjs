@@ -325,7 +325,7 @@ async function startChromium(opts) {
         /* exiting */
       }
       await killChild(child);
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     })());
   try {
     const v = await c.call('Browser.getVersion', {}, {}, 2 * timeout);
@@ -436,7 +436,7 @@ async function startFirefox(opts) {
     (stopped ??= (async () => {
       ws?.close();
       await killChild(child, 3000);
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     })());
   try {
     const wsUrl = await new Promise((resolve, reject) => {
