@@ -221,9 +221,11 @@ export class Krb5Acceptor extends GssContext {
   accept(token: Uint8Array): Uint8Array | undefined {
     if (!(token instanceof Uint8Array)) throw new TypeError('token must be a Uint8Array');
     if (this.established) fail('the context is already established', GssStatus.GSS_S_FAILURE);
-    const now = (this.#o.now ?? (() => new Date()))().getTime();
     this.#sname = undefined;
+    let now = 0;
     try {
+      // the clock too: an injected one that throws is a refusal like any other fault inside
+      now = (this.#o.now ?? (() => new Date()))().getTime();
       return this.#accept(token, now);
     } catch (thrown) {
       // Whatever went wrong inside is a refusal, never another kind of exception (the
