@@ -15,7 +15,7 @@
  * (CI=true) a missing peer is a failure; elsewhere the suite is skipped visibly.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,6 +31,9 @@ import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
 // @ts-ignore -- plain ESM helper without types
 import { NATIVE_2_VERSION, nativeKerberos, nativeMissing } from './native-kerberos.mjs';
 import * as compat from '../../src/compat/kerberos.js';
+import { decodeCcache } from '../../src/formats/index.js';
+import { unparsePrincipal } from '../../src/messages/index.js';
+import { expectNoLeak } from '../redaction.js';
 
 const IN_CI = process.env.CI === 'true';
 const PROGRAM = fileURLToPath(new URL('./program.cjs', import.meta.url));
@@ -281,6 +284,12 @@ describe.skipIf(!IN_CI && missing.length > 0)(
         expect(await client.step(header.slice('Negotiate '.length))).toBe(null);
         expect(client.contextComplete).toBe(true);
         expect(client.username).toBe(`alice@${realm.realm}`);
+        // issue 11, item 3: the compat client holds the context's keys, which never print — the
+        // service ticket's session key (from the cache it used) and the TGT's are looked for
+        const cache = decodeCcache(new Uint8Array(readFileSync(process.env.KRB5CCNAME!.replace(/^FILE:/, ''))));
+        const keys = Object.fromEntries(cache.credentials.filter((c) => c.key.value.length > 0).map((c) => [unparsePrincipal(c.server), c.key.value]));
+        expect(Object.keys(keys)).toContain(`HTTP/localhost@${realm.realm}`);
+        expectNoLeak(client, keys);
       });
     }
 

@@ -16,6 +16,7 @@ import { GssFlags, KeyUsage } from '../../src/iana/index.js';
 import { Authenticator, EncAPRepPart, EncTicketPart, KRBCred, type APRep, type APReq } from '../../src/messages/index.js';
 import { credentialsFromKrbCred } from '../../src/node/index.js';
 import { decodeKrb5Message } from '../../src/gssapi/index.js';
+import { expectNoLeak, leak } from '../redaction.js';
 
 const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
 const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
@@ -31,31 +32,6 @@ const keys: AcceptorKey[] = Object.values(meta.keys.services)
     return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
   });
 const now = () => svc.authtime;
-
-/** Where `secret`'s bytes show in `text`: as a run of numbers, hex or base64; '' when nowhere. */
-function leak(text: string, secret: Uint8Array): string {
-  const nums = (text.match(/\d+/g) ?? []).map(Number);
-  const want = Array.from(secret);
-  // inspect: `Uint8Array(n) [ a, b, … ]`; JSON: `{"0":a,"1":b,…}` (every other number)
-  for (const stride of [1, 2]) {
-    for (let i = 0; i + (want.length - 1) * stride < nums.length; i++) {
-      if (want.every((v, j) => nums[i + j * stride] === v)) return 'as numbers';
-    }
-  }
-  const hex = Buffer.from(secret).toString('hex');
-  if (text.toLowerCase().includes(hex)) return 'as hex';
-  const b64 = Buffer.from(secret).toString('base64').replace(/=+$/, '');
-  if (text.includes(b64.slice(0, 20))) return 'as base64';
-  return '';
-}
-function printed(v: unknown): string[] {
-  return [JSON.stringify(v), inspect(v, { depth: Infinity, maxArrayLength: Infinity }), inspect(v)];
-}
-function expectNoLeak(v: unknown, secrets: Record<string, Uint8Array>): void {
-  for (const text of printed(v)) {
-    for (const [what, s] of Object.entries(secrets)) expect(leak(text, s), `${what} shows in ${text.slice(0, 300)}`).toBe('');
-  }
-}
 
 describe('key material never prints', () => {
   it('the detector itself finds a key printed by either printer (so the tests below can fail)', () => {
