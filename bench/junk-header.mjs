@@ -7,12 +7,15 @@
 // might allow; Node’s default 16 KiB would answer 431 itself); rounds interleave; medians. Also the
 // middleware alone, in process, on the same headers (fake request and response).
 //
-//   node bench/junk-header.mjs [--quick]   (after the build; npm run bench runs it via run.mjs)
+//   node bench/junk-header.mjs [--quick] [--before DIR]   (after the build; npm run bench runs it via run.mjs)
+//
+// --before DIR (or TSKRB5_BENCH_BEFORE): an earlier build's dist/ measured beside this one, interleaved.
 
 import { spawn } from 'node:child_process';
 import { createServer, Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compare, fmtTime, median, table } from './lib.mjs';
 
 export const name = 'junk-header';
@@ -21,7 +24,7 @@ const KEYS = [{ principal: { realm: 'BENCH.TEST', components: ['HTTP', 'localhos
 
 // The server process: `node bench/junk-header.mjs --serve` prints its port; GET /_cpu answers its CPU µs.
 if (process.argv.includes('--serve')) {
-  const { negotiateMiddleware } = await import(bundle);
+  const { negotiateMiddleware } = await import(process.env.JUNK_BENCH_BUNDLE ?? bundle);
   const auth = negotiateMiddleware({ keys: KEYS });
   const s = createServer((req, res) => {
     if (req.url === '/_cpu') {
@@ -57,69 +60,97 @@ function cases() {
 export async function run(opts = {}) {
   const quick = !!opts.quick;
   const all = cases();
-  // 1. through node:http, the server's CPU per request
-  const child = spawn(process.execPath, ['--max-http-header-size=131072', fileURLToPath(import.meta.url), '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // the builds measured, interleaved in one run: this one, and an earlier one's dist/ if given
+  const argBefore = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : undefined;
+  const beforeDist = opts.before ?? argBefore ?? process.env.TSKRB5_BENCH_BEFORE;
+  const builds = [{ label: 'this build', bundle }];
+  if (beforeDist) builds.push({ label: `before (${beforeDist})`, bundle: pathToFileURL(join(resolve(beforeDist), 'bundle/index.js')).href });
+  const children = [];
   try {
-    const port = await new Promise((ok, no) => {
-      createInterface({ input: child.stdout }).once('line', (l) => ok(Number(l)));
-      child.once('exit', (c) => no(new Error(`server exited ${c}`)));
-    });
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path, authorization) =>
-      new Promise((ok, no) => {
-        const r = request({ host: '127.0.0.1', port, path, agent, headers: authorization ? { authorization } : {} }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => (body += d));
-          res.on('end', () => ok({ status: res.statusCode, body }));
-        });
-        r.on('error', no);
-        r.end();
+    // 1. through node:http, each build's server process, its CPU per request
+    for (const b of builds) {
+      const child = spawn(process.execPath, ['--max-http-header-size=131072', fileURLToPath(import.meta.url), '--serve'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, JUNK_BENCH_BUNDLE: b.bundle },
       });
-    const cpu = async () => Number((await get('/_cpu')).body);
+      children.push(child);
+      const port = await new Promise((ok, no) => {
+        createInterface({ input: child.stdout }).once('line', (l) => ok(Number(l)));
+        child.once('exit', (c) => no(new Error(`server exited ${c}`)));
+      });
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const get = (path, authorization) =>
+        new Promise((ok, no) => {
+          const r = request({ host: '127.0.0.1', port, path, agent, headers: authorization ? { authorization } : {} }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => (body += d));
+            res.on('end', () => ok({ status: res.statusCode, body }));
+          });
+          r.on('error', no);
+          r.end();
+        });
+      b.agent = agent;
+      b.get = get;
+      b.cpu = async () => Number((await get('/_cpu')).body);
+      b.per = {};
+    }
     const N = quick ? 100 : 400;
     const rounds = quick ? 2 : 5;
-    const per = {};
     for (let round = 0; round <= rounds; round++) {
       for (const [label, value] of Object.entries(all)) {
-        const c0 = await cpu();
-        for (let i = 0; i < N; i++) {
-          const r = await get('/', value);
-          if (r.status !== 401) throw new Error(`${label}: status ${r.status}`);
-        }
-        const us = ((await cpu()) - c0) / N;
-        // round 0 warms up
-        if (round > 0) {
-          per[label] ??= [];
-          per[label].push(us * 1000);
+        for (const b of builds) {
+          const c0 = await b.cpu();
+          for (let i = 0; i < N; i++) {
+            const r = await b.get('/', value);
+            if (r.status !== 401) throw new Error(`${b.label}, ${label}: status ${r.status}`);
+          }
+          const us = ((await b.cpu()) - c0) / N;
+          // round 0 warms up
+          if (round > 0) {
+            b.per[label] ??= [];
+            b.per[label].push(us * 1000);
+          }
         }
       }
     }
-    agent.destroy();
-    const http = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, median(v)]));
+    for (const b of builds) {
+      b.agent.destroy();
+      b.http = Object.fromEntries(Object.entries(b.per).map(([k, v]) => [k, median(v)]));
+    }
 
-    // 2. the middleware alone, in process
-    const { negotiateMiddleware } = await import(bundle);
-    const auth = negotiateMiddleware({ keys: KEYS });
+    // 2. the middleware alone, in process (each build's)
     const res = { statusCode: 0, setHeader() {}, end() {} };
     const contenders = {};
-    for (const [label, value] of Object.entries(all)) {
-      const req = { headers: value === undefined ? {} : { authorization: value }, socket: {} };
-      contenders[label] = {
-        fn: () =>
-          auth(req, res, () => {
-            throw new Error('authenticated?');
-          }),
-      };
+    for (const [bi, b] of builds.entries()) {
+      const { negotiateMiddleware } = await import(b.bundle);
+      const auth = negotiateMiddleware({ keys: KEYS });
+      for (const [label, value] of Object.entries(all)) {
+        const req = { headers: value === undefined ? {} : { authorization: value }, socket: {} };
+        contenders[`${bi} ${label}`] = {
+          fn: () =>
+            auth(req, res, () => {
+              throw new Error('authenticated?');
+            }),
+        };
+      }
     }
     const inproc = await compare(contenders, { rounds: quick ? 2 : 5, batchMs: 30 });
 
-    const plain = http['no Authorization (plain 401)'];
-    const rows = Object.keys(all).map((k) => [k, fmtTime(http[k]), `${(http[k] / plain).toFixed(2)}x`, fmtTime(inproc[k])]);
-    const text = table(['request (401 each)', 'server CPU/request', 'vs plain 401', 'middleware alone'], rows);
-    return { name, text, results: Object.fromEntries(Object.keys(all).map((k) => [k, { httpNs: http[k], ratio: http[k] / plain, middlewareNs: inproc[k] }])) };
+    const PLAIN = 'no Authorization (plain 401)';
+    const cols = ['request (401 each)'];
+    for (const b of builds) cols.push(`${b.label}: server CPU/request`, 'vs plain 401', 'middleware alone');
+    const rows = Object.keys(all).map((k) => [k, ...builds.flatMap((b, bi) => [fmtTime(b.http[k]), `${(b.http[k] / b.http[PLAIN]).toFixed(2)}x`, fmtTime(inproc[`${bi} ${k}`])])]);
+    const text = table(cols, rows);
+    const results = Object.fromEntries(
+      Object.keys(all).map((k) => [
+        k,
+        Object.fromEntries(builds.map((b, bi) => [b.label, { httpNs: b.http[k], ratio: b.http[k] / b.http[PLAIN], middlewareNs: inproc[`${bi} ${k}`] }])),
+      ]),
+    );
+    return { name, text, results };
   } finally {
-    child.kill();
+    for (const c of children) c.kill();
   }
 }
 

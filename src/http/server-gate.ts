@@ -128,6 +128,22 @@ export function createNegotiateGate<Req, Info extends NegotiateInfo>(
   extend: (base: NegotiateInfo, req: Req) => Info,
   warn: (message: string) => void = () => {},
 ): (req: Req, result: NegotiateResult) => Promise<GateOutcome<Info>> {
+  const gate = negotiateGate(o, extend, warn);
+  return async (req, r) => gate(req, r);
+}
+
+/**
+ * {@link createNegotiateGate}'s decision, synchronous where no hook is awaited: a challenge, a
+ * refusal (and `optional`'s pass without a token) come back as they are; only an authenticated
+ * client's turn (onAuthenticated, authorize) is a promise. The Node middleware answers the 401
+ * every client's first request gets in the same turn as the request (no promise, one write).
+ * @internal
+ */
+export function negotiateGate<Req, Info extends NegotiateInfo>(
+  o: NegotiateHooks<Req, Info>,
+  extend: (base: NegotiateInfo, req: Req) => Info,
+  warn: (message: string) => void = () => {},
+): (req: Req, result: NegotiateResult) => GateOutcome<Info> | Promise<GateOutcome<Info>> {
   const unauthorized = o.unauthorizedPage ?? UNAUTHORIZED_PAGE;
   const forbidden = o.forbiddenPage ?? FORBIDDEN_PAGE;
   const localName = localNameOf(o.authToLocal);
@@ -143,10 +159,7 @@ export function createNegotiateGate<Req, Info extends NegotiateInfo>(
     if (error) tell(error, req);
     return { pass: false, status: 401, headers: { 'WWW-Authenticate': www, 'Content-Type': unauthorized.contentType }, body: unauthorized.body };
   };
-  return async (req, r) => {
-    if (r.status === 'challenge') return o.optional ? { pass: true, info: undefined, headers: {} } : refuse(r.wwwAuthenticate, req);
-    if (r.status === 'continue') return refuse(r.wwwAuthenticate, req);
-    if (r.status === 'failed') return refuse(r.wwwAuthenticate, req, r.error);
+  const authenticated = async (req: Req, r: Extract<NegotiateResult, { status: 'ok' }>): Promise<GateOutcome<Info>> => {
     const headers: Record<string, string> = r.wwwAuthenticate ? { 'WWW-Authenticate': r.wwwAuthenticate } : {};
     let user: string | undefined;
     try {
@@ -194,5 +207,11 @@ export function createNegotiateGate<Req, Info extends NegotiateInfo>(
       if (!ok) return deny();
     }
     return { pass: true, info, headers };
+  };
+  return (req, r) => {
+    if (r.status === 'challenge') return o.optional ? { pass: true, info: undefined, headers: {} } : refuse(r.wwwAuthenticate, req);
+    if (r.status === 'continue') return refuse(r.wwwAuthenticate, req);
+    if (r.status === 'failed') return refuse(r.wwwAuthenticate, req, r.error);
+    return authenticated(req, r);
   };
 }

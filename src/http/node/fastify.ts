@@ -8,9 +8,8 @@
  * Fastify's types are imported as types only: nothing of Fastify is loaded by tskrb5.
  * @module
  */
-import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { type NegotiateNodeOptions, type NegotiateRequestInfo, nodeNegotiator } from './server.js';
+import { attachResponse, type NegotiateNodeOptions, type NegotiateRequestInfo, nodeNegotiator, responseOf } from './server.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,16 +37,15 @@ export interface FastifyNegotiateOptions extends NegotiateNodeOptions<FastifyReq
 export const fastifyNegotiate: FastifyPluginCallback<FastifyNegotiateOptions> = Object.assign(
   (fastify: Parameters<FastifyPluginCallback<FastifyNegotiateOptions>>[0], options: FastifyNegotiateOptions, done: (err?: Error) => void) => {
     let negotiate: ReturnType<typeof nodeNegotiator<FastifyRequest>>;
-    const responses = new WeakMap<FastifyRequest, ServerResponse>();
     try {
-      negotiate = nodeNegotiator<FastifyRequest>(options, (request) => ({ req: request.raw, res: responses.get(request) }));
+      negotiate = nodeNegotiator<FastifyRequest>(options, (request) => ({ req: request.raw, res: responseOf(request.raw) }));
     } catch (e) {
       done(e as Error);
       return;
     }
     fastify.decorateRequest('negotiate', undefined);
     fastify.addHook('onRequest', async (request, reply) => {
-      responses.set(request, reply.raw);
+      attachResponse(request.raw, reply.raw);
       const outcome = await negotiate(request);
       if (!outcome.pass) {
         reply.code(outcome.status).headers(outcome.headers).send(outcome.body);
