@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GssError, KerberosError } from '../../src/errors.js';
+import { GssError, type KerberosError } from '../../src/errors.js';
 import { decodeCcache } from '../../src/formats/index.js';
 import { Krb5Acceptor, type AcceptorKey } from '../../src/gssapi/index.js';
 import { createNegotiateAuthenticator, negotiateHandlerCore } from '../../src/http/index.js';
@@ -197,7 +197,9 @@ describe('the Node middleware and the handlers answer 401, report to onError, an
         set statusCode(v: number) {
           out.status = v;
         },
-        setHeader: (k: string, v: unknown) => void (out.headers[k.toLowerCase()] = v),
+        setHeader: (k: string, v: unknown) => {
+          out.headers[k.toLowerCase()] = v;
+        },
         end: (b: string) => {
           out.body = b;
           ok();
