@@ -21,6 +21,7 @@ import {
   dateToFileTime,
   decodePac,
   parsePacHeader,
+  unparsePrincipal,
   type AuthorizationData,
   type KerbValidationInfo,
   type Pac,
@@ -83,7 +84,7 @@ function fileTimeBytes(d: Date): Uint8Array {
 }
 
 function templateOf(client: DbEntry, id: PacIdentity, requested: boolean | undefined, serverKey: Key, kdcKey: Key): PacTemplate | null {
-  const variant = `${requested}|${serverKey.etype}|${kdcKey.etype}|${client.principal.components.join('/')}|${id.domainSid}|${id.domainName}|${id.realm}|${id.rid}|${id.groupRids.join(',')}`;
+  const variant = `${requested}|${serverKey.etype}|${kdcKey.etype}|${unparsePrincipal(client.principal)}|${id.domainSid}|${id.domainName}|${id.realm}|${id.rid}|${id.groupRids.join(',')}`;
   let perEntry = templates.get(client);
   if (!perEntry) {
     perEntry = new Map();
@@ -118,9 +119,21 @@ export function issuePac(client: DbEntry, id: PacIdentity, authtime: Date, reque
   return bytes;
 }
 
+/**
+ * The client's name in the PAC (CLIENT_INFO, and the account names beside it): its unparsed name
+ * without the realm, as MIT's krb5_pac_verify (k5_pac_validate_client) writes the name it
+ * compares CLIENT_INFO's with — KRB5_PRINCIPAL_UNPARSE_DISPLAY | NO_REALM, ours in ap/pac.ts
+ * alike. MIT's signer (k5_insert_client_info, for a PAC without the realm) unparses with NO_REALM
+ * alone, which differs only for a name with `/`, `\` or a control character inside a component,
+ * and there MIT's own acceptor refuses it; the name acceptors check is the one written here.
+ */
+function pacName(client: DbEntry): string {
+  return unparsePrincipal(client.principal, { display: true, noRealm: true });
+}
+
 /** The unsigned PAC of a client (blank checksum buffers). */
 function pacOf(client: DbEntry, id: PacIdentity, authtime: Date, requested: boolean | undefined): Pac {
-  const name = client.principal.components.join('/');
+  const name = pacName(client);
   const userSid = `${id.domainSid}-${id.rid}`;
   const now = dateToFileTime(authtime);
   const logon: KerbValidationInfo = {
