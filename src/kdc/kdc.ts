@@ -424,7 +424,7 @@ export class Kdc {
     const target = this.db.realmOfHost(sname.nameString[1]!);
     if (target === undefined || target === this.db.realm) return undefined;
     const tgt = this.db.lookup(['krbtgt', target], this.db.realm);
-    if (tgt) log.reason = `referral: ${sname.nameString.join('/')} is in ${target}`;
+    if (tgt) log.reason = `referral: ${unparsePrincipal({ components: sname.nameString, realm }, { defaultRealm: this.db.realm })} is in ${target}`;
     return tgt;
   }
 
