@@ -203,12 +203,13 @@ async function armorFrom(name: string, realm: string, ctx: Krb5Context): Promise
   );
   const crossRealm = findTgtFor(all, realm, ctx.now());
   const armorTgt = tgt ?? crossRealm;
+  // the TGS's name as MIT's krb5_unparse_name writes it (also the fast_avail entry's principal)
+  const tgtText = unparsePrincipal({ components: ['krbtgt', realm], realm });
   if (!armorTgt) {
-    throw new KerberosError(`Error constructing AP-REQ armor: no valid ticket for krbtgt/${realm}@${realm} in ${store.name} (run kinit -c ${name} first)`, {
+    throw new KerberosError(`Error constructing AP-REQ armor: no valid ticket for ${tgtText} in ${store.name} (run kinit -c ${name} first)`, {
       code: 'ERR_FAST_ARMOR',
     });
   }
-  const tgtText = `krbtgt/${realm}@${realm}`;
   const fastAvail = all
     .filter((c) => isConfigPrincipal(c.server))
     .map(credentialToConfig)
