@@ -10,7 +10,7 @@
 import { checkApReq, ApReqError, type ServiceKey } from '../ap/index.js';
 import { checksum, decrypt, encrypt, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../errors.js';
-import { ErrorCode, KDCOptions as Opt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags as Flag, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
+import { EncType, ErrorCode, KDCOptions as Opt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags as Flag, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
 import {
   APReq,
   ASRep,
@@ -224,7 +224,8 @@ export class Kdc {
 
   /** MIT's select_session_keytype: the first requested enctype the server supports. */
   private sessionEnctype(server: DbEntry, etypes: readonly number[]): number | undefined {
-    const supports = (e: number) => (server.sessionEnctypes ? server.sessionEnctypes.includes(e) : e === 18 || server.keys.some((k) => k.key.etype === e));
+    const supports = (etype: number) =>
+      server.sessionEnctypes ? server.sessionEnctypes.includes(etype) : etype === EncType.AES256_CTS_HMAC_SHA1_96 || server.keys.some((k) => k.key.etype === etype);
     return etypes.find((e) => isSupportedEnctype(e) && supports(e));
   }
 
