@@ -9,7 +9,7 @@
  */
 import { PAC_CHECKSUM_USAGE, pacSignatureSlots, signPac, signPacBytesAt, verifyPac, findPac, type PacSignatureSlots } from '../ap/index.js';
 import type { Key } from '../crypto/index.js';
-import { checksum, digest, verifyChecksum } from '../crypto/index.js';
+import { checksum, digest, isSupportedEnctype, mandatoryChecksumType, verifyChecksum } from '../crypto/index.js';
 import { IntegrityError } from '../errors.js';
 import { AdType } from '../iana/index.js';
 import {
@@ -21,6 +21,7 @@ import {
   dateToFileTime,
   decodePac,
   parsePacHeader,
+  signatureLength,
   unparsePrincipal,
   type AuthorizationData,
   type KerbValidationInfo,
@@ -191,20 +192,15 @@ export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
   return [{ adType: AdType.AD_IF_RELEVANT, adData: ADIfRelevant.encode([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]) }];
 }
 
-/** The mandatory checksum type of a key's enctype, and its length (RFC 3962, RFC 8009). */
-function pacChecksumOf(etype: number): { type: number; length: number } | undefined {
-  switch (etype) {
-    case 17:
-      return { type: 15, length: 12 };
-    case 18:
-      return { type: 16, length: 12 };
-    case 19:
-      return { type: 19, length: 16 };
-    case 20:
-      return { type: 20, length: 24 };
-    default:
-      return undefined;
-  }
+/**
+ * The checksum a PAC signature with this key has, as MIT's krb5_pac_sign chooses it (the
+ * enctype's mandatory checksum, krb5int_c_mandatory_cksumtype), and its length.
+ */
+function pacChecksumOf(key: Key): { type: number; length: number } | undefined {
+  if (!isSupportedEnctype(key.etype)) return undefined;
+  const type = mandatoryChecksumType(key.etype);
+  const length = signatureLength(type);
+  return length === undefined ? undefined : { type, length };
 }
 
 /**
@@ -227,8 +223,8 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, v
   const header = parsePacHeader(bytes);
   const server = header.filter((h) => h.type === 6);
   const kdc = header.filter((h) => h.type === 7);
-  const want = pacChecksumOf(serverKey.etype);
-  const kdcType = pacChecksumOf(signer.etype);
+  const want = pacChecksumOf(serverKey);
+  const kdcType = pacChecksumOf(signer);
   if (
     server.length === 1 &&
     kdc.length === 1 &&
