@@ -45,7 +45,8 @@ describe('docs in the repository', () => {
   it('every NAME.md that src/, the tests and the docs name is a file of the repository', () => {
     const names = new Set(markdown.map((f) => basename(f)));
     const found: string[] = [];
-    for (const f of tracked.filter((t) => /^src\/.*\.ts$|^test\/.*\.test\.ts$|\.md$/.test(t))) {
+    // (this file's own planted names aside)
+    for (const f of tracked.filter((t) => /^src\/.*\.ts$|^test\/.*\.test\.ts$|\.md$/.test(t) && t !== 'test/docs-links.test.ts')) {
       for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/\b[A-Z][A-Z_-]*\.md\b/g)) if (!names.has(m[0])) found.push(`${f}: ${m[0]}`);
     }
     expect(found).toEqual([]);
