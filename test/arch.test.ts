@@ -1,6 +1,6 @@
 /**
- * The layering rules of DESIGN.md, checked by scanning every import specifier under src/.
- * A layer imports only from the layers DESIGN.md allows; `node:` builtins and `Buffer` only at
+ * The layering rules of ARCHITECTURE.md, checked by scanning every import specifier under src/.
+ * A layer imports only from the layers ARCHITECTURE.md allows; `node:` builtins and `Buffer` only at
  * the edges; third-party packages only where planned.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -126,7 +126,7 @@ function walk(dir: string): string[] {
 }
 
 describe('architecture', () => {
-  it('src/ follows the layering and purity rules of DESIGN.md', () => {
+  it('src/ follows the layering and purity rules of ARCHITECTURE.md', () => {
     const files = walk(SRC);
     expect(files.length).toBeGreaterThan(20);
     const violations = files.flatMap((f) => checkFile(relative(SRC, f), readFileSync(f, 'utf8')));

@@ -5,10 +5,11 @@
  *     through require), with no warning printed;
  *   - the declarations: a consumer importing every subpath, with `const f: typeof fetch =
  *     createNegotiateFetch()` and `(await f(url)).json()`, compiled with skipLibCheck off by the
- *     pinned TypeScript and by the oldest version README states (MIN_TYPESCRIPT, installed into
- *     a cache dir under the system temp dir; skipped, visibly, when npm cannot fetch it), with and
- *     without lib DOM; and a CommonJS consumer (.cts, `import` compiled to require), which needs
- *     TypeScript 5.8 (the pinned one here).
+ *     pinned TypeScript (package.json's devDependency) and by the oldest version README states
+ *     (MIN_TYPESCRIPT, installed into a cache dir under the system temp dir; skipped, visibly,
+ *     when npm cannot fetch it), with and without lib DOM; and a CommonJS consumer (.cts, `import`
+ *     compiled to require), which needs TypeScript 5.8 (require of an ES module under NodeNext):
+ *     compiled by the pinned one and by the oldest 5.8 (MIN_TYPESCRIPT_CJS, fetched the same way).
  *
  * Needs the build (npm run build).
  */
@@ -21,6 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The oldest TypeScript README states: declarations and a consumer compile with it (checked below). */
 const MIN_TYPESCRIPT = '4.9.5';
+/** The oldest TypeScript README states for a CommonJS consumer: the first 5.8 release (checked below). */
+const MIN_TYPESCRIPT_CJS = '5.8.2';
 
 const root = new URL('../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -142,6 +145,10 @@ export async function apps(): Promise<unknown[]> {
 }
 `;
 
+/** A CommonJS consumer (.cts): its imports compile to require() of the package's ES modules. */
+const CJS_CONSUMER =
+  "import { createNegotiateFetch } from 'tskrb5';\nimport { parseChallenges } from 'tskrb5/http';\nexport const f: typeof fetch = createNegotiateFetch();\nexport const c = parseChallenges('Negotiate');\n";
+
 describe('the packed package, as a user gets it', () => {
   it("require('tskrb5') and its subpaths from CommonJS (Node >= 20.19), one copy of the classes, no warning", () => {
     writeFileSync(
@@ -164,10 +171,8 @@ console.log(JSON.stringify({ fetch: typeof t.createNegotiateFetch, core: typeof 
 
   it('the declarations with the pinned TypeScript: an ES module consumer (with and without lib DOM) and a CommonJS one', () => {
     const pinned = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const cjs =
-      "import { createNegotiateFetch } from 'tskrb5';\nimport { parseChallenges } from 'tskrb5/http';\nexport const f: typeof fetch = createNegotiateFetch();\nexport const c = parseChallenges('Negotiate');\n";
     // consumer.ts is an ES module (package.json type module), consumer.cts CommonJS: one program.
-    const p = project('pinned', { 'consumer.ts': CONSUMER, 'consumer.cts': cjs, 'package.json': '{"type":"module"}' }, ['ES2022']);
+    const p = project('pinned', { 'consumer.ts': CONSUMER, 'consumer.cts': CJS_CONSUMER, 'package.json': '{"type":"module"}' }, ['ES2022']);
     expect(tsc(pinned, p)).toEqual({ code: 0, out: '' });
     const dom = project('pinned-dom', { 'consumer.ts': CONSUMER, 'package.json': '{"type":"module"}' }, ['ES2022', 'DOM', 'DOM.Iterable']);
     expect(tsc(pinned, dom)).toEqual({ code: 0, out: '' });
@@ -194,5 +199,17 @@ console.log(JSON.stringify({ fetch: typeof t.createNegotiateFetch, core: typeof 
       const p = project(`min-${lib.length}`, { 'consumer.ts': CONSUMER, 'package.json': '{"type":"module"}' }, lib);
       expect(tsc(bin, p), lib.join(',')).toEqual({ code: 0, out: '' });
     }
+  }, 300_000);
+
+  it(`a CommonJS consumer with the oldest TypeScript README states for one (${MIN_TYPESCRIPT_CJS})`, (ctx) => {
+    const bin = typescriptAt(MIN_TYPESCRIPT_CJS);
+    if (!bin) {
+      console.warn(`typescript@${MIN_TYPESCRIPT_CJS} could not be installed (no network?): the CommonJS minimum-version check is skipped`);
+      ctx.skip();
+      return;
+    }
+    expect(execFileSync(process.execPath, [bin, '-v'], { encoding: 'utf8' }).trim()).toBe(`Version ${MIN_TYPESCRIPT_CJS}`);
+    const p = project('min-cjs', { 'consumer.ts': CONSUMER, 'consumer.cts': CJS_CONSUMER, 'package.json': '{"type":"module"}' }, ['ES2022']);
+    expect(tsc(bin, p)).toEqual({ code: 0, out: '' });
   }, 300_000);
 });

@@ -5,7 +5,7 @@
  * 1. the header: pvno 5, msg-type 14, no user-to-user (use-session-key);
  * 2. the service key: the ticket's server among the keys (and the one service asked for, if
  *    any), of the ticket's enctype, of its kvno — or, unless `strictKvno`, any kvno of the
- *    principal, newest first (DESIGN.md: AD bumps kvnos, some tools write 0);
+ *    principal, newest first (AD bumps kvnos, some tools write 0);
  * 3. the ticket opened (usage 2), its session key of a permitted enctype, its times within the
  *    clock skew (not before its start, not after its end) and not marked INVALID;
  * 4. the authenticator opened with the session key (usage 11 or 7), a subkey of a permitted

@@ -20,7 +20,7 @@
  */
 import { encrypt, stringToKey, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, ProtocolError, UnsupportedError } from '../errors.js';
-import { ErrorCode, KDCOptions as KdcOpt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
+import { EncType, ErrorCode, KDCOptions as KdcOpt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import {
   ASReq,
@@ -546,7 +546,7 @@ function choosePreauth(
     // MIT's KDC offers PA-ENC-TIMESTAMP and ETYPE-INFO2 only for the client keys of requested
     // enctypes: with neither, the client has no key of any enctype we asked for.
     throw new UnsupportedError(
-      `the KDC offers no pre-authentication for ${unparsePrincipal(client)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(23) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
+      `the KDC offers no pre-authentication for ${unparsePrincipal(client)} in the requested enctypes (${etypes.join(', ')}; it offers only padata ${types.join(', ')}): the client's keys are of other enctypes${etypes.includes(EncType.RC4_HMAC) ? '' : ' (RC4-HMAC, 23, needs allowWeakCrypto and 23 in etypes)'}`,
       { code: 'ERR_ETYPE_NOSUPP', cause: kdcErrorFromKrbError(e) },
     );
   }

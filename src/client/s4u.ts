@@ -25,7 +25,7 @@
 import { checksum, hmacMd5Checksum, mandatoryChecksumType, verifyChecksum, type Key } from '../crypto/index.js';
 import { KdcError, ProtocolError } from '../errors.js';
 import type { CcacheCredential } from '../formats/ccache.js';
-import { ErrorCode, KDCOptions as KdcOpt, KeyUsage, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
+import { EncType, ErrorCode, KDCOptions as KdcOpt, KeyUsage, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import {
   PAForUser,
   PAPacOptions,
@@ -241,7 +241,7 @@ export async function getS4U2SelfTicket(params: S4U2SelfParams): Promise<S4U2Sel
     padata: (nonce, replyKey) => {
       const out: PAData[] = [];
       // MIT sends PA-S4U-X509-USER only where its checksum is a keyed one (not with an RC4 subkey, whose type is the unkeyed MD4).
-      if (replyKey.etype !== 23) {
+      if (replyKey.etype !== EncType.RC4_HMAC) {
         out.push(buildPaS4UX509User(s4uUserId(user, nonce), replyKey, cryptoOpts));
         sentX509 = true;
       }

@@ -390,12 +390,14 @@ function acceptorKeys(service: string): { keys: AcceptorKey[]; components?: stri
   const keys = entries.filter(
     (k) => k.principal.components.length === components.length && k.principal.components.every((c, i) => c.toLowerCase() === components[i]!.toLowerCase()),
   );
+  // MIT names the wanted principal with krb5_unparse_name, its realm empty (`HTTP/host@`)
+  const label = unparsePrincipal({ components, realm: '' });
   if (keys.length === 0) {
-    throw gssError(GssStatus.GSS_S_NO_CRED, `No key table entry found matching ${components.join('/')}@`);
+    throw gssError(GssStatus.GSS_S_NO_CRED, `No key table entry found matching ${label}`);
   }
   // all the keys, and the service to hold tickets to: a ticket for another key of the keytab is
   // refused as MIT refuses it (found in keytab but does not match)
-  return { keys: entries, components: [...keys[0]!.principal.components], label: `${components.join('/')}@` };
+  return { keys: entries, components: [...keys[0]!.principal.components], label };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import { UnsupportedError } from '../errors.js';
+import { ChecksumType, EncType } from '../iana/index.js';
 import { rc4Hmac } from './legacy/rfc4757.js';
 import type { EncTypeProfile } from './profile.js';
 import { aes128CtsHmacSha196, aes256CtsHmacSha196 } from './rfc3962.js';
@@ -21,16 +22,22 @@ const PROFILES: ReadonlyMap<number, EncTypeProfile> = new Map(
 );
 
 /** Keyed checksum types and the enctype whose keys they take. */
-const CHECKSUM_ETYPE: ReadonlyMap<number, number> = new Map([
-  [15, 17],
-  [16, 18],
-  [19, 19],
-  [20, 20],
-  [-138, 23],
+const CHECKSUM_ETYPE: ReadonlyMap<number, number> = new Map<number, number>([
+  [ChecksumType.HMAC_SHA1_96_AES128, EncType.AES128_CTS_HMAC_SHA1_96],
+  [ChecksumType.HMAC_SHA1_96_AES256, EncType.AES256_CTS_HMAC_SHA1_96],
+  [ChecksumType.HMAC_SHA256_128_AES128, EncType.AES128_CTS_HMAC_SHA256_128],
+  [ChecksumType.HMAC_SHA384_192_AES256, EncType.AES256_CTS_HMAC_SHA384_192],
+  [ChecksumType.HMAC_MD5, EncType.RC4_HMAC],
 ]);
 
 /** The enctypes this library implements, strongest first. */
-export const SUPPORTED_ENCTYPES: readonly number[] = [20, 19, 18, 17, 23];
+export const SUPPORTED_ENCTYPES: readonly number[] = [
+  EncType.AES256_CTS_HMAC_SHA384_192,
+  EncType.AES128_CTS_HMAC_SHA256_128,
+  EncType.AES256_CTS_HMAC_SHA1_96,
+  EncType.AES128_CTS_HMAC_SHA1_96,
+  EncType.RC4_HMAC,
+];
 
 /** The profile of `etype`, refusing unknown ones and weak ones without opt-in. */
 export function profileOf(etype: number, options?: CryptoOptions): EncTypeProfile {

@@ -5,6 +5,7 @@
  */
 
 import { IntegrityError } from '../errors.js';
+import { ChecksumType, EncType } from '../iana/index.js';
 import { u32be, utf8, wipe } from '../util/bytes.js';
 import { backend } from './backend.js';
 import { dr, KC, KE, KI, usageConstant } from './dk.js';
@@ -18,7 +19,8 @@ const H = 12; // HMAC-SHA1-96
 const KERBEROS = utf8('kerberos');
 const PRF_CONSTANT = utf8('prf');
 
-function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
+function makeProfile(etype: typeof EncType.AES128_CTS_HMAC_SHA1_96 | typeof EncType.AES256_CTS_HMAC_SHA1_96, keyBytes: 16 | 32): EncTypeProfile {
+  const is128 = etype === EncType.AES128_CTS_HMAC_SHA1_96;
   const derive = (key: Uint8Array, constant: Uint8Array): Uint8Array => dr(baseAes(key, etype), constant, keyBytes);
 
   function encKeys(key: Uint8Array, usage: number): Required<Pick<UsageKeys, 'ke' | 'ki'>> {
@@ -36,9 +38,9 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
 
   return {
     etype,
-    name: etype === 17 ? 'aes128-cts-hmac-sha1-96' : 'aes256-cts-hmac-sha1-96',
+    name: is128 ? 'aes128-cts-hmac-sha1-96' : 'aes256-cts-hmac-sha1-96',
     keyBytes,
-    cksumtype: etype === 17 ? 15 : 16,
+    cksumtype: is128 ? ChecksumType.HMAC_SHA1_96_AES128 : ChecksumType.HMAC_SHA1_96_AES256,
     checksumBytes: H,
     overhead: 16 + H,
     weak: false,
@@ -113,5 +115,5 @@ function makeProfile(etype: 17 | 18, keyBytes: 16 | 32): EncTypeProfile {
   };
 }
 
-export const aes128CtsHmacSha196 = makeProfile(17, 16);
-export const aes256CtsHmacSha196 = makeProfile(18, 32);
+export const aes128CtsHmacSha196 = makeProfile(EncType.AES128_CTS_HMAC_SHA1_96, 16);
+export const aes256CtsHmacSha196 = makeProfile(EncType.AES256_CTS_HMAC_SHA1_96, 32);

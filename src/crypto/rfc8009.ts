@@ -5,6 +5,7 @@
  */
 
 import { IntegrityError } from '../errors.js';
+import { ChecksumType, EncType } from '../iana/index.js';
 import { u32be, utf8, wipe } from '../util/bytes.js';
 import { backend, type HashName } from './backend.js';
 import { KC, KE, KI, usageConstant } from './dk.js';
@@ -34,8 +35,8 @@ export function kdfHmacSha2(hash: HashName, key: Uint8Array, label: Uint8Array, 
   return out.slice(0, bits / 8);
 }
 
-function makeProfile(etype: 19 | 20): EncTypeProfile {
-  const is128 = etype === 19;
+function makeProfile(etype: typeof EncType.AES128_CTS_HMAC_SHA256_128 | typeof EncType.AES256_CTS_HMAC_SHA384_192): EncTypeProfile {
+  const is128 = etype === EncType.AES128_CTS_HMAC_SHA256_128;
   const hash: HashName = is128 ? 'sha256' : 'sha384';
   const name = is128 ? 'aes128-cts-hmac-sha256-128' : 'aes256-cts-hmac-sha384-192';
   const keyBytes = is128 ? 16 : 32;
@@ -59,7 +60,7 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
     etype,
     name,
     keyBytes,
-    cksumtype: etype,
+    cksumtype: is128 ? ChecksumType.HMAC_SHA256_128_AES128 : ChecksumType.HMAC_SHA384_192_AES256,
     checksumBytes: h,
     overhead: 16 + h,
     weak: false,
@@ -130,5 +131,5 @@ function makeProfile(etype: 19 | 20): EncTypeProfile {
   };
 }
 
-export const aes128CtsHmacSha256128 = makeProfile(19);
-export const aes256CtsHmacSha384192 = makeProfile(20);
+export const aes128CtsHmacSha256128 = makeProfile(EncType.AES128_CTS_HMAC_SHA256_128);
+export const aes256CtsHmacSha384192 = makeProfile(EncType.AES256_CTS_HMAC_SHA384_192);

@@ -11,13 +11,18 @@
  */
 
 import { DecodeError } from '../errors.js';
+import type { Principal } from '../messages/index.js';
 import { utf8 } from '../util/bytes.js';
 import { secretKey } from '../util/secret.js';
 
 /** One key of a keytab. */
 export interface KeytabEntry {
-  /** The principal: realm, name components, and name type (KRB5_NT_PRINCIPAL = 1 by default). */
-  principal: { realm: string; components: string[]; nameType: number };
+  /**
+   * The principal, the one `Principal` record of `messages` (name type, components, realm):
+   * version 2 stores the name type; a version 1 (0x0501) file stores none, and it reads here as 1
+   * (KRB5_NT_PRINCIPAL).
+   */
+  principal: Principal;
   /** When the entry was written (whole seconds). */
   timestamp: Date;
   /** The key version number: the 32-bit one when present, else the 8-bit one. */

@@ -2,8 +2,8 @@
  * The krb5 GSS-API mechanism's acceptor (RFC 4121 §4.1, RFC 2743 `GSS_Accept_sec_context`), as
  * MIT's krb5_gss_accept_sec_context checks an initiator: the framed AP-REQ checked as
  * krb5_rd_req checks it (`checkApReq`, src/ap: the ticket opened with a service key matched by
- * principal, enctype and kvno — leniently on the kvno by default, as DESIGN.md asks: AD bumps
- * kvnos, some tools write 0 — the ticket's times, the authenticator's client (the ticket's), its
+ * principal, enctype and kvno — leniently on the kvno by default, since AD bumps kvnos and
+ * some tools write 0 — the ticket's times, the authenticator's client (the ticket's), its
  * time (within the clock skew) and its freshness (a replay cache: by default a bounded in-memory
  * one that refuses new authenticators when full rather than forget a live one)), then what
  * is GSS-API's own: the 0x8003 checksum's flags, channel bindings (checked when the acceptor has

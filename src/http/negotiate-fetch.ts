@@ -16,7 +16,7 @@ import { GssFlags, isRc4 } from '../iana/index.js';
 import { GssKrbError, Krb5Initiator, makeKrbCred, type InitiatorCredential } from '../gssapi/initiator.js';
 import { decodeSpnegoToken } from '../spnego/spnego-token.js';
 import { decodeKrb5Message } from '../gssapi/krb5-message.js';
-import type { KRBError } from '../messages/index.js';
+import { unparsePrincipal, type KRBError } from '../messages/index.js';
 import { SpnegoInitiator } from '../spnego/initiator.js';
 import { tlsServerEndPointBindings, type ChannelBindings } from '../gssapi/channel-bindings.js';
 import { toBase64 } from './base64.js';
@@ -474,7 +474,7 @@ export function createNegotiateFetchCore<R extends ResponseLike = ResponseLike>(
       ...weak,
     });
     const spnego = mech === 'spnego' ? new SpnegoInitiator(krb5) : undefined;
-    const server = `${creds.credential.server.components.join('/')}@${creds.credential.server.realm}`;
+    const server = unparsePrincipal(creds.credential.server);
     log.debug?.(`Negotiate: ${mech} token for ${server}`, {
       client: creds.client,
       server,

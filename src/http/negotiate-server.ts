@@ -7,7 +7,7 @@
  * - a token that verifies: the client principal, and the `WWW-Authenticate: Negotiate <reply>`
  *   header carrying the AP-REP (mutual authentication), to send with the response;
  * - a token that does not: `401` with a plain challenge (or SPNEGO's reject token), and the
- *   error — as Apache's mod_auth_gssapi answers 401 (DESIGN.md) and logs the reason;
+ *   error — as Apache's mod_auth_gssapi answers 401 and logs the reason;
  * - a SPNEGO negotiation that needs another round trip (Kerberos offered after another
  *   mechanism, or without its token): `401` carrying the acceptor's NegTokenResp, and the
  *   negotiation kept in the caller's {@link NegotiateConnection} for the next request.

@@ -10,7 +10,7 @@
 import { checkApReq, ApReqError, type ServiceKey } from '../ap/index.js';
 import { checksum, decrypt, encrypt, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../errors.js';
-import { ErrorCode, KDCOptions as Opt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags as Flag, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
+import { EncType, ErrorCode, KDCOptions as Opt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags as Flag, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
 import {
   APReq,
   ASRep,
@@ -224,7 +224,8 @@ export class Kdc {
 
   /** MIT's select_session_keytype: the first requested enctype the server supports. */
   private sessionEnctype(server: DbEntry, etypes: readonly number[]): number | undefined {
-    const supports = (e: number) => (server.sessionEnctypes ? server.sessionEnctypes.includes(e) : e === 18 || server.keys.some((k) => k.key.etype === e));
+    const supports = (etype: number) =>
+      server.sessionEnctypes ? server.sessionEnctypes.includes(etype) : etype === EncType.AES256_CTS_HMAC_SHA1_96 || server.keys.some((k) => k.key.etype === etype);
     return etypes.find((e) => isSupportedEnctype(e) && supports(e));
   }
 
@@ -424,7 +425,7 @@ export class Kdc {
     const target = this.db.realmOfHost(sname.nameString[1]!);
     if (target === undefined || target === this.db.realm) return undefined;
     const tgt = this.db.lookup(['krbtgt', target], this.db.realm);
-    if (tgt) log.reason = `referral: ${sname.nameString.join('/')} is in ${target}`;
+    if (tgt) log.reason = `referral: ${unparsePrincipal({ components: sname.nameString, realm }, { defaultRealm: this.db.realm })} is in ${target}`;
     return tgt;
   }
 

@@ -9,7 +9,7 @@
  */
 import { PAC_CHECKSUM_USAGE, pacSignatureSlots, signPac, signPacBytesAt, verifyPac, findPac, type PacSignatureSlots } from '../ap/index.js';
 import type { Key } from '../crypto/index.js';
-import { checksum, digest, verifyChecksum } from '../crypto/index.js';
+import { checksum, digest, isSupportedEnctype, mandatoryChecksumType, verifyChecksum } from '../crypto/index.js';
 import { IntegrityError } from '../errors.js';
 import { AdType } from '../iana/index.js';
 import {
@@ -21,6 +21,8 @@ import {
   dateToFileTime,
   decodePac,
   parsePacHeader,
+  signatureLength,
+  unparsePrincipal,
   type AuthorizationData,
   type KerbValidationInfo,
   type Pac,
@@ -83,7 +85,7 @@ function fileTimeBytes(d: Date): Uint8Array {
 }
 
 function templateOf(client: DbEntry, id: PacIdentity, requested: boolean | undefined, serverKey: Key, kdcKey: Key): PacTemplate | null {
-  const variant = `${requested}|${serverKey.etype}|${kdcKey.etype}|${client.principal.components.join('/')}|${id.domainSid}|${id.domainName}|${id.realm}|${id.rid}|${id.groupRids.join(',')}`;
+  const variant = `${requested}|${serverKey.etype}|${kdcKey.etype}|${unparsePrincipal(client.principal)}|${id.domainSid}|${id.domainName}|${id.realm}|${id.rid}|${id.groupRids.join(',')}`;
   let perEntry = templates.get(client);
   if (!perEntry) {
     perEntry = new Map();
@@ -118,9 +120,21 @@ export function issuePac(client: DbEntry, id: PacIdentity, authtime: Date, reque
   return bytes;
 }
 
+/**
+ * The client's name in the PAC (CLIENT_INFO, and the account names beside it): its unparsed name
+ * without the realm, as MIT's krb5_pac_verify (k5_pac_validate_client) writes the name it
+ * compares CLIENT_INFO's with — KRB5_PRINCIPAL_UNPARSE_DISPLAY | NO_REALM, ours in ap/pac.ts
+ * alike. MIT's signer (k5_insert_client_info, for a PAC without the realm) unparses with NO_REALM
+ * alone, which differs only for a name with `/`, `\` or a control character inside a component,
+ * and there MIT's own acceptor refuses it; the name acceptors check is the one written here.
+ */
+function pacName(client: DbEntry): string {
+  return unparsePrincipal(client.principal, { display: true, noRealm: true });
+}
+
 /** The unsigned PAC of a client (blank checksum buffers). */
 function pacOf(client: DbEntry, id: PacIdentity, authtime: Date, requested: boolean | undefined): Pac {
-  const name = client.principal.components.join('/');
+  const name = pacName(client);
   const userSid = `${id.domainSid}-${id.rid}`;
   const now = dateToFileTime(authtime);
   const logon: KerbValidationInfo = {
@@ -178,20 +192,15 @@ export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
   return [{ adType: AdType.AD_IF_RELEVANT, adData: ADIfRelevant.encode([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]) }];
 }
 
-/** The mandatory checksum type of a key's enctype, and its length (RFC 3962, RFC 8009). */
-function pacChecksumOf(etype: number): { type: number; length: number } | undefined {
-  switch (etype) {
-    case 17:
-      return { type: 15, length: 12 };
-    case 18:
-      return { type: 16, length: 12 };
-    case 19:
-      return { type: 19, length: 16 };
-    case 20:
-      return { type: 20, length: 24 };
-    default:
-      return undefined;
-  }
+/**
+ * The checksum a PAC signature with this key has, as MIT's krb5_pac_sign chooses it (the
+ * enctype's mandatory checksum, krb5int_c_mandatory_cksumtype), and its length.
+ */
+function pacChecksumOf(key: Key): { type: number; length: number } | undefined {
+  if (!isSupportedEnctype(key.etype)) return undefined;
+  const type = mandatoryChecksumType(key.etype);
+  const length = signatureLength(type);
+  return length === undefined ? undefined : { type, length };
 }
 
 /**
@@ -214,8 +223,8 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, v
   const header = parsePacHeader(bytes);
   const server = header.filter((h) => h.type === 6);
   const kdc = header.filter((h) => h.type === 7);
-  const want = pacChecksumOf(serverKey.etype);
-  const kdcType = pacChecksumOf(signer.etype);
+  const want = pacChecksumOf(serverKey);
+  const kdcType = pacChecksumOf(signer);
   if (
     server.length === 1 &&
     kdc.length === 1 &&

@@ -10,7 +10,7 @@ import { configEntry, configToCredential, credentialToConfig, defaultRealm, isCo
 import { parsePrincipal, samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { getInitialCredentials, renewCredential, type AsOptions, type ClientKey, type FastArmorSource, type InitialCredentials } from '../client/index.js';
 import { openCcache, outputCache, switchToCache, type CcacheStore } from './ccache/index.js';
-import { traceEtype, traceName } from './trace.js';
+import { traceEtype } from './trace.js';
 import { KeytabFile } from './keytab-file.js';
 import { defaultClientKeytabName, defaultKeytabName } from './env.js';
 import { createKrb5Context, tracedTransport, type Krb5Context } from './context.js';
@@ -121,13 +121,13 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     if (!held) throw noCache(store);
     const tgt = findTgt(await credentialsOf(store), held, held.realm, ctx.now());
     if (!tgt) throw new KerberosError(`no ticket-granting ticket for ${ccText(held)} in ${store.name} to renew: run kinit`, { code: 'ERR_NO_TGT' });
-    trace?.(`Getting credentials ${traceName(held)} -> ${traceName(tgt.server)} using ccache ${store.name}`);
+    trace?.(`Getting credentials ${unparsePrincipal(held)} -> ${unparsePrincipal(tgt.server)} using ccache ${store.name}`);
     const r = await renewCredential({ transport: tracedTransport(ctx, 'tgs'), tgt, now: ctx.now, options: tgsDefaults(profile, held.realm, await kdcOffsetOf(store)) });
     await storing(writeCache(store, held, [r.credential], await kdcOffsetOf(store), trace));
     return { store, credential: r.credential, principal: ccText(held), switched: false };
   }
 
-  trace?.(`Getting initial credentials for ${o.enterprise ? principalText : traceName(me)}`);
+  trace?.(`Getting initial credentials for ${o.enterprise ? principalText : unparsePrincipal(me)}`);
   let keys: ClientKey[] | undefined;
   let password = o.password;
   if (o.keytab !== undefined) {
@@ -137,7 +137,7 @@ export async function kinit(o: KinitOptions = {}): Promise<KinitResult> {
     if (keys.length === 0) {
       throw new KerberosError(`keytab ${name} has no key for ${unparsePrincipal(client)}`, { code: 'ERR_KEYTAB_NO_KEY' });
     }
-    trace?.(`Found entries for ${traceName(me)} in keytab: ${[...new Set(keys.map((k) => traceEtype(k.etype)))].join(', ')}`);
+    trace?.(`Found entries for ${unparsePrincipal(me)} in keytab: ${[...new Set(keys.map((k) => traceEtype(k.etype)))].join(', ')}`);
   } else if (password === undefined) {
     if (!o.prompt) throw new TypeError('give password, prompt or keytab');
     password = await o.prompt(`Password for ${unparsePrincipal(client)}: `);
@@ -203,12 +203,13 @@ async function armorFrom(name: string, realm: string, ctx: Krb5Context): Promise
   );
   const crossRealm = findTgtFor(all, realm, ctx.now());
   const armorTgt = tgt ?? crossRealm;
+  // the TGS's name as MIT's krb5_unparse_name writes it (also the fast_avail entry's principal)
+  const tgtText = unparsePrincipal({ components: ['krbtgt', realm], realm });
   if (!armorTgt) {
-    throw new KerberosError(`Error constructing AP-REQ armor: no valid ticket for krbtgt/${realm}@${realm} in ${store.name} (run kinit -c ${name} first)`, {
+    throw new KerberosError(`Error constructing AP-REQ armor: no valid ticket for ${tgtText} in ${store.name} (run kinit -c ${name} first)`, {
       code: 'ERR_FAST_ARMOR',
     });
   }
-  const tgtText = `krbtgt/${realm}@${realm}`;
   const fastAvail = all
     .filter((c) => isConfigPrincipal(c.server))
     .map(credentialToConfig)

@@ -16,7 +16,7 @@ import { kinit } from './kinit.js';
 import { ccText, parseWithRealm, tgsDefaults } from './policy.js';
 import { resolveServer, sameServer } from './service.js';
 import { credentialsOf, findTgt, kdcOffsetOf, noCache } from './tickets.js';
-import { traceName, KRB5_CC_NOTFOUND } from './trace.js';
+import { KRB5_CC_NOTFOUND } from './trace.js';
 import { KeytabFile } from './keytab-file.js';
 import { defaultKeytabName } from './env.js';
 
@@ -134,10 +134,10 @@ function notFound(store: CcacheStore): string {
 function traceTgt(ctx: Krb5Context, store: CcacheStore, me: Principal, requested: Principal): void {
   const trace = ctx.trace;
   if (!trace) return;
-  const tgs = traceName({ realm: me.realm, components: ['krbtgt', me.realm] });
-  trace(`Getting credentials ${traceName(me)} -> ${tgs} using ccache ${store.name}`);
-  trace(`Retrieving ${traceName(me)} -> ${tgs} from ${store.name} with result: 0/Success`);
-  trace(`Get cred via TGT ${tgs} after requesting ${traceName(requested)} (canonicalize on)`);
+  const tgs = unparsePrincipal({ realm: me.realm, components: ['krbtgt', me.realm] });
+  trace(`Getting credentials ${unparsePrincipal(me)} -> ${tgs} using ccache ${store.name}`);
+  trace(`Retrieving ${unparsePrincipal(me)} -> ${tgs} from ${store.name} with result: 0/Success`);
+  trace(`Get cred via TGT ${tgs} after requesting ${unparsePrincipal(requested)} (canonicalize on)`);
 }
 
 /** MIT matches a cached S4U2Proxy ticket by its evidence too (KRB5_TC_MATCH_2ND_TKT): another evidence ticket asks the KDC again. */
@@ -163,11 +163,11 @@ export async function getCredentialForUser(o: CredentialForUserOptions): Promise
     typeof o.user === 'object' ? o.user : o.enterprise ? { nameType: NameType.NT_ENTERPRISE, components: [o.user], realm: me.realm } : parseWithRealm(o.user, realm);
   if (user.realm === '') throw new KerberosError(`no realm in ${String(o.user)} and no default_realm in krb5.conf`, { code: 'ERR_NO_REALM' });
   const trace = ctx.trace;
-  trace?.(`Getting credentials ${traceName(user)} -> ${traceName(me)} using ccache ${store.name}`);
+  trace?.(`Getting credentials ${unparsePrincipal(user)} -> ${unparsePrincipal(me)} using ccache ${store.name}`);
   const now = ctx.now();
   if (!o.noCache) {
     const hit = (await credentialsOf(store)).filter((c) => sameClient(c.client, user) && sameServer(c, me) && c.endtime.getTime() > now.getTime()).at(-1);
-    trace?.(`Retrieving ${traceName(user)} -> ${traceName(me)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
+    trace?.(`Retrieving ${unparsePrincipal(user)} -> ${unparsePrincipal(me)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
     if (hit) return { credential: hit, store, cached: true, user: hit.client, forwardable: (hit.flags & 0x40000000) !== 0, kvno: kvnoOf(hit) };
   }
   if (o.cachedOnly) throw new KerberosError(`Matching credential not found: no ticket for ${ccText(user)} to ${ccText(me)} in ${store.name}`, { code: 'ERR_CC_NOTFOUND' });
@@ -180,7 +180,7 @@ export async function getCredentialForUser(o: CredentialForUserOptions): Promise
     options: tgsDefaults(ctx.profile, me.realm, await kdcOffsetOf(store)),
   });
   if (!o.noStore) {
-    trace?.(`Storing ${traceName(r.credential.client)} -> ${traceName(r.credential.server)} in ${store.name}`);
+    trace?.(`Storing ${unparsePrincipal(r.credential.client)} -> ${unparsePrincipal(r.credential.server)} in ${store.name}`);
     await store.store(r.credential);
   }
   return { credential: r.credential, store, cached: false, user: r.user, forwardable: r.forwardable, kvno: kvnoOf(r.credential) };
@@ -213,7 +213,7 @@ export async function getCredentialForProxy(o: CredentialForProxyOptions): Promi
       )
       .at(-1);
     // MIT's krb5_get_credentials_for_proxy looks the ticket up with no client name
-    trace?.(`Retrieving  -> ${traceName(server)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
+    trace?.(`Retrieving  -> ${unparsePrincipal(server)} from ${store.name} with result: ${hit ? '0/Success' : notFound(store)}`);
     if (hit) return { credential: hit, store, cached: true, server: ccText(hit.server), kvno: kvnoOf(hit) };
   }
   traceTgt(ctx, store, me, server);
@@ -226,7 +226,7 @@ export async function getCredentialForProxy(o: CredentialForProxyOptions): Promi
     options: { ...tgsDefaults(ctx.profile, me.realm, await kdcOffsetOf(store)), ...(o.resourceBased === false ? { resourceBased: false } : {}) },
   });
   if (!o.noStore) {
-    trace?.(`Storing ${traceName(r.credential.client)} -> ${traceName(r.credential.server)} in ${store.name}`);
+    trace?.(`Storing ${unparsePrincipal(r.credential.client)} -> ${unparsePrincipal(r.credential.server)} in ${store.name}`);
     await store.store(r.credential);
   }
   return { credential: r.credential, store, cached: false, server: ccText(r.credential.server), kvno: kvnoOf(r.credential) };

@@ -10,7 +10,7 @@ import { NameType, isRc4 } from '../iana/index.js';
 import { Ticket, parsePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { getServiceTicket, getForwardedTgt } from '../client/index.js';
 import { openCcache, cachePath, type CcacheStore } from './ccache/index.js';
-import { traceName, KRB5_CC_NOTFOUND } from './trace.js';
+import { KRB5_CC_NOTFOUND } from './trace.js';
 import { createKrb5Context, tracedTransport, type Krb5Context } from './context.js';
 import { ccText, parseWithRealm, tgsDefaults } from './policy.js';
 import { credentialsOf, findTgt, kdcOffsetOf, noCache } from './tickets.js';
@@ -90,7 +90,7 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
   const now = ctx.now();
   const trace = ctx.trace;
   const serverText = unparsePrincipal(server);
-  trace?.(`Getting credentials ${traceName(held)} -> ${serverText} using ccache ${store.name}`);
+  trace?.(`Getting credentials ${unparsePrincipal(held)} -> ${serverText} using ccache ${store.name}`);
   const creds = await credentialsOf(store);
   const notFound = `${KRB5_CC_NOTFOUND}/Matching credential not found${cachePath(store) !== undefined ? ` (filename: ${cachePath(store)})` : ''}`;
   const ticketOf = (c: CcacheCredential) => {
@@ -99,12 +99,12 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
   };
   if (!o.noCache) {
     const hit = creds.filter((c) => sameServer(c, server) && c.endtime.getTime() > now.getTime() && (o.etype === undefined || c.key.etype === o.etype)).at(-1);
-    trace?.(`Retrieving ${traceName(held)} -> ${serverText} from ${store.name} with result: ${hit ? '0/Success' : notFound}`);
+    trace?.(`Retrieving ${unparsePrincipal(held)} -> ${serverText} from ${store.name} with result: ${hit ? '0/Success' : notFound}`);
     if (hit) return { credential: hit, store, cached: true, server: ccText(hit.server), kvno: ticketOf(hit) };
   }
   const tgt = findTgt(creds, held, held.realm, now);
-  const tgtName = traceName({ realm: held.realm, components: ['krbtgt', held.realm] });
-  trace?.(`Retrieving ${traceName(held)} -> ${tgtName} from ${store.name} with result: ${tgt ? '0/Success' : notFound}`);
+  const tgtName = unparsePrincipal({ realm: held.realm, components: ['krbtgt', held.realm] });
+  trace?.(`Retrieving ${unparsePrincipal(held)} -> ${tgtName} from ${store.name} with result: ${tgt ? '0/Success' : notFound}`);
   if (!tgt) {
     const old = findTgt(creds, held, held.realm, now, true);
     if (old) {
@@ -116,7 +116,7 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
   }
   const path = server.realm !== '' && server.realm !== held.realm ? capaths(profile, held.realm, server.realm) : [];
   const base = tgsDefaults(profile, held.realm, await kdcOffsetOf(store));
-  trace?.(`Starting with TGT for client realm: ${traceName(held)} -> ${tgtName}`);
+  trace?.(`Starting with TGT for client realm: ${unparsePrincipal(held)} -> ${tgtName}`);
   const r = await getServiceTicket({
     transport: tracedTransport(ctx, 'tgs'),
     tgt,
@@ -128,10 +128,10 @@ export async function getServiceCredential(o: ServiceCredentialOptions): Promise
       ...(path.length ? { transitPath: path } : {}),
     },
   });
-  trace?.(`Received creds for desired service ${traceName(r.credential.server)}`);
+  trace?.(`Received creds for desired service ${unparsePrincipal(r.credential.server)}`);
   if (!o.noStore) {
     for (const c of [...r.tgts, r.credential]) {
-      trace?.(`Storing ${traceName(c.client)} -> ${traceName(c.server)} in ${store.name}`);
+      trace?.(`Storing ${unparsePrincipal(c.client)} -> ${unparsePrincipal(c.server)} in ${store.name}`);
       await store.store(c);
     }
   }

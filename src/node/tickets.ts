@@ -5,9 +5,9 @@
  */
 import { KerberosError } from '../errors.js';
 import { isConfigPrincipal, type CcacheCredential } from '../formats/index.js';
-import { samePrincipal, type Principal } from '../messages/index.js';
+import { samePrincipal, unparsePrincipal, type Principal } from '../messages/index.js';
 import { FileStore, type CcacheStore } from './ccache/index.js';
-import { traceName, type Krb5Trace } from './trace.js';
+import type { Krb5Trace } from './trace.js';
 
 /** MIT's `k5_prependmsg(…, "Failed to store credentials")` on a cache refusing the new credentials. */
 export async function storing(write: Promise<void>): Promise<void> {
@@ -29,13 +29,13 @@ export async function writeCache(
   trace?: Krb5Trace,
 ): Promise<void> {
   if (trace) {
-    trace(`Initializing ${store.name} with default princ ${traceName(principal)}`);
+    trace(`Initializing ${store.name} with default princ ${unparsePrincipal(principal)}`);
     for (const c of records) {
       if (isConfigPrincipal(c.server)) {
         const [, key, about] = c.server.components;
         trace(`Storing config in ${store.name} for ${about ?? '(none)'}: ${key}: ${new TextDecoder().decode(c.ticket)}`);
       }
-      trace(`Storing ${traceName(c.client)} -> ${traceName(c.server)} in ${store.name}`);
+      trace(`Storing ${unparsePrincipal(c.client)} -> ${unparsePrincipal(c.server)} in ${store.name}`);
     }
   }
   if (store instanceof FileStore) await store.initialize(principal, records, kdcOffset ? { kdcOffset } : {});

@@ -15,7 +15,8 @@
  * config in …`, `Storing C -> S in …`, `Matching … in collection with result: …`, `Resolving
  * unique ccache of type …`) and the cache choice (`ccselect module realm chose cache …`,
  * `ccselect can't find appropriate cache for server principal …`). Never a key, not even MIT's
- * two-byte key hashes.
+ * two-byte key hashes. Principals are written by `unparsePrincipal` (messages/principal.ts), as
+ * MIT's trace writes them with krb5_unparse_name.
  *
  * `KRB5_TRACE=/dev/stderr` (or `/dev/stdout`, `/dev/fd/N`) writes to that descriptor of this
  * process directly: opening `/dev/stderr` fails when stderr is a socket, as it is for a child of
@@ -110,17 +111,4 @@ const SHORT_ETYPE: Record<number, string> = {
 };
 export function traceEtype(etype: number): string {
   return SHORT_ETYPE[etype] ?? String(etype);
-}
-
-/** A principal as MIT's trace prints it (`krb5_unparse_name`: `/` and `@` inside a component escaped). */
-export function traceName(p: { realm: string; components: readonly string[] }): string {
-  const q = (s: string) =>
-    s
-      .replace(/[\\/@]/g, (c) => '\\' + c)
-      .replace(/\n/g, '\\n')
-      .replace(/\t/g, '\\t')
-      .replace(/\0/g, '\\0')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: MIT's krb5_unparse_name escapes a backspace in a name as \b; matching that control character is the point
-      .replace(/\x08/g, '\\b');
-  return `${p.components.map(q).join('/')}@${q(p.realm)}`;
 }

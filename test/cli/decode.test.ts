@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDecode } from '../../src/cli/decode/command.js';
 import { fromText } from '../../src/cli/decode/input.js';
+import { renderTree } from '../../src/cli/decode/render.js';
 
 const fixture = (n: string) => JSON.parse(readFileSync(new URL(`../../fixtures/mit/${n}`, import.meta.url), 'utf8'));
 const curl = fixture('negotiate-curl.json');
@@ -182,5 +183,14 @@ describe('tskrb5 decode on MIT FAST exchanges (fixtures/mit/fast)', () => {
     expect(e.out).toContain('PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)');
     const a = run([asEx[1]!.responseHex]);
     expect(a.out).toContain('PA-FX-FAST: KrbFastArmoredRep (RFC 6113 §5.4.3)');
+  });
+});
+
+describe('principals as krb5_unparse_name writes them', () => {
+  it('escapes "/", "@" and "\\" in a component, and writes tab, newline, backspace and NUL as \\t \\n \\b \\0 (unparsePrincipal)', () => {
+    const out = renderTree('t', { crealm: 'R', cname: { nameType: 1, nameString: ['a/b@c\\d', 'e\tf\ng\bh\0i'] } });
+    expect(out).toContain('cname: a\\/b\\@c\\\\d/e\\tf\\ng\\bh\\0i@R (NT_PRINCIPAL)');
+    // a name without its realm beside it: the name alone, "@" still escaped
+    expect(renderTree('t', { name: { nameType: 1, nameString: ['x@y', 'z\n'] } })).toContain('name: x\\@y/z\\n (NT_PRINCIPAL)');
   });
 });

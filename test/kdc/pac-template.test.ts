@@ -12,7 +12,10 @@ import { issuePac, realmDomainSid } from '../../src/kdc/pac.js';
 import { dateToFileTime, decodePac } from '../../src/messages/index.js';
 
 const R = 'TEMPLATE.TEST';
-const db = new KdcDatabase({ realm: R, principals: [{ name: 'alice', password: 'Pa55-word!x', groups: ['staff', 'dev'] }, { name: 'HTTP/web.template.test' }] });
+const db = new KdcDatabase({
+  realm: R,
+  principals: [{ name: 'alice', password: 'Pa55-word!x', groups: ['staff', 'dev'] }, { name: 'HTTP/web.template.test' }, { name: 'we\\/ird\\\\one' }],
+});
 const alice = db.lookup(['alice'], R)!;
 const web = db.lookup(['HTTP', 'web.template.test'], R)!;
 const tgs = db.lookup(['krbtgt', R], R)!;
@@ -34,4 +37,18 @@ describe('PACs from a template are the PACs encoded from scratch', () => {
       }
     });
   }
+});
+
+describe("CLIENT_INFO's name is the name krb5_pac_verify compares it with", () => {
+  it('a component with "/" and "\\" in it: written as it is (unparsed DISPLAY | NO_REALM, as k5_pac_validate_client), and the PAC verifies against the ticket\'s client', () => {
+    const weird = db.lookup(['we/ird\\one'], R)!;
+    expect(weird).toBeDefined();
+    const serverKey = web.keys[0]!.key;
+    const kdcKey = tgs.keys[0]!.key;
+    const t = new Date('2026-12-07T06:00:00Z');
+    const bytes = issuePac(weird, id, t, true, serverKey, kdcKey);
+    const client = decodePac(bytes).buffers.find((b) => b.kind === 'clientInfo')!.value as { name: string };
+    expect(client.name).toBe('we/ird\\one');
+    expect(() => verifyPac(bytes, { serverKey, kdcKey, authtime: t, client: { nameType: 1, components: ['we/ird\\one'], realm: R } })).not.toThrow();
+  });
 });

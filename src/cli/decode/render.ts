@@ -21,6 +21,7 @@ import {
   TicketFlags,
   TokenId,
 } from '../../iana/index.js';
+import { unparsePrincipal } from '../../messages/index.js';
 
 const reverse = (o: Record<string, number | string>): Map<number | string, string> => new Map(Object.entries(o).map(([k, v]) => [v, k]));
 const NAMES = {
@@ -112,9 +113,10 @@ function leaf(key: string, value: unknown, parent: Record<string, unknown> | und
     }
   }
   if (isPrincipal(value)) {
-    const realm = (REALM_OF[key] ?? []).map((k) => parent?.[k]).find((r) => typeof r === 'string');
-    const name = value.nameString.map((c) => c.replace(/[\\/@]/g, (m) => `\\${m}`)).join('/');
-    return `${name}${realm ? `@${realm}` : ''} (${NAMES.nameType.get(value.nameType) ?? `name-type ${value.nameType}`})`;
+    const realm = (REALM_OF[key] ?? []).map((k) => parent?.[k]).find((r): r is string => typeof r === 'string');
+    // krb5_unparse_name; without a realm beside it, the name alone, `@` still escaped (MIT's SHORT form, whose realm is dropped)
+    const text = realm ? unparsePrincipal({ components: value.nameString, realm }) : unparsePrincipal({ components: value.nameString, realm: '' }, { defaultRealm: '' });
+    return `${text} (${NAMES.nameType.get(value.nameType) ?? `name-type ${value.nameType}`})`;
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 
 import { IntegrityError } from '../../errors.js';
+import { ChecksumType, EncType } from '../../iana/index.js';
 import { constantTimeEqual, fromUtf8, u32le, utf8, wipe } from '../../util/bytes.js';
 import { backend, randomInto } from '../backend.js';
 import type { EncTypeProfile } from '../profile.js';
@@ -50,10 +51,10 @@ function utf16le(passwordUtf8: Uint8Array): Uint8Array {
 const hmacMd5 = (key: Uint8Array, data: Uint8Array, more?: Uint8Array) => backend().hmacKey('md5', key).mac(data, more);
 
 export const rc4Hmac: EncTypeProfile = {
-  etype: 23,
+  etype: EncType.RC4_HMAC,
   name: 'arcfour-hmac',
   keyBytes: 16,
-  cksumtype: -138,
+  cksumtype: ChecksumType.HMAC_MD5,
   checksumBytes: 16,
   overhead: 16 + 8,
   weak: true,

@@ -121,7 +121,16 @@ const FAMILIES: Readonly<Record<string, readonly number[]>> = {
 };
 
 /** MIT 1.20's DEFAULT list (lib/krb5/krb/init_ctx.c), checked with krb5_get_permitted_enctypes. */
-export const DEFAULT_ENCTYPES: readonly number[] = [18, 17, 20, 19, 16, 23, 25, 26];
+export const DEFAULT_ENCTYPES: readonly number[] = [
+  EncType.AES256_CTS_HMAC_SHA1_96,
+  EncType.AES128_CTS_HMAC_SHA1_96,
+  EncType.AES256_CTS_HMAC_SHA384_192,
+  EncType.AES128_CTS_HMAC_SHA256_128,
+  EncType.DES3_CBC_SHA1,
+  EncType.RC4_HMAC,
+  EncType.CAMELLIA128_CTS_CMAC,
+  EncType.CAMELLIA256_CTS_CMAC,
+];
 
 /** Enctypes MIT calls weak (dropped unless allow_weak_crypto): the export-grade RC4. */
 const WEAK = new Set<number>([EncType.RC4_HMAC_EXP]);

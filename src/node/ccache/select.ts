@@ -12,7 +12,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DecodeError, NoCredentialsError, type CacheTried } from '../../errors.js';
 import { defaultCcacheName, parseCcacheName } from '../env.js';
-import { traceName, KRB5_CC_NOTFOUND, type Krb5Trace } from '../trace.js';
+import { KRB5_CC_NOTFOUND, type Krb5Trace } from '../trace.js';
 import { DirMemberStore } from './dir.js';
 import { FileStore } from './file.js';
 import { openCcache, openCollection, type OpenCcacheOptions } from './index.js';
@@ -68,11 +68,11 @@ export async function cacheMatch(o: OpenCcacheOptions, p: Principal, trace?: Krb
   for (const s of await collectionStores(o)) {
     const q = await s.getPrincipal().catch(() => null);
     if (q && samePrincipal(q, p)) {
-      trace?.(`Matching ${traceName(p)} in collection with result: 0/Success`);
+      trace?.(`Matching ${unparsePrincipal(p)} in collection with result: 0/Success`);
       return s;
     }
   }
-  trace?.(`Matching ${traceName(p)} in collection with result: ${KRB5_CC_NOTFOUND}/Can't find client principal ${traceName(p)} in cache collection`);
+  trace?.(`Matching ${unparsePrincipal(p)} in collection with result: ${KRB5_CC_NOTFOUND}/Can't find client principal ${unparsePrincipal(p)} in cache collection`);
   return null;
 }
 
@@ -159,7 +159,7 @@ export async function selectCaches(o: OpenCcacheOptions, s: SelectCachesOptions)
   };
   const chosen = s.serverRealm === '' ? undefined : info.find(({ p }) => p?.realm === s.serverRealm);
   if (chosen) {
-    s.trace?.(`ccselect module realm chose cache ${chosen.c.name} with client principal ${traceName(chosen.p!)} for server principal ${s.server ?? `@${s.serverRealm}`}`);
+    s.trace?.(`ccselect module realm chose cache ${chosen.c.name} with client principal ${unparsePrincipal(chosen.p!)} for server principal ${s.server ?? `@${s.serverRealm}`}`);
     for (const { c, p } of info) if (p?.realm === s.serverRealm) add(c);
   } else {
     s.trace?.(`ccselect can't find appropriate cache for server principal ${s.server ?? `@${s.serverRealm}`}`);
