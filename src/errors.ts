@@ -52,13 +52,18 @@ export class KerberosError extends Error {
     const ctor = new.target as unknown as typeof KerberosError;
     this.name = ctor.kind;
     this.code = options.code ?? ctor.defaultCode;
-    // The brand: every class name from this one up to KerberosError.
-    const kinds: string[] = [];
-    for (let c: unknown = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
-      const k = (c as { kind?: unknown }).kind;
-      if (typeof k === 'string' && Object.hasOwn(c, 'kind')) kinds.push(k);
+    // The brand: every class name from this one up to KerberosError, kept once on the class's
+    // prototype (made on its first instance) rather than on each error: a refused request makes
+    // one, and building it each time was half of the error's cost.
+    const proto = ctor.prototype as object;
+    if (!Object.hasOwn(proto, BRAND)) {
+      const kinds: string[] = [];
+      for (let c: unknown = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+        const k = (c as { kind?: unknown }).kind;
+        if (typeof k === 'string' && Object.hasOwn(c, 'kind')) kinds.push(k);
+      }
+      Object.defineProperty(proto, BRAND, { value: Object.freeze(kinds), enumerable: false });
     }
-    Object.defineProperty(this, BRAND, { value: Object.freeze(kinds), enumerable: false });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
