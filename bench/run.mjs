@@ -30,6 +30,7 @@ const BENCHES = [
   'server.mjs',
   'load.mjs',
   'junk-header.mjs',
+  'ccache-writers.mjs',
   'rcache.mjs',
   'compat.mjs',
 ];
