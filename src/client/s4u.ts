@@ -27,6 +27,7 @@ import { KdcError, ProtocolError } from '../errors.js';
 import type { CcacheCredential } from '../formats/ccache.js';
 import { EncType, ErrorCode, KDCOptions as KdcOpt, KeyUsage, PaDataType, TicketFlags, flagMask } from '../iana/index.js';
 import {
+  forUserChecksumInput,
   PAForUser,
   PAPacOptions,
   PAS4UX509User,
@@ -39,7 +40,6 @@ import {
   type PAData,
   type Principal,
 } from '../messages/index.js';
-import { concat, utf8 } from '../util/bytes.js';
 import { nameOf, principalOf, sameName, tgsRealmOf, toPrincipal, wholeSeconds, type KdcExchangeParams } from './exchange.js';
 import { tgsRequest, type GetServiceTicketParams, type ServiceTicket } from './tgs.js';
 
@@ -82,19 +82,8 @@ export interface S4U2SelfTicket extends ServiceTicket {
   forwardable: boolean;
 }
 
-/**
- * The bytes PA-FOR-USER's checksum covers (MS-SFU §2.2.1): the name type as a little-endian
- * 32-bit integer, the name's components, the realm and the auth-package, concatenated.
- * @example
- * ```ts
- * forUserChecksumInput({ nameType: 1, components: ['alice'], realm: 'EXAMPLE.COM' }) // 01 00 00 00 'alice' 'EXAMPLE.COM' 'Kerberos'
- * ```
- */
-export function forUserChecksumInput(user: Principal, authPackage = 'Kerberos'): Uint8Array {
-  const t = user.nameType >>> 0;
-  const type = Uint8Array.of(t & 0xff, (t >>> 8) & 0xff, (t >>> 16) & 0xff, t >>> 24);
-  return concat(type, ...user.components.map((c) => utf8(c)), utf8(user.realm), utf8(authPackage));
-}
+/** The bytes PA-FOR-USER's checksum covers (MS-SFU §2.2.1); the KDC checks them too, so it is in `messages`. */
+export { forUserChecksumInput };
 
 /**
  * PA-FOR-USER (129) for `user`, its checksum an HMAC-MD5 (-138) keyed with the TGT's session key

@@ -8,9 +8,22 @@
  * @module
  */
 import { checkApReq, ApReqError, type ServiceKey } from '../ap/index.js';
-import { checksum, decrypt, encrypt, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
+import { checksum, decrypt, encrypt, hmacMd5Checksum, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../errors.js';
-import { EncType, ErrorCode, KDCOptions as Opt, KeyUsage, MessageType, NameType, PaDataType, TicketFlags as Flag, enctypeName, errorCodeName, flagMask } from '../iana/index.js';
+import {
+  ChecksumType,
+  EncType,
+  ErrorCode,
+  KDCOptions as Opt,
+  KeyUsage,
+  MessageType,
+  NameType,
+  PaDataType,
+  TicketFlags as Flag,
+  enctypeName,
+  errorCodeName,
+  flagMask,
+} from '../iana/index.js';
 import {
   APReq,
   ASRep,
@@ -25,6 +38,7 @@ import {
   KRBError,
   MethodData,
   PAEncTsEnc,
+  PAForUser,
   PAPacRequest,
   PAS4UX509User,
   S4UOptions,
@@ -32,12 +46,15 @@ import {
   TGSRep,
   TGSReq,
   type EncTicketPart as EncTicketPartT,
+  forUserChecksumInput,
   type KDCReq,
+  type PAForUser as PAForUserT,
   type PAData,
   type PrincipalName,
   type Ticket,
   unparsePrincipal,
 } from '../messages/index.js';
+import { constantTimeEqual } from '../util/bytes.js';
 import { secretKey } from '../util/secret.js';
 import type { DbEntry, KdcDatabase } from './database.js';
 import { issuePac, pacAuthorizationData, resignPac, type PacIdentity } from './pac.js';
@@ -449,6 +466,12 @@ export class Kdc {
     return this.db.lookup([user], this.db.realm);
   }
 
+  /** A user of this realm by name: an enterprise name (`alice@REALM`, one component) as {@link enterprise} reads it. */
+  private lookupUser(name: PrincipalName): DbEntry | undefined {
+    if (name.nameType === NameType.NT_ENTERPRISE && name.nameString.length === 1) return this.enterprise(name);
+    return this.db.lookup(name.nameString, this.db.realm);
+  }
+
   private tgs(req: KDCReq, nowMs: number, log: KdcLogEntry, errClient: { crealm?: string; cname?: PrincipalName }): Uint8Array {
     const body = req.reqBody;
     const kdcTime = Math.floor(nowMs / 1000) * 1000;
@@ -489,24 +512,61 @@ export class Kdc {
     if (!ok) return refuse(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, 'the request body checksum does not verify');
 
     // S4U2Self (MS-SFU, as MIT's kdc_process_s4u2self_req): PA-S4U-X509-USER, its checksum keyed
-    // with the authenticator's subkey (else the session key), usage 26; a ticket to the
+    // with the authenticator's subkey (else the session key), usage 26; or, without it, the older
+    // PA-FOR-USER alone (what Heimdal's kgetcred --impersonate sends), its checksum keyed with
+    // the TGT's session key, usage 17, as MIT's kdc_process_for_user; a ticket to the
     // requesting service itself, for the user named
     const s4uPa = req.padata?.find((p) => p.padataType === PaDataType.PA_S4U_X509_USER);
-    let s4u: { user: DbEntry; pa: PAS4UX509User } | undefined;
-    if (s4uPa) {
-      let x: PAS4UX509User;
-      try {
-        x = PAS4UX509User.decode(s4uPa.padataValue);
-      } catch {
-        return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'PA-S4U-X509-USER does not decode');
+    const forUserPa = s4uPa ? undefined : req.padata?.find((p) => p.padataType === PaDataType.PA_FOR_USER);
+    let s4u: { user: DbEntry; cname: PrincipalName; x509: PAS4UX509User | undefined } | undefined;
+    if (s4uPa || forUserPa) {
+      let x509: PAS4UX509User | undefined;
+      let cname: PrincipalName | undefined;
+      let crealm: string;
+      if (s4uPa) {
+        try {
+          x509 = PAS4UX509User.decode(s4uPa.padataValue);
+        } catch {
+          return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'PA-S4U-X509-USER does not decode');
+        }
+        let good = false;
+        try {
+          good = verifyChecksum(
+            checked.subkey ?? checked.sessionKey,
+            KeyUsage.PA_S4U_X509_USER_REQUEST,
+            S4UUserID.encode(x509.userId),
+            x509.checksum.checksum,
+            x509.checksum.cksumtype,
+          );
+        } catch {
+          good = false;
+        }
+        if (!good) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'the PA-S4U-X509-USER checksum does not verify');
+        cname = x509.userId.cname;
+        crealm = x509.userId.crealm;
+      } else {
+        let f: PAForUserT;
+        try {
+          f = PAForUser.decode(forUserPa!.padataValue);
+        } catch {
+          return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'PA-FOR-USER does not decode');
+        }
+        const input = forUserChecksumInput({ nameType: f.userName.nameType, components: f.userName.nameString, realm: f.userRealm }, f.authPackage);
+        let good = false;
+        try {
+          // HMAC-MD5 (-138) keyed with the session key whatever its enctype, as MS-SFU makes it;
+          // a keyed checksum of the key's own enctype too, as MIT's krb5_c_verify_checksum allows
+          good =
+            f.cksum.cksumtype === ChecksumType.HMAC_MD5
+              ? constantTimeEqual(hmacMd5Checksum(checked.sessionKey, KeyUsage.APP_DATA_CKSUM, input), f.cksum.checksum)
+              : verifyChecksum(checked.sessionKey, KeyUsage.APP_DATA_CKSUM, input, f.cksum.checksum, f.cksum.cksumtype);
+        } catch {
+          good = false;
+        }
+        if (!good) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'INVALID_S4U2SELF_CHECKSUM: the PA-FOR-USER checksum does not verify');
+        cname = f.userName;
+        crealm = f.userRealm;
       }
-      let good = false;
-      try {
-        good = verifyChecksum(checked.subkey ?? checked.sessionKey, KeyUsage.PA_S4U_X509_USER_REQUEST, S4UUserID.encode(x.userId), x.checksum.checksum, x.checksum.cksumtype);
-      } catch {
-        good = false;
-      }
-      if (!good) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, 'the PA-S4U-X509-USER checksum does not verify');
       if (
         !body.sname ||
         tgt.crealm !== this.db.realm ||
@@ -515,12 +575,11 @@ export class Kdc {
       ) {
         return refuse(ErrorCode.KDC_ERR_BADOPTION, 'S4U2SELF: the service asked for is not the TGT client');
       }
-      const u = x.userId.cname;
-      const user = u && x.userId.crealm === this.db.realm ? this.db.lookup(u.nameString, this.db.realm) : undefined;
+      const user = cname && crealm === this.db.realm ? this.lookupUser(cname) : undefined;
       if (!user) return refuse(ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN, 'S4U2SELF: no such user');
       if (user.flags.disallowAllTix) return refuse(ErrorCode.KDC_ERR_CLIENT_REVOKED, 'CLIENT LOCKED OUT');
-      s4u = { user, pa: x };
-      log.client = `${unparsePrincipal({ components: u!.nameString, realm: this.db.realm })} (S4U2Self by ${log.client})`;
+      s4u = { user, cname: cname!, x509 };
+      log.client = `${unparsePrincipal({ components: cname!.nameString, realm: this.db.realm })} (S4U2Self by ${log.client}${x509 ? '' : ', PA-FOR-USER'})`;
     }
 
     const options = body.kdcOptions >>> 0;
@@ -651,7 +710,7 @@ export class Kdc {
       flags,
       key: { keytype: sessionKey.etype, keyvalue: sessionKey.value },
       crealm: s4u ? this.db.realm : subject.crealm,
-      cname: s4u ? s4u.pa.userId.cname! : subject.cname,
+      cname: s4u ? s4u.cname : subject.cname,
       transited: subject.transited,
       authtime: subject.authtime,
       starttime: new Date(start),
@@ -681,20 +740,22 @@ export class Kdc {
     log.issued = { rep: replyKey.etype, tkt: ticket.encPart.etype, ses: sesEtype, authtime: part.authtime.getTime() / 1000 };
     // MIT's kdc_make_s4u2self_rep: the user id echoed with a checksum in the request's type, the
     // same key, usage 27 when the client asked for it (else 26)
+    // (PA-FOR-USER alone gets no padata back, as from MIT)
     let padata: PAData[] | undefined;
-    if (s4u) {
-      const userId = { ...s4u.pa.userId, options: (s4u.pa.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE };
+    if (s4u?.x509) {
+      const x = s4u.x509;
+      const userId = { ...x.userId, options: (x.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE };
       if (userId.options === 0) delete (userId as { options?: number }).options;
-      const usage = (s4u.pa.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE ? KeyUsage.PA_S4U_X509_USER_REPLY : KeyUsage.PA_S4U_X509_USER_REQUEST;
-      const sum = checksum(checked.subkey ?? checked.sessionKey, usage, S4UUserID.encode(userId), s4u.pa.checksum.cksumtype);
-      padata = [{ padataType: PaDataType.PA_S4U_X509_USER, padataValue: PAS4UX509User.encode({ userId, checksum: { cksumtype: s4u.pa.checksum.cksumtype, checksum: sum } }) }];
+      const usage = (x.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE ? KeyUsage.PA_S4U_X509_USER_REPLY : KeyUsage.PA_S4U_X509_USER_REQUEST;
+      const sum = checksum(checked.subkey ?? checked.sessionKey, usage, S4UUserID.encode(userId), x.checksum.cksumtype);
+      padata = [{ padataType: PaDataType.PA_S4U_X509_USER, padataValue: PAS4UX509User.encode({ userId, checksum: { cksumtype: x.checksum.cksumtype, checksum: sum } }) }];
     }
     return TGSRep.encode({
       pvno: 5,
       msgType: MessageType.KRB_TGS_REP,
       ...(padata ? { padata } : {}),
       crealm: s4u ? this.db.realm : subject.crealm,
-      cname: s4u ? s4u.pa.userId.cname! : subject.cname,
+      cname: s4u ? s4u.cname : subject.cname,
       ticket,
       encPart: { etype: replyKey.etype, cipher: encrypt(secretKey(replyKey.etype, replyKey.value), usage, encPart) },
     });

@@ -38,7 +38,7 @@ export {
   PAForUser,
   PAPacOptions,
 } from './pa-data.js';
-export { S4UUserID, S4UOptions, PAS4UX509User } from './s4u.js';
+export { S4UUserID, S4UOptions, PAS4UX509User, forUserChecksumInput } from './s4u.js';
 export { KDCReqBody, type KDCReq, ASReq, TGSReq } from './kdc-req.js';
 export {
   KrbFastArmor,

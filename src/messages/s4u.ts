@@ -7,8 +7,9 @@
  * @module
  */
 import { type Codec, field, kerberosFlags, octetString, opt, seq, uint32AsSent } from '../asn1/index.js';
+import { concat, utf8 } from '../util/bytes.js';
 import { Checksum } from './encryption.js';
-import { PrincipalName, Realm } from './principal.js';
+import { type Principal, PrincipalName, Realm } from './principal.js';
 
 /**
  * `S4UUserID ::= SEQUENCE { nonce [0] UInt32, cname [1] PrincipalName OPTIONAL,
@@ -70,3 +71,19 @@ export const PAS4UX509User: Codec<PAS4UX509User> = seq('PA-S4U-X509-USER', {
   userId: field(0, S4UUserID, 'user-id'),
   checksum: field(1, Checksum),
 });
+
+/**
+ * The bytes PA-FOR-USER's checksum covers (MS-SFU §2.2.1): the name type as a little-endian
+ * 32-bit integer, the name's components, the realm and the auth-package, concatenated. The
+ * client makes the checksum over them (HMAC-MD5 keyed with its TGT's session key, key usage 17)
+ * and the KDC checks it, as MIT's verify_for_user_checksum does.
+ * @example
+ * ```ts
+ * forUserChecksumInput({ nameType: 1, components: ['alice'], realm: 'EXAMPLE.COM' }) // 01 00 00 00 'alice' 'EXAMPLE.COM' 'Kerberos'
+ * ```
+ */
+export function forUserChecksumInput(user: Principal, authPackage = 'Kerberos'): Uint8Array {
+  const t = user.nameType >>> 0;
+  const type = Uint8Array.of(t & 0xff, (t >>> 8) & 0xff, (t >>> 16) & 0xff, t >>> 24);
+  return concat(type, ...user.components.map((c) => utf8(c)), utf8(user.realm), utf8(authPackage));
+}

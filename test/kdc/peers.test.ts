@@ -19,7 +19,12 @@ import { heimdal, heimdalBin } from '../interop/realm.mjs';
 import { startApache, apacheMissing } from '../interop/apache.mjs';
 // @ts-ignore -- plain ESM helper without types
 import { startGssPeer, gssPeerMissing } from '../interop/gss-peer.mjs';
+import { findPac, verifyPac } from '../../src/ap/index.js';
+import { decrypt } from '../../src/crypto/index.js';
+import { decodeCcache } from '../../src/formats/index.js';
+import { KeyUsage } from '../../src/iana/index.js';
 import { startKdc, type RunningKdc } from '../../src/kdc/node/index.js';
+import { EncTicketPart, Ticket } from '../../src/messages/index.js';
 
 const IN_CI = process.env.CI === 'true';
 const REALM = 'PEERS.TSKRB5.TEST';
@@ -45,7 +50,12 @@ describe.skipIf(skip)(`independent peers against the embedded KDC${skip ? ` (ski
     chmodSync(dir, 0o755);
     kdc = await startKdc({
       realm: REALM,
-      principals: [{ name: 'alice', password: 'alice-Pa55' }, { name: 'HTTP/localhost', okAsDelegate: true }, { name: 'host/gss.peers.test' }],
+      principals: [
+        { name: 'alice', password: 'alice-Pa55', groups: ['web-users'] },
+        { name: 'HTTP/localhost', okAsDelegate: true },
+        { name: 'host/gss.peers.test' },
+        { name: 'HTTP/front', okToAuthAsDelegate: true },
+      ],
     });
     chmodSync(kdc.dir, 0o755);
   });
@@ -69,6 +79,37 @@ describe.skipIf(skip)(`independent peers against the embedded KDC${skip ? ` (ski
     expect(l.stdout).toContain(`HTTP/localhost@${REALM}`);
     expect(l.stdout).toMatch(/Ticket flags: .*forwardable/);
     expect(l.stdout).toMatch(/Ticket flags: .*pre-authent, initial/);
+  });
+
+  it("Heimdal kgetcred --impersonate (PA-FOR-USER alone, MS-SFU's older form): alice's ticket to the service itself, her PAC in it; an unknown user refused", async () => {
+    const kt = join(dir, 'front.keytab');
+    kdc.keytab('HTTP/front', kt);
+    const henv = { ...process.env, ...kdc.env, KRB5CCNAME: `FILE:${join(dir, 'front.cc')}` };
+    const k = await heimdal('kinit', [`--keytab=${kt}`, '--forwardable', `HTTP/front@${REALM}`], { env: henv });
+    expect(k.stderr).toBe('');
+    expect(k.code).toBe(0);
+    const out = join(dir, 'alice-s4u.cc');
+    const g = await heimdal('kgetcred', [`--impersonate=alice@${REALM}`, `--out-cache=FILE:${out}`, `HTTP/front@${REALM}`], { env: henv });
+    expect(g.stderr).toBe('');
+    expect(g.code).toBe(0);
+    const l = await heimdal('klist', ['-v', '-c', `FILE:${out}`], { env: henv });
+    expect(l.stdout).toContain(`Principal: alice@${REALM}`);
+    expect(l.stdout).toMatch(new RegExp(`Server: HTTP/front@${REALM.replace(/\./g, '\\.')}\nClient: alice@${REALM.replace(/\./g, '\\.')}`));
+    expect(l.stdout).toMatch(/Ticket flags: .*forwardable/);
+    expect(kdc.logs.at(-1)).toContain(`alice@${REALM} (S4U2Self by HTTP/front@${REALM}, PA-FOR-USER)`);
+    // the ticket, opened with the service's key: alice's name and a PAC naming her, signed for the service
+    const cred = decodeCcache(new Uint8Array(readFileSync(out))).credentials.find((c) => c.server.components.join('/') === 'HTTP/front')!;
+    const key = kdc.db.lookup(['HTTP', 'front'], REALM)!.keys[0]!.key;
+    const part = EncTicketPart.decode(decrypt(key, KeyUsage.KDC_REP_TICKET, Ticket.decode(cred.ticket).encPart.cipher));
+    expect(part.cname.nameString).toEqual(['alice']);
+    const pac = findPac(part.authorizationData);
+    expect(pac).toBeDefined();
+    // (verifyPac throws unless the server checksum, the client name and the authtime all agree)
+    const verified = verifyPac(pac!, { serverKey: key, client: { components: ['alice'], realm: REALM }, authtime: part.authtime });
+    expect(verified.buffers.some((b) => b.kind === 'clientInfo')).toBe(true);
+    const bad = await heimdal('kgetcred', [`--impersonate=nobody@${REALM}`, `--out-cache=FILE:${join(dir, 'nobody.cc')}`, `HTTP/front@${REALM}`], { env: henv });
+    expect(bad.code).not.toBe(0);
+    expect(kdc.logs.at(-1)).toMatch(/S4U2SELF: no such user/);
   });
 
   it('python-gssapi initiator → python-gssapi acceptor (MIT libgssapi both sides), krb5 and SPNEGO, with tickets from our KDC and the keytab it exported', async () => {
