@@ -375,13 +375,16 @@ export async function loadTargets() {
     );
     const at = Date.parse('2026-11-25T04:20:49Z');
     const kdc = new Kdc(new KdcDatabase({ realm: j.realm, principals }), { now: () => at });
-    const run = (b) => {
-      const { reply } = kdc.handle(b);
+    // and one with FAST on: the fixtures hold MIT's FAST-armored requests (its armor parsed, opened, refused)
+    const fastKdc = new Kdc(new KdcDatabase({ realm: j.realm, principals }), { now: () => at, fast: true });
+    const one = (k, b) => {
+      const { reply } = k.handle(b);
       if (reply === undefined) return 'dropped';
       const m = decodeKerberosMessage(reply);
       if (!['KRB-ERROR', 'AS-REP', 'TGS-REP'].includes(m.type)) throw new Error(`the KDC answered a ${m.type}`);
       return m.type === 'KRB-ERROR' ? `error ${m.value.errorCode}` : m.type;
     };
+    const run = (b) => `${one(kdc, b)} / fast: ${one(fastKdc, b)}`;
     targets.push({ name: 'kdc.Kdc.handle', allowed: [], seeds: () => reqs, run });
   }
   {

@@ -14,6 +14,7 @@ import {
   ChecksumType,
   EncType,
   ErrorCode,
+  FastArmorType,
   KDCOptions as Opt,
   KeyUsage,
   MessageType,
@@ -48,6 +49,7 @@ import {
   type EncTicketPart as EncTicketPartT,
   forUserChecksumInput,
   type KDCReq,
+  type KrbFastArmoredReq,
   type PAForUser as PAForUserT,
   type PAData,
   type PrincipalName,
@@ -57,6 +59,7 @@ import {
 import { constantTimeEqual } from '../util/bytes.js';
 import { secretKey } from '../util/secret.js';
 import type { DbEntry, KdcDatabase } from './database.js';
+import { armorKeyOf, clientChallengeTime, FastRefusal, fastErrorEData, fastReplyPadata, findFastRequest, kdcChallenge, openFastRequest, strengthen } from './fast.js';
 import { issuePac, pacAuthorizationData, resignPac, type PacIdentity } from './pac.js';
 
 /** Options of {@link Kdc}. */
@@ -67,6 +70,19 @@ export interface KdcOptions {
   clockSkewSec?: number;
   /** Put a PAC in tickets (default true; a client's PA-PAC-REQUEST include-pac false asks for none). */
   pac?: boolean;
+  /**
+   * Offer and answer FAST (RFC 6113), as MIT's krb5kdc: PA-FX-FAST in PREAUTH_REQUIRED's hints,
+   * AS requests armored with a TGT (MIT `kinit -T`) and pre-authenticated by encrypted challenge,
+   * TGS requests armored implicitly, replies and errors inside the armor (default false).
+   */
+  fast?: boolean;
+}
+
+/** One request's FAST state: its armor key and the inner request's nonce; errors go inside the armor. */
+interface FastContext {
+  fast?: { armorKey: Key; nonce: number };
+  /** The request as the KDC read it (the inner one under FAST), for the error's names. */
+  req?: KDCReq;
 }
 
 /** What one exchange did, for the request log. */
@@ -83,6 +99,8 @@ export interface KdcLogEntry {
   issued?: { rep: number; tkt: number; ses: number; authtime: number };
   /** Why, in words (never key material). */
   reason?: string;
+  /** The request came armored with FAST (RFC 6113). */
+  fast?: boolean;
 }
 
 /** The result of {@link Kdc.handle}. */
@@ -156,10 +174,12 @@ export class Kdc {
   private readonly now: () => number;
   private readonly skewMs: number;
   private readonly pac: boolean;
+  private readonly fast: boolean;
 
   constructor(db: KdcDatabase, options: KdcOptions = {}) {
     this.db = db;
     this.pac = options.pac !== false;
+    this.fast = options.fast === true;
     this.now = options.now ?? Date.now;
     this.skewMs = (options.clockSkewSec ?? 300) * 1000;
   }
@@ -189,21 +209,23 @@ export class Kdc {
     if (isAs) log.client = nameText(body.cname, body.realm);
     const nowMs = this.now();
     const tgsClient: { crealm?: string; cname?: PrincipalName } = {};
+    const ctx: FastContext = {};
     try {
       if (req.pvno !== 5) refuse(ErrorCode.KDC_ERR_BAD_PVNO, `pvno ${req.pvno}`);
-      const reply = isAs ? this.as(req, bytes, nowMs, log) : this.tgs(req, nowMs, log, tgsClient);
+      const reply = isAs ? this.as(req, bytes, nowMs, log, ctx) : this.tgs(req, nowMs, log, tgsClient, ctx);
       log.status = 'ISSUE';
       return { reply, log };
-    } catch (e) {
+    } catch (thrown) {
+      const e = thrown instanceof FastRefusal ? new Refusal(thrown.code, thrown.reason) : thrown;
       if (!(e instanceof Refusal)) {
         // A fault of ours (never key material in the text): KRB_ERR_GENERIC, as MIT for an internal error.
         log.status = errorCodeName(ErrorCode.KRB_ERR_GENERIC);
         log.reason = e instanceof KerberosError ? e.message : 'internal error';
-        return { reply: this.error(req, nowMs, ErrorCode.KRB_ERR_GENERIC, isAs, tgsClient), log };
+        return { reply: this.error(ctx.req ?? req, nowMs, ErrorCode.KRB_ERR_GENERIC, isAs, tgsClient, undefined, undefined, ctx), log };
       }
       log.status = errorCodeName(e.code);
       log.reason = e.reason;
-      return { reply: this.error(req, nowMs, e.code, isAs, tgsClient, e.eData, e.eText), log };
+      return { reply: this.error(ctx.req ?? req, nowMs, e.code, isAs, tgsClient, e.eData, e.eText, ctx), log };
     }
   }
 
@@ -221,7 +243,30 @@ export class Kdc {
     });
   }
 
-  private error(req: KDCReq, nowMs: number, code: number, isAs: boolean, tgsClient: { crealm?: string; cname?: PrincipalName }, eData?: Uint8Array, eText?: string): Uint8Array {
+  private error(
+    req: KDCReq,
+    nowMs: number,
+    code: number,
+    isAs: boolean,
+    tgsClient: { crealm?: string; cname?: PrincipalName },
+    eData?: Uint8Array,
+    eText?: string,
+    ctx: FastContext = {},
+  ): Uint8Array {
+    if (ctx.fast) {
+      // MIT's kdc_fast_handle_error: the error without its e-data goes inside the armor
+      // (PA-FX-ERROR) with its METHOD-DATA; the outer error's e-data is that PA-FX-FAST
+      const inner = this.error(req, nowMs, code, isAs, tgsClient, undefined, eText);
+      let methods: PAData[] = [];
+      if (eData !== undefined) {
+        try {
+          methods = MethodData.decode(eData);
+        } catch {
+          methods = [];
+        }
+      }
+      return this.error(req, nowMs, code, isAs, tgsClient, fastErrorEData(ctx.fast.armorKey, ctx.fast.nonce, inner, methods), eText);
+    }
     const b = req.reqBody;
     // AS: the client asked for; TGS: the TGT's client, once the PA-TGS-REQ was opened (as MIT)
     return KRBError.encode({
@@ -299,16 +344,70 @@ export class Kdc {
     };
   }
 
-  private preauthHints(client: DbEntry, key: { key: Key; salt?: string }): Uint8Array {
+  /**
+   * PREAUTH_REQUIRED's METHOD-DATA, as MIT's: ETYPE-INFO2 and PA-ENC-TIMESTAMP; with FAST on, also
+   * PA-FX-FAST (FAST is available); inside FAST, PA-ENCRYPTED-CHALLENGE in PA-ENC-TIMESTAMP's place
+   * (MIT's encrypted timestamp module is not offered once there is an armor key).
+   */
+  private preauthHints(client: DbEntry, key: { key: Key; salt?: string }, armored = false): Uint8Array {
+    const empty = new Uint8Array(0);
     const info: PAData[] = [
       { padataType: PaDataType.PA_ETYPE_INFO2, padataValue: ETypeInfo2.encode([{ etype: key.key.etype, ...(key.salt !== undefined ? { salt: key.salt } : {}) }]) },
-      { padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: new Uint8Array(0) },
+      armored ? { padataType: PaDataType.PA_ENCRYPTED_CHALLENGE, padataValue: empty } : { padataType: PaDataType.PA_ENC_TIMESTAMP, padataValue: empty },
+      ...(this.fast ? [{ padataType: PaDataType.PA_FX_FAST, padataValue: empty }] : []),
     ];
     void client;
     return MethodData.encode(info);
   }
 
-  private as(req: KDCReq, raw: Uint8Array, nowMs: number, log: KdcLogEntry): Uint8Array {
+  /** The keys an armor or PA-TGS-REQ ticket may be under: our krbtgt's (and, for TGS, the trusted realms' cross-realm ones). */
+  private tgtKeys(crossRealm: boolean): ServiceKey[] {
+    const tgs = this.db.tgs;
+    const keys: ServiceKey[] = tgs.keys.map((k) => ({ principal: tgs.principal, kvno: k.kvno, key: k.key }));
+    if (crossRealm) {
+      for (const [other, ks] of this.db.inbound) {
+        for (const k of ks) keys.push({ principal: { realm: other, components: ['krbtgt', this.db.realm] }, kvno: k.kvno, key: k.key });
+      }
+    }
+    return keys;
+  }
+
+  /** An AS request's explicit FAST armor (FX_FAST_ARMOR_AP_REQUEST with a TGT of this realm): the armor key. */
+  private asArmorKey(armored: KrbFastArmoredReq, nowMs: number): Key {
+    if (!armored.armor || armored.armor.armorType !== FastArmorType.FX_FAST_ARMOR_AP_REQUEST) {
+      return refuse(ErrorCode.KDC_ERR_PREAUTH_FAILED, 'FAST in an AS request needs AP-REQ armor');
+    }
+    let ap: APReq;
+    try {
+      ap = APReq.decode(armored.armor.armorValue);
+    } catch {
+      return refuse(ErrorCode.KRB_AP_ERR_MSG_TYPE, 'the FAST armor is not an AP-REQ');
+    }
+    let checked: ReturnType<typeof checkApReq>;
+    try {
+      checked = checkApReq(ap, { keys: this.tgtKeys(false), usage: KeyUsage.AP_REQ_AUTH, now: nowMs, clockSkewSec: this.skewMs / 1000, replayCache: false });
+    } catch (e) {
+      if (e instanceof ApReqError) return refuse(e.krbErrorCode, `the FAST armor: ${e.code}`);
+      throw e;
+    }
+    if (!checked.subkey) return refuse(ErrorCode.KDC_ERR_PREAUTH_FAILED, 'the FAST armor AP-REQ has no subkey');
+    return armorKeyOf(checked.subkey, checked.sessionKey);
+  }
+
+  private as(outer: KDCReq, raw: Uint8Array, nowMs: number, log: KdcLogEntry, ctx: FastContext): Uint8Array {
+    let req = outer;
+    // FAST (MIT's kdc_find_fast): the armor key from the armor TGT, the request inside the armor
+    let armorKey: Key | undefined;
+    const armored = this.fast ? findFastRequest(outer.padata) : undefined;
+    if (armored) {
+      armorKey = this.asArmorKey(armored, nowMs);
+      const inner = openFastRequest(armorKey, armored, KDCReqBody.encode(outer.reqBody));
+      req = { ...outer, reqBody: inner.reqBody, padata: inner.padata };
+      ctx.fast = { armorKey, nonce: inner.reqBody.nonce };
+      ctx.req = req;
+      log.client = nameText(req.reqBody.cname, req.reqBody.realm);
+      log.fast = true;
+    }
     const body = req.reqBody;
     const kdcTime = Math.floor(nowMs / 1000) * 1000;
     if (!body.cname) return refuse(ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN, 'no client name');
@@ -334,9 +433,32 @@ export class Kdc {
     const clientKey = client.keys.find((k) => k.key.etype === replyEtype)!;
 
     let preauthed = false;
+    let challenged = false;
     const ts = req.padata?.find((p) => p.padataType === PaDataType.PA_ENC_TIMESTAMP);
-    if (ts) {
-      const hints = this.preauthHints(client, clientKey);
+    const ec = armorKey ? req.padata?.find((p) => p.padataType === PaDataType.PA_ENCRYPTED_CHALLENGE) : undefined;
+    if (ec && armorKey) {
+      // PA-ENCRYPTED-CHALLENGE (RFC 6113 §5.4.6): the client's time under the client challenge key
+      const hints = this.preauthHints(client, clientKey, true);
+      let etype: number;
+      try {
+        etype = EncryptedData.decode(ec.padataValue).etype;
+      } catch {
+        return refuse(ErrorCode.KDC_ERR_PREAUTH_FAILED, 'PREAUTH_FAILED (malformed encrypted challenge)', hints);
+      }
+      const key = client.keys.find((k) => k.key.etype === etype);
+      if (!key) return refuse(ErrorCode.KDC_ERR_PREAUTH_FAILED, 'PREAUTH_FAILED (no key of the challenge enctype)', hints);
+      let t: number;
+      try {
+        t = clientChallengeTime(armorKey, key.key, ec.padataValue);
+      } catch (e) {
+        if (e instanceof FastRefusal) return refuse(e.code, e.reason, hints);
+        throw e;
+      }
+      if (Math.abs(t - nowMs) > this.skewMs) return refuse(ErrorCode.KRB_AP_ERR_SKEW, 'PREAUTH_FAILED (clock skew)');
+      preauthed = true;
+      challenged = true;
+    } else if (ts) {
+      const hints = this.preauthHints(client, clientKey, armorKey !== undefined);
       let tsTime: number;
       try {
         const enc = EncryptedData.decode(ts.padataValue);
@@ -352,8 +474,11 @@ export class Kdc {
       if (Math.abs(tsTime - nowMs) > this.skewMs) return refuse(ErrorCode.KRB_AP_ERR_SKEW, 'PREAUTH_FAILED (clock skew)');
       preauthed = true;
     } else if (client.flags.requiresPreauth) {
-      return refuse(ErrorCode.KDC_ERR_PREAUTH_REQUIRED, 'NEEDED_PREAUTH', this.preauthHints(client, clientKey), 'NEEDED_PREAUTH');
+      return refuse(ErrorCode.KDC_ERR_PREAUTH_REQUIRED, 'NEEDED_PREAUTH', this.preauthHints(client, clientKey, armorKey !== undefined), 'NEEDED_PREAUTH');
     }
+    // under FAST the reply key is strengthened (MIT's kdc_fast_handle_reply_key)
+    const strengthened = armorKey ? strengthen(clientKey.key) : undefined;
+    const replyKey = strengthened ? strengthened.replyKey : clientKey.key;
 
     const sessionKey = randomKey(sesEtype);
     let flags = this.ticketFlags(options, client, server, undefined);
@@ -405,18 +530,36 @@ export class Kdc {
             encryptedPaData: [
               {
                 padataType: PA_REQ_ENC_PA_REP,
-                padataValue: Checksum.encode({ cksumtype: mandatoryChecksumType(clientKey.key.etype), checksum: checksum(clientKey.key, KeyUsage.AS_REQ, raw) }),
+                padataValue: Checksum.encode({ cksumtype: mandatoryChecksumType(replyKey.etype), checksum: checksum(replyKey, KeyUsage.AS_REQ, raw) }),
               },
+              // FAST negotiation (RFC 6113 §5.4.2.3, MIT's return_enc_padata): FAST is available here
+              ...(this.fast ? [{ padataType: PaDataType.PA_FX_FAST, padataValue: new Uint8Array(0) }] : []),
             ],
           }
         : {}),
     });
-    const padata: PAData[] = [
+    const plainPadata: PAData[] = [
       {
         padataType: PaDataType.PA_ETYPE_INFO2,
         padataValue: ETypeInfo2.encode([{ etype: replyEtype, ...(clientKey.salt !== undefined ? { salt: clientKey.salt } : {}) }]),
       },
+      ...(challenged && armorKey ? [kdcChallenge(armorKey, clientKey.key, nowMs)] : []),
     ];
+    // under FAST: the padata inside the armor, with the strengthen key and a checksum over the ticket
+    const padata: PAData[] =
+      armorKey && strengthened
+        ? [
+            fastReplyPadata(armorKey, {
+              padata: plainPadata,
+              strengthenKey: strengthened.strengthenKey,
+              nonce: body.nonce,
+              nowMs,
+              crealm: this.db.realm,
+              cname,
+              ticket,
+            }),
+          ]
+        : plainPadata;
     log.client = unparsePrincipal({ components: cname.nameString, realm: this.db.realm });
     log.issued = { rep: replyEtype, tkt: ticket.encPart.etype, ses: sesEtype, authtime: kdcTime / 1000 };
     return ASRep.encode({
@@ -426,7 +569,7 @@ export class Kdc {
       crealm: this.db.realm,
       cname,
       ticket,
-      encPart: { etype: replyEtype, kvno: clientKey.kvno, cipher: encrypt(clientKey.key, KeyUsage.AS_REP_ENCPART, encPart) },
+      encPart: { etype: replyEtype, kvno: clientKey.kvno, cipher: encrypt(replyKey, KeyUsage.AS_REP_ENCPART, encPart) },
     });
   }
 
@@ -472,8 +615,9 @@ export class Kdc {
     return this.db.lookup(name.nameString, this.db.realm);
   }
 
-  private tgs(req: KDCReq, nowMs: number, log: KdcLogEntry, errClient: { crealm?: string; cname?: PrincipalName }): Uint8Array {
-    const body = req.reqBody;
+  private tgs(req: KDCReq, nowMs: number, log: KdcLogEntry, errClient: { crealm?: string; cname?: PrincipalName }, ctx: FastContext): Uint8Array {
+    let body = req.reqBody;
+    let padata = req.padata;
     const kdcTime = Math.floor(nowMs / 1000) * 1000;
     const pa = req.padata?.find((p) => p.padataType === PaDataType.PA_TGS_REQ);
     if (!pa) return refuse(ErrorCode.KDC_ERR_PADATA_TYPE_NOSUPP, 'no PA-TGS-REQ');
@@ -484,11 +628,8 @@ export class Kdc {
       return refuse(ErrorCode.KRB_AP_ERR_MSG_TYPE, 'PA-TGS-REQ is not an AP-REQ');
     }
     const tgs = this.db.tgs;
-    const keys: ServiceKey[] = tgs.keys.map((k) => ({ principal: tgs.principal, kvno: k.kvno, key: k.key }));
-    // the cross-realm TGTs of the realms we trust: krbtgt/REALM@OTHER
-    for (const [other, ks] of this.db.inbound) {
-      for (const k of ks) keys.push({ principal: { realm: other, components: ['krbtgt', this.db.realm] }, kvno: k.kvno, key: k.key });
-    }
+    // our krbtgt's keys, and the cross-realm TGTs of the realms we trust: krbtgt/REALM@OTHER
+    const keys = this.tgtKeys(true);
     let checked: ReturnType<typeof checkApReq>;
     try {
       checked = checkApReq(ap, { keys, usage: KeyUsage.TGS_REQ_AUTH, now: nowMs, clockSkewSec: this.skewMs / 1000, replayCache: false });
@@ -511,13 +652,31 @@ export class Kdc {
     }
     if (!ok) return refuse(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, 'the request body checksum does not verify');
 
+    // FAST, armored implicitly (RFC 6113 §5.4.1.1): the armor key from the authenticator's subkey
+    // and the TGT's session key, the request checksum over the PA-TGS-REQ's AP-REQ, the request
+    // inside the armor (its padata: S4U's go there too)
+    let armorKey: Key | undefined;
+    const armored = this.fast ? findFastRequest(req.padata) : undefined;
+    if (armored) {
+      if (armored.armor) return refuse(ErrorCode.KDC_ERR_PREAUTH_FAILED, 'explicit FAST armor in a TGS request');
+      if (!checked.subkey) return refuse(ErrorCode.KDC_ERR_PREAUTH_FAILED, 'FAST in a TGS request needs an authenticator subkey');
+      armorKey = armorKeyOf(checked.subkey, checked.sessionKey);
+      const inner = openFastRequest(armorKey, armored, pa.padataValue);
+      body = inner.reqBody;
+      padata = inner.padata;
+      ctx.fast = { armorKey, nonce: inner.reqBody.nonce };
+      ctx.req = { ...req, reqBody: body, padata };
+      log.server = nameText(body.sname, body.realm);
+      log.fast = true;
+    }
+
     // S4U2Self (MS-SFU, as MIT's kdc_process_s4u2self_req): PA-S4U-X509-USER, its checksum keyed
     // with the authenticator's subkey (else the session key), usage 26; or, without it, the older
     // PA-FOR-USER alone (what Heimdal's kgetcred --impersonate sends), its checksum keyed with
     // the TGT's session key, usage 17, as MIT's kdc_process_for_user; a ticket to the
     // requesting service itself, for the user named
-    const s4uPa = req.padata?.find((p) => p.padataType === PaDataType.PA_S4U_X509_USER);
-    const forUserPa = s4uPa ? undefined : req.padata?.find((p) => p.padataType === PaDataType.PA_FOR_USER);
+    const s4uPa = padata?.find((p) => p.padataType === PaDataType.PA_S4U_X509_USER);
+    const forUserPa = s4uPa ? undefined : padata?.find((p) => p.padataType === PaDataType.PA_FOR_USER);
     let s4u: { user: DbEntry; cname: PrincipalName; x509: PAS4UX509User | undefined } | undefined;
     if (s4uPa || forUserPa) {
       let x509: PAS4UX509User | undefined;
@@ -730,7 +889,8 @@ export class Kdc {
       : this.issueTicket(server, part);
     ticket.sname = sname;
     log.server = unparsePrincipal({ components: sname.nameString, realm: this.db.realm });
-    const replyKey = checked.subkey ?? checked.sessionKey;
+    const strengthened = armorKey ? strengthen(checked.subkey ?? checked.sessionKey) : undefined;
+    const replyKey = strengthened ? strengthened.replyKey : (checked.subkey ?? checked.sessionKey);
     const usage = checked.subkey ? KeyUsage.TGS_REP_ENCPART_SUBKEY : KeyUsage.TGS_REP_ENCPART_SESSKEY;
     const encPart = EncTGSRepPart.encode({
       ...replyPart(sessionKey, body.nonce, flags, part, this.db.realm, sname),
@@ -741,21 +901,26 @@ export class Kdc {
     // MIT's kdc_make_s4u2self_rep: the user id echoed with a checksum in the request's type, the
     // same key, usage 27 when the client asked for it (else 26)
     // (PA-FOR-USER alone gets no padata back, as from MIT)
-    let padata: PAData[] | undefined;
+    let replyPadata: PAData[] | undefined;
     if (s4u?.x509) {
       const x = s4u.x509;
       const userId = { ...x.userId, options: (x.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE };
       if (userId.options === 0) delete (userId as { options?: number }).options;
       const usage = (x.userId.options ?? 0) & S4UOptions.USE_REPLY_KEY_USAGE ? KeyUsage.PA_S4U_X509_USER_REPLY : KeyUsage.PA_S4U_X509_USER_REQUEST;
       const sum = checksum(checked.subkey ?? checked.sessionKey, usage, S4UUserID.encode(userId), x.checksum.cksumtype);
-      padata = [{ padataType: PaDataType.PA_S4U_X509_USER, padataValue: PAS4UX509User.encode({ userId, checksum: { cksumtype: x.checksum.cksumtype, checksum: sum } }) }];
+      replyPadata = [{ padataType: PaDataType.PA_S4U_X509_USER, padataValue: PAS4UX509User.encode({ userId, checksum: { cksumtype: x.checksum.cksumtype, checksum: sum } }) }];
+    }
+    const crealm = s4u ? this.db.realm : subject.crealm;
+    const cname = s4u ? s4u.cname : subject.cname;
+    if (armorKey && strengthened) {
+      replyPadata = [fastReplyPadata(armorKey, { padata: replyPadata ?? [], strengthenKey: strengthened.strengthenKey, nonce: body.nonce, nowMs, crealm, cname, ticket })];
     }
     return TGSRep.encode({
       pvno: 5,
       msgType: MessageType.KRB_TGS_REP,
-      ...(padata ? { padata } : {}),
-      crealm: s4u ? this.db.realm : subject.crealm,
-      cname: s4u ? s4u.cname : subject.cname,
+      ...(replyPadata ? { padata: replyPadata } : {}),
+      crealm,
+      cname,
       ticket,
       encPart: { etype: replyKey.etype, cipher: encrypt(secretKey(replyKey.etype, replyKey.value), usage, encPart) },
     });

@@ -12,12 +12,14 @@ import { startKdc } from '../../kdc/node/server.js';
 type Out = (s: string) => void;
 
 const USAGE =
-  'Usage: tskrb5 kdc --realm REALM [--config FILE.json] [--listen 127.0.0.1:PORT] [--user NAME:PASSWORD ...] [--service NAME/HOST ...] [--keytab FILE] [--write-krb5-conf FILE] [--quiet]';
+  'Usage: tskrb5 kdc --realm REALM [--config FILE.json] [--listen 127.0.0.1:PORT] [--user NAME:PASSWORD ...] [--service NAME/HOST ...] [--keytab FILE] [--write-krb5-conf FILE] [--fast] [--quiet]';
 
 /** Parsed arguments, or a usage error. */
 export function parseKdcArgs(
   argv: readonly string[],
-): { realm: string; host: string; port: number; users: [string, string][]; services: string[]; keytab?: string; conf?: string; config?: string; quiet: boolean } | string {
+):
+  | { realm: string; host: string; port: number; users: [string, string][]; services: string[]; keytab?: string; conf?: string; config?: string; quiet: boolean; fast: boolean }
+  | string {
   let realm: string | undefined;
   let config: string | undefined;
   let host = '127.0.0.1';
@@ -27,6 +29,7 @@ export function parseKdcArgs(
   let keytab: string | undefined;
   let conf: string | undefined;
   let quiet = false;
+  let fast = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -72,12 +75,15 @@ export function parseKdcArgs(
       case '-q':
         quiet = true;
         break;
+      case '--fast':
+        fast = true;
+        break;
       default:
         return `tskrb5 kdc: unknown option ${a}`;
     }
   }
   if (!realm && !config) return 'tskrb5 kdc: --realm is required';
-  return { realm: realm ?? '', host, port, users, services, ...(keytab ? { keytab } : {}), ...(conf ? { conf } : {}), ...(config ? { config } : {}), quiet };
+  return { realm: realm ?? '', host, port, users, services, ...(keytab ? { keytab } : {}), ...(conf ? { conf } : {}), ...(config ? { config } : {}), quiet, fast };
 }
 
 /** Runs the KDC until SIGINT/SIGTERM; resolves to the exit status. */
@@ -117,6 +123,7 @@ export async function runKdc(argv: readonly string[], out: Out, err: Out): Promi
       realm,
       host: a.host,
       port: a.port,
+      ...(a.fast ? { fast: true } : {}),
       principals,
       ...(a.quiet ? {} : { log: (line: string) => err(line) }),
     });

@@ -54,6 +54,8 @@ export interface StartKdcOptions {
   extraLibdefaults?: string[];
   /** The KDC's clock (ms since the epoch). */
   now?: () => number;
+  /** Offer and answer FAST (RFC 6113) as MIT's krb5kdc does (see {@link KdcOptions.fast}; default false). */
+  fast?: boolean;
   /**
    * An MS-KKDCP endpoint (`POST /KdcProxy`, KDC-PROXY-MESSAGE in and out) over HTTPS with this
    * certificate and key (PEM text), on its own port of `host`; MIT's clients use it as
@@ -154,7 +156,7 @@ export async function startKdc(options: StartKdcOptions): Promise<RunningKdc> {
     ...(options.maxRenewSec !== undefined ? { maxRenewSec: options.maxRenewSec } : {}),
   };
   const db = new KdcDatabase(description);
-  const kdc = new Kdc(db, options.now ? { now: options.now } : {});
+  const kdc = new Kdc(db, { ...(options.now ? { now: options.now } : {}), ...(options.fast ? { fast: true } : {}) });
   const host = options.host ?? '127.0.0.1';
   const maxDgram = options.maxDatagramReply ?? 4096;
   const maxRequest = options.maxRequestBytes ?? 65536;
