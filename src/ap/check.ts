@@ -53,6 +53,12 @@ export interface CheckApReqOptions {
    */
   replayCache?: ReplayStore | false;
   allowWeakCrypto?: boolean;
+  /**
+   * Take a ticket marked INVALID or not valid yet (a postdated one): the KDC's check of a
+   * VALIDATE request, as MIT's krb5_rd_req_decoded_anyflag (the KDC then checks the start time
+   * itself). Expiry is checked all the same. Default false.
+   */
+  allowInvalid?: boolean;
 }
 
 /** What a checked AP-REQ holds, opened. */
@@ -185,10 +191,11 @@ export function checkApReq(ap: APReq, o: CheckApReqOptions): CheckedApReq {
   const sessionRefusal = enctypeRefusal(sessionKey.etype, opts);
   if (sessionRefusal) fail(weakMessage(sessionKey.etype, "the ticket's session key is of", sessionRefusal), 'ERR_AP_SESSION_KEY_ETYPE', ErrorCode.KDC_ERR_ETYPE_NOSUPP);
   const start = (part.starttime ?? part.authtime).getTime();
-  if (start - skew > now) fail('the ticket is not valid yet', 'ERR_AP_TICKET_NYV', ErrorCode.KRB_AP_ERR_TKT_NYV);
+  if (start - skew > now && o.allowInvalid !== true) fail('the ticket is not valid yet', 'ERR_AP_TICKET_NYV', ErrorCode.KRB_AP_ERR_TKT_NYV);
   if (part.endtime.getTime() + skew < now) fail('the ticket has expired', 'ERR_AP_TICKET_EXPIRED', ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
   // a postdated ticket not yet validated by the KDC (RFC 4120 §2.2)
-  if (part.flags & flagMask(TicketFlags.INVALID)) fail('the ticket is marked invalid (postdated, not validated)', 'ERR_AP_TICKET_INVALID', ErrorCode.KRB_AP_ERR_TKT_NYV);
+  if (part.flags & flagMask(TicketFlags.INVALID) && o.allowInvalid !== true)
+    fail('the ticket is marked invalid (postdated, not validated)', 'ERR_AP_TICKET_INVALID', ErrorCode.KRB_AP_ERR_TKT_NYV);
 
   let auth: Authenticator;
   try {

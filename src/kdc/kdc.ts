@@ -632,7 +632,9 @@ export class Kdc {
     const keys = this.tgtKeys(true);
     let checked: ReturnType<typeof checkApReq>;
     try {
-      checked = checkApReq(ap, { keys, usage: KeyUsage.TGS_REQ_AUTH, now: nowMs, clockSkewSec: this.skewMs / 1000, replayCache: false });
+      // a VALIDATE request brings a postdated TGT not valid yet, marked INVALID (MIT: rd_req "anyflag")
+      const validating = has(body.kdcOptions >>> 0, Opt.VALIDATE);
+      checked = checkApReq(ap, { keys, usage: KeyUsage.TGS_REQ_AUTH, now: nowMs, clockSkewSec: this.skewMs / 1000, replayCache: false, allowInvalid: validating });
     } catch (e) {
       if (e instanceof ApReqError) return refuse(e.krbErrorCode, e.code);
       throw e;
@@ -743,7 +745,15 @@ export class Kdc {
 
     const options = body.kdcOptions >>> 0;
     if (!body.sname) return refuse(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'no server name');
-    if (options & bit(Opt.VALIDATE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'validation is not supported');
+    // VALIDATE (RFC 4120 §2.2, MIT's validate_tgs_request): a postdated ticket marked INVALID, its
+    // start time come, is issued again without INVALID, its times kept
+    const validate = has(options, Opt.VALIDATE);
+    if (validate) {
+      if (!has(tgt.flags, Flag.INVALID)) return refuse(ErrorCode.KDC_ERR_POLICY, 'VALIDATE VALID TICKET');
+      if ((tgt.starttime ?? tgt.authtime).getTime() > nowMs) return refuse(ErrorCode.KRB_AP_ERR_TKT_NYV, 'VALIDATE NYV');
+    } else if (has(tgt.flags, Flag.INVALID)) {
+      return refuse(ErrorCode.KRB_AP_ERR_TKT_NYV, 'TICKET NOT VALID');
+    }
     const renew = has(options, Opt.RENEW);
     const u2u = has(options, Opt.ENC_TKT_IN_SKEY);
     const server = this.db.lookup(body.sname.nameString, body.realm) ?? this.referral(body.sname, options, body.realm, log);
@@ -782,6 +792,7 @@ export class Kdc {
     if (server.flags.requiresPreauth && server !== this.db.tgs && !has(tgt.flags, Flag.PRE_AUTHENT)) return refuse(ErrorCode.KRB_ERR_GENERIC, 'NO PREAUTH');
     if (has(options, Opt.FORWARDED) && !has(tgt.flags, Flag.FORWARDABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'TGT NOT FORWARDABLE');
     if (has(options, Opt.PROXY) && !has(tgt.flags, Flag.PROXIABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'TGT NOT PROXIABLE');
+    if (validate && server !== tgs) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'only the TGT itself is validated here');
     if (renew) {
       if (!has(tgt.flags, Flag.RENEWABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'TICKET NOT RENEWABLE');
       if ((tgt.renewTill?.getTime() ?? 0) < nowMs) return refuse(ErrorCode.KRB_AP_ERR_TKT_EXPIRED, 'TICKET EXPIRED');
@@ -831,7 +842,11 @@ export class Kdc {
     let start: number;
     let end: number;
     let renewTill: number | undefined;
-    if (renew) {
+    if (validate) {
+      start = (tgt.starttime ?? tgt.authtime).getTime();
+      end = tgt.endtime.getTime();
+      renewTill = tgt.renewTill?.getTime();
+    } else if (renew) {
       start = kdcTime;
       const old = tgt.endtime.getTime() - (tgt.starttime ?? tgt.authtime).getTime();
       end = Math.min(tgt.renewTill!.getTime(), start + old);
