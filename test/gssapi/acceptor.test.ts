@@ -5,26 +5,13 @@
  * client than the ticket's, an expired ticket, a kvno not in the keytab) is refused with MIT's
  * status and Kerberos code. The interop suite (acceptor-interop.test.ts) covers MIT's tokens.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeCcache } from '../../src/formats/index.js';
 import { ErrorCode, GssFlags, GssStatus, KeyUsage, TicketFlags, flagMask } from '../../src/iana/index.js';
 import { decrypt, encrypt } from '../../src/crypto/index.js';
 import { EncTicketPart, Ticket } from '../../src/messages/index.js';
-import { GssAcceptError, Krb5Acceptor, Krb5Initiator, ReplayCache, type AcceptorKey } from '../../src/gssapi/index.js';
+import { GssAcceptError, Krb5Acceptor, Krb5Initiator, ReplayCache } from '../../src/gssapi/index.js';
+import { svc, keys } from './mit-ticket.js';
 
-const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
-const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
-const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
-  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
-};
-const keys: AcceptorKey[] = Object.values(meta.keys.services)
-  .flat()
-  .map((k) => {
-    const [name, realm] = k.principal.split('@') as [string, string];
-    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-  });
 const at =
   (offsetMs = 0) =>
   () =>

@@ -10,32 +10,18 @@
  * server), negotiateHandler and negotiateHandlerCore answer 401 with the reason to onError — and
  * the server goes on serving. Each would fail if one of those catch-alls were removed.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GssError, type KerberosError } from '../../src/errors.js';
-import { decodeCcache } from '../../src/formats/index.js';
-import { Krb5Acceptor, type AcceptorKey } from '../../src/gssapi/index.js';
+import { Krb5Acceptor } from '../../src/gssapi/index.js';
 import { createNegotiateAuthenticator, negotiateHandlerCore } from '../../src/http/index.js';
 import { negotiateHandler, negotiateMiddleware } from '../../src/http/node/index.js';
 import { Oid } from '../../src/iana/index.js';
 import { encodeNegTokenInit, SpnegoAcceptor } from '../../src/spnego/index.js';
 import { forgeApReq, spnegoInit } from '../gssapi/forge.js';
+import { svc, keys, now } from '../gssapi/mit-ticket.js';
 
-const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
-const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
-const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
-  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
-};
-const keys: AcceptorKey[] = Object.values(meta.keys.services)
-  .flat()
-  .map((k) => {
-    const [name, realm] = k.principal.split('@') as [string, string];
-    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-  });
-const now = () => svc.authtime;
 /** A good token: MIT's ticket, an authenticator of now, no subkey; new each call (a new ctime). */
 let tick = 0;
 const goodToken = () => {

@@ -6,29 +6,14 @@
  * The client's ticket is MIT's (fixtures/mit/ccache/v4-kvno.ccache) sealed again under the
  * service key MIT's kadmin recorded, with the client name the test chooses — no KDC is involved.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decrypt, encrypt } from '../../src/crypto/index.js';
-import { decodeCcache } from '../../src/formats/index.js';
-import type { AcceptorKey } from '../../src/gssapi/index.js';
 import { createNegotiateAuthenticator, createNegotiateFetchCore, type ResponseLike } from '../../src/http/index.js';
 import { KeyUsage } from '../../src/iana/index.js';
 import { EncTicketPart, Ticket } from '../../src/messages/index.js';
 import { forgeApReq, spnegoInit } from '../gssapi/forge.js';
+import { svc, keys, now } from '../gssapi/mit-ticket.js';
 
-const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
-const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
-const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
-  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
-};
-const keys: AcceptorKey[] = Object.values(meta.keys.services)
-  .flat()
-  .map((k) => {
-    const [name, realm] = k.principal.split('@') as [string, string];
-    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-  });
-const now = () => svc.authtime;
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 /** MIT's service ticket with another client name (and no authorization data: MIT's PAC names the real client). */

@@ -11,26 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
-import { decodeCcache } from '../../src/formats/index.js';
-import { Krb5Acceptor, Krb5Initiator, makeKrbCred, type AcceptorKey } from '../../src/gssapi/index.js';
+import { Krb5Acceptor, Krb5Initiator, makeKrbCred } from '../../src/gssapi/index.js';
 import { GssFlags, TicketFlags, flagMask } from '../../src/iana/index.js';
 import { KRBCred } from '../../src/messages/index.js';
 import { credentialsFromKrbCred, openCcache, storeDelegatedCredentials } from '../../src/node/index.js';
+import { svc, tgt, keys, now } from '../gssapi/mit-ticket.js';
 
-const dir = new URL('../../fixtures/mit/ccache/', import.meta.url);
-const cc = decodeCcache(new Uint8Array(readFileSync(new URL('v4-kvno.ccache', dir))));
-const svc = cc.credentials.find((c) => c.server.components[0] === 'HTTP')!;
-const tgt = cc.credentials.find((c) => c.server.components[0] === 'krbtgt')!;
-const meta = JSON.parse(readFileSync(new URL('ccaches.json', dir), 'utf8')) as {
-  keys: { services: Record<string, { principal: string; kvno: number; etype: number; key: string }[]> };
-};
-const keys: AcceptorKey[] = Object.values(meta.keys.services)
-  .flat()
-  .map((k) => {
-    const [name, realm] = k.principal.split('@') as [string, string];
-    return { principal: { realm, components: name.split('/') }, kvno: k.kvno, key: { etype: k.etype, value: Uint8Array.from(Buffer.from(k.key, 'hex')) } };
-  });
-const now = () => svc.authtime;
 const FORWARDED = flagMask(TicketFlags.FORWARDED);
 const tmp = mkdtempSync(join(tmpdir(), 'tskrb5-deleg-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
