@@ -5,7 +5,7 @@
  * TransportError says. Each fake answers with its own tag followed by the request, so a reply
  * shows which server and transport produced it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TransportError } from '../../src/errors.js';
 import { parseKrb5Conf } from '../../src/formats/index.js';
 import { createKdcTransport, type KdcResolver, type KdcTraceEvent, type KdcTransportOptions, type SrvRecord } from '../../src/node/index.js';
@@ -313,6 +313,28 @@ describe('deadline, abort and TransportError', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(e.message).toMatch(/deadline of 300 ms reached/);
     expect(e.attempts.map((x) => x.target)).toEqual([`udp/127.0.0.1:${a.port}`]);
+  });
+
+  it('a timer that fires a little before the clock reaches the deadline still ends the exchange', async () => {
+    // CI saw it: the attempt timed out on the deadline's remainder, Date.now() was a millisecond
+    // short of the deadline, and a second attempt went out. Here the clock lags 20 ms behind the
+    // timers once the first attempt is under way, which made that second attempt every time.
+    const a = await silent();
+    const b = await silent();
+    const { t } = transport(conf([`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]), { timeoutMs: 5000, deadlineMs: 300 });
+    const real = Date.now.bind(Date);
+    let lag = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => real() - lag);
+    try {
+      setTimeout(() => {
+        lag = 20;
+      }, 100);
+      const e = await failure(t.send(REALM, REQ));
+      expect(e.message).toMatch(/deadline of 300 ms reached/);
+      expect(e.attempts.map((x) => x.target)).toEqual([`udp/127.0.0.1:${a.port}`]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('an AbortSignal stops at once with its reason; an aborted signal sends nothing', async () => {

@@ -145,7 +145,10 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
     if (signal?.aborted) throw abortReason(signal);
     if (servers.length === 0) throw new TransportError(`Cannot find KDC for realm "${realm}"`, attempts, { code: 'ERR_REALM_CANT_RESOLVE' });
     const addresses = new Map<string, Promise<ResolvedAddress[]>>();
-    const remaining = () => deadline - Date.now();
+    // An attempt cut short by the deadline ends the exchange even if the timer fired a
+    // millisecond before Date.now() reached the deadline (timers and clock disagree slightly).
+    let expired = false;
+    const remaining = () => (expired ? 0 : deadline - Date.now());
     const failed = (target: string, error: unknown, outcome: KdcTraceEvent['outcome'] = 'error') => {
       attempts.push({ target, error });
       o.trace?.({ realm, target, outcome, error });
@@ -165,6 +168,7 @@ export function createKdcTransport(o: KdcTransportOptions): Transport {
       } catch (e) {
         if (!udp) mit(`Terminating TCP connection to ${via}`);
         if (signal?.aborted) throw abortReason(signal);
+        if (limit < timeoutMs && (e as { code?: unknown }).code === 'ETIMEDOUT') expired = true;
         failed(target, e);
         return undefined;
       }
