@@ -20,7 +20,7 @@
  * In CI (CI=true) a missing peer is a failure; elsewhere the suite is skipped visibly.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore -- plain ESM helper without types
-import { browserMissing, browserPackages, startBrowser } from '../interop/browsers.mjs';
+import { browserMissing, browserPackages, removeBrowserDir, startBrowser } from '../interop/browsers.mjs';
 // @ts-ignore -- plain ESM helper without types
 import { missingPeers, startRealm, which } from '../interop/realm.mjs';
 import { negotiateMiddleware } from '../../src/http/node/index.js';
@@ -318,8 +318,7 @@ describe.skipIf(!IN_CI && missing.length > 0)(missing.length ? `${TITLE} (skippe
       expect(state.net?.received_http_auth_negotiate_headers).toBe(true);
     } finally {
       await b.stop();
-      // Chromium's helper processes may still be writing the profile for a moment after it exits
-      if (existsSync(bdir)) rmSync(bdir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      await removeBrowserDir(bdir); // Chromium's helpers may still be writing the profile after it exits
     }
   });
 });

@@ -8,7 +8,7 @@
 //   await b.stop()
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,50 @@ import { killChild, trackChild, which } from './realm.mjs';
 /** The browser binaries (Debian's packages `chromium`, `firefox-esr`) and `certutil` (libnss3-tools). */
 export const CHROMIUM = '/usr/lib/chromium/chromium';
 export const FIREFOX = '/usr/lib/firefox-esr/firefox-esr';
+
+/** Pids of the processes whose command line names `dir` (a browser's helpers: zygote, renderers, crashpad). */
+function processesUsing(dir) {
+  const pids = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'latin1').includes(dir)) pids.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+/**
+ * Removes a browser's temp dir once nothing writes in it: the helper processes that outlive the
+ * browser (they name the dir on their command line) are killed and waited for, then the removal
+ * is retried for up to 10 s (CI saw ENOTEMPTY while a helper was still writing the profile).
+ */
+export async function removeBrowserDir(dir) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const helpers = processesUsing(dir);
+    for (const pid of helpers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    if (helpers.length > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50)); // until they are gone (a zombie names nothing)
+      continue;
+    }
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 
 /** What is missing to run `browser` ('chromium' | 'firefox'): package names (empty = all present). */
 export function browserMissing(browser) {
@@ -325,7 +369,7 @@ async function startChromium(opts) {
         /* exiting */
       }
       await killChild(child);
-      if (ownDir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      if (ownDir) await removeBrowserDir(dir);
     })());
   try {
     const v = await c.call('Browser.getVersion', {}, {}, 2 * timeout);
@@ -436,7 +480,7 @@ async function startFirefox(opts) {
     (stopped ??= (async () => {
       ws?.close();
       await killChild(child, 3000);
-      if (ownDir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      if (ownDir) await removeBrowserDir(dir);
     })());
   try {
     const wsUrl = await new Promise((resolve, reject) => {
