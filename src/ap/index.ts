@@ -28,6 +28,7 @@ export { openTicket, openAuthenticator, openApRepPart, sessionKeyOf } from './op
 export {
   verifyPac,
   verifyTicketPac,
+  shouldHaveTicketSignature,
   findPac,
   signPac,
   signPacBytesAt,

@@ -187,8 +187,8 @@ function findIn(ad: AuthorizationData, depth: number): { bytes: Uint8Array; path
   return undefined;
 }
 
-/** A krbtgt or kadmin/changepw service carries no ticket signature (MIT's k5_pac_should_have_ticket_signature). */
-function shouldHaveTicketSignature(server: { components: readonly string[] }): boolean {
+/** @internal A krbtgt or kadmin/changepw service carries no ticket signature (MIT's k5_pac_should_have_ticket_signature). */
+export function shouldHaveTicketSignature(server: { components: readonly string[] }): boolean {
   const c = server.components;
   if (c.length === 2 && c[0] === 'krbtgt') return false;
   if (c.length === 2 && c[0] === 'kadmin' && c[1] === 'changepw') return false;

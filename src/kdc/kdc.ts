@@ -7,7 +7,7 @@
  * faults, its enctype choices, ticket flags, lifetimes and renewable times.
  * @module
  */
-import { checkApReq, ApReqError, type ServiceKey } from '../ap/index.js';
+import { checkApReq, ApReqError, verifyTicketPac, type ServiceKey } from '../ap/index.js';
 import { checksum, decrypt, encrypt, hmacMd5Checksum, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../errors.js';
 import {
@@ -60,7 +60,7 @@ import { constantTimeEqual } from '../util/bytes.js';
 import { secretKey } from '../util/secret.js';
 import type { DbEntry, KdcDatabase } from './database.js';
 import { armorKeyOf, clientChallengeTime, FastRefusal, fastErrorEData, fastReplyPadata, findFastRequest, kdcChallenge, openFastRequest, strengthen } from './fast.js';
-import { issuePac, pacAuthorizationData, resignPac, type PacIdentity } from './pac.js';
+import { issuePac, resignPac, ticketAuthorizationData, type PacIdentity } from './pac.js';
 
 /** Options of {@link Kdc}. */
 export interface KdcOptions {
@@ -518,8 +518,8 @@ export class Kdc {
       endtime: new Date(end),
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
       ...(body.addresses ? { caddr: body.addresses } : {}),
-      ...(pac ? { authorizationData: pacAuthorizationData(pac) } : {}),
     };
+    if (pac) part.authorizationData = ticketAuthorizationData(part, pac, server.principal, this.ticketKey(server).key, this.ticketKey(this.db.tgs).key);
     const ticket = this.issueTicket(server, part);
     ticket.sname = sname;
     const encPart = EncASRepPart.encode({
@@ -823,6 +823,15 @@ export class Kdc {
         return refuse(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, 'the evidence ticket does not decrypt');
       }
       if (evidence.endtime.getTime() + this.skewMs < nowMs) return refuse(ErrorCode.KRB_AP_ERR_TKT_EXPIRED, 'EVIDENCE_TKT_EXPIRED');
+      // MIT 1.20's krb5_kdc_verify_ticket: the evidence ticket's signature (the krbtgt key's, over
+      // the ticket with its PAC blanked) must verify before its flags are believed — the service
+      // holds the key the ticket is encrypted in and could have set FORWARDABLE itself (bronze bit)
+      try {
+        verifyTicketPac(evidence, { server: impersonator.principal, serverKey: ek.key, kdcKey: this.ticketKey(tgs).key });
+      } catch (e) {
+        if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the evidence ticket's PAC does not verify: ${e.message}`);
+        throw e;
+      }
       if (!has(evidence.flags, Flag.FORWARDABLE)) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'EVIDENCE_TKT_NOT_FORWARDABLE');
       if (!impersonator.allowedToDelegateTo.includes(unparsePrincipal(server.principal))) return refuse(ErrorCode.KDC_ERR_BADOPTION, 'NOT_ALLOWED_TO_DELEGATE');
       proxy = { evidence, key: ek.key };
@@ -864,16 +873,17 @@ export class Kdc {
     const caddr = has(options, Opt.FORWARDED) || has(options, Opt.PROXY) ? body.addresses : tgt.caddr;
     // the TGT's PAC, verified with the krbtgt key, signed again for the service (as MIT's KDC)
     let pac: Uint8Array | undefined;
+    const pacServerKey = !proxy && !s4u && u2uKey ? u2uKey.key : this.ticketKey(server).key;
     try {
       const crossRealm = checked.server.realm !== this.db.realm;
       pac = proxy
-        ? resignPac(proxy.evidence.authorizationData, { serverKey: proxy.key, kdcKey: this.ticketKey(tgs).key }, this.ticketKey(server).key, this.ticketKey(tgs).key)
+        ? resignPac(proxy.evidence.authorizationData, { serverKey: proxy.key, kdcKey: this.ticketKey(tgs).key }, pacServerKey, this.ticketKey(tgs).key)
         : s4u
-          ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, this.ticketKey(server).key, this.ticketKey(tgs).key)
+          ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, pacServerKey, this.ticketKey(tgs).key)
           : resignPac(
               tgt.authorizationData,
               crossRealm ? { serverKey: checked.serviceKey.key } : { serverKey: checked.serviceKey.key, kdcKey: checked.serviceKey.key },
-              u2uKey ? u2uKey.key : this.ticketKey(server).key,
+              pacServerKey,
               this.ticketKey(tgs).key,
             );
     } catch (e) {
@@ -891,8 +901,8 @@ export class Kdc {
       endtime: new Date(end),
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
       ...(caddr ? { caddr } : {}),
-      ...(pac ? { authorizationData: pacAuthorizationData(pac) } : {}),
     };
+    if (pac) part.authorizationData = ticketAuthorizationData(part, pac, server.principal, pacServerKey, this.ticketKey(tgs).key);
     const sname: PrincipalName = has(options, Opt.CANONICALIZE) ? { nameType: server.principal.nameType, nameString: server.principal.components } : body.sname;
     const ticket = u2uKey
       ? {

@@ -7,7 +7,7 @@
  * exchange the TGT's PAC is verified with the krbtgt key and signed again for the service.
  * @module
  */
-import { PAC_CHECKSUM_USAGE, pacSignatureSlots, signPac, signPacBytesAt, verifyPac, findPac, type PacSignatureSlots } from '../ap/index.js';
+import { PAC_CHECKSUM_USAGE, pacSignatureSlots, shouldHaveTicketSignature, signPac, signPacBytesAt, verifyPac, findPac, type PacSignatureSlots } from '../ap/index.js';
 import type { Key } from '../crypto/index.js';
 import { checksum, digest, isSupportedEnctype, mandatoryChecksumType, verifyChecksum } from '../crypto/index.js';
 import { IntegrityError } from '../errors.js';
@@ -20,10 +20,13 @@ import {
   UPN_DNS_INFO_UPN_CONSTRUCTED,
   dateToFileTime,
   decodePac,
+  encodePac,
+  EncTicketPart,
   parsePacHeader,
   signatureLength,
   unparsePrincipal,
   type AuthorizationData,
+  type EncTicketPart as EncTicketPartT,
   type KerbValidationInfo,
   type Pac,
   type PacBuffer,
@@ -190,6 +193,41 @@ function pacOf(client: DbEntry, id: PacIdentity, authtime: Date, requested: bool
 /** The PAC as a ticket's authorization data: AD-IF-RELEVANT holding AD-WIN2K-PAC, as AD and MIT put it. */
 export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
   return [{ adType: AdType.AD_IF_RELEVANT, adData: ADIfRelevant.encode([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]) }];
+}
+
+/**
+ * A ticket's authorization data with its signed PAC, as MIT 1.20's `krb5_kdc_sign_ticket` makes
+ * it: for a service ticket (not a krbtgt or kadmin/changepw ticket), the ticket signature
+ * (MS-PAC PAC_TICKET_CHECKSUM, type 16) — the krbtgt key's checksum over the EncTicketPart whose
+ * PAC is replaced by a single zero byte — is added after the PAC's other buffers and before the
+ * server and KDC checksums, which are then computed again over the PAC that holds it. It binds
+ * the PAC to the rest of the ticket: a service that holds its own key can no longer change the
+ * ticket's flags (CVE-2020-17049, "bronze bit") and present it again as S4U2Proxy evidence.
+ * `pac` is a signed PAC (from issuePac or resignPac); `serverKey` the key of its server checksum.
+ */
+export function ticketAuthorizationData(part: EncTicketPartT, pac: Uint8Array, server: { components: readonly string[] }, serverKey: Key, kdcKey: Key): AuthorizationData {
+  if (!shouldHaveTicketSignature(server)) return pacAuthorizationData(pac);
+  const cksumtype = mandatoryChecksumType(kdcKey.etype);
+  const placeholder = EncTicketPart.encode({ ...part, authorizationData: [...pacAuthorizationData(Uint8Array.of(0)), ...(part.authorizationData ?? [])] });
+  const ticketSig = checksum(kdcKey, PAC_CHECKSUM_USAGE, placeholder, cksumtype);
+  const header = parsePacHeader(pac);
+  const blank = (key: Key) => {
+    const t = mandatoryChecksumType(key.etype);
+    return { signatureType: t, signature: new Uint8Array(signatureLength(t)!) };
+  };
+  const bytes = encodePac({
+    version: new DataView(pac.buffer, pac.byteOffset, pac.byteLength).getUint32(4, true),
+    buffers: [
+      ...header
+        .filter((h) => h.type !== 6 && h.type !== 7 && h.type !== 16 && h.type !== 19)
+        .map((h) => ({ kind: 'raw' as const, type: h.type, value: pac.subarray(h.offset, h.offset + h.size) })),
+      { kind: 'ticketChecksum', type: 16, value: { signatureType: cksumtype, signature: ticketSig } },
+      { kind: 'serverChecksum', type: 6, value: blank(serverKey) },
+      { kind: 'kdcChecksum', type: 7, value: blank(kdcKey) },
+    ],
+  });
+  signPacBytesAt(bytes, pacSignatureSlots(bytes), serverKey, kdcKey);
+  return pacAuthorizationData(bytes);
 }
 
 /**

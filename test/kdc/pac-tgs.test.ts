@@ -89,7 +89,13 @@ describe('the TGT PAC in the TGS exchange', () => {
     verifyPac(pac, { serverKey: svc, kdcKey: db.tgs.keys[0]!.key, client: { components: ['alice'], realm: R }, authtime: part.authtime });
     const tgtPac = findPac(EncTicketPart.decode(decrypt(db.tgs.keys[0]!.key, 2, t.ticket.encPart.cipher)).authorizationData)!;
     const h = parsePacHeader(pac);
-    for (const b of h.filter((x) => x.type !== 6 && x.type !== 7)) expect(pac.subarray(b.offset, b.offset + b.size)).toEqual(tgtPac.subarray(b.offset, b.offset + b.size));
+    const th = parsePacHeader(tgtPac);
+    // the TGT's buffers in their order, then the service ticket's signature (16), server and KDC checksums
+    expect(h.map((x) => x.type)).toEqual([...th.filter((x) => x.type !== 6 && x.type !== 7).map((x) => x.type), 16, 6, 7]);
+    for (const b of th.filter((x) => x.type !== 6 && x.type !== 7)) {
+      const at = h.find((x) => x.type === b.type)!;
+      expect(pac.subarray(at.offset, at.offset + at.size)).toEqual(tgtPac.subarray(b.offset, b.offset + b.size));
+    }
     expect(new DataView(pac.buffer, pac.byteOffset).getUint32(h.find((x) => x.type === 6)!.offset, true)).toBe(15);
   });
 

@@ -39,6 +39,14 @@
  *       are "ERR <code> <where>" with where = krb5_pac_parse or krb5_pac_verify_ext.
  *   pacbench HEXPAC AUTHTIME HEXPRINC SETYPE HEXSKEY KETYPE HEXKKEY|- MINMS -> ITERS NS_PER_OP
  *       krb5_pac_parse + krb5_pac_verify + krb5_pac_free, repeated for at least MINMS ms.
+ *   kdcsign HEXENCTKT HEXPAC HEXSERVER HEXCLIENT SETYPE HEXSKEY KETYPE HEXKKEY WITHREALM -> hex
+ *       decode_krb5_enc_tkt_part (a ticket part without a PAC), krb5_pac_parse, then
+ *       krb5_kdc_sign_ticket (server and client by krb5_parse_name of the texts, the server key,
+ *       the KDC key, with_realm 0|1) and encode_krb5_enc_tkt_part of the signed part.
+ *   kdcverify HEXENCTKT HEXSERVER SETYPE HEXSKEY KETYPE HEXKKEY|- -> "ok" N T1,T2,...
+ *       decode_krb5_enc_tkt_part, then krb5_kdc_verify_ticket (KDC key "-": none); on success
+ *       the PAC's buffer count and types (krb5_pac_get_types). Errors are
+ *       "ERR <code> krb5_kdc_verify_ticket".
  *   version                                         -> the harness protocol version
  *   quit                                            -> exits
  *
@@ -47,6 +55,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <krb5.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -834,6 +843,102 @@ static void op_pacbench(char **t, int nt)
     pacreq_free(&r);
 }
 
+/* ---------- KDC ticket signing (krb5_kdc_sign_ticket / krb5_kdc_verify_ticket) ---------- */
+
+/* libkrb5 exports its ASN.1 codecs for the KDC; they are not in krb5.h. */
+krb5_error_code decode_krb5_enc_tkt_part(const krb5_data *, krb5_enc_tkt_part **);
+krb5_error_code encode_krb5_enc_tkt_part(const krb5_enc_tkt_part *, krb5_data **);
+
+static krb5_error_code princ_from_hex(const char *tok, krb5_principal *out)
+{
+    krb5_data d;
+    char *name;
+    krb5_error_code ret;
+    if (parse_hex(tok, &d)) return EINVAL;
+    name = malloc(d.length + 1);
+    memcpy(name, d.data, d.length);
+    name[d.length] = 0;
+    free(d.data);
+    ret = krb5_parse_name(ctx, name, out);
+    free(name);
+    return ret;
+}
+
+static void op_kdcsign(char **t, int nt)
+{
+    krb5_data tkt, pacd, sk, kk, *out = NULL;
+    long setype, ketype, with_realm;
+    krb5_keyblock skb, kkb;
+    krb5_enc_tkt_part *enc = NULL;
+    krb5_principal sprinc = NULL, cprinc = NULL;
+    krb5_pac pac = NULL;
+    krb5_error_code ret;
+    if (nt != 10 || parse_hex(t[1], &tkt) || parse_hex(t[2], &pacd) || parse_int(t[5], &setype) || parse_hex(t[6], &sk) ||
+        parse_int(t[7], &ketype) || parse_hex(t[8], &kk) || parse_int(t[9], &with_realm)) {
+        put_err(0, "usage: kdcsign HEXENCTKT HEXPAC HEXSERVER HEXCLIENT SETYPE HEXSKEY KETYPE HEXKKEY WITHREALM");
+        return;
+    }
+    keyblock_from(&skb, setype, &sk);
+    keyblock_from(&kkb, ketype, &kk);
+    if ((ret = decode_krb5_enc_tkt_part(&tkt, &enc))) put_err(ret, "decode_krb5_enc_tkt_part");
+    else if ((ret = krb5_pac_parse(ctx, pacd.data, pacd.length, &pac))) put_err(ret, "krb5_pac_parse");
+    else if ((ret = princ_from_hex(t[3], &sprinc)) || (ret = princ_from_hex(t[4], &cprinc))) put_err(ret, "krb5_parse_name");
+    else if ((ret = krb5_kdc_sign_ticket(ctx, enc, pac, sprinc, cprinc, &skb, &kkb, with_realm ? TRUE : FALSE))) put_err(ret, "krb5_kdc_sign_ticket");
+    else if ((ret = encode_krb5_enc_tkt_part(enc, &out))) put_err(ret, "encode_krb5_enc_tkt_part");
+    else {
+        put_hex((const unsigned char *)out->data, out->length);
+        printf("\n");
+    }
+    if (out) krb5_free_data(ctx, out);
+    if (pac) krb5_pac_free(ctx, pac);
+    if (enc) krb5_free_enc_tkt_part(ctx, enc);
+    if (sprinc) krb5_free_principal(ctx, sprinc);
+    if (cprinc) krb5_free_principal(ctx, cprinc);
+    free(tkt.data);
+    free(pacd.data);
+    free(sk.data);
+    free(kk.data);
+}
+
+static void op_kdcverify(char **t, int nt)
+{
+    krb5_data tkt, sk, kk;
+    long setype, ketype;
+    krb5_keyblock skb, kkb;
+    krb5_enc_tkt_part *enc = NULL;
+    krb5_principal sprinc = NULL;
+    krb5_pac pac = NULL;
+    krb5_error_code ret;
+    if (nt != 7 || parse_hex(t[1], &tkt) || parse_int(t[3], &setype) || parse_hex(t[4], &sk) || parse_int(t[5], &ketype) ||
+        parse_hex(t[6], &kk)) {
+        put_err(0, "usage: kdcverify HEXENCTKT HEXSERVER SETYPE HEXSKEY KETYPE HEXKKEY|-");
+        return;
+    }
+    keyblock_from(&skb, setype, &sk);
+    keyblock_from(&kkb, ketype, &kk);
+    if ((ret = decode_krb5_enc_tkt_part(&tkt, &enc))) put_err(ret, "decode_krb5_enc_tkt_part");
+    else if ((ret = princ_from_hex(t[2], &sprinc))) put_err(ret, "krb5_parse_name");
+    else if ((ret = krb5_kdc_verify_ticket(ctx, enc, sprinc, &skb, strcmp(t[6], "-") ? &kkb : NULL, &pac))) put_err(ret, "krb5_kdc_verify_ticket");
+    else if (pac == NULL) printf("ok 0\n");
+    else {
+        size_t n = 0;
+        krb5_ui_4 *types = NULL;
+        if ((ret = krb5_pac_get_types(ctx, pac, &n, &types))) put_err(ret, "krb5_pac_get_types");
+        else {
+            printf("ok %zu ", n);
+            for (size_t i = 0; i < n; i++) printf(i ? ",%u" : "%u", (unsigned)types[i]);
+            printf("\n");
+        }
+        free(types);
+    }
+    if (pac) krb5_pac_free(ctx, pac);
+    if (enc) krb5_free_enc_tkt_part(ctx, enc);
+    if (sprinc) krb5_free_principal(ctx, sprinc);
+    free(tkt.data);
+    free(sk.data);
+    free(kk.data);
+}
+
 /* ---------- main loop ---------- */
 
 int main(void)
@@ -895,6 +1000,10 @@ int main(void)
             op_pacverify(t, nt);
         } else if (strcmp(t[0], "pacbench") == 0) {
             op_pacbench(t, nt);
+        } else if (strcmp(t[0], "kdcsign") == 0) {
+            op_kdcsign(t, nt);
+        } else if (strcmp(t[0], "kdcverify") == 0) {
+            op_kdcverify(t, nt);
         } else if (strcmp(t[0], "version") == 0) {
             printf("krb5harness 1\n");
         } else if (strcmp(t[0], "quit") == 0) {
