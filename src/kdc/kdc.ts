@@ -7,7 +7,7 @@
  * faults, its enctype choices, ticket flags, lifetimes and renewable times.
  * @module
  */
-import { checkApReq, ApReqError, verifyTicketPac, type ServiceKey } from '../ap/index.js';
+import { checkApReq, ApReqError, shouldHaveTicketSignature, verifyTicketPac, type ServiceKey } from '../ap/index.js';
 import { checksum, decrypt, encrypt, hmacMd5Checksum, mandatoryChecksumType, randomKey, verifyChecksum, isSupportedEnctype, type Key } from '../crypto/index.js';
 import { IntegrityError, KerberosError, UnsupportedError } from '../errors.js';
 import {
@@ -334,13 +334,14 @@ export class Kdc {
     return flags >>> 0;
   }
 
-  private issueTicket(server: DbEntry, part: EncTicketPartT): Ticket {
+  /** `encoded`: the part's encoding when the caller has it (ticketAuthorizationData's). */
+  private issueTicket(server: DbEntry, part: EncTicketPartT, encoded?: Uint8Array): Ticket {
     const k = this.ticketKey(server);
     return {
       tktVno: 5,
       realm: server.principal.realm,
       sname: { nameType: server.principal.nameType, nameString: server.principal.components },
-      encPart: { etype: k.key.etype, kvno: k.kvno, cipher: encrypt(k.key, KeyUsage.KDC_REP_TICKET, EncTicketPart.encode(part)) },
+      encPart: { etype: k.key.etype, kvno: k.kvno, cipher: encrypt(k.key, KeyUsage.KDC_REP_TICKET, encoded ?? EncTicketPart.encode(part)) },
     };
   }
 
@@ -505,7 +506,9 @@ export class Kdc {
     }
     const pac =
       this.pac && requested !== false
-        ? issuePac(client, this.pacIdentity(client), new Date(kdcTime), requested, this.ticketKey(server).key, this.ticketKey(this.db.tgs).key)
+        ? issuePac(client, this.pacIdentity(client), new Date(kdcTime), requested, this.ticketKey(server).key, this.ticketKey(this.db.tgs).key, {
+            unsigned: shouldHaveTicketSignature(server.principal),
+          })
         : undefined;
     const part: EncTicketPartT = {
       flags,
@@ -519,8 +522,10 @@ export class Kdc {
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
       ...(body.addresses ? { caddr: body.addresses } : {}),
     };
-    if (pac) part.authorizationData = ticketAuthorizationData(part, pac, server.principal, this.ticketKey(server).key, this.ticketKey(this.db.tgs).key);
-    const ticket = this.issueTicket(server, part);
+    let encoded: Uint8Array | undefined;
+    if (pac)
+      ({ authorizationData: part.authorizationData, encoded } = ticketAuthorizationData(part, pac, server.principal, this.ticketKey(server).key, this.ticketKey(this.db.tgs).key));
+    const ticket = this.issueTicket(server, part, encoded);
     ticket.sname = sname;
     const encPart = EncASRepPart.encode({
       ...replyPart(sessionKey, body.nonce, flags, part, this.db.realm, sname),
@@ -874,17 +879,20 @@ export class Kdc {
     // the TGT's PAC, verified with the krbtgt key, signed again for the service (as MIT's KDC)
     let pac: Uint8Array | undefined;
     const pacServerKey = !proxy && !s4u && u2uKey ? u2uKey.key : this.ticketKey(server).key;
+    // a service ticket's PAC is signed once, with its ticket signature (ticketAuthorizationData)
+    const unsigned = { unsigned: shouldHaveTicketSignature(server.principal) };
     try {
       const crossRealm = checked.server.realm !== this.db.realm;
       pac = proxy
-        ? resignPac(proxy.evidence.authorizationData, { serverKey: proxy.key, kdcKey: this.ticketKey(tgs).key }, pacServerKey, this.ticketKey(tgs).key)
+        ? resignPac(proxy.evidence.authorizationData, { serverKey: proxy.key, kdcKey: this.ticketKey(tgs).key }, pacServerKey, this.ticketKey(tgs).key, unsigned)
         : s4u
-          ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, pacServerKey, this.ticketKey(tgs).key)
+          ? issuePac(s4u.user, this.pacIdentity(s4u.user), tgt.authtime, true, pacServerKey, this.ticketKey(tgs).key, unsigned)
           : resignPac(
               tgt.authorizationData,
               crossRealm ? { serverKey: checked.serviceKey.key } : { serverKey: checked.serviceKey.key, kdcKey: checked.serviceKey.key },
               pacServerKey,
               this.ticketKey(tgs).key,
+              unsigned,
             );
     } catch (e) {
       if (e instanceof KerberosError) return refuse(ErrorCode.KRB_AP_ERR_MODIFIED, `the TGT's PAC does not verify: ${e.message}`);
@@ -902,16 +910,17 @@ export class Kdc {
       ...(renewTill !== undefined ? { renewTill: new Date(renewTill) } : {}),
       ...(caddr ? { caddr } : {}),
     };
-    if (pac) part.authorizationData = ticketAuthorizationData(part, pac, server.principal, pacServerKey, this.ticketKey(tgs).key);
+    let encoded: Uint8Array | undefined;
+    if (pac) ({ authorizationData: part.authorizationData, encoded } = ticketAuthorizationData(part, pac, server.principal, pacServerKey, this.ticketKey(tgs).key));
     const sname: PrincipalName = has(options, Opt.CANONICALIZE) ? { nameType: server.principal.nameType, nameString: server.principal.components } : body.sname;
     const ticket = u2uKey
       ? {
           tktVno: 5,
           realm: this.db.realm,
           sname,
-          encPart: { etype: u2uKey.key.etype, cipher: encrypt(u2uKey.key, KeyUsage.KDC_REP_TICKET, EncTicketPart.encode(part)) },
+          encPart: { etype: u2uKey.key.etype, cipher: encrypt(u2uKey.key, KeyUsage.KDC_REP_TICKET, encoded ?? EncTicketPart.encode(part)) },
         }
-      : this.issueTicket(server, part);
+      : this.issueTicket(server, part, encoded);
     ticket.sname = sname;
     log.server = unparsePrincipal({ components: sname.nameString, realm: this.db.realm });
     const strengthened = armorKey ? strengthen(checked.subkey ?? checked.sessionKey) : undefined;

@@ -14,13 +14,13 @@ import { IntegrityError } from '../errors.js';
 import { AdType } from '../iana/index.js';
 import {
   ADIfRelevant,
+  AuthorizationData as AuthorizationDataCodec,
   PAC_WAS_GIVEN_IMPLICITLY,
   PAC_WAS_REQUESTED,
   UPN_DNS_INFO_EXTENDED,
   UPN_DNS_INFO_UPN_CONSTRUCTED,
   dateToFileTime,
   decodePac,
-  encodePac,
   EncTicketPart,
   parsePacHeader,
   signatureLength,
@@ -112,14 +112,23 @@ function templateOf(client: DbEntry, id: PacIdentity, requested: boolean | undef
   return t;
 }
 
-/** Builds and signs a client's PAC for a ticket (the ticket's service key and the krbtgt key). */
-export function issuePac(client: DbEntry, id: PacIdentity, authtime: Date, requested: boolean | undefined, serverKey: Key, kdcKey: Key): Uint8Array {
+/** Builds and signs a client's PAC for a ticket (the ticket's service key and the krbtgt key); `unsigned`: see resignPac. */
+export function issuePac(
+  client: DbEntry,
+  id: PacIdentity,
+  authtime: Date,
+  requested: boolean | undefined,
+  serverKey: Key,
+  kdcKey: Key,
+  options: { unsigned?: boolean } = {},
+): Uint8Array {
   const t = templateOf(client, id, requested, serverKey, kdcKey);
   if (!t) return signPac(pacOf(client, id, authtime, requested), { serverKey, kdcKey });
   const bytes = t.bytes.slice();
   const now = fileTimeBytes(authtime);
   for (const at of t.times) bytes.set(now, at);
-  signPacBytesAt(bytes, t.slots, serverKey, kdcKey);
+  // unsigned: ticketAuthorizationData lays the signatures out again and signs once
+  if (!options.unsigned) signPacBytesAt(bytes, t.slots, serverKey, kdcKey);
   return bytes;
 }
 
@@ -205,29 +214,101 @@ export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
  * ticket's flags (CVE-2020-17049, "bronze bit") and present it again as S4U2Proxy evidence.
  * `pac` is a signed PAC (from issuePac or resignPac); `serverKey` the key of its server checksum.
  */
-export function ticketAuthorizationData(part: EncTicketPartT, pac: Uint8Array, server: { components: readonly string[] }, serverKey: Key, kdcKey: Key): AuthorizationData {
-  if (!shouldHaveTicketSignature(server)) return pacAuthorizationData(pac);
-  const cksumtype = mandatoryChecksumType(kdcKey.etype);
-  const placeholder = EncTicketPart.encode({ ...part, authorizationData: [...pacAuthorizationData(Uint8Array.of(0)), ...(part.authorizationData ?? [])] });
-  const ticketSig = checksum(kdcKey, PAC_CHECKSUM_USAGE, placeholder, cksumtype);
-  const header = parsePacHeader(pac);
-  const blank = (key: Key) => {
-    const t = mandatoryChecksumType(key.etype);
-    return { signatureType: t, signature: new Uint8Array(signatureLength(t)!) };
+export function ticketAuthorizationData(
+  part: EncTicketPartT,
+  pac: Uint8Array,
+  server: { components: readonly string[] },
+  serverKey: Key,
+  kdcKey: Key,
+): { authorizationData: AuthorizationData; encoded: Uint8Array } {
+  // the ticket part is encoded once without authorization data; the placeholder's encoding and
+  // the final one are that with their [10] field appended (it is the last field)
+  const bare = part.authorizationData === undefined ? EncTicketPart.encode(part) : undefined;
+  const withAd = (ad: AuthorizationData) =>
+    bare ? appendAuthorizationData(bare, ad) : EncTicketPart.encode({ ...part, authorizationData: [...ad, ...(part.authorizationData ?? [])] });
+  // a krbtgt or kadmin/changepw ticket: the PAC as resignPac or issuePac signed it
+  if (!shouldHaveTicketSignature(server)) {
+    const authorizationData = [...pacAuthorizationData(pac), ...(part.authorizationData ?? [])];
+    return { authorizationData, encoded: withAd(pacAuthorizationData(pac)) };
+  }
+  const kdcType = mandatoryChecksumType(kdcKey.etype);
+  const serverType = mandatoryChecksumType(serverKey.etype);
+  // the PAC's other buffers in their order, then the ticket signature, server and KDC checksums,
+  // each 8-aligned after the header (MIT's k5_pac_add_buffer layout)
+  const keep = parsePacHeader(pac).filter((h) => h.type !== 6 && h.type !== 7 && h.type !== 16 && h.type !== 19);
+  const sigs: [number, number][] = [
+    [16, 4 + signatureLength(kdcType)!],
+    [6, 4 + signatureLength(serverType)!],
+    [7, 4 + signatureLength(kdcType)!],
+  ];
+  const count = keep.length + sigs.length;
+  let at = 8 + 16 * count;
+  const place = (size: number) => {
+    const o = at;
+    at = (at + size + 7) & ~7;
+    return o;
   };
-  const bytes = encodePac({
-    version: new DataView(pac.buffer, pac.byteOffset, pac.byteLength).getUint32(4, true),
-    buffers: [
-      ...header
-        .filter((h) => h.type !== 6 && h.type !== 7 && h.type !== 16 && h.type !== 19)
-        .map((h) => ({ kind: 'raw' as const, type: h.type, value: pac.subarray(h.offset, h.offset + h.size) })),
-      { kind: 'ticketChecksum', type: 16, value: { signatureType: cksumtype, signature: ticketSig } },
-      { kind: 'serverChecksum', type: 6, value: blank(serverKey) },
-      { kind: 'kdcChecksum', type: 7, value: blank(kdcKey) },
-    ],
+  const entries = [
+    ...keep.map((h) => ({ type: h.type, size: h.size, offset: place(h.size), from: h.offset })),
+    ...sigs.map(([type, size]) => ({ type, size, offset: place(size), from: -1 })),
+  ];
+  const bytes = new Uint8Array(at);
+  const v = new DataView(bytes.buffer);
+  v.setUint32(0, count, true);
+  v.setUint32(4, new DataView(pac.buffer, pac.byteOffset, pac.byteLength).getUint32(4, true), true);
+  entries.forEach((e, i) => {
+    v.setUint32(8 + 16 * i, e.type, true);
+    v.setUint32(12 + 16 * i, e.size, true);
+    v.setUint32(16 + 16 * i, e.offset, true);
+    if (e.from >= 0) bytes.set(pac.subarray(e.from, e.from + e.size), e.offset);
+    else v.setInt32(e.offset, e.type === 6 ? serverType : kdcType, true); // 16 and 7: the KDC key's type
   });
-  signPacBytesAt(bytes, pacSignatureSlots(bytes), serverKey, kdcKey);
-  return pacAuthorizationData(bytes);
+  const slot = (type: number) => entries.find((e) => e.type === type)!;
+  bytes.set(checksum(kdcKey, PAC_CHECKSUM_USAGE, withAd(pacAuthorizationData(Uint8Array.of(0))), kdcType), slot(16).offset + 4);
+  signPacBytesAt(bytes, { server: slot(6), kdc: slot(7) }, serverKey, kdcKey);
+  const ad = pacAuthorizationData(bytes);
+  return { authorizationData: [...ad, ...(part.authorizationData ?? [])], encoded: withAd(ad) };
+}
+
+/** DER definite length octets. */
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
+  return [0x80 | out.length, ...out];
+}
+
+/** Where a DER TLV's content starts and how long it is (definite lengths, as our encoder writes). */
+function tlv(b: Uint8Array, at: number): { start: number; length: number } {
+  const first = b[at + 1]!;
+  if (first < 0x80) return { start: at + 2, length: first };
+  let length = 0;
+  for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + b[at + 2 + i]!;
+  return { start: at + 2 + (first & 0x7f), length };
+}
+
+/**
+ * An encoded EncTicketPart without authorization data, with `ad` appended as its last field
+ * (`[10] AuthorizationData`): the same bytes as encoding the part with it, without encoding the
+ * rest again. `bare` is our own encoder's output ([APPLICATION 3] SEQUENCE, definite lengths).
+ */
+function appendAuthorizationData(bare: Uint8Array, ad: AuthorizationData): Uint8Array {
+  const seq = tlv(bare, 0);
+  const fields = tlv(bare, seq.start);
+  const adBytes = AuthorizationDataCodec.encode(ad);
+  const field = [0xaa, ...derLength(adBytes.length)];
+  const innerLength = fields.length + field.length + adBytes.length;
+  const inner = [0x30, ...derLength(innerLength)];
+  const outer = [bare[0]!, ...derLength(inner.length + innerLength)];
+  const out = new Uint8Array(outer.length + inner.length + innerLength);
+  out.set(outer, 0);
+  out.set(inner, outer.length);
+  let at = outer.length + inner.length;
+  out.set(bare.subarray(fields.start, fields.start + fields.length), at);
+  at += fields.length;
+  out.set(field, at);
+  out.set(adBytes, at + field.length);
+  return out;
 }
 
 /**
@@ -248,9 +329,16 @@ function pacChecksumOf(key: Key): { type: number; length: number } | undefined {
  * of the new key's length — is done in place, without decoding the buffers: the signatures
  * zeroed, both checked, the server checksum (PAC_CHECKSUM_USAGE over the whole PAC) and the KDC
  * checksum (over the server signature) written again, as MIT's krb5_pac_sign computes them. Any
- * other PAC goes through `verifyPac`, `decodePac` and `signPac`.
+ * other PAC goes through `verifyPac`, `decodePac` and `signPac`. With `unsigned`, the verified PAC
+ * is returned as it came, for `ticketAuthorizationData` to lay out and sign once.
  */
-export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, verify: { serverKey: Key; kdcKey?: Key }, serverKey: Key, signer: Key): Uint8Array | undefined {
+export function resignPac(
+  tgtAuthorizationData: AuthorizationData | undefined,
+  verify: { serverKey: Key; kdcKey?: Key },
+  serverKey: Key,
+  signer: Key,
+  options: { unsigned?: boolean } = {},
+): Uint8Array | undefined {
   // verify.serverKey: the key of the ticket the PAC came in (a TGT's krbtgt key, a cross-realm
   // trust key, an S4U2Proxy evidence ticket's service key); verify.kdcKey: our krbtgt key, absent
   // for a cross-realm TGT (its KDC checksum is the other realm's, which we cannot check, as MIT)
@@ -284,6 +372,7 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, v
     out.fill(0, k.offset + 4, k.offset + k.size);
     if (!verifyChecksum(krbtgtKey, PAC_CHECKSUM_USAGE, out, oldServerSig, oldServerType)) throw new IntegrityError({ code: 'ERR_PAC_SERVER_CHECKSUM' });
     if (!crossRealm && !verifyChecksum(verify.kdcKey!, PAC_CHECKSUM_USAGE, oldServerSig, oldKdcSig, oldKdcType)) throw new IntegrityError({ code: 'ERR_PAC_KDC_CHECKSUM' });
+    if (options.unsigned) return bytes;
     v.setUint32(s.offset, want.type >>> 0, true);
     v.setUint32(k.offset, kdcType.type >>> 0, true);
     out.set(checksum(serverKey, PAC_CHECKSUM_USAGE, out, want.type), s.offset + 4);
@@ -291,6 +380,7 @@ export function resignPac(tgtAuthorizationData: AuthorizationData | undefined, v
     return out;
   }
   verifyPac(bytes, crossRealm ? { serverKey: verify.serverKey } : { serverKey: verify.serverKey, kdcKey: verify.kdcKey! });
+  if (options.unsigned) return bytes;
   const pac: Pac = decodePac(bytes);
   const { offsets: _, ...rest } = pac;
   return signPac({ ...rest, buffers: pac.buffers.filter((b) => b.kind !== 'ticketChecksum' && b.kind !== 'fullChecksum') }, { serverKey, kdcKey: signer });
