@@ -38,6 +38,12 @@ export async function fakeKdc(o: { udp?: UdpBehaviour; tcp?: TcpBehaviour; host?
       tcp.once('error', reject);
       tcp.listen(0, host, () => resolve((tcp.address() as net.AddressInfo).port));
     });
+    // never a port handed out as dead: a test that has one expects it refused (CI saw a fake KDC
+    // get the port deadPort had just released, and answer for the "dead" KDC)
+    if (dead.has(port)) {
+      await new Promise((r) => tcp.close(r));
+      continue;
+    }
     const udp = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const ok = await new Promise<boolean>((resolve) => {
       udp.once('error', () => resolve(false));
@@ -79,8 +85,11 @@ export function silentKdc(): Promise<FakeKdc> {
 /** A port on which nothing listens (bound, then released): both UDP and TCP are refused. */
 export async function deadPort(): Promise<number> {
   const k = await fakeKdc({});
+  dead.add(k.port);
   return k.port;
 }
+/** The ports {@link deadPort} gave out in this process; {@link fakeKdc} does not listen on them. */
+const dead = new Set<number>();
 
 /** Writes `reply` with its 4-byte length. */
 export function writeFramed(sock: net.Socket, reply: Uint8Array): void {
