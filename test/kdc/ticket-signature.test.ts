@@ -10,20 +10,28 @@
  *   for protocol transition gets a non-forwardable S4U2Self ticket, sets FORWARDABLE with its own
  *   key and offers it as S4U2Proxy evidence — refused KRB_AP_ERR_MODIFIED (the KDC before this
  *   change issued the backend ticket); the untouched ticket is refused as not forwardable, and a
- *   service trusted for protocol transition still gets its ticket.
+ *   service trusted for protocol transition still gets its ticket; and the same attack through
+ *   MIT's own client: `kvno -U alice` caches the non-forwardable ticket, the attacker marks it
+ *   forwardable in the cache (ticket and flags), MIT `kvno -U alice -P` presents it — refused
+ *   ("Message stream modified"; the KDC before this change issued alice's backend ticket).
  * Under CI=true nothing may skip.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPac, verifyTicketPac } from '../../src/ap/index.js';
 import { getInitialCredentials, getS4U2ProxyTicket, getS4U2SelfTicket, getServiceTicket } from '../../src/client/index.js';
 import { decrypt, encrypt } from '../../src/crypto/index.js';
 import { KdcError } from '../../src/errors.js';
+import { decodeCcache, encodeCcache } from '../../src/formats/index.js';
 import { Kdc, KdcDatabase, type KdcLogEntry } from '../../src/kdc/index.js';
+import { startKdc } from '../../src/kdc/node/index.js';
 import { flagMask, TicketFlags } from '../../src/iana/index.js';
 import { EncTicketPart, encodePac, parsePacHeader, Ticket } from '../../src/messages/index.js';
 import { svc as mitService, tgt as mitTgt } from '../gssapi/mit-ticket.js';
+import { missingPeers, runCmd } from '../interop/realm.mjs';
 import { HARNESS_SETUP, openHarness, type MitHarness } from '../mit/harness.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -169,5 +177,51 @@ describe('the bronze-bit attack (CVE-2020-17049) on S4U2Proxy', () => {
     expect(e).toBeInstanceOf(KdcError);
     expect((e as KdcError).errorCode).toBe(41); // KRB_AP_ERR_MODIFIED
     expect(lastLog?.reason).toMatch(/evidence ticket's PAC does not verify/);
+  });
+});
+
+const missing = missingPeers(['kinit', 'klist', 'kvno']);
+describe.skipIf(!IN_CI && missing.length > 0)(`the bronze-bit attack through MIT's kvno${missing.length ? ` (skipped: missing ${missing.join(', ')})` : ''}`, () => {
+  it('MIT kvno -U -P with the cached S4U2Self ticket marked forwardable by the service: Message stream modified', async () => {
+    const REALM = 'BRONZE.TSKRB5.TEST';
+    const dir = mkdtempSync(join(tmpdir(), 'tskrb5-bronze-'));
+    const kdc = await startKdc({
+      realm: REALM,
+      principals: [
+        { name: 'alice', password: 'alice-Pa55' },
+        { name: 'HTTP/front.bronze.test', allowedToDelegateTo: ['HTTP/back.bronze.test'] },
+        { name: 'HTTP/back.bronze.test' },
+      ],
+    });
+    try {
+      const cc = join(dir, 'front.cc');
+      const kt = join(dir, 'front.keytab');
+      const env = { ...process.env, ...kdc.env, KRB5CCNAME: `FILE:${cc}` };
+      kdc.keytab('HTTP/front.bronze.test', kt);
+      expect((await runCmd('kinit', ['-f', '-k', '-t', kt, 'HTTP/front.bronze.test'], { env })).code).toBe(0);
+      const self = await runCmd('kvno', ['-U', 'alice', `HTTP/front.bronze.test@${REALM}`], { env });
+      expect(self.code, self.stderr).toBe(0);
+      expect((await runCmd('klist', ['-f'], { env })).stdout).toMatch(/for client alice@\S+, Flags: T\n/);
+      // the attacker, with HTTP/front's key: FORWARDABLE set in the ticket and in the cache entry
+      const FWD = flagMask(TicketFlags.FORWARDABLE);
+      const cache = decodeCcache(new Uint8Array(readFileSync(cc)));
+      for (const c of cache.credentials.filter((x) => x.client.components[0] === 'alice')) {
+        const t = Ticket.decode(c.ticket);
+        const key = kdc.db.lookup(['HTTP', 'front.bronze.test'], REALM)!.keys.find((k) => k.key.etype === t.encPart.etype)!.key;
+        const part = EncTicketPart.decode(decrypt(key, 2, t.encPart.cipher));
+        c.ticket = Ticket.encode({ ...t, encPart: { ...t.encPart, cipher: encrypt(key, 2, EncTicketPart.encode({ ...part, flags: (part.flags | FWD) >>> 0 })) } });
+        c.flags = (c.flags | FWD) >>> 0;
+      }
+      writeFileSync(cc, encodeCcache(cache));
+      expect((await runCmd('klist', ['-f'], { env })).stdout).toMatch(/for client alice@\S+, Flags: FT\n/);
+      const proxy = await runCmd('kvno', ['-U', 'alice', '-P', `HTTP/back.bronze.test@${REALM}`], { env });
+      expect(proxy.code).not.toBe(0);
+      expect(proxy.stderr).toMatch(/Message stream modified .*constrained delegation failed/);
+      expect(kdc.logs.some((l) => /KRB_AP_ERR_MODIFIED.*evidence ticket's PAC does not verify/.test(l))).toBe(true);
+      expect(kdc.logs.some((l) => /ISSUE.*S4U2Proxy.*for HTTP\/back/.test(l))).toBe(false);
+    } finally {
+      await kdc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
