@@ -212,7 +212,10 @@ export function pacAuthorizationData(pac: Uint8Array): AuthorizationData {
  * server and KDC checksums, which are then computed again over the PAC that holds it. It binds
  * the PAC to the rest of the ticket: a service that holds its own key can no longer change the
  * ticket's flags (CVE-2020-17049, "bronze bit") and present it again as S4U2Proxy evidence.
- * `pac` is a signed PAC (from issuePac or resignPac); `serverKey` the key of its server checksum.
+ * `pac`: for a service ticket, the PAC as issuePac or resignPac return it `unsigned` (its
+ * signatures are laid out and computed here, once); for a krbtgt or kadmin/changepw ticket, the
+ * signed PAC, taken as it is. `serverKey`: the key of the server checksum. Also returns the
+ * ticket part's encoding, for the caller to encrypt.
  */
 export function ticketAuthorizationData(
   part: EncTicketPartT,
@@ -228,8 +231,8 @@ export function ticketAuthorizationData(
     bare ? appendAuthorizationData(bare, ad) : EncTicketPart.encode({ ...part, authorizationData: [...ad, ...(part.authorizationData ?? [])] });
   // a krbtgt or kadmin/changepw ticket: the PAC as resignPac or issuePac signed it
   if (!shouldHaveTicketSignature(server)) {
-    const authorizationData = [...pacAuthorizationData(pac), ...(part.authorizationData ?? [])];
-    return { authorizationData, encoded: withAd(pacAuthorizationData(pac)) };
+    const ad = pacAuthorizationData(pac);
+    return { authorizationData: [...ad, ...(part.authorizationData ?? [])], encoded: withAd(ad) };
   }
   const kdcType = mandatoryChecksumType(kdcKey.etype);
   const serverType = mandatoryChecksumType(serverKey.etype);
